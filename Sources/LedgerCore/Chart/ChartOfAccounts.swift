@@ -1,0 +1,78 @@
+/// The chart of accounts: the platform's own accounts and the templates for per-user wallets
+/// and per-task escrow, read from `Ledger/chart-of-accounts.json` (embedded at build time).
+///
+/// Lookups answer `NewAccount` values; their `code` finds the live account with
+/// `Ledger.account(code:)`.
+public struct ChartOfAccounts: Sendable, Hashable {
+    /// The platform accounts, in the file's order.
+    public let accounts: [ChartEntry]
+    /// The per-user wallet template ("wallet:user:{user}:{asset}").
+    public let walletTemplate: ChartTemplate
+    /// The per-task escrow template ("escrow:task:{task}").
+    public let escrowTemplate: ChartTemplate
+    /// The account Stripe's processing fees are charged to (USD).
+    public let processorFeeExpense: NewAccount
+    /// The account gas on Base is charged to (ETH, in gwei).
+    public let gasExpense: NewAccount
+
+    /// The chart embedded in the binary. A broken file is a build defect, caught by the tests.
+    public static let standard: ChartOfAccounts = {
+        do {
+            return try ChartOfAccounts(json: PackageResources.chart_of_accounts_json)
+        } catch {
+            preconditionFailure("Ledger/chart-of-accounts.json: \(error)")
+        }
+    }()
+
+    /// Every platform account, ready for `Ledger.createAccounts`.
+    public var platformAccounts: [NewAccount] { accounts.map(\.newAccount) }
+
+    /// A user's wallet in `asset`: a liability that never goes below zero.
+    ///
+    /// - Precondition: `user` is not empty and the wallet template lists `asset`.
+    public func wallet(user: String, asset: Asset) -> NewAccount {
+        walletTemplate.account(owner: user, asset: asset)
+    }
+
+    /// A task's escrow in the task's `asset`: a liability that never goes below zero.
+    ///
+    /// - Precondition: `task` is not empty and the escrow template lists `asset`.
+    public func escrow(task: String, asset: Asset) -> NewAccount {
+        escrowTemplate.account(owner: task, asset: asset)
+    }
+
+    /// The connector's clearing account in `asset`, or nil when the connector does not carry it.
+    public func clearing(connector: String, asset: Asset) -> NewAccount? {
+        first(.clearing, connector: connector, asset: asset)
+    }
+
+    /// Where platform fees in `asset` are earned, or nil when no task is priced in it.
+    public func feeRevenue(asset: Asset) -> NewAccount? {
+        first(.feeRevenue, connector: nil, asset: asset)
+    }
+
+    /// Withdrawals in `asset` handed to `connector` and not yet settled, or nil.
+    public func payoutsInFlight(connector: String, asset: Asset) -> NewAccount? {
+        first(.payoutsInFlight, connector: connector, asset: asset)
+    }
+
+    /// The opening-balance equity account in `asset`, or nil.
+    public func opening(asset: Asset) -> NewAccount? {
+        first(.opening, connector: nil, asset: asset)
+    }
+
+    /// The platform account with this code, with its description, or nil.
+    public func entry(code: String) -> ChartEntry? {
+        accounts.first { $0.code == code }
+    }
+
+    /// Creates every platform account, all or none, and returns them in the chart's order.
+    /// Safe to run on every start: accounts that exist with the same attributes are returned as they are.
+    public func install(in ledger: Ledger) async throws(LedgerError) -> [Account] {
+        try await ledger.createAccounts(platformAccounts)
+    }
+
+    private func first(_ role: AccountRole, connector: String?, asset: Asset) -> NewAccount? {
+        accounts.first { $0.role == role && $0.asset == asset && (connector == nil || $0.connector == connector) }?.newAccount
+    }
+}

@@ -1,0 +1,41 @@
+import GRDB
+
+/// The schema migrations from Ledger/migrations, embedded at build time, in order.
+enum Migrations {
+    static let all: [(identifier: String, sql: String)] = [
+        ("v0001_ledger", String(decoding: PackageResources.v0001_ledger_sql, as: UTF8.self)),
+    ]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in all {
+            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+        }
+        return migrator
+    }
+
+    /// Migrates forward; refuses a database that a newer binary has already migrated.
+    static func apply(to writer: some DatabaseWriter) throws(LedgerError) {
+        do {
+            let migrator = Self.migrator
+            let unknown = try writer.read { db in
+                try migrator.appliedIdentifiers(db).subtracting(all.map(\.identifier))
+            }
+            guard unknown.isEmpty else { throw LedgerError.databaseNewerThanBinary(migrations: unknown.sorted()) }
+            try migrator.migrate(writer)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw .storage("migration failed: \(error)")
+        }
+    }
+
+    /// The identifiers applied to a database, in order.
+    static func applied(in reader: some DatabaseReader) throws(LedgerError) -> [String] {
+        do {
+            return try reader.read { db in try Self.migrator.appliedMigrations(db) }
+        } catch {
+            throw .storage("cannot read migrations: \(error)")
+        }
+    }
+}

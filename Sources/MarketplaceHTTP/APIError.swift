@@ -1,0 +1,59 @@
+public import Hummingbird
+import Foundation
+public import LedgerCore
+
+/// An error as the API renders it: `{"success": false, "error": {"code", "message", "field"}}`
+/// with the HTTP status that fits. Every error leaves the edge through this type.
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    public let field: String?
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public static func validation(_ message: String, field: String) -> APIError {
+        APIError(.badRequest, code: "VALIDATION_ERROR", message: message, field: field)
+    }
+
+    public static func notFound(_ message: String) -> APIError {
+        APIError(.notFound, code: "NOT_FOUND", message: message)
+    }
+
+    /// Maps a ledger refusal onto a status and a stable code.
+    public init(_ error: LedgerError) {
+        switch error {
+        case .exceedsCredits, .exceedsDebits:
+            self.init(.unprocessableContent, code: "INSUFFICIENT_FUNDS", message: error.description, field: error.field)
+        case .idempotencyConflict, .transferExists, .accountExists, .pendingAlreadyPosted, .pendingAlreadyVoided, .pendingExpired:
+            self.init(.conflict, code: "CONFLICT", message: error.description, field: error.field)
+        case .storage, .closed, .databaseNewerThanBinary:
+            self.init(.serviceUnavailable, code: "LEDGER_UNAVAILABLE", message: "the ledger is unavailable; retry later")
+        default:
+            self.init(.badRequest, code: "VALIDATION_ERROR", message: error.description, field: error.field)
+        }
+    }
+
+    private struct Body: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let field: String?
+        }
+        let success = false
+        let error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = Body(error: .init(code: code, message: message, field: field))
+        let data = try JSONOutput.encoder(pretty: false).encode(body)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

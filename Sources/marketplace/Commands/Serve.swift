@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LedgerCore
+import Logging
+import MarketplaceHTTP
+
+/// `marketplace serve`: the HTTP API on the embedded SQLite ledger. The one place that builds
+/// live services.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the API (test mode by default).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on (env PORT).") var port: Int = Int(ProcessInfo.processInfo.environment["PORT"] ?? "") ?? 8080
+    @Option(help: "test or live.") var mode: String = "test"
+
+    func validate() throws {
+        guard mode == "test" || mode == "live" else { throw ValidationError("--mode must be test or live") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "marketplace")
+        logger.logLevel = .info
+        try database.prepareDirectory()
+        let ledger = try Ledger(path: database.db, logger: logger)
+        defer { ledger.close() }
+        let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), ledger: ledger, logger: logger)
+        print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
+        print("try: curl http://\(host):\(port)/healthz")
+        fflush(nil)  // all streams: stdout is not concurrency-safe to name
+        try await app.runService()
+    }
+}
