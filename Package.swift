@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "marketplaceTests",
-            dependencies: ["marketplace", "LedgerCore"],
+            dependencies: ["marketplace", "LedgerCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ]

@@ -13,6 +13,7 @@ struct StressWriter: AsyncParsableCommand {
     @Option(help: "File that receives one acknowledged transfer id per line.") var ackFile: String
     @Option(help: "Concurrent callers.") var callers: Int = 8
     @Option(help: "Transfers per batch.") var batchSize: Int = 16
+    @Option(help: "Distinguishes the ids of successive runs on one database.") var run: Int64 = 0
 
     func run() async throws {
         try database.prepareDirectory()
@@ -27,7 +28,7 @@ struct StressWriter: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for caller in 0..<callers {
                 group.addTask {
-                    var next = Int64(caller) * 1_000_000_000 + 1
+                    var next = run * 1_000_000_000_000 + Int64(caller) * 1_000_000_000 + 1
                     while true {
                         let ids = (0..<Int64(batchSize)).map { TransferID(next + $0) }
                         next += Int64(batchSize)

@@ -1,0 +1,40 @@
+# Two commands on a fresh Debian machine with the Swift toolchain: `make run` and `make test`.
+SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libsecp256k1-dev
+DB ?= data/marketplace-test.sqlite
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: run test deps build bench
+
+## Install the system libraries the package links (as root), or name them and stop.
+deps:
+	@missing=""; \
+	for package in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "install them with: sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+## Build and serve the API in test mode on an embedded SQLite file under ./data/.
+run: deps
+	swift build --product marketplace
+	@mkdir -p $(dir $(DB))
+	.build/debug/marketplace serve --db $(DB) --host $(HOST) --port $(PORT) --mode test
+
+## Build everything once, then run every test.
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+## The ledger benchmark, release build (see README, Performance).
+bench: deps
+	swift build -c release --product marketplace
+	.build/release/marketplace bench ledger
