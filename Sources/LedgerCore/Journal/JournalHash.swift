@@ -23,7 +23,7 @@ public struct JournalHash: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     /// Calls `body` with the 32 bytes, without copying them to the heap.
-    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    public func withBytes<Result, Failure: Error>(_ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
         try withUnsafeBytes(of: words, body)
     }
 

@@ -247,8 +247,7 @@ final class JournalWriter: @unchecked Sendable {
             insert.bind(11, row.code)
             insert.bind(12, row.timestamp)
             insert.bind(13, row.metadata)
-            hash.withBytes { insert.bind(14, blob: $0) }
-            try insert.run()
+            try hash.withBytes { (bytes) throws(LedgerError) in try insert.run(binding: 14, blob: bytes) }
             if row.flags != [] || row.reversesID != nil { try link(row) }
             written.append(Transfer(row, hash: hash))
         }

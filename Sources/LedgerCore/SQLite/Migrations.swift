@@ -2,6 +2,10 @@ import GRDB
 
 /// The schema migrations from Ledger/migrations, embedded at build time, in order.
 enum Migrations {
+    /// The ledger's migrations are named `v…`; other modules keep their own prefix in the same
+    /// `grdb_migrations` table, and only the ledger's count when telling a newer database.
+    static let prefix = "v"
+
     static let all: [(identifier: String, sql: String)] = [
         ("v0001_ledger", String(decoding: PackageResources.v0001_ledger_sql, as: UTF8.self)),
     ]
@@ -19,7 +23,7 @@ enum Migrations {
         do {
             let migrator = Self.migrator
             let unknown = try writer.read { db in
-                try migrator.appliedIdentifiers(db).subtracting(all.map(\.identifier))
+                try migrator.appliedIdentifiers(db).filter { $0.hasPrefix(prefix) }.subtracting(all.map(\.identifier))
             }
             guard unknown.isEmpty else { throw LedgerError.databaseNewerThanBinary(migrations: unknown.sorted()) }
             try migrator.migrate(writer)
@@ -33,7 +37,7 @@ enum Migrations {
     /// The identifiers applied to a database, in order.
     static func applied(in reader: some DatabaseReader) throws(LedgerError) -> [String] {
         do {
-            return try reader.read { db in try Self.migrator.appliedMigrations(db) }
+            return try reader.read { db in try Self.migrator.appliedMigrations(db).filter { $0.hasPrefix(prefix) } }
         } catch {
             throw .storage("cannot read migrations: \(error)")
         }

@@ -78,6 +78,17 @@ final class PreparedStatement {
         sqlite3_bind_blob(handle, index, blob.baseAddress, Int32(blob.count), Self.transient)
     }
 
+    /// Binds `blob` without a copy (SQLITE_STATIC), runs the statement and resets it, all
+    /// while the bytes are alive. Saves an allocation per journal row.
+    func run(binding index: Int32, blob: UnsafeRawBufferPointer) throws(LedgerError) {
+        sqlite3_bind_blob(handle, index, blob.baseAddress, Int32(blob.count), nil)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_bind_null(handle, index)
+        }
+        _ = try step()
+    }
+
     /// Runs the statement one step: true when a row is ready, false when done.
     @discardableResult
     func step() throws(LedgerError) -> Bool {

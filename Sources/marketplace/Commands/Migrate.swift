@@ -12,6 +12,8 @@ struct Migrate: AsyncParsableCommand {
         let ledger = try Ledger(path: database.db)
         defer { ledger.close() }
         for migration in try ledger.appliedMigrations() { print("applied \(migration)") }
+        let platform = try await ChartOfAccounts.standard.install(in: ledger)
+        print("chart of accounts: \(platform.count) platform accounts")
         print("database \(database.db) is up to date")
     }
 }

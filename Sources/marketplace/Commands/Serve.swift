@@ -25,6 +25,9 @@ struct Serve: AsyncParsableCommand {
         try database.prepareDirectory()
         let ledger = try Ledger(path: database.db, logger: logger)
         defer { ledger.close() }
+        // The platform's accounts from Ledger/chart-of-accounts.json; creating them again is a no-op.
+        let platform = try await ChartOfAccounts.standard.install(in: ledger)
+        logger.info("chart of accounts installed", metadata: ["platform_accounts": "\(platform.count)"])
         let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), ledger: ledger, logger: logger)
         print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
         print("try: curl http://\(host):\(port)/healthz")
