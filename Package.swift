@@ -19,9 +19,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -50,9 +52,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Marketplace",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("Schema/m0001_accounts.sql"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "MarketplaceHTTP",
             dependencies: [
                 "LedgerCore",
+                "Marketplace",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -62,6 +80,7 @@ let package = Package(
             name: "marketplace",
             dependencies: [
                 "LedgerCore",
+                "Marketplace",
                 "MarketplaceHTTP",
                 "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -81,10 +100,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "MarketplaceTests",
+            dependencies: ["Marketplace"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "MarketplaceHTTPTests",
             dependencies: [
                 "MarketplaceHTTP",
+                "Marketplace",
                 "LedgerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

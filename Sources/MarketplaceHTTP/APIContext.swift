@@ -1,12 +1,21 @@
 public import Hummingbird
 public import Foundation
+public import Marketplace
 
 /// The request context of every route: JSON in and out with snake_case keys.
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The authenticated caller, set by `AuthMiddleware`; nil for anonymous requests.
+    public var principal: Principal?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+    }
+
+    /// The caller, or 401 when the request carried no credentials.
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else { throw APIError(.unauthorized, code: "UNAUTHORIZED", message: "send Authorization: Bearer <access token or API key>") }
+        return principal
     }
 
     public var requestDecoder: JSONDecoder {

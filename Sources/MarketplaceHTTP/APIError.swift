@@ -1,6 +1,7 @@
 public import Hummingbird
 import Foundation
 public import LedgerCore
+public import Marketplace
 
 /// An error as the API renders it: `{"success": false, "error": {"code", "message", "field"}}`
 /// with the HTTP status that fits. Every error leaves the edge through this type.
@@ -37,6 +38,21 @@ public struct APIError: HTTPResponseError, Sendable {
         default:
             self.init(.badRequest, code: "VALIDATION_ERROR", message: error.description, field: error.field)
         }
+    }
+
+    /// Maps a marketplace refusal onto a status and its code.
+    public init(_ error: MarketplaceError) {
+        let status: HTTPResponse.Status = switch error {
+        case .validation: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .limitExceeded: .unprocessableContent
+        case .internalError: .internalServerError
+        }
+        let message = if case .internalError = error { "internal error" } else { error.description }
+        self.init(status, code: error.code, message: message, field: error.field)
     }
 
     private struct Body: Encodable {

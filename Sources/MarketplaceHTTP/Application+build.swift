@@ -1,6 +1,7 @@
 public import Hummingbird
 public import LedgerCore
 public import Logging
+public import Marketplace
 
 /// What the server needs: where to listen, which ledger, which mode.
 public struct ServerConfiguration: Sendable {
@@ -16,23 +17,39 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
+/// The services the routes call; `marketplace serve` builds the live ones, tests their own.
+public struct Services: Sendable {
+    public let ledger: Ledger
+    public let auth: AuthService
+    public let keys: KeyService
+
+    public init(ledger: Ledger, auth: AuthService, keys: KeyService) {
+        self.ledger = ledger
+        self.auth = auth
+        self.keys = keys
+    }
+}
+
 /// Assembles the application: configuration and services in, a ready application out.
-/// Tests call it too, with their own ledger.
-public func buildApplication(_ configuration: ServerConfiguration, ledger: Ledger, logger: Logger = Logger(label: "marketplace")) -> some ApplicationProtocol {
+/// Tests call it too, with their own services.
+public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger = Logger(label: "marketplace")) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(ledger: ledger, mode: configuration.mode),
+        router: buildRouter(services: services, mode: configuration.mode),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marketplace"),
         logger: logger
     )
 }
 
 /// The router with every route; exposed for tests of the OpenAPI document.
-public func buildRouter(ledger: Ledger, mode: String) -> Router<APIContext> {
+public func buildRouter(services: Services, mode: String) -> Router<APIContext> {
     let router = Router(context: APIContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: AuthMiddleware(auth: services.auth))
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
-    LedgerController(ledger: ledger).addRoutes(to: router.group("v1/ledger"))
+    LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger"))
+    AuthController(auth: services.auth, defaultMode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/auth"))
+    KeysController(keys: services.keys).addRoutes(to: router.group("v1/keys"))
     return router
 }
 

@@ -11,8 +11,10 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as HTTPError {
-            let code = error.status == .notFound ? "NOT_FOUND" : "HTTP_\(error.status.code)"
-            throw APIError(error.status, code: code, message: error.body ?? error.status.reasonPhrase)
+            if error.status == .notFound {
+                throw APIError(.notFound, code: "NOT_FOUND", message: "no route \(request.method) \(request.uri.path)")
+            }
+            throw APIError(error.status, code: "HTTP_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])
             throw APIError(.internalServerError, code: "INTERNAL_ERROR", message: "internal error")

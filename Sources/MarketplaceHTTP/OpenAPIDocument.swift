@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LedgerCore
+import Marketplace
 
 /// The OpenAPI 3.1 description of every route, served at /openapi.json. A test checks that
 /// it names exactly the routes the router serves.
@@ -13,6 +14,14 @@ public enum OpenAPIDocument {
         ("get", "/v1/ledger/accounts/{account}"),
         ("get", "/v1/ledger/accounts/{account}/statement"),
         ("get", "/v1/ledger/verify"),
+        ("post", "/v1/auth/register"),
+        ("post", "/v1/auth/login"),
+        ("post", "/v1/auth/refresh"),
+        ("get", "/v1/auth/me"),
+        ("get", "/v1/auth/check-email"),
+        ("post", "/v1/keys"),
+        ("get", "/v1/keys"),
+        ("delete", "/v1/keys/{key}"),
     ]
 
     /// The document as a JSON object.
@@ -22,7 +31,9 @@ public enum OpenAPIDocument {
             "info": ["title": "Task marketplace API", "version": "0.1.0",
                      "description": "Read-only ledger endpoints. Amounts are exact decimal strings with their minor-unit integers."],
             "paths": paths,
-            "components": ["schemas": schemas],
+            "components": ["schemas": schemas.merging(authSchemas) { $1 },
+                           "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer",
+                                                          "description": "An access token from /v1/auth/login, or an API key sk_test_… / sk_live_…"]]],
         ]
     }
 
@@ -52,18 +63,35 @@ public enum OpenAPIDocument {
                 account, ["name": "cursor", "in": "query", "schema": ["type": "string"]], limit,
             ])],
             "/v1/ledger/verify": ["get": operation("verifyLedger", "Recompute balances and check the hash chain", "Verify")],
+            "/v1/auth/register": ["post": operation("register", "Create a user", "User", body: "RegisterRequest", created: true)],
+            "/v1/auth/login": ["post": operation("login", "Open a session: access token (15 min) and refresh token", "Session", body: "LoginRequest")],
+            "/v1/auth/refresh": ["post": operation("refresh", "Trade a refresh token (single use) for a new session", "Session", body: "RefreshRequest")],
+            "/v1/auth/me": ["get": operation("me", "The caller: user, mode, scopes, credential", "Me", secured: true)],
+            "/v1/auth/check-email": ["get": operation("checkEmail", "Is this email free?", "EmailAvailability", parameters: [
+                ["name": "email", "in": "query", "required": true, "schema": ["type": "string", "format": "email"]],
+            ])],
+            "/v1/keys": [
+                "post": operation("createKey", "Create an API key; its secret is shown only here", "CreatedKey", body: "CreateKeyRequest", created: true, secured: true),
+                "get": operation("listKeys", "The caller's keys, redacted", "KeyList", secured: true),
+            ],
+            "/v1/keys/{key}": ["delete": operation("revokeKey", "Revoke a key", "APIKey", parameters: [
+                ["name": "key", "in": "path", "required": true, "schema": ["type": "string"]],
+            ], secured: true)],
         ]
     }
 
-    private static func operation(_ id: String, _ summary: String, _ schema: String, parameters: [[String: Any]] = []) -> [String: Any] {
+    private static func operation(_ id: String, _ summary: String, _ schema: String, parameters: [[String: Any]] = [],
+                                  body: String? = nil, created: Bool = false, secured: Bool = false) -> [String: Any] {
         let error: [String: Any] = ["description": "Error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
-        return [
-            "operationId": id, "summary": summary, "parameters": parameters,
-            "responses": [
-                "200": ["description": "OK", "content": ["application/json": ["schema": envelope(schema)]]],
-                "400": error, "404": error, "503": error,
-            ],
-        ]
+        var responses: [String: Any] = [created ? "201" : "200": ["description": "OK", "content": ["application/json": ["schema": envelope(schema)]]],
+                                        "400": error, "404": error, "503": error]
+        if secured { responses["401"] = error; responses["403"] = error }
+        var operation: [String: Any] = ["operationId": id, "summary": summary, "parameters": parameters, "responses": responses]
+        if let body {
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
+        }
+        if secured { operation["security"] = [["bearer": [String]()]] }
+        return operation
     }
 
     private static func envelope(_ schema: String) -> [String: Any] {
@@ -112,6 +140,42 @@ public enum OpenAPIDocument {
                     "code": string, "message": string, "field": ["type": ["string", "null"]],
                 ]],
             ]],
+        ]
+    }
+}
+
+extension OpenAPIDocument {
+    static var authSchemas: [String: Any] {
+        let string: [String: Any] = ["type": "string"]
+        let integer: [String: Any] = ["type": "integer"]
+        let mode: [String: Any] = ["type": "string", "enum": ["test", "live"]]
+        let scopes: [String: Any] = ["type": "array", "items": ["type": "string", "enum": Scope.allCases.map(\.rawValue)]]
+        let user: [String: Any] = ["$ref": "#/components/schemas/User"]
+        return [
+            "User": ["type": "object", "properties": [
+                "id": string, "email": string, "full_name": string, "role": ["type": "string", "enum": ["agent", "client", "human"]],
+                "created_at": integer,
+            ]],
+            "RegisterRequest": ["type": "object", "required": ["email", "password", "full_name", "role"], "properties": [
+                "email": ["type": "string", "format": "email"], "password": ["type": "string", "minLength": 8, "maxLength": 72],
+                "full_name": ["type": "string", "maxLength": 200], "role": ["type": "string", "enum": ["agent", "client", "human"]],
+            ]],
+            "LoginRequest": ["type": "object", "required": ["email", "password"], "properties": ["email": string, "password": string, "mode": mode]],
+            "RefreshRequest": ["type": "object", "required": ["refresh_token"], "properties": ["refresh_token": string]],
+            "Session": ["type": "object", "properties": [
+                "access_token": string, "refresh_token": string, "token_type": string, "expires_in": integer, "mode": mode, "user": user,
+            ]],
+            "Me": ["type": "object", "properties": ["user": user, "mode": mode, "scopes": scopes, "credential": string]],
+            "EmailAvailability": ["type": "object", "properties": ["email": string, "available": ["type": "boolean"]]],
+            "CreateKeyRequest": ["type": "object", "required": ["name", "scopes", "mode"], "properties": [
+                "name": ["type": "string", "maxLength": 100], "scopes": scopes, "mode": mode,
+            ]],
+            "APIKey": ["type": "object", "properties": [
+                "id": string, "name": string, "mode": mode, "scopes": scopes, "redacted": string, "created_at": integer,
+                "revoked_at": ["type": ["integer", "null"]],
+            ]],
+            "KeyList": ["type": "array", "items": ["$ref": "#/components/schemas/APIKey"]],
+            "CreatedKey": ["type": "object", "properties": ["key": ["$ref": "#/components/schemas/APIKey"], "secret": string]],
         ]
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LedgerCore
 import Logging
+import Marketplace
 import MarketplaceHTTP
 
 /// `marketplace serve`: the HTTP API on the embedded SQLite ledger. The one place that builds
@@ -19,6 +20,16 @@ struct Serve: AsyncParsableCommand {
         guard mode == "test" || mode == "live" else { throw ValidationError("--mode must be test or live") }
     }
 
+    /// The access-token signing secret from MARKETPLACE_JWT_SECRET, or a random one for this
+    /// process (sessions then end with it). The secret itself is never logged.
+    static func signingSecret(logger: Logger) -> [UInt8] {
+        if let secret = ProcessInfo.processInfo.environment["MARKETPLACE_JWT_SECRET"], secret.utf8.count >= TokenIssuer.secretBytesMin {
+            return Array(secret.utf8)
+        }
+        logger.warning("MARKETPLACE_JWT_SECRET is unset or shorter than 32 bytes; using a random signing secret for this process")
+        return TokenIssuer.randomSecret()
+    }
+
     func run() async throws {
         var logger = Logger(label: "marketplace")
         logger.logLevel = .info
@@ -28,7 +39,11 @@ struct Serve: AsyncParsableCommand {
         // The platform's accounts from Ledger/chart-of-accounts.json; creating them again is a no-op.
         let platform = try await ChartOfAccounts.standard.install(in: ledger)
         logger.info("chart of accounts installed", metadata: ["platform_accounts": "\(platform.count)"])
-        let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), ledger: ledger, logger: logger)
+        let store = try MarketplaceStore(path: database.db)
+        defer { store.close() }
+        let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
+        let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store))
+        let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), services: services, logger: logger)
         print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
         print("try: curl http://\(host):\(port)/healthz")
         fflush(nil)  // all streams: stdout is not concurrency-safe to name

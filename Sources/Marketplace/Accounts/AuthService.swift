@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import HummingbirdBcrypt
+
+/// Registration, login, token refresh, and turning a bearer credential into a `Principal`.
+public struct AuthService: Sendable {
+    /// How long a refresh token lives.
+    public static let refreshTokenSeconds: Int64 = 30 * 24 * 3_600
+    public static let refreshTokenPrefix = "rt_"
+
+    let store: MarketplaceStore
+    let tokens: TokenIssuer
+    /// bcrypt's cost; tests lower it, production keeps the default.
+    let bcryptCost: UInt8
+
+    public init(store: MarketplaceStore, tokens: TokenIssuer, bcryptCost: UInt8 = 12) {
+        self.store = store
+        self.tokens = tokens
+        self.bcryptCost = bcryptCost
+    }
+
+    /// Creates a user; the email must be free.
+    public func register(_ registration: Registration) throws(MarketplaceError) -> User {
+        let (email, role) = try registration.validated()
+        let user = User(id: Secrets.id("usr"), email: email, fullName: registration.fullName.trimmingWhitespace, role: role,
+                        createdAt: Self.nowMicros())
+        let hash = Bcrypt.hash(registration.password, cost: bcryptCost)
+        try store.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email = ?", arguments: [email]) != true else {
+                throw MarketplaceError.conflict(field: "email", message: "an account with this email exists")
+            }
+            try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [user.id, user.email, hash, user.fullName, user.role.rawValue, user.createdAt])
+        }
+        return user
+    }
+
+    /// Checks the password and opens a session in `mode`.
+    public func login(email: String, password: String, mode: Mode) async throws(MarketplaceError) -> Session {
+        let normalized = (try? Registration.normalizedEmail(email)) ?? email
+        let row = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, password_hash FROM users WHERE email = ?", arguments: [normalized])
+        }
+        // The same answer for an unknown email and a wrong password.
+        guard let row, Bcrypt.verify(password, hash: row["password_hash"]) else {
+            throw .unauthorized("email or password is wrong")
+        }
+        return try await openSession(userID: row["id"], mode: mode)
+    }
+
+    /// Trades a refresh token for a new session; each refresh token works once.
+    public func refresh(_ refreshToken: String) async throws(MarketplaceError) -> Session {
+        let hash = Secrets.hash(refreshToken)
+        let now = Self.nowMicros()
+        let claimed = try store.write { db -> (String, String)? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT user_id, mode, expires_at, used_at FROM refresh_tokens WHERE token_hash = ?",
+                                             arguments: [Data(hash)]),
+                  (row["used_at"] as Int64?) == nil, (row["expires_at"] as Int64) > now else { return nil }
+            try db.execute(sql: "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", arguments: [now, Data(hash)])
+            return (row["user_id"], row["mode"])
+        }
+        guard let (userID, modeName) = claimed, let mode = Mode(rawValue: modeName) else {
+            throw .unauthorized("the refresh token is invalid, used or expired")
+        }
+        return try await openSession(userID: userID, mode: mode)
+    }
+
+    /// The user with this id.
+    public func user(_ id: String) throws(MarketplaceError) -> User {
+        let row = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, email, full_name, role, created_at FROM users WHERE id = ?", arguments: [id])
+        }
+        guard let row else { throw .notFound("no such user") }
+        return User(id: row["id"], email: row["email"], fullName: row["full_name"], role: UserRole(rawValue: row["role"]) ?? .human,
+                    createdAt: row["created_at"])
+    }
+
+    /// True when no account uses the address.
+    public func isEmailAvailable(_ email: String) throws(MarketplaceError) -> Bool {
+        let normalized = try Registration.normalizedEmail(email)
+        return try store.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email = ?", arguments: [normalized]) != true }
+    }
+
+    /// The caller behind `Authorization: Bearer …`: an access token or an `sk_test_`/`sk_live_` key.
+    public func authenticate(bearer: String) async throws(MarketplaceError) -> Principal {
+        if bearer.hasPrefix(APIKey.testPrefix) || bearer.hasPrefix(APIKey.livePrefix) {
+            return try KeyService(store: store).principal(forSecret: bearer)
+        }
+        let (userID, mode) = try await tokens.verify(bearer)
+        return Principal(userID: userID, mode: mode, scopes: Set(Scope.allCases), credential: .session)
+    }
+
+    private func openSession(userID: String, mode: Mode) async throws(MarketplaceError) -> Session {
+        let user = try user(userID)
+        let refreshToken = Secrets.make(prefix: Self.refreshTokenPrefix)
+        let expiresAt = Self.nowMicros() + Self.refreshTokenSeconds * 1_000_000
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO refresh_tokens (token_hash, user_id, mode, expires_at) VALUES (?, ?, ?, ?)",
+                           arguments: [Data(Secrets.hash(refreshToken)), userID, mode.rawValue, expiresAt])
+        }
+        let accessToken = try await tokens.accessToken(userID: userID, mode: mode)
+        return Session(accessToken: accessToken, refreshToken: refreshToken, tokenType: "Bearer",
+                       expiresIn: TokenIssuer.accessTokenSeconds, mode: mode, user: user)
+    }
+
+    static func nowMicros() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+}

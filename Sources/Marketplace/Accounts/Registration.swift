@@ -1,0 +1,55 @@
+/// What a new user sends, checked field by field before anything is written.
+public struct Registration: Sendable, Hashable, Codable {
+    public var email: String
+    public var password: String
+    public var fullName: String
+    public var role: String
+
+    public static let emailLengthMax = 254
+    public static let passwordLengthMin = 8
+    public static let passwordLengthMax = 72  // bcrypt reads no further
+    public static let fullNameLengthMax = 200
+
+    public init(email: String, password: String, fullName: String, role: String) {
+        self.email = email
+        self.password = password
+        self.fullName = fullName
+        self.role = role
+    }
+
+    /// The normalized email and role, or the first field at fault.
+    func validated() throws(MarketplaceError) -> (email: String, role: UserRole) {
+        let email = try Self.normalizedEmail(self.email)
+        guard password.utf8.count >= Self.passwordLengthMin else {
+            throw .validation(field: "password", message: "password must be at least \(Self.passwordLengthMin) characters")
+        }
+        guard password.utf8.count <= Self.passwordLengthMax else {
+            throw .validation(field: "password", message: "password must be at most \(Self.passwordLengthMax) bytes")
+        }
+        let name = fullName.trimmingWhitespace
+        guard !name.isEmpty, name.count <= Self.fullNameLengthMax else {
+            throw .validation(field: "full_name", message: "full_name must be 1 to \(Self.fullNameLengthMax) characters")
+        }
+        guard let role = UserRole(rawValue: role) else {
+            throw .validation(field: "role", message: "role must be one of agent, client, human")
+        }
+        return (email, role)
+    }
+
+    /// Lower-cased, trimmed, and shaped like local@domain.tld.
+    static func normalizedEmail(_ text: String) throws(MarketplaceError) -> String {
+        let email = text.trimmingWhitespace.lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= emailLengthMax, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !email.contains(where: { $0.isWhitespace }) else {
+            throw .validation(field: "email", message: "email must be an address like name@example.com")
+        }
+        return email
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Crypto
+import JWTKit
+
+/// Signs and checks short-lived access tokens (JWT, HS256).
+public struct TokenIssuer: Sendable {
+    /// How long an access token lives.
+    public static let accessTokenSeconds: Int64 = 15 * 60
+    /// The shortest signing secret accepted, in bytes.
+    public static let secretBytesMin = 32
+
+    private let keys: JWTKeyCollection
+
+    /// Uses `secret` (at least 32 bytes) as the HMAC key.
+    public init(secret: [UInt8]) async throws(MarketplaceError) {
+        guard secret.count >= Self.secretBytesMin else {
+            throw .validation(field: "jwt_secret", message: "the signing secret needs at least \(Self.secretBytesMin) bytes")
+        }
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(key: SymmetricKey(data: secret)), digestAlgorithm: .sha256)
+    }
+
+    /// A fresh random secret, for a server started without one (tokens die with the process).
+    public static func randomSecret() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    /// A token for `userID` in `mode`, valid from now (wall clock, as JWT verification reads it).
+    func accessToken(userID: String, mode: Mode) async throws(MarketplaceError) -> String {
+        let now = Date()
+        let payload = AccessClaims(sub: .init(value: userID), mode: mode.rawValue, iat: .init(value: now),
+                                   exp: .init(value: now.addingTimeInterval(TimeInterval(Self.accessTokenSeconds))))
+        do {
+            return try await keys.sign(payload)
+        } catch {
+            throw .internalError("cannot sign a token")
+        }
+    }
+
+    /// The user and mode of a valid, unexpired token.
+    func verify(_ token: String) async throws(MarketplaceError) -> (userID: String, mode: Mode) {
+        do {
+            let claims = try await keys.verify(token, as: AccessClaims.self)
+            guard let mode = Mode(rawValue: claims.mode) else { throw MarketplaceError.unauthorized("bad token") }
+            return (claims.sub.value, mode)
+        } catch {
+            throw .unauthorized("the access token is invalid or expired")
+        }
+    }
+}
+
+/// The claims of an access token.
+struct AccessClaims: JWTPayload {
+    var sub: SubjectClaim
+    var mode: String
+    var iat: IssuedAtClaim
+    var exp: ExpirationClaim
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+}

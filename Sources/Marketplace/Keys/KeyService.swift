@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// Creates, lists and revokes API keys; resolves a key's secret to the caller it stands for.
+public struct KeyService: Sendable {
+    let store: MarketplaceStore
+
+    public init(store: MarketplaceStore) { self.store = store }
+
+    /// Creates a key for the caller's user; refuses an 11th active key.
+    public func create(for caller: Principal, name: String, scopes: [String], mode: String) throws(MarketplaceError) -> CreatedKey {
+        try caller.requireSession()
+        let name = name.trimmingWhitespace
+        guard !name.isEmpty, name.count <= APIKey.nameLengthMax else {
+            throw .validation(field: "name", message: "name must be 1 to \(APIKey.nameLengthMax) characters")
+        }
+        let scopes = try Scope.parse(scopes).sorted()
+        guard let mode = Mode(rawValue: mode) else { throw .validation(field: "mode", message: "mode must be test or live") }
+        let secret = Secrets.make(prefix: APIKey.prefix(for: mode))
+        let key = APIKey(id: Secrets.id("key"), name: name, mode: mode, scopes: scopes, redacted: Self.redact(secret),
+                         createdAt: AuthService.nowMicros(), revokedAt: nil)
+        try store.write { db in
+            let active = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL",
+                                          arguments: [caller.userID]) ?? 0
+            guard active < APIKey.activeKeysMax else {
+                throw MarketplaceError.limitExceeded(field: nil, message: "at most \(APIKey.activeKeysMax) active keys; revoke one first")
+            }
+            try db.execute(sql: """
+                INSERT INTO api_keys (id, user_id, name, mode, secret_hash, last_four, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [key.id, caller.userID, key.name, mode.rawValue, Data(Secrets.hash(secret)), String(secret.suffix(4)),
+                                 scopes.map(\.rawValue).joined(separator: " "), key.createdAt])
+        }
+        return CreatedKey(key: key, secret: secret)
+    }
+
+    /// The caller's keys, newest first, redacted.
+    public func list(for caller: Principal) throws(MarketplaceError) -> [APIKey] {
+        try caller.requireSession()
+        return try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, name, mode, last_four, scopes, created_at, revoked_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, id
+                """, arguments: [caller.userID]).map(Self.key)
+        }
+    }
+
+    /// Revokes one of the caller's keys; another user's key is "not found".
+    public func revoke(_ id: String, for caller: Principal) throws(MarketplaceError) -> APIKey {
+        try caller.requireSession()
+        return try store.write { db in
+            try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                           arguments: [AuthService.nowMicros(), id, caller.userID])
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, name, mode, last_four, scopes, created_at, revoked_at FROM api_keys WHERE id = ? AND user_id = ?
+                """, arguments: [id, caller.userID]) else { throw MarketplaceError.notFound("no such key") }
+            return Self.key(row)
+        }
+    }
+
+    /// The caller a secret stands for; revoked and unknown keys are refused alike.
+    func principal(forSecret secret: String) throws(MarketplaceError) -> Principal {
+        let row = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, user_id, mode, scopes FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL",
+                             arguments: [Data(Secrets.hash(secret))])
+        }
+        guard let row, let mode = Mode(rawValue: row["mode"]) else { throw .unauthorized("the API key is invalid or revoked") }
+        let scopes = (row["scopes"] as String).split(separator: " ").compactMap { Scope(rawValue: String($0)) }
+        return Principal(userID: row["user_id"], mode: mode, scopes: Set(scopes), credential: .apiKey(id: row["id"]))
+    }
+
+    static func redact(_ secret: String) -> String {
+        let prefix = secret.hasPrefix(APIKey.testPrefix) ? APIKey.testPrefix : APIKey.livePrefix
+        return prefix + "…" + secret.suffix(4)
+    }
+
+    private static func key(_ row: Row) -> APIKey {
+        let mode = Mode(rawValue: row["mode"]) ?? .test
+        return APIKey(id: row["id"], name: row["name"], mode: mode,
+                      scopes: (row["scopes"] as String).split(separator: " ").compactMap { Scope(rawValue: String($0)) },
+                      redacted: APIKey.prefix(for: mode) + "…" + (row["last_four"] as String), createdAt: row["created_at"],
+                      revokedAt: row["revoked_at"])
+    }
+}

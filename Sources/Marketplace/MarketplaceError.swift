@@ -1,0 +1,41 @@
+/// Why the marketplace refused a request. Each case maps to one API code and status at the edge;
+/// nothing is written when one is thrown.
+public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible {
+    case validation(field: String, message: String)
+    case unauthorized(String)
+    case forbidden(String)
+    case notFound(String)
+    case conflict(field: String?, message: String)
+    case limitExceeded(field: String?, message: String)
+    case internalError(String)
+
+    /// The API's error code.
+    public var code: String {
+        switch self {
+        case .validation: "VALIDATION_ERROR"
+        case .unauthorized: "UNAUTHORIZED"
+        case .forbidden: "FORBIDDEN"
+        case .notFound: "NOT_FOUND"
+        case .conflict: "CONFLICT"
+        case .limitExceeded: "LIMIT_EXCEEDED"
+        case .internalError: "INTERNAL_ERROR"
+        }
+    }
+
+    /// The request field at fault, when there is one.
+    public var field: String? {
+        switch self {
+        case .validation(let field, _): field
+        case .conflict(let field, _), .limitExceeded(let field, _): field
+        default: nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .validation(_, let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
+             .conflict(_, let message), .limitExceeded(_, let message), .internalError(let message):
+            message
+        }
+    }
+}

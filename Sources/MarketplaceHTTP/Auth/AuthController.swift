@@ -1,0 +1,87 @@
+import Hummingbird
+import Marketplace
+
+/// Register, log in, refresh, who am I, is this email free.
+struct AuthController: Sendable {
+    let auth: AuthService
+    let defaultMode: Mode
+
+    func addRoutes(to group: RouterGroup<APIContext>) {
+        group.post("register", use: register)
+        group.post("login", use: login)
+        group.post("refresh", use: refresh)
+        group.get("me", use: me)
+        group.get("check-email", use: checkEmail)
+    }
+
+    struct RegisterRequest: Decodable {
+        let email: String
+        let password: String
+        let fullName: String
+        let role: String
+    }
+
+    @Sendable func register(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<User>> {
+        let body = try await RequestBody.decode(RegisterRequest.self, from: request, context: context)
+        let user = try api { try auth.register(Registration(email: body.email, password: body.password, fullName: body.fullName, role: body.role)) }
+        return EditedResponse(status: .created, response: Envelope(user))
+    }
+
+    struct LoginRequest: Decodable {
+        let email: String
+        let password: String
+        let mode: String?
+    }
+
+    @Sendable func login(_ request: Request, context: APIContext) async throws -> Envelope<Session> {
+        let body = try await RequestBody.decode(LoginRequest.self, from: request, context: context)
+        let mode = try body.mode.map { name in
+            guard let mode = Mode(rawValue: name) else { throw APIError.validation("mode must be test or live", field: "mode") }
+            return mode
+        } ?? defaultMode
+        return Envelope(try await apiAsync { try await auth.login(email: body.email, password: body.password, mode: mode) })
+    }
+
+    struct RefreshRequest: Decodable {
+        let refreshToken: String
+    }
+
+    @Sendable func refresh(_ request: Request, context: APIContext) async throws -> Envelope<Session> {
+        let body = try await RequestBody.decode(RefreshRequest.self, from: request, context: context)
+        return Envelope(try await apiAsync { try await auth.refresh(body.refreshToken) })
+    }
+
+    struct Me: Encodable, Sendable {
+        let user: User
+        let mode: Mode
+        let scopes: [Scope]
+        let credential: String
+    }
+
+    @Sendable func me(_ request: Request, context: APIContext) async throws -> Envelope<Me> {
+        let caller = try context.requirePrincipal()
+        let user = try api { try auth.user(caller.userID) }
+        let credential = if case .apiKey(let id) = caller.credential { "api_key:\(id)" } else { "session" }
+        return Envelope(Me(user: user, mode: caller.mode, scopes: caller.scopes.sorted(), credential: credential))
+    }
+
+    struct EmailAvailability: Encodable, Sendable {
+        let email: String
+        let available: Bool
+    }
+
+    @Sendable func checkEmail(_ request: Request, context: APIContext) async throws -> Envelope<EmailAvailability> {
+        let email = request.uri.queryParameters["email"].map(String.init) ?? ""
+        return Envelope(EmailAvailability(email: email, available: try api { try auth.isEmailAvailable(email) }))
+    }
+}
+
+/// Runs a marketplace call, turning its refusal into the API's error.
+func api<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as MarketplaceError { throw APIError(error) }
+}
+
+/// Runs an async marketplace call, turning its refusal into the API's error.
+func apiAsync<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as MarketplaceError { throw APIError(error) }
+}

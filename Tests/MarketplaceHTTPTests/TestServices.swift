@@ -1,0 +1,25 @@
+import Foundation
+import LedgerCore
+import Marketplace
+import MarketplaceHTTP
+
+/// The real services on a fresh SQLite file, with a cheap bcrypt cost so tests stay fast.
+struct TestServices {
+    let services: Services
+    let ledger: Ledger
+    let store: MarketplaceStore
+    let path: String
+
+    init(clock: ManualClock = ManualClock()) async throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString).sqlite").path
+        ledger = try Ledger(path: path, clock: clock.ledgerClock)
+        store = try MarketplaceStore(path: path)
+        let tokens = try await TokenIssuer(secret: Array(repeating: 7, count: 32))
+        services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store))
+    }
+
+    func close() {
+        store.close()
+        ledger.close()
+    }
+}
