@@ -63,6 +63,7 @@ let package = Package(
             ],
             resources: [
                 .embedInCode("Schema/m0001_accounts.sql"),
+                .embedInCode("Schema/m0002_tasks.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -22,11 +22,13 @@ public struct Services: Sendable {
     public let ledger: Ledger
     public let auth: AuthService
     public let keys: KeyService
+    public let tasks: TaskService
 
-    public init(ledger: Ledger, auth: AuthService, keys: KeyService) {
+    public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService) {
         self.ledger = ledger
         self.auth = auth
         self.keys = keys
+        self.tasks = tasks
     }
 }
 
@@ -50,6 +52,8 @@ public func buildRouter(services: Services, mode: String) -> Router<APIContext> 
     LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger"))
     AuthController(auth: services.auth, defaultMode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/auth"))
     KeysController(keys: services.keys).addRoutes(to: router.group("v1/keys"))
+    TasksController(tasks: services.tasks).addRoutes(to: router.group("v1/tasks"))
+    router.get("v1/categories") { _, _ in Envelope(Category.all) }
     return router
 }
 

@@ -22,6 +22,12 @@ public enum OpenAPIDocument {
         ("post", "/v1/keys"),
         ("get", "/v1/keys"),
         ("delete", "/v1/keys/{key}"),
+        ("get", "/v1/categories"),
+        ("post", "/v1/tasks"),
+        ("get", "/v1/tasks"),
+        ("get", "/v1/tasks/{task}"),
+        ("patch", "/v1/tasks/{task}"),
+        ("post", "/v1/tasks/{task}/cancel"),
     ]
 
     /// The document as a JSON object.
@@ -31,7 +37,7 @@ public enum OpenAPIDocument {
             "info": ["title": "Task marketplace API", "version": "0.1.0",
                      "description": "Read-only ledger endpoints. Amounts are exact decimal strings with their minor-unit integers."],
             "paths": paths,
-            "components": ["schemas": schemas.merging(authSchemas) { $1 },
+            "components": ["schemas": schemas.merging(authSchemas) { $1 }.merging(taskSchemas) { $1 },
                            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer",
                                                           "description": "An access token from /v1/auth/login, or an API key sk_test_… / sk_live_…"]]],
         ]
@@ -77,7 +83,7 @@ public enum OpenAPIDocument {
             "/v1/keys/{key}": ["delete": operation("revokeKey", "Revoke a key", "APIKey", parameters: [
                 ["name": "key", "in": "path", "required": true, "schema": ["type": "string"]],
             ], secured: true)],
-        ]
+        ].merging(taskPaths) { $1 }
     }
 
     private static func operation(_ id: String, _ summary: String, _ schema: String, parameters: [[String: Any]] = [],
@@ -145,6 +151,73 @@ public enum OpenAPIDocument {
 }
 
 extension OpenAPIDocument {
+    static var taskPaths: [String: Any] {
+        let task: [String: Any] = ["name": "task", "in": "path", "required": true, "schema": ["type": "string"]]
+        let query = { (name: String, values: [String]) -> [String: Any] in ["name": name, "in": "query", "schema": ["type": "string", "enum": values]] }
+        return [
+            "/v1/categories": ["get": operation("listCategories", "The task categories", "CategoryList")],
+            "/v1/tasks": [
+                "post": operation("createTask", "Post a task (scope tasks:write)", "Task", body: "TaskCreate", created: true, secured: true),
+                "get": operation("listTasks", "Published tasks, or the caller's own with mine=true (scope tasks:read)", "TaskPage", parameters: [
+                    query("status", TaskStatus.allCases.map(\.rawValue)), ["name": "category", "in": "query", "schema": ["type": "string"]],
+                    query("location_type", LocationType.allCases.map(\.rawValue)), query("urgency", Urgency.allCases.map(\.rawValue)),
+                    ["name": "mine", "in": "query", "schema": ["type": "boolean"]],
+                    ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": TaskFilter.limitMax]],
+                    ["name": "cursor", "in": "query", "schema": ["type": "string"]],
+                ], secured: true),
+            ],
+            "/v1/tasks/{task}": [
+                "get": operation("getTask", "One task", "Task", parameters: [task], secured: true),
+                "patch": operation("updateTask", "Change a published task (owner)", "Task", parameters: [task], body: "TaskUpdate", secured: true),
+            ],
+            "/v1/tasks/{task}/cancel": ["post": operation("cancelTask", "Cancel a published or assigned task (owner)", "Task",
+                                                          parameters: [task], secured: true)],
+        ]
+    }
+
+    static var taskSchemas: [String: Any] {
+        let string: [String: Any] = ["type": "string"]
+        let nullableString: [String: Any] = ["type": ["string", "null"]]
+        let strings: [String: Any] = ["type": "array", "items": string]
+        let deliverables: [String: Any] = ["type": "array", "items": ["type": "string", "enum": Deliverable.allCases.map(\.rawValue)]]
+        let amount: [String: Any] = ["oneOf": [["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"], ["type": "number"]],
+                                     "description": "Exact decimal: no more decimals than the currency has"]
+        let budget: [String: Any] = ["type": "object", "required": ["amount", "currency"], "properties": [
+            "amount": amount, "currency": ["type": "string", "enum": ["USD", "USDC"]],
+            "type": ["type": "string", "enum": BudgetType.allCases.map(\.rawValue)], "estimated_hours": ["type": "integer", "minimum": 1],
+        ]]
+        let common: [String: Any] = [
+            "title": ["type": "string", "maxLength": TaskDraft.titleLengthMax], "description": ["type": "string", "maxLength": TaskDraft.descriptionLengthMax],
+            "category": string, "deadline": ["type": "string", "format": "date-time"],
+            "urgency": ["type": "string", "enum": Urgency.allCases.map(\.rawValue)], "required_deliverables": deliverables,
+            "proof_requirements": strings, "verified_only": ["type": "boolean"], "callback_url": ["type": "string", "format": "uri"],
+        ]
+        let create = common.merging([
+            "task_type": string, "location_type": ["type": "string", "enum": LocationType.allCases.map(\.rawValue)], "address": string,
+            "latitude": ["type": "number", "minimum": -90, "maximum": 90], "longitude": ["type": "number", "minimum": -180, "maximum": 180],
+            "budget": budget, "delivery_type": ["type": "string", "enum": DeliveryType.allCases.map(\.rawValue)],
+        ] as [String: Any]) { $1 }
+        return [
+            "Category": ["type": "object", "properties": ["id": string, "name": string, "description": string]],
+            "CategoryList": ["type": "array", "items": ["$ref": "#/components/schemas/Category"]],
+            "TaskCreate": ["type": "object", "required": ["title", "description", "category", "budget"], "properties": create],
+            "TaskUpdate": ["type": "object", "properties": common],
+            "Task": ["type": "object", "properties": create.merging([
+                "id": string, "mode": string, "owner_id": string, "status": ["type": "string", "enum": TaskStatus.allCases.map(\.rawValue)],
+                "address": nullableString, "callback_url": nullableString, "deadline": nullableString,
+                "created_at": string, "updated_at": string,
+                "budget": ["type": "object", "properties": [
+                    "amount": string, "amount_minor": ["type": "integer"], "currency": string, "type": string,
+                    "estimated_hours": ["type": ["integer", "null"]], "total": ["$ref": "#/components/schemas/Money"],
+                ]],
+            ] as [String: Any]) { $1 }],
+            "TaskPage": ["type": "object", "properties": [
+                "tasks": ["type": "array", "items": ["$ref": "#/components/schemas/Task"]], "has_more": ["type": "boolean"],
+                "next_cursor": nullableString,
+            ]],
+        ]
+    }
+
     static var authSchemas: [String: Any] {
         let string: [String: Any] = ["type": "string"]
         let integer: [String: Any] = ["type": "integer"]

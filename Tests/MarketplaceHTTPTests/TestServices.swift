@@ -9,13 +9,16 @@ struct TestServices {
     let ledger: Ledger
     let store: MarketplaceStore
     let path: String
+    let clock: ManualClock
 
     init(clock: ManualClock = ManualClock()) async throws {
+        self.clock = clock
         path = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString).sqlite").path
         ledger = try Ledger(path: path, clock: clock.ledgerClock)
         store = try MarketplaceStore(path: path)
         let tokens = try await TokenIssuer(secret: Array(repeating: 7, count: 32))
-        services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store))
+        services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),
+                            tasks: TaskService(store: store, clock: clock.ledgerClock))
     }
 
     func close() {

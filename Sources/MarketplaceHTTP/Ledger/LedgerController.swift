@@ -1,4 +1,5 @@
 import Hummingbird
+import Marketplace
 import LedgerCore
 
 /// Read-only ledger endpoints: balances, one account (now or as of a time), statements, verify.

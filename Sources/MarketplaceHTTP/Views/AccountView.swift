@@ -1,4 +1,5 @@
 public import LedgerCore
+import Marketplace
 
 /// An account and its balances on the wire.
 public struct AccountView: Codable, Sendable, Hashable {

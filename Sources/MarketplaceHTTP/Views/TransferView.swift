@@ -1,4 +1,5 @@
 public import LedgerCore
+import Marketplace
 
 /// A journal row on the wire.
 public struct TransferView: Codable, Sendable, Hashable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerCore
+import Marketplace
 import MarketplaceHTTP
 
 /// `marketplace ledger …`: checks and reports straight from the ledger.

@@ -42,7 +42,8 @@ struct Serve: AsyncParsableCommand {
         let store = try MarketplaceStore(path: database.db)
         defer { store.close() }
         let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
-        let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store))
+        let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
+                                tasks: TaskService(store: store))
         let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), services: services, logger: logger)
         print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
         print("try: curl http://\(host):\(port)/healthz")

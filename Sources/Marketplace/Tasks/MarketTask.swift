@@ -1,0 +1,70 @@
+/// A task as stored and shown: who owns it, where it is in its life, and its validated spec.
+/// (Named so, not `Task`, to stay clear of Swift's concurrency type.)
+public struct MarketTask: Sendable, Hashable, Codable {
+    public let id: String
+    public let mode: Mode
+    public let ownerID: String
+    public var status: TaskStatus
+    public var spec: TaskSpec
+    public let createdAt: Int64
+    public var updatedAt: Int64
+}
+
+/// A page of tasks, newest first.
+public struct TaskPage: Sendable, Hashable, Codable {
+    public let tasks: [MarketTask]
+    public let hasMore: Bool
+    public let nextCursor: String?
+}
+
+/// What a list of tasks is filtered by.
+public struct TaskFilter: Sendable, Hashable {
+    public var status: String?
+    public var category: String?
+    public var locationType: String?
+    public var urgency: String?
+    /// Only the caller's own tasks (any status); otherwise published tasks of everyone.
+    public var mine: Bool
+    public var limit: Int
+    public var cursor: String?
+
+    public static let limitMax = 100
+
+    public init(status: String? = nil, category: String? = nil, locationType: String? = nil, urgency: String? = nil,
+                mine: Bool = false, limit: Int = 20, cursor: String? = nil) {
+        self.status = status
+        self.category = category
+        self.locationType = locationType
+        self.urgency = urgency
+        self.mine = mine
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// The fields an owner may change while the task is published. Nil leaves a field as it is.
+public struct TaskUpdate: Sendable, Hashable {
+    public var title: String?
+    public var description: String?
+    public var category: String?
+    public var deadline: String?
+    public var urgency: String?
+    public var requiredDeliverables: [String]?
+    public var proofRequirements: [String]?
+    public var verifiedOnly: Bool?
+    public var callbackURL: String?
+
+    public init(title: String? = nil, description: String? = nil, category: String? = nil, deadline: String? = nil,
+                urgency: String? = nil, requiredDeliverables: [String]? = nil, proofRequirements: [String]? = nil,
+                verifiedOnly: Bool? = nil, callbackURL: String? = nil) {
+        self.title = title
+        self.description = description
+        self.category = category
+        self.deadline = deadline
+        self.urgency = urgency
+        self.requiredDeliverables = requiredDeliverables
+        self.proofRequirements = proofRequirements
+        self.verifiedOnly = verifiedOnly
+        self.callbackURL = callbackURL
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+public import LedgerCore
+
+/// Creating, listing, reading, changing and cancelling tasks. Another user's task that is not
+/// published is "not found" (never "forbidden"), and test and live tasks never meet.
+public struct TaskService: Sendable {
+    let store: MarketplaceStore
+    let clock: LedgerClock
+
+    public init(store: MarketplaceStore, clock: LedgerClock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func create(_ draft: TaskDraft, by caller: Principal) throws(MarketplaceError) -> MarketTask {
+        try caller.require(.tasksWrite)
+        let now = clock.nowMicros()
+        let task = MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
+                              spec: try draft.validated(nowMicros: now), createdAt: now, updatedAt: now)
+        try store.write { db in try Self.insert(task, db) }
+        return task
+    }
+
+    public func task(_ id: String, for caller: Principal) throws(MarketplaceError) -> MarketTask {
+        try caller.require(.tasksRead)
+        let task = try store.read { db in try Self.fetch(id, db) }
+        guard let task, task.mode == caller.mode, task.ownerID == caller.userID || task.status == .published else {
+            throw .notFound("no task \(id)")
+        }
+        return task
+    }
+
+    public func list(_ filter: TaskFilter, for caller: Principal) throws(MarketplaceError) -> TaskPage {
+        try caller.require(.tasksRead)
+        let query = try TaskQuery(filter, caller: caller)
+        let rows = try store.read { db in try Row.fetchAll(db, sql: query.sql, arguments: query.arguments) }
+        var tasks = try rows.map { (row) throws(MarketplaceError) -> MarketTask in try Self.decode(row) }
+        let hasMore = tasks.count > query.limit
+        if hasMore { tasks.removeLast() }
+        let cursor = hasMore ? tasks.last.map { TaskQuery.cursor(createdAt: $0.createdAt, id: $0.id) } : nil
+        return TaskPage(tasks: tasks, hasMore: hasMore, nextCursor: cursor)
+    }
+
+    /// Changes a published task's fields; only its owner may.
+    public func update(_ id: String, with update: TaskUpdate, by caller: Principal) throws(MarketplaceError) -> MarketTask {
+        try caller.require(.tasksWrite)
+        return try store.write { db in
+            var task = try Self.owned(id, by: caller, db)
+            guard task.status == .published else {
+                throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); only a published task can be changed")
+            }
+            task.spec = try Self.applying(update, to: task.spec, nowMicros: clock.nowMicros())
+            task.updatedAt = clock.nowMicros()
+            try Self.save(task, db)
+            return task
+        }
+    }
+
+    /// Moves the task along its state machine by `event`, checked inside the write.
+    public func transition(_ id: String, _ event: TaskEvent, by caller: Principal) throws(MarketplaceError) -> MarketTask {
+        try caller.require(.tasksWrite)
+        return try store.write { db in
+            var task = try Self.owned(id, by: caller, db)
+            task.status = try task.status.applying(event)
+            task.updatedAt = clock.nowMicros()
+            try Self.save(task, db)
+            return task
+        }
+    }
+
+    // MARK: - Storage
+
+    static func owned(_ id: String, by caller: Principal, _ db: Database) throws -> MarketTask {
+        guard let task = try fetch(id, db), task.mode == caller.mode, task.ownerID == caller.userID else {
+            throw MarketplaceError.notFound("no task \(id)")
+        }
+        return task
+    }
+
+    static func applying(_ update: TaskUpdate, to spec: TaskSpec, nowMicros: Int64) throws(MarketplaceError) -> TaskSpec {
+        // Re-validate the whole draft so an update can never store what a create would refuse.
+        var draft = TaskDraft(spec)
+        if let title = update.title { draft.title = title }
+        if let description = update.description { draft.description = description }
+        if let category = update.category { draft.category = category }
+        if let deadline = update.deadline { draft.deadline = deadline }
+        if let urgency = update.urgency { draft.urgency = urgency }
+        if let deliverables = update.requiredDeliverables { draft.requiredDeliverables = deliverables }
+        if let proofs = update.proofRequirements { draft.proofRequirements = proofs }
+        if let verifiedOnly = update.verifiedOnly { draft.verifiedOnly = verifiedOnly }
+        if let callback = update.callbackURL { draft.callbackURL = callback }
+        if update.deadline == nil, let deadline = spec.deadline, deadline <= nowMicros {
+            throw .conflict(field: "deadline", message: "the task's deadline has passed")
+        }
+        return try draft.validated(nowMicros: nowMicros)
+    }
+
+    static func insert(_ task: MarketTask, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO tasks (id, mode, owner_id, status, category, location_type, urgency, spec, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [task.id, task.mode.rawValue, task.ownerID, task.status.rawValue, task.spec.category,
+                             task.spec.locationType.rawValue, task.spec.urgency.rawValue, try encode(task.spec), task.createdAt, task.updatedAt])
+    }
+
+    static func save(_ task: MarketTask, _ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE tasks SET status = ?, category = ?, location_type = ?, urgency = ?, spec = ?, updated_at = ? WHERE id = ?
+            """, arguments: [task.status.rawValue, task.spec.category, task.spec.locationType.rawValue, task.spec.urgency.rawValue,
+                             try encode(task.spec), task.updatedAt, task.id])
+    }
+
+    static func fetch(_ id: String, _ db: Database) throws -> MarketTask? {
+        try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id]).map { try decode($0) }
+    }
+
+    static func decode(_ row: Row) throws(MarketplaceError) -> MarketTask {
+        guard let mode = Mode(rawValue: row["mode"]), let status = TaskStatus(rawValue: row["status"]),
+              let spec = try? JSONDecoder().decode(TaskSpec.self, from: Data((row["spec"] as String).utf8)) else {
+            throw .internalError("task \(row["id"] as String? ?? "?") is unreadable")
+        }
+        return MarketTask(id: row["id"], mode: mode, ownerID: row["owner_id"], status: status, spec: spec,
+                          createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+
+    static func encode(_ spec: TaskSpec) throws -> String {
+        String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+    }
+}
+
+extension TaskDraft {
+    /// The draft that validates to `spec` (for updates).
+    init(_ spec: TaskSpec) {
+        self.init(title: spec.title, description: spec.description, category: spec.category, taskType: spec.taskType,
+                  locationType: spec.locationType.rawValue, address: spec.address, latitude: spec.latitude, longitude: spec.longitude,
+                  budget: Budget(amount: MinorUnits.format(spec.amountMinor, scale: spec.asset.scale), currency: spec.asset.code,
+                                 type: spec.budgetType.rawValue, estimatedHours: spec.estimatedHours),
+                  deadline: spec.deadline.map(Timestamps.format), deliveryType: spec.deliveryType.rawValue,
+                  requiredDeliverables: spec.requiredDeliverables.map(\.rawValue), proofRequirements: spec.proofRequirements,
+                  verifiedOnly: spec.verifiedOnly, urgency: spec.urgency.rawValue, callbackURL: spec.callbackURL)
+    }
+}

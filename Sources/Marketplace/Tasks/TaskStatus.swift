@@ -1,0 +1,48 @@
+/// Where a task is in its life. Every change goes through `applying(_:)`, the one table of
+/// legal transitions.
+public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case published, assigned, submitted
+    case revisionRequested = "revision_requested"
+    case completed, paid, canceled, expired, disputed, resolved
+
+    /// The status after `event`, or a conflict naming the current status.
+    public func applying(_ event: TaskEvent) throws(MarketplaceError) -> TaskStatus {
+        guard let next = Self.transitions[self]?[event] else {
+            throw .conflict(field: "status", message: "the task is \(rawValue); it cannot be \(event.pastTense)")
+        }
+        return next
+    }
+
+    /// True when no event moves the task any further.
+    public var isFinal: Bool { Self.transitions[self] == nil }
+
+    /// published → assigned → submitted → (revision_requested → submitted)* → completed → paid;
+    /// published | assigned → canceled; published → expired; assigned | submitted → disputed → resolved.
+    static let transitions: [TaskStatus: [TaskEvent: TaskStatus]] = [
+        .published: [.assign: .assigned, .cancel: .canceled, .expire: .expired],
+        .assigned: [.submit: .submitted, .cancel: .canceled, .dispute: .disputed],
+        .submitted: [.requestRevision: .revisionRequested, .approve: .completed, .dispute: .disputed],
+        .revisionRequested: [.submit: .submitted],
+        .completed: [.pay: .paid],
+        .disputed: [.resolve: .resolved],
+    ]
+}
+
+/// Something that happens to a task.
+public enum TaskEvent: String, Sendable, Hashable, CaseIterable {
+    case assign, submit, requestRevision, approve, pay, cancel, expire, dispute, resolve
+
+    var pastTense: String {
+        switch self {
+        case .assign: "assigned"
+        case .submit: "submitted"
+        case .requestRevision: "sent back for revision"
+        case .approve: "approved"
+        case .pay: "paid"
+        case .cancel: "canceled"
+        case .expire: "expired"
+        case .dispute: "disputed"
+        case .resolve: "resolved"
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Hummingbird
+import Marketplace
+
+/// Tasks: create, list, read, change while published, cancel; and the category list.
+struct TasksController: Sendable {
+    let tasks: TaskService
+
+    func addRoutes(to group: RouterGroup<APIContext>) {
+        group.post(use: create)
+        group.get(use: list)
+        group.get(":task", use: get)
+        group.patch(":task", use: update)
+        group.post(":task/cancel", use: cancel)
+    }
+
+    struct BudgetBody: Decodable {
+        let amount: ExactAmount
+        let currency: String
+        let type: String?
+        let estimatedHours: Int?
+    }
+
+    struct CreateBody: Decodable {
+        let title: String
+        let description: String
+        let category: String
+        let taskType: String?
+        let locationType: String?
+        let address: String?
+        let latitude: Double?
+        let longitude: Double?
+        let budget: BudgetBody
+        let deadline: String?
+        let deliveryType: String?
+        let requiredDeliverables: [String]?
+        let proofRequirements: [String]?
+        let verifiedOnly: Bool?
+        let urgency: String?
+        let callbackUrl: String?
+
+        var draft: TaskDraft {
+            TaskDraft(title: title, description: description, category: category, taskType: taskType,
+                      locationType: locationType ?? "remote", address: address, latitude: latitude, longitude: longitude,
+                      budget: .init(amount: budget.amount.text, currency: budget.currency, type: budget.type ?? "fixed",
+                                    estimatedHours: budget.estimatedHours),
+                      deadline: deadline, deliveryType: deliveryType ?? "submission", requiredDeliverables: requiredDeliverables ?? [],
+                      proofRequirements: proofRequirements ?? [], verifiedOnly: verifiedOnly ?? false, urgency: urgency ?? "normal",
+                      callbackURL: callbackUrl)
+        }
+    }
+
+    @Sendable func create(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<TaskView>> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(CreateBody.self, from: request, context: context)
+        let task = try api { try tasks.create(body.draft, by: caller) }
+        return EditedResponse(status: .created, response: Envelope(TaskView(task)))
+    }
+
+    @Sendable func list(_ request: Request, context: APIContext) async throws -> Envelope<TaskPageView> {
+        let caller = try context.requirePrincipal()
+        let query = request.uri.queryParameters
+        let limit = try query["limit"].map { text in
+            guard let limit = Int(text) else { throw APIError.validation("limit must be a whole number", field: "limit") }
+            return limit
+        } ?? 20
+        let filter = TaskFilter(status: query["status"].map(String.init), category: query["category"].map(String.init),
+                                locationType: query["location_type"].map(String.init), urgency: query["urgency"].map(String.init),
+                                mine: query["mine"] == "true", limit: limit, cursor: query["cursor"].map(String.init))
+        let page = try api { try tasks.list(filter, for: caller) }
+        return Envelope(TaskPageView(tasks: page.tasks.map(TaskView.init), hasMore: page.hasMore, nextCursor: page.nextCursor))
+    }
+
+    @Sendable func get(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+        let caller = try context.requirePrincipal()
+        return Envelope(TaskView(try api { try tasks.task(context.parameters.get("task") ?? "", for: caller) }))
+    }
+
+    struct UpdateBody: Decodable {
+        let title: String?
+        let description: String?
+        let category: String?
+        let deadline: String?
+        let urgency: String?
+        let requiredDeliverables: [String]?
+        let proofRequirements: [String]?
+        let verifiedOnly: Bool?
+        let callbackUrl: String?
+    }
+
+    @Sendable func update(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(UpdateBody.self, from: request, context: context)
+        let update = TaskUpdate(title: body.title, description: body.description, category: body.category, deadline: body.deadline,
+                                urgency: body.urgency, requiredDeliverables: body.requiredDeliverables,
+                                proofRequirements: body.proofRequirements, verifiedOnly: body.verifiedOnly, callbackURL: body.callbackUrl)
+        return Envelope(TaskView(try api { try tasks.update(context.parameters.get("task") ?? "", with: update, by: caller) }))
+    }
+
+    @Sendable func cancel(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+        let caller = try context.requirePrincipal()
+        return Envelope(TaskView(try api { try tasks.transition(context.parameters.get("task") ?? "", .cancel, by: caller) }))
+    }
+}
