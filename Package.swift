@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
@@ -64,6 +65,7 @@ let package = Package(
             resources: [
                 .embedInCode("Schema/m0001_accounts.sql"),
                 .embedInCode("Schema/m0002_tasks.sql"),
+                .embedInCode("Schema/m0003_money.sql"),
             ],
             swiftSettings: strictSettings
         ),
@@ -73,6 +75,7 @@ let package = Package(
                 "LedgerCore",
                 "Marketplace",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -102,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarketplaceTests",
-            dependencies: ["Marketplace"],
+            dependencies: ["Marketplace", "LedgerCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -112,6 +115,7 @@ let package = Package(
                 "Marketplace",
                 "LedgerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -7,6 +7,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
     case notFound(String)
     case conflict(field: String?, message: String)
     case limitExceeded(field: String?, message: String)
+    case insufficientBalance(availableMinor: Int64, requiredMinor: Int64, asset: String)
     case internalError(String)
 
     /// The API's error code.
@@ -18,6 +19,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         case .notFound: "NOT_FOUND"
         case .conflict: "CONFLICT"
         case .limitExceeded: "LIMIT_EXCEEDED"
+        case .insufficientBalance: "INSUFFICIENT_BALANCE"
         case .internalError: "INTERNAL_ERROR"
         }
     }
@@ -27,6 +29,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         switch self {
         case .validation(let field, _): field
         case .conflict(let field, _), .limitExceeded(let field, _): field
+        case .insufficientBalance: "amount"
         default: nil
         }
     }
@@ -36,6 +39,8 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         case .validation(_, let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
              .conflict(_, let message), .limitExceeded(_, let message), .internalError(let message):
             message
+        case .insufficientBalance(let available, let required, let asset):
+            "the wallet has \(available) \(asset) minor units available; \(required) are needed"
         }
     }
 }

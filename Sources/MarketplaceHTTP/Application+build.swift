@@ -23,12 +23,14 @@ public struct Services: Sendable {
     public let auth: AuthService
     public let keys: KeyService
     public let tasks: TaskService
+    public let settlement: SettlementService
 
-    public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService) {
+    public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService, settlement: SettlementService) {
         self.ledger = ledger
         self.auth = auth
         self.keys = keys
         self.tasks = tasks
+        self.settlement = settlement
     }
 }
 
@@ -52,7 +54,8 @@ public func buildRouter(services: Services, mode: String) -> Router<APIContext> 
     LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger"))
     AuthController(auth: services.auth, defaultMode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/auth"))
     KeysController(keys: services.keys).addRoutes(to: router.group("v1/keys"))
-    TasksController(tasks: services.tasks).addRoutes(to: router.group("v1/tasks"))
+    TasksController(tasks: services.tasks, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
+    WalletController(settlement: services.settlement).addRoutes(to: router.group("v1/wallet"))
     router.get("v1/categories") { _, _ in Envelope(Category.all) }
     return router
 }

@@ -28,6 +28,9 @@ public enum OpenAPIDocument {
         ("get", "/v1/tasks/{task}"),
         ("patch", "/v1/tasks/{task}"),
         ("post", "/v1/tasks/{task}/cancel"),
+        ("post", "/v1/tasks/{task}/fund"),
+        ("get", "/v1/wallet"),
+        ("post", "/v1/wallet/deposits"),
     ]
 
     /// The document as a JSON object.
@@ -170,8 +173,14 @@ extension OpenAPIDocument {
                 "get": operation("getTask", "One task", "Task", parameters: [task], secured: true),
                 "patch": operation("updateTask", "Change a published task (owner)", "Task", parameters: [task], body: "TaskUpdate", secured: true),
             ],
-            "/v1/tasks/{task}/cancel": ["post": operation("cancelTask", "Cancel a published or assigned task (owner)", "Task",
-                                                          parameters: [task], secured: true)],
+            "/v1/tasks/{task}/cancel": ["post": operation("cancelTask", "Cancel a published or assigned task (owner); a funded task is refunded in full",
+                                                          "Task", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/fund": ["post": operation("fundTask", "Fund from the owner's wallet: budget + fee into escrow (402 INSUFFICIENT_BALANCE when short)",
+                                                        "Funding", parameters: [task], secured: true)],
+            "/v1/wallet": ["get": operation("getWallet", "The caller's wallets per asset: available, pending, frozen", "WalletList", secured: true)],
+            "/v1/wallet/deposits": ["post": operation("deposit", "Test mode: credit the wallet through the test connector (Idempotency-Key header)",
+                                                      "Wallet", parameters: [["name": "Idempotency-Key", "in": "header", "required": true, "schema": ["type": "string"]]],
+                                                      body: "DepositRequest", created: true, secured: true)],
         ]
     }
 
@@ -211,6 +220,18 @@ extension OpenAPIDocument {
                     "estimated_hours": ["type": ["integer", "null"]], "total": ["$ref": "#/components/schemas/Money"],
                 ]],
             ] as [String: Any]) { $1 }],
+            "Wallet": ["type": "object", "properties": [
+                "asset": string, "account_id": ["type": "integer"], "available": ["$ref": "#/components/schemas/Money"],
+                "pending": ["$ref": "#/components/schemas/Money"], "frozen": ["$ref": "#/components/schemas/Money"],
+            ]],
+            "WalletList": ["type": "array", "items": ["$ref": "#/components/schemas/Wallet"]],
+            "DepositRequest": ["type": "object", "required": ["amount", "currency"], "properties": [
+                "amount": amount, "currency": ["type": "string", "enum": ["USD", "USDC"]],
+            ]],
+            "Funding": ["type": "object", "properties": [
+                "task_id": string, "escrow_account_id": ["type": "integer"], "escrow": ["$ref": "#/components/schemas/Money"],
+                "payout": ["$ref": "#/components/schemas/Money"], "fee": ["$ref": "#/components/schemas/Money"], "fee_rule": string,
+            ]],
             "TaskPage": ["type": "object", "properties": [
                 "tasks": ["type": "array", "items": ["$ref": "#/components/schemas/Task"]], "has_more": ["type": "boolean"],
                 "next_cursor": nullableString,

@@ -18,7 +18,8 @@ struct TestServices {
         store = try MarketplaceStore(path: path)
         let tokens = try await TokenIssuer(secret: Array(repeating: 7, count: 32))
         services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),
-                            tasks: TaskService(store: store, clock: clock.ledgerClock))
+                            tasks: TaskService(store: store, clock: clock.ledgerClock),
+                            settlement: SettlementService(ledger: ledger, store: store, clock: clock.ledgerClock))
     }
 
     func close() {

@@ -11,6 +11,7 @@ public final class MarketplaceStore: Sendable {
     static let migrations: [(identifier: String, sql: String)] = [
         ("m0001_accounts", String(decoding: PackageResources.m0001_accounts_sql, as: UTF8.self)),
         ("m0002_tasks", String(decoding: PackageResources.m0002_tasks_sql, as: UTF8.self)),
+        ("m0003_money", String(decoding: PackageResources.m0003_money_sql, as: UTF8.self)),
     ]
 
     /// Opens the file and migrates the marketplace's tables forward; refuses a newer schema.

@@ -4,6 +4,7 @@ import Marketplace
 /// Tasks: create, list, read, change while published, cancel; and the category list.
 struct TasksController: Sendable {
     let tasks: TaskService
+    let settlement: SettlementService
 
     func addRoutes(to group: RouterGroup<APIContext>) {
         group.post(use: create)
@@ -11,6 +12,7 @@ struct TasksController: Sendable {
         group.get(":task", use: get)
         group.patch(":task", use: update)
         group.post(":task/cancel", use: cancel)
+        group.post(":task/fund", use: fund)
     }
 
     struct BudgetBody: Decodable {
@@ -96,8 +98,17 @@ struct TasksController: Sendable {
         return Envelope(TaskView(try api { try tasks.update(context.parameters.get("task") ?? "", with: update, by: caller) }))
     }
 
+    /// Cancels; a funded task's escrow goes back to the owner's wallet in full.
     @Sendable func cancel(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
-        return Envelope(TaskView(try api { try tasks.transition(context.parameters.get("task") ?? "", .cancel, by: caller) }))
+        let id = context.parameters.get("task") ?? ""
+        return Envelope(TaskView(try await apiAsync { try await settlement.cancel(id, by: caller) }))
+    }
+
+    /// Funds the task from the owner's wallet (budget + fee); again returns the first funding.
+    @Sendable func fund(_ request: Request, context: APIContext) async throws -> Envelope<FundingView> {
+        let caller = try context.requirePrincipal()
+        let id = context.parameters.get("task") ?? ""
+        return Envelope(FundingView(try await apiAsync { try await settlement.fund(id, by: caller) }))
     }
 }

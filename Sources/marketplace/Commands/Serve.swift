@@ -42,8 +42,11 @@ struct Serve: AsyncParsableCommand {
         let store = try MarketplaceStore(path: database.db)
         defer { store.close() }
         let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
+        let settlement = SettlementService(ledger: ledger, store: store)
+        let resumed = try await settlement.resumePendingOperations()
+        if resumed > 0 { logger.notice("finished operations recorded before a stop", metadata: ["operations": "\(resumed)"]) }
         let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
-                                tasks: TaskService(store: store))
+                                tasks: TaskService(store: store), settlement: settlement)
         let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), services: services, logger: logger)
         print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
         print("try: curl http://\(host):\(port)/healthz")

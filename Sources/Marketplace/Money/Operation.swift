@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// One business event's ledger batch, recorded in the marketplace's tables before the ledger
+/// is asked to commit it. Its transfer ids are `id × 16 + i` and its key is the ledger's
+/// idempotency key, so committing it again after a crash replays instead of paying twice.
+struct Operation: Sendable {
+    /// The most transfers one operation may carry.
+    static let transfersMax: Int64 = 16
+
+    let id: Int64
+    let key: String
+    let batch: TransferBatch
+    let isCommitted: Bool
+
+    /// Finds the operation with `key`, or records a new one whose batch `build` makes from its
+    /// first transfer id. The same key with another batch is a conflict.
+    static func record(key: String, in db: Database, nowMicros: Int64, build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
+        if let existing = try find(key: key, in: db) {
+            let again = try build(TransferID(existing.id * transfersMax))
+            guard again == existing.batch.transfers else {
+                throw MarketplaceError.conflict(field: "idempotency_key", message: "this idempotency key was used with a different request")
+            }
+            return existing
+        }
+        try db.execute(sql: "INSERT INTO operations (key, batch, state, created_at) VALUES (?, '', 'pending', ?)", arguments: [key, nowMicros])
+        let id = db.lastInsertedRowID
+        let transfers = try build(TransferID(id * transfersMax))
+        precondition(Int64(transfers.count) <= transfersMax, "an operation carries at most 16 transfers")
+        let batch = TransferBatch(transfers, idempotencyKey: key)
+        try db.execute(sql: "UPDATE operations SET batch = ? WHERE id = ?", arguments: [try encode(batch), id])
+        return Operation(id: id, key: key, batch: batch, isCommitted: false)
+    }
+
+    static func find(key: String, in db: Database) throws -> Operation? {
+        try Row.fetchOne(db, sql: "SELECT id, key, batch, state FROM operations WHERE key = ?", arguments: [key]).map(decode)
+    }
+
+    static func pending(in db: Database) throws -> [Operation] {
+        try Row.fetchAll(db, sql: "SELECT id, key, batch, state FROM operations WHERE state = 'pending' ORDER BY id").map(decode)
+    }
+
+    static func markCommitted(_ id: Int64, in db: Database) throws {
+        try db.execute(sql: "UPDATE operations SET state = 'committed' WHERE id = ?", arguments: [id])
+    }
+
+    private static func decode(_ row: Row) throws -> Operation {
+        let batch = try JSONDecoder().decode(TransferBatch.self, from: Data((row["batch"] as String).utf8))
+        return Operation(id: row["id"], key: row["key"], batch: batch, isCommitted: (row["state"] as String) == "committed")
+    }
+
+    private static func encode(_ batch: TransferBatch) throws -> String {
+        String(decoding: try JSONEncoder().encode(batch), as: UTF8.self)
+    }
+}

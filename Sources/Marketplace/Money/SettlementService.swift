@@ -1,0 +1,217 @@
+import Foundation
+import GRDB
+public import LedgerCore
+
+/// Where money moves for the marketplace: wallets, test-mode deposits, funding a task from the
+/// wallet, refunds on cancel. Every movement is a posting recipe committed to the ledger
+/// through a recorded `Operation`; this service never writes ledger tables.
+public struct SettlementService: Sendable {
+    let ledger: Ledger
+    let store: MarketplaceStore
+    let chart: ChartOfAccounts
+    let pricing: Pricing
+    let clock: LedgerClock
+
+    /// The assets a wallet can hold.
+    public static let walletAssets: [Asset] = [.usd, .usdc]
+    /// The longest client idempotency key.
+    public static let idempotencyKeyLengthMax = 255
+
+    public init(ledger: Ledger, store: MarketplaceStore, chart: ChartOfAccounts = .standard, pricing: Pricing = .standard,
+                clock: LedgerClock = .system) {
+        self.ledger = ledger
+        self.store = store
+        self.chart = chart
+        self.pricing = pricing
+        self.clock = clock
+    }
+
+    /// The caller's wallets, one per asset.
+    public func wallets(for caller: Principal) async throws(MarketplaceError) -> [Wallet] {
+        try caller.require(.walletRead)
+        var wallets: [Wallet] = []
+        for asset in Self.walletAssets { wallets.append(try await wallet(of: caller, asset: asset)) }
+        return wallets
+    }
+
+    /// Credits the caller's wallet through the test connector (test mode only).
+    public func deposit(amount: String, currency: String, idempotencyKey: String, by caller: Principal) async throws(MarketplaceError) -> Wallet {
+        try caller.require(.walletWrite)
+        guard caller.mode == .test else {
+            throw .forbidden("live deposits arrive through a payment connector, not this endpoint")
+        }
+        let (asset, amountMinor) = try Self.money(amount, currency)
+        let key = try Self.clientKey(idempotencyKey, scope: "deposit:\(caller.userID)")
+        let clearing = try await account(chart.clearing(connector: "test", asset: asset)!)
+        let wallet = try await account(walletAccount(caller, asset))
+        let operation = try store.write { db in
+            try Operation.record(key: key, in: db, nowMicros: clock.nowMicros()) { first in
+                PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: amountMinor, asset: asset)
+            }
+        }
+        do { try await commit(operation) } catch { throw .internalError("the deposit is recorded and will be retried: \(error)") }
+        return try await self.wallet(of: caller, asset: asset)
+    }
+
+    /// Funds a published task from the owner's wallet: budget plus the fee on top into the task's
+    /// escrow. Funding twice returns the first funding; a short wallet is INSUFFICIENT_BALANCE.
+    public func fund(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> TaskFunding {
+        try caller.require(.walletWrite)
+        let task = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
+        if let funding = try funding(of: taskID) { return funding }
+        guard task.status == .published || task.status == .assigned else {
+            throw .conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
+        }
+        let split: FeeSplit
+        do { split = try pricing.policy.split(budgetMinor: task.spec.budgetMinor) } catch {
+            throw .validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
+        }
+        let asset = task.spec.asset
+        let wallet = try await account(walletAccount(caller, asset))
+        let escrow = try await account(chart.escrow(task: taskID, asset: asset))
+        let operation = try store.write { db -> Operation in
+            let operation = try Operation.record(key: "fund:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
+                PostingRecipes.fundFromWallet(id: first, wallet: wallet, escrow: escrow, split: split, asset: asset,
+                                              metadata: #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#)
+            }
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO task_funding (task_id, escrow_account_id, asset, escrow_minor, payout_minor, fee_minor, fee_rule, funded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [taskID, escrow.rawValue, asset.code, split.escrowMinor, split.payoutMinor, split.feeMinor,
+                                 pricing.version, clock.nowMicros()])
+            return operation
+        }
+        do {
+            try await commit(operation)
+        } catch {
+            try store.write { db in
+                try db.execute(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [taskID])
+                try db.execute(sql: "DELETE FROM operations WHERE id = ? AND state = 'pending'", arguments: [operation.id])
+            }
+            if case .exceedsCredits(_, _, let available, let requested) = error {
+                throw .insufficientBalance(availableMinor: available, requiredMinor: requested, asset: asset.code)
+            }
+            throw .internalError("the ledger refused the funding: \(error)")
+        }
+        guard let funding = try funding(of: taskID) else { throw .internalError("funding of \(taskID) vanished") }
+        return funding
+    }
+
+    /// Cancels a published or assigned task; a funded one is refunded to the owner's wallet in full.
+    public func cancel(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
+        try caller.require(.tasksWrite)
+        let funding = try funding(of: taskID)
+        var wallet: AccountID?
+        if let funding { wallet = try await account(walletAccount(caller, funding.asset)) }
+        let (task, operation) = try store.write { db -> (MarketTask, Operation?) in
+            var task = try TaskService.owned(taskID, by: caller, db)
+            task.status = try task.status.applying(.cancel)
+            task.updatedAt = clock.nowMicros()
+            try TaskService.save(task, db)
+            guard let funding, let wallet else { return (task, nil) }
+            let operation = try Operation.record(key: "refund:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
+                PostingRecipes.cancelToWallet(id: first, escrow: funding.escrowAccountID, wallet: wallet, amountMinor: funding.escrowMinor,
+                                              asset: funding.asset, metadata: #"{"task":"\#(taskID)","reason":"canceled"}"#)
+            }
+            return (task, operation)
+        }
+        if let operation {
+            do { try await commit(operation) } catch { throw .internalError("the refund of \(taskID) is recorded and will be retried: \(error)") }
+        }
+        return task
+    }
+
+    /// Commits every operation recorded but not yet committed (after a crash); returns how many.
+    public func resumePendingOperations() async throws(MarketplaceError) -> Int {
+        let pending = try store.read { db in try Operation.pending(in: db) }
+        for operation in pending {
+            do {
+                try await commit(operation)
+            } catch {
+                // Refused now means nothing moved: forget the funding it stood for.
+                try store.write { db in
+                    if operation.key.hasPrefix("fund:") {
+                        try db.execute(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [String(operation.key.dropFirst(5))])
+                    }
+                    try db.execute(sql: "DELETE FROM operations WHERE id = ?", arguments: [operation.id])
+                }
+            }
+        }
+        return pending.count
+    }
+
+    /// A task's funding, when its money is in escrow.
+    public func funding(of taskID: String) throws(MarketplaceError) -> TaskFunding? {
+        try store.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT f.* FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id
+                WHERE f.task_id = ? AND o.state = 'committed'
+                """, arguments: [taskID]).map(TaskFunding.init)
+        }
+    }
+
+    // MARK: - Ledger plumbing
+
+    private func commit(_ operation: Operation) async throws(LedgerError) {
+        if !operation.isCommitted { _ = try await ledger.commit(operation.batch) }
+        do {
+            try store.write { db in try Operation.markCommitted(operation.id, in: db) }
+        } catch {
+            throw .storage("the operation committed but could not be marked: \(error)")
+        }
+    }
+
+    private func wallet(of caller: Principal, asset: Asset) async throws(MarketplaceError) -> Wallet {
+        let account = try await account(walletAccount(caller, asset))
+        let balance = try readLedger { try ledger.account(account)?.balance } ?? .zero
+        let escrows = try store.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT f.escrow_account_id FROM task_funding f JOIN tasks t ON t.id = f.task_id
+                JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed'
+                WHERE t.owner_id = ? AND t.mode = ? AND f.asset = ?
+                """, arguments: [caller.userID, caller.mode.rawValue, asset.code])
+        }
+        var frozen = balance.pendingOutflows(for: .liability)
+        for escrow in escrows {
+            let escrowBalance = try readLedger { try ledger.account(AccountID(escrow))?.balance } ?? .zero
+            frozen += escrowBalance.posted(for: .liability) + escrowBalance.pendingOutflows(for: .liability)
+        }
+        return Wallet(asset: asset, accountID: account, availableMinor: balance.available(for: .liability),
+                      pendingMinor: balance.pendingOutflows(for: .liability), frozenMinor: frozen)
+    }
+
+    /// Each user has a wallet per mode and asset: test and live money never share an account.
+    private func walletAccount(_ caller: Principal, _ asset: Asset) -> NewAccount {
+        chart.wallet(user: "\(caller.mode.rawValue):\(caller.userID)", asset: asset)
+    }
+
+    private func account(_ new: NewAccount) async throws(MarketplaceError) -> AccountID {
+        if let existing = try readLedger({ try ledger.account(code: new.code) }) { return existing.id }
+        do {
+            return try await ledger.createAccounts([new])[0].id
+        } catch {
+            throw .internalError("cannot open account \(new.code): \(error)")
+        }
+    }
+
+    private func readLedger<T>(_ body: () throws -> T) throws(MarketplaceError) -> T {
+        do { return try body() } catch { throw .internalError("ledger: \(error)") }
+    }
+
+    static func money(_ amount: String, _ currency: String) throws(MarketplaceError) -> (Asset, Int64) {
+        guard let asset = Asset.named(currency), walletAssets.contains(asset) else {
+            throw .validation(field: "currency", message: "currency must be USD or USDC")
+        }
+        let minor: Int64
+        do { minor = try MinorUnits.parse(amount, scale: asset.scale) } catch { throw .validation(field: "amount", message: "amount: \(error)") }
+        guard minor > 0 else { throw .validation(field: "amount", message: "amount must be greater than zero") }
+        return (asset, minor)
+    }
+
+    static func clientKey(_ key: String, scope: String) throws(MarketplaceError) -> String {
+        guard !key.isEmpty, key.count <= idempotencyKeyLengthMax else {
+            throw .validation(field: "idempotency_key", message: "send an Idempotency-Key header of 1 to \(idempotencyKeyLengthMax) characters")
+        }
+        return "\(scope):\(key)"
+    }
+}
