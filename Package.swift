@@ -66,6 +66,7 @@ let package = Package(
                 .embedInCode("Schema/m0001_accounts.sql"),
                 .embedInCode("Schema/m0002_tasks.sql"),
                 .embedInCode("Schema/m0003_money.sql"),
+                .embedInCode("Schema/m0004_work.sql"),
             ],
             swiftSettings: strictSettings
         ),

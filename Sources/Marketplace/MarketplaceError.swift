@@ -8,6 +8,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
     case conflict(field: String?, message: String)
     case limitExceeded(field: String?, message: String)
     case insufficientBalance(availableMinor: Int64, requiredMinor: Int64, asset: String)
+    case paymentRequired(taskID: String, fundURL: String)
     case internalError(String)
 
     /// The API's error code.
@@ -20,6 +21,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         case .conflict: "CONFLICT"
         case .limitExceeded: "LIMIT_EXCEEDED"
         case .insufficientBalance: "INSUFFICIENT_BALANCE"
+        case .paymentRequired: "PAYMENT_REQUIRED"
         case .internalError: "INTERNAL_ERROR"
         }
     }
@@ -39,6 +41,8 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         case .validation(_, let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
              .conflict(_, let message), .limitExceeded(_, let message), .internalError(let message):
             message
+        case .paymentRequired(let taskID, let fundURL):
+            "task \(taskID) is not funded yet; fund it first: POST \(fundURL)"
         case .insufficientBalance(let available, let required, let asset):
             "the wallet has \(available) \(asset) minor units available; \(required) are needed"
         }

@@ -49,7 +49,7 @@ public struct APIError: HTTPResponseError, Sendable {
         case .notFound: .notFound
         case .conflict: .conflict
         case .limitExceeded: .unprocessableContent
-        case .insufficientBalance: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
+        case .insufficientBalance, .paymentRequired: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
         case .internalError: .internalServerError
         }
         let message = if case .internalError = error { "internal error" } else { error.description }

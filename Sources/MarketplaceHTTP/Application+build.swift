@@ -24,13 +24,15 @@ public struct Services: Sendable {
     public let keys: KeyService
     public let tasks: TaskService
     public let settlement: SettlementService
+    public let work: WorkService
 
-    public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService, settlement: SettlementService) {
+    public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService, settlement: SettlementService, work: WorkService) {
         self.ledger = ledger
         self.auth = auth
         self.keys = keys
         self.tasks = tasks
         self.settlement = settlement
+        self.work = work
     }
 }
 
@@ -55,6 +57,7 @@ public func buildRouter(services: Services, mode: String) -> Router<APIContext> 
     AuthController(auth: services.auth, defaultMode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/auth"))
     KeysController(keys: services.keys).addRoutes(to: router.group("v1/keys"))
     TasksController(tasks: services.tasks, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
+    WorkController(work: services.work, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
     WalletController(settlement: services.settlement).addRoutes(to: router.group("v1/wallet"))
     router.get("v1/categories") { _, _ in Envelope(Category.all) }
     return router

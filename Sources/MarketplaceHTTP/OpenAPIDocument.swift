@@ -29,6 +29,12 @@ public enum OpenAPIDocument {
         ("patch", "/v1/tasks/{task}"),
         ("post", "/v1/tasks/{task}/cancel"),
         ("post", "/v1/tasks/{task}/fund"),
+        ("post", "/v1/tasks/{task}/applications"),
+        ("get", "/v1/tasks/{task}/applications"),
+        ("post", "/v1/tasks/{task}/applications/{application}/accept"),
+        ("post", "/v1/tasks/{task}/submissions"),
+        ("post", "/v1/tasks/{task}/request-revision"),
+        ("post", "/v1/tasks/{task}/approve"),
         ("get", "/v1/wallet"),
         ("post", "/v1/wallet/deposits"),
     ]
@@ -177,6 +183,19 @@ extension OpenAPIDocument {
                                                           "Task", parameters: [task], secured: true)],
             "/v1/tasks/{task}/fund": ["post": operation("fundTask", "Fund from the owner's wallet: budget + fee into escrow (402 INSUFFICIENT_BALANCE when short)",
                                                         "Funding", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/applications": [
+                "post": operation("apply", "Apply to a published task (once)", "Application", parameters: [task], body: "ApplyRequest", created: true, secured: true),
+                "get": operation("listApplications", "The applications to the caller's task", "ApplicationList", parameters: [task], secured: true),
+            ],
+            "/v1/tasks/{task}/applications/{application}/accept": ["post": operation(
+                "acceptApplication", "Assign the task to the applicant (402 PAYMENT_REQUIRED with the fund URL when unfunded)", "Task",
+                parameters: [task, ["name": "application", "in": "path", "required": true, "schema": ["type": "string"]]], secured: true)],
+            "/v1/tasks/{task}/submissions": ["post": operation("submit", "The assigned worker hands in deliverables", "Submission",
+                                                               parameters: [task], body: "SubmitRequest", created: true, secured: true)],
+            "/v1/tasks/{task}/request-revision": ["post": operation("requestRevision", "Send the submission back with feedback", "Task",
+                                                                    parameters: [task], body: "RevisionRequest", secured: true)],
+            "/v1/tasks/{task}/approve": ["post": operation("approve", "Approve: escrow pays the worker and the fee; the task becomes paid", "Task",
+                                                           parameters: [task], secured: true)],
             "/v1/wallet": ["get": operation("getWallet", "The caller's wallets per asset: available, pending, frozen", "WalletList", secured: true)],
             "/v1/wallet/deposits": ["post": operation("deposit", "Test mode: credit the wallet through the test connector (Idempotency-Key header)",
                                                       "Wallet", parameters: [["name": "Idempotency-Key", "in": "header", "required": true, "schema": ["type": "string"]]],
@@ -212,7 +231,7 @@ extension OpenAPIDocument {
             "TaskCreate": ["type": "object", "required": ["title", "description", "category", "budget"], "properties": create],
             "TaskUpdate": ["type": "object", "properties": common],
             "Task": ["type": "object", "properties": create.merging([
-                "id": string, "mode": string, "owner_id": string, "status": ["type": "string", "enum": TaskStatus.allCases.map(\.rawValue)],
+                "id": string, "mode": string, "owner_id": string, "worker_id": nullableString, "status": ["type": "string", "enum": TaskStatus.allCases.map(\.rawValue)],
                 "address": nullableString, "callback_url": nullableString, "deadline": nullableString,
                 "created_at": string, "updated_at": string,
                 "budget": ["type": "object", "properties": [
@@ -228,6 +247,23 @@ extension OpenAPIDocument {
             "DepositRequest": ["type": "object", "required": ["amount", "currency"], "properties": [
                 "amount": amount, "currency": ["type": "string", "enum": ["USD", "USDC"]],
             ]],
+            "ApplyRequest": ["type": "object", "properties": ["message": ["type": "string", "maxLength": TaskApplication.messageLengthMax]]],
+            "Application": ["type": "object", "properties": [
+                "id": string, "task_id": string, "applicant_id": string, "message": string,
+                "status": ["type": "string", "enum": ["pending", "accepted", "rejected"]], "created_at": string,
+            ]],
+            "ApplicationList": ["type": "array", "items": ["$ref": "#/components/schemas/Application"]],
+            "SubmitRequest": ["type": "object", "required": ["deliverables"], "properties": [
+                "deliverables": ["type": "array", "items": ["type": "object", "required": ["kind", "value"], "properties": [
+                    "kind": ["type": "string", "enum": Deliverable.allCases.map(\.rawValue)], "value": string,
+                ]]],
+                "note": string,
+            ]],
+            "Submission": ["type": "object", "properties": [
+                "id": string, "task_id": string, "status": string, "note": nullableString,
+                "deliverables": ["type": "array", "items": ["type": "object", "properties": ["kind": string, "value": string]]],
+            ]],
+            "RevisionRequest": ["type": "object", "required": ["feedback"], "properties": ["feedback": string]],
             "Funding": ["type": "object", "properties": [
                 "task_id": string, "escrow_account_id": ["type": "integer"], "escrow": ["$ref": "#/components/schemas/Money"],
                 "payout": ["$ref": "#/components/schemas/Money"], "fee": ["$ref": "#/components/schemas/Money"], "fee_rule": string,

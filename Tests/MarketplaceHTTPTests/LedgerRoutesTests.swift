@@ -168,7 +168,7 @@ struct LedgerRoutesTests {
             // Every documented route reaches a handler (whatever it answers), so none is documented but missing.
             for route in OpenAPIDocument.routes {
                 let uri = route.path.replacingOccurrences(of: "{account}", with: "2").replacingOccurrences(of: "{key}", with: "key_x")
-                    .replacingOccurrences(of: "{task}", with: "tsk_x")
+                    .replacingOccurrences(of: "{task}", with: "tsk_x").replacingOccurrences(of: "{application}", with: "app_x")
                 try await client.execute(uri: uri, method: .init(route.method.uppercased())!) { response in
                     let message = try errorDetail(response.body, "message") ?? ""
                     #expect(!message.hasPrefix("no route"), "\(route.method) \(uri)")

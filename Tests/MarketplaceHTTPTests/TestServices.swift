@@ -17,9 +17,10 @@ struct TestServices {
         ledger = try Ledger(path: path, clock: clock.ledgerClock)
         store = try MarketplaceStore(path: path)
         let tokens = try await TokenIssuer(secret: Array(repeating: 7, count: 32))
+        let settlement = SettlementService(ledger: ledger, store: store, clock: clock.ledgerClock)
         services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),
-                            tasks: TaskService(store: store, clock: clock.ledgerClock),
-                            settlement: SettlementService(ledger: ledger, store: store, clock: clock.ledgerClock))
+                            tasks: TaskService(store: store, clock: clock.ledgerClock), settlement: settlement,
+                            work: WorkService(store: store, settlement: settlement, clock: clock.ledgerClock))
     }
 
     func close() {

@@ -83,6 +83,8 @@ public struct SettlementService: Sendable {
         }
         do {
             try await commit(operation)
+        } catch where error.isTransient {
+            throw .internalError("the funding of \(taskID) is recorded and will be retried: \(error)")
         } catch {
             try store.write { db in
                 try db.execute(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [taskID])
@@ -127,15 +129,20 @@ public struct SettlementService: Sendable {
         for operation in pending {
             do {
                 try await commit(operation)
+            } catch where error.isTransient {
+                // The ledger may or may not have it: leave the operation for the next start.
+                continue
             } catch {
-                // Refused now means nothing moved: forget the funding it stood for.
+                // Refused means nothing moved: forget the operation and the funding it stood for.
                 try store.write { db in
                     if operation.key.hasPrefix("fund:") {
                         try db.execute(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [String(operation.key.dropFirst(5))])
                     }
                     try db.execute(sql: "DELETE FROM operations WHERE id = ?", arguments: [operation.id])
                 }
+                continue
             }
+            if operation.key.hasPrefix("approve:") { _ = try markPaid(String(operation.key.dropFirst(8))) }
         }
         return pending.count
     }
@@ -152,7 +159,7 @@ public struct SettlementService: Sendable {
 
     // MARK: - Ledger plumbing
 
-    private func commit(_ operation: Operation) async throws(LedgerError) {
+    func commit(_ operation: Operation) async throws(LedgerError) {
         if !operation.isCommitted { _ = try await ledger.commit(operation.batch) }
         do {
             try store.write { db in try Operation.markCommitted(operation.id, in: db) }
@@ -185,7 +192,7 @@ public struct SettlementService: Sendable {
         chart.wallet(user: "\(caller.mode.rawValue):\(caller.userID)", asset: asset)
     }
 
-    private func account(_ new: NewAccount) async throws(MarketplaceError) -> AccountID {
+    func account(_ new: NewAccount) async throws(MarketplaceError) -> AccountID {
         if let existing = try readLedger({ try ledger.account(code: new.code) }) { return existing.id }
         do {
             return try await ledger.createAccounts([new])[0].id

@@ -6,6 +6,8 @@ public struct MarketTask: Sendable, Hashable, Codable {
     public let ownerID: String
     public var status: TaskStatus
     public var spec: TaskSpec
+    /// The human the task is assigned to, once an application is accepted.
+    public var workerID: String?
     public let createdAt: Int64
     public var updatedAt: Int64
 }

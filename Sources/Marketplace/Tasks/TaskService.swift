@@ -17,7 +17,7 @@ public struct TaskService: Sendable {
         try caller.require(.tasksWrite)
         let now = clock.nowMicros()
         let task = MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
-                              spec: try draft.validated(nowMicros: now), createdAt: now, updatedAt: now)
+                              spec: try draft.validated(nowMicros: now), workerID: nil, createdAt: now, updatedAt: now)
         try store.write { db in try Self.insert(task, db) }
         return task
     }
@@ -25,7 +25,7 @@ public struct TaskService: Sendable {
     public func task(_ id: String, for caller: Principal) throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksRead)
         let task = try store.read { db in try Self.fetch(id, db) }
-        guard let task, task.mode == caller.mode, task.ownerID == caller.userID || task.status == .published else {
+        guard let task, task.mode == caller.mode, task.ownerID == caller.userID || task.workerID == caller.userID || task.status == .published else {
             throw .notFound("no task \(id)")
         }
         return task
@@ -106,9 +106,9 @@ public struct TaskService: Sendable {
 
     static func save(_ task: MarketTask, _ db: Database) throws {
         try db.execute(sql: """
-            UPDATE tasks SET status = ?, category = ?, location_type = ?, urgency = ?, spec = ?, updated_at = ? WHERE id = ?
+            UPDATE tasks SET status = ?, category = ?, location_type = ?, urgency = ?, spec = ?, worker_id = ?, updated_at = ? WHERE id = ?
             """, arguments: [task.status.rawValue, task.spec.category, task.spec.locationType.rawValue, task.spec.urgency.rawValue,
-                             try encode(task.spec), task.updatedAt, task.id])
+                             try encode(task.spec), task.workerID, task.updatedAt, task.id])
     }
 
     static func fetch(_ id: String, _ db: Database) throws -> MarketTask? {
@@ -120,7 +120,7 @@ public struct TaskService: Sendable {
               let spec = try? JSONDecoder().decode(TaskSpec.self, from: Data((row["spec"] as String).utf8)) else {
             throw .internalError("task \(row["id"] as String? ?? "?") is unreadable")
         }
-        return MarketTask(id: row["id"], mode: mode, ownerID: row["owner_id"], status: status, spec: spec,
+        return MarketTask(id: row["id"], mode: mode, ownerID: row["owner_id"], status: status, spec: spec, workerID: row["worker_id"],
                           createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 

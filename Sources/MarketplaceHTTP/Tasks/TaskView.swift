@@ -16,6 +16,7 @@ struct TaskView: Encodable, Sendable {
     let id: String
     let mode: String
     let ownerId: String
+    let workerId: String?
     let status: String
     let title: String
     let description: String
@@ -41,6 +42,7 @@ struct TaskView: Encodable, Sendable {
         id = task.id
         mode = task.mode.rawValue
         ownerId = task.ownerID
+        workerId = task.workerID
         status = task.status.rawValue
         title = spec.title
         description = spec.description

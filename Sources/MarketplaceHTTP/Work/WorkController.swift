@@ -1,0 +1,103 @@
+import Hummingbird
+import Marketplace
+
+/// Applications, acceptance, submissions, revisions and approval of a task.
+struct WorkController: Sendable {
+    let work: WorkService
+    let settlement: SettlementService
+
+    func addRoutes(to group: RouterGroup<APIContext>) {
+        group.post(":task/applications", use: apply)
+        group.get(":task/applications", use: applications)
+        group.post(":task/applications/:application/accept", use: accept)
+        group.post(":task/submissions", use: submit)
+        group.post(":task/request-revision", use: requestRevision)
+        group.post(":task/approve", use: approve)
+    }
+
+    struct ApplicationView: Encodable, Sendable {
+        let id: String
+        let taskId: String
+        let applicantId: String
+        let message: String
+        let status: String
+        let createdAt: String
+
+        init(_ application: TaskApplication) {
+            id = application.id
+            taskId = application.taskID
+            applicantId = application.applicantID
+            message = application.message
+            status = application.status.rawValue
+            createdAt = Timestamps.format(application.createdAt)
+        }
+    }
+
+    struct ApplyBody: Decodable { let message: String? }
+
+    @Sendable func apply(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<ApplicationView>> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(ApplyBody.self, from: request, context: context)
+        let application = try api { try work.apply(to: context.parameters.get("task") ?? "", message: body.message ?? "", by: caller) }
+        return EditedResponse(status: .created, response: Envelope(ApplicationView(application)))
+    }
+
+    @Sendable func applications(_ request: Request, context: APIContext) async throws -> Envelope<[ApplicationView]> {
+        let caller = try context.requirePrincipal()
+        return Envelope(try api { try work.applications(of: context.parameters.get("task") ?? "", for: caller) }.map(ApplicationView.init))
+    }
+
+    @Sendable func accept(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+        let caller = try context.requirePrincipal()
+        let task = try api {
+            try work.accept(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
+        }
+        return Envelope(TaskView(task))
+    }
+
+    struct SubmitBody: Decodable {
+        struct Item: Decodable {
+            let kind: String
+            let value: String
+        }
+        let deliverables: [Item]
+        let note: String?
+    }
+
+    struct SubmissionView: Encodable, Sendable {
+        let id: String
+        let taskId: String
+        let status: String
+        let deliverables: [Submission.Item]
+        let note: String?
+    }
+
+    @Sendable func submit(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<SubmissionView>> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(SubmitBody.self, from: request, context: context)
+        var items: [Submission.Item] = []
+        for (index, item) in body.deliverables.enumerated() {
+            guard let kind = Deliverable(rawValue: item.kind) else {
+                throw APIError.validation("kind must be one of text, photo, url, file", field: "deliverables[\(index)].kind")
+            }
+            items.append(Submission.Item(kind: kind, value: item.value))
+        }
+        let submission = try api { try work.submit(to: context.parameters.get("task") ?? "", deliverables: items, note: body.note, by: caller) }
+        return EditedResponse(status: .created, response: Envelope(SubmissionView(id: submission.id, taskId: submission.taskID,
+                                                                                  status: submission.status.rawValue,
+                                                                                  deliverables: submission.deliverables, note: submission.note)))
+    }
+
+    struct RevisionBody: Decodable { let feedback: String }
+
+    @Sendable func requestRevision(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(RevisionBody.self, from: request, context: context)
+        return Envelope(TaskView(try api { try work.requestRevision(of: context.parameters.get("task") ?? "", feedback: body.feedback, by: caller) }))
+    }
+
+    @Sendable func approve(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+        let caller = try context.requirePrincipal()
+        return Envelope(TaskView(try await apiAsync { try await settlement.approve(context.parameters.get("task") ?? "", by: caller) }))
+    }
+}
