@@ -8,36 +8,15 @@ import Testing
 
 /// Accounts, sessions and API keys through the real router, as a client sees them.
 struct AuthRoutesTests {
-    typealias Client = any TestClientProtocol
-
-    private func withApp(_ body: @escaping @Sendable (Client, TestServices) async throws -> Void) async throws {
-        let test = try await TestServices()
-        defer { test.close() }
-        let app = Application(router: buildRouter(services: test.services, mode: "test"))
-        try await app.test(.router) { client in try await body(client, test) }
-    }
-
-    /// Sends JSON and returns status and decoded body.
-    @discardableResult
-    private func send(_ client: Client, _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
-        var headers = HTTPFields()
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        headers[.contentType] = "application/json"
-        return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-            let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
-            return (response.status, object)
-        }
-    }
-
     private func register(_ client: Client, _ email: String, role: String = "agent") async throws -> [String: Any] {
-        let (status, body) = try await send(client, .post, "/v1/auth/register",
+        let (status, body) = try await client.send(.post, "/v1/auth/register",
                                             json: #"{"email":"\#(email)","password":"correct horse","full_name":"Ada","role":"\#(role)"}"#)
         #expect(status == .created)
         return body["data"] as? [String: Any] ?? [:]
     }
 
     private func login(_ client: Client, _ email: String, mode: String = "test") async throws -> [String: Any] {
-        let (status, body) = try await send(client, .post, "/v1/auth/login", json: #"{"email":"\#(email)","password":"correct horse","mode":"\#(mode)"}"#)
+        let (status, body) = try await client.send(.post, "/v1/auth/login", json: #"{"email":"\#(email)","password":"correct horse","mode":"\#(mode)"}"#)
         #expect(status == .ok)
         return body["data"] as? [String: Any] ?? [:]
     }
@@ -58,17 +37,17 @@ struct AuthRoutesTests {
             #expect(refresh.hasPrefix("rt_"))
             #expect(session["expires_in"] as? Int == 900)
 
-            let (status, me) = try await send(client, .get, "/v1/auth/me", token: access)
+            let (status, me) = try await client.send(.get, "/v1/auth/me", token: access)
             #expect(status == .ok)
             let data = try #require(me["data"] as? [String: Any])
             #expect((data["user"] as? [String: Any])?["id"] as? String == user["id"] as? String)
             #expect(data["credential"] as? String == "session")
             #expect((data["scopes"] as? [String])?.count == Scope.allCases.count)
 
-            let (refreshed, renewed) = try await send(client, .post, "/v1/auth/refresh", json: #"{"refresh_token":"\#(refresh)"}"#)
+            let (refreshed, renewed) = try await client.send(.post, "/v1/auth/refresh", json: #"{"refresh_token":"\#(refresh)"}"#)
             #expect(refreshed == .ok)
             #expect((renewed["data"] as? [String: Any])?["refresh_token"] as? String != refresh)
-            let (reused, reuseBody) = try await send(client, .post, "/v1/auth/refresh", json: #"{"refresh_token":"\#(refresh)"}"#)
+            let (reused, reuseBody) = try await client.send(.post, "/v1/auth/refresh", json: #"{"refresh_token":"\#(refresh)"}"#)
             #expect(reused == .unauthorized)
             #expect(error(reuseBody).code == "UNAUTHORIZED")
         }
@@ -77,8 +56,8 @@ struct AuthRoutesTests {
     @Test func wrongPasswordAndUnknownEmailLookTheSame() async throws {
         try await withApp { client, _ in
             _ = try await register(client, "ada@example.com")
-            let (wrong, wrongBody) = try await send(client, .post, "/v1/auth/login", json: #"{"email":"ada@example.com","password":"wrong password"}"#)
-            let (unknown, unknownBody) = try await send(client, .post, "/v1/auth/login", json: #"{"email":"bob@example.com","password":"wrong password"}"#)
+            let (wrong, wrongBody) = try await client.send(.post, "/v1/auth/login", json: #"{"email":"ada@example.com","password":"wrong password"}"#)
+            let (unknown, unknownBody) = try await client.send(.post, "/v1/auth/login", json: #"{"email":"bob@example.com","password":"wrong password"}"#)
             #expect(wrong == .unauthorized)
             #expect(unknown == .unauthorized)
             #expect((wrongBody["error"] as? [String: String]) == (unknownBody["error"] as? [String: String]))
@@ -100,7 +79,7 @@ struct AuthRoutesTests {
                 (#"{"email":"a@example.com","password":"\#(String(repeating: "x", count: 70_000))","full_name":"A","role":"agent"}"#, "body", .contentTooLarge),
             ]
             for (json, field, expected) in cases {
-                let (status, body) = try await send(client, .post, "/v1/auth/register", json: json)
+                let (status, body) = try await client.send(.post, "/v1/auth/register", json: json)
                 #expect(status == expected, "\(field)")
                 #expect(error(body).field == field, "\(json.prefix(60))")
             }
@@ -112,11 +91,11 @@ struct AuthRoutesTests {
     @Test func checkEmailTellsWhetherAnAddressIsFree() async throws {
         try await withApp { client, _ in
             _ = try await register(client, "ada@example.com")
-            let (_, taken) = try await send(client, .get, "/v1/auth/check-email?email=ADA@example.com")
+            let (_, taken) = try await client.send(.get, "/v1/auth/check-email?email=ADA@example.com")
             #expect((taken["data"] as? [String: Any])?["available"] as? Bool == false)
-            let (_, free) = try await send(client, .get, "/v1/auth/check-email?email=bob@example.com")
+            let (_, free) = try await client.send(.get, "/v1/auth/check-email?email=bob@example.com")
             #expect((free["data"] as? [String: Any])?["available"] as? Bool == true)
-            let (status, bad) = try await send(client, .get, "/v1/auth/check-email?email=nope")
+            let (status, bad) = try await client.send(.get, "/v1/auth/check-email?email=nope")
             #expect(status == .badRequest)
             #expect(error(bad).field == "email")
         }
@@ -126,7 +105,7 @@ struct AuthRoutesTests {
         try await withApp { client, test in
             _ = try await register(client, "ada@example.com")
             let access = try #require(try await login(client, "ada@example.com")["access_token"] as? String)
-            let (created, body) = try await send(client, .post, "/v1/keys", token: access, json: #"{"name":"ci agent","scopes":["tasks:read","wallet:read"],"mode":"test"}"#)
+            let (created, body) = try await client.send(.post, "/v1/keys", token: access, json: #"{"name":"ci agent","scopes":["tasks:read","wallet:read"],"mode":"test"}"#)
             #expect(created == .created)
             let data = try #require(body["data"] as? [String: Any])
             let secret = try #require(data["secret"] as? String)
@@ -137,28 +116,28 @@ struct AuthRoutesTests {
 
             // Stored as a hash only; listed redacted.
             #expect(try test.store.containsText(secret) == false)
-            let (_, listed) = try await send(client, .get, "/v1/keys", token: access)
+            let (_, listed) = try await client.send(.get, "/v1/keys", token: access)
             let listing = String(decoding: try JSONSerialization.data(withJSONObject: listed), as: UTF8.self)
             #expect(!listing.contains(secret))
             #expect((listed["data"] as? [[String: Any]])?.count == 1)
 
             // The key works, with exactly its scopes and its mode.
-            let (_, me) = try await send(client, .get, "/v1/auth/me", token: secret)
+            let (_, me) = try await client.send(.get, "/v1/auth/me", token: secret)
             let meData = try #require(me["data"] as? [String: Any])
             #expect(meData["scopes"] as? [String] == ["tasks:read", "wallet:read"])
             #expect(meData["mode"] as? String == "test")
             #expect((meData["credential"] as? String)?.hasPrefix("api_key:key_") == true)
 
             // A key cannot mint keys.
-            let (minted, mintedBody) = try await send(client, .post, "/v1/keys", token: secret, json: #"{"name":"x","scopes":["tasks:read"],"mode":"test"}"#)
+            let (minted, mintedBody) = try await client.send(.post, "/v1/keys", token: secret, json: #"{"name":"x","scopes":["tasks:read"],"mode":"test"}"#)
             #expect(minted == .forbidden)
             #expect(error(mintedBody).code == "FORBIDDEN")
 
             // Revoked: refused from then on.
             let id = try #require(key["id"] as? String)
-            let (revoked, _) = try await send(client, .delete, "/v1/keys/\(id)", token: access)
+            let (revoked, _) = try await client.send(.delete, "/v1/keys/\(id)", token: access)
             #expect(revoked == .ok)
-            let (after, afterBody) = try await send(client, .get, "/v1/auth/me", token: secret)
+            let (after, afterBody) = try await client.send(.get, "/v1/auth/me", token: secret)
             #expect(after == .unauthorized)
             #expect(error(afterBody).code == "UNAUTHORIZED")
         }
@@ -170,17 +149,17 @@ struct AuthRoutesTests {
             _ = try await register(client, "bob@example.com")
             let ada = try #require(try await login(client, "ada@example.com")["access_token"] as? String)
             let bob = try #require(try await login(client, "bob@example.com")["access_token"] as? String)
-            let (_, body) = try await send(client, .post, "/v1/keys", token: ada, json: #"{"name":"k","scopes":["tasks:read"],"mode":"live"}"#)
+            let (_, body) = try await client.send(.post, "/v1/keys", token: ada, json: #"{"name":"k","scopes":["tasks:read"],"mode":"live"}"#)
             let data = try #require(body["data"] as? [String: Any])
             let secret = try #require(data["secret"] as? String)
             #expect(secret.hasPrefix("sk_live_"))
             let id = try #require((data["key"] as? [String: Any])?["id"] as? String)
 
-            let (status, _) = try await send(client, .delete, "/v1/keys/\(id)", token: bob)
+            let (status, _) = try await client.send(.delete, "/v1/keys/\(id)", token: bob)
             #expect(status == .notFound)
-            let (_, bobsKeys) = try await send(client, .get, "/v1/keys", token: bob)
+            let (_, bobsKeys) = try await client.send(.get, "/v1/keys", token: bob)
             #expect((bobsKeys["data"] as? [Any])?.isEmpty == true)
-            let (still, me) = try await send(client, .get, "/v1/auth/me", token: secret)
+            let (still, me) = try await client.send(.get, "/v1/auth/me", token: secret)
             #expect(still == .ok)
             #expect((me["data"] as? [String: Any])?["mode"] as? String == "live")
         }
@@ -192,17 +171,17 @@ struct AuthRoutesTests {
             let access = try #require(try await login(client, "ada@example.com")["access_token"] as? String)
             var firstID: String?
             for index in 0..<10 {
-                let (status, body) = try await send(client, .post, "/v1/keys", token: access, json: #"{"name":"k\#(index)","scopes":["tasks:read"],"mode":"test"}"#)
+                let (status, body) = try await client.send(.post, "/v1/keys", token: access, json: #"{"name":"k\#(index)","scopes":["tasks:read"],"mode":"test"}"#)
                 #expect(status == .created)
                 if index == 0 { firstID = ((body["data"] as? [String: Any])?["key"] as? [String: Any])?["id"] as? String }
             }
-            let (refused, body) = try await send(client, .post, "/v1/keys", token: access, json: #"{"name":"k10","scopes":["tasks:read"],"mode":"test"}"#)
+            let (refused, body) = try await client.send(.post, "/v1/keys", token: access, json: #"{"name":"k10","scopes":["tasks:read"],"mode":"test"}"#)
             #expect(refused == .unprocessableContent)
             #expect(error(body).code == "LIMIT_EXCEEDED")
-            _ = try await send(client, .delete, "/v1/keys/\(try #require(firstID))", token: access)
-            let (allowed, _) = try await send(client, .post, "/v1/keys", token: access, json: #"{"name":"k10","scopes":["tasks:read"],"mode":"test"}"#)
+            _ = try await client.send(.delete, "/v1/keys/\(try #require(firstID))", token: access)
+            let (allowed, _) = try await client.send(.post, "/v1/keys", token: access, json: #"{"name":"k10","scopes":["tasks:read"],"mode":"test"}"#)
             #expect(allowed == .created)
-            let (badScope, badScopeBody) = try await send(client, .post, "/v1/keys", token: access, json: #"{"name":"k","scopes":["root"],"mode":"test"}"#)
+            let (badScope, badScopeBody) = try await client.send(.post, "/v1/keys", token: access, json: #"{"name":"k","scopes":["root"],"mode":"test"}"#)
             #expect(badScope == .badRequest)
             #expect(error(badScopeBody).field == "scopes")
         }
@@ -211,11 +190,11 @@ struct AuthRoutesTests {
     @Test func credentialsAreRequiredAndChecked() async throws {
         try await withApp { client, _ in
             for (token, expected) in [(nil, HTTPResponse.Status.unauthorized), ("garbage", .unauthorized), ("sk_test_nope", .unauthorized)] as [(String?, HTTPResponse.Status)] {
-                let (status, body) = try await send(client, .get, "/v1/auth/me", token: token)
+                let (status, body) = try await client.send(.get, "/v1/auth/me", token: token)
                 #expect(status == expected)
                 #expect(error(body).code == "UNAUTHORIZED")
             }
-            let (keys, _) = try await send(client, .get, "/v1/keys")
+            let (keys, _) = try await client.send(.get, "/v1/keys")
             #expect(keys == .unauthorized)
         }
     }

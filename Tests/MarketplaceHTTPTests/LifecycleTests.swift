@@ -11,26 +11,6 @@ import Testing
 /// until funded), fund, submit, revision, resubmit, approve. Afterwards every cent is where
 /// the recipes say and the ledger verifies clean.
 struct LifecycleTests {
-    typealias Client = any TestClientProtocol
-
-    @discardableResult
-    private func send(_ client: Client, _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
-                      key: String? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
-        var headers = HTTPFields()
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
-        headers[.contentType] = "application/json"
-        return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-            (response.status, try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:])
-        }
-    }
-
-    private func session(_ client: Client, _ email: String, role: String) async throws -> String {
-        _ = try await send(client, .post, "/v1/auth/register", json: #"{"email":"\#(email)","password":"correct horse","full_name":"A","role":"\#(role)"}"#)
-        let (_, body) = try await send(client, .post, "/v1/auth/login", json: #"{"email":"\#(email)","password":"correct horse"}"#)
-        return try #require((body["data"] as? [String: Any])?["access_token"] as? String)
-    }
-
     private func data(_ body: [String: Any]) -> [String: Any] { body["data"] as? [String: Any] ?? [:] }
 
     @Test func aTaskGoesFromPostedToPaidWithExactMoney() async throws {
@@ -38,58 +18,58 @@ struct LifecycleTests {
         defer { test.close() }
         let app = Application(router: buildRouter(services: test.services, mode: "test"))
         try await app.test(.router) { client in
-            let agent = try await session(client, "agent@example.com", role: "agent")
-            let human = try await session(client, "human@example.com", role: "human")
-            _ = try await send(client, .post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"100.00","currency":"USD"}"#, key: "top-up-1")
+            let agent = try await client.session("agent@example.com", role: "agent")
+            let human = try await client.session("human@example.com", role: "human")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "top-up-1")
 
-            let (_, created) = try await send(client, .post, "/v1/tasks", token: agent, json: """
+            let (_, created) = try await client.send(.post, "/v1/tasks", token: agent, json: """
                 {"title":"Photograph the storefront","description":"Two daylight photos and a note","category":"photography",
                  "budget":{"amount":"25.00","currency":"USD"},"required_deliverables":["photo","text"]}
                 """)
             let taskID = try #require(data(created)["id"] as? String)
-            let (applied, application) = try await send(client, .post, "/v1/tasks/\(taskID)/applications", token: human, json: #"{"message":"I live next door"}"#)
+            let (applied, application) = try await client.send(.post, "/v1/tasks/\(taskID)/applications", token: human, json: #"{"message":"I live next door"}"#)
             #expect(applied == .created)
-            let (twice, _) = try await send(client, .post, "/v1/tasks/\(taskID)/applications", token: human, json: #"{"message":"again"}"#)
+            let (twice, _) = try await client.send(.post, "/v1/tasks/\(taskID)/applications", token: human, json: #"{"message":"again"}"#)
             #expect(twice == .conflict)
             let applicationID = try #require(data(application)["id"] as? String)
 
-            let (unfunded, unfundedBody) = try await send(client, .post, "/v1/tasks/\(taskID)/applications/\(applicationID)/accept", token: agent)
+            let (unfunded, unfundedBody) = try await client.send(.post, "/v1/tasks/\(taskID)/applications/\(applicationID)/accept", token: agent)
             #expect(unfunded.code == 402)
             #expect((unfundedBody["error"] as? [String: Any])?["code"] as? String == "PAYMENT_REQUIRED")
             #expect(((unfundedBody["error"] as? [String: Any])?["message"] as? String)?.contains("/v1/tasks/\(taskID)/fund") == true)
 
-            _ = try await send(client, .post, "/v1/tasks/\(taskID)/fund", token: agent)
-            let (accepted, assigned) = try await send(client, .post, "/v1/tasks/\(taskID)/applications/\(applicationID)/accept", token: agent)
+            _ = try await client.send(.post, "/v1/tasks/\(taskID)/fund", token: agent)
+            let (accepted, assigned) = try await client.send(.post, "/v1/tasks/\(taskID)/applications/\(applicationID)/accept", token: agent)
             #expect(accepted == .ok)
             #expect(data(assigned)["status"] as? String == "assigned")
 
-            let (missing, missingBody) = try await send(client, .post, "/v1/tasks/\(taskID)/submissions", token: human,
+            let (missing, missingBody) = try await client.send(.post, "/v1/tasks/\(taskID)/submissions", token: human,
                                                         json: #"{"deliverables":[{"kind":"text","value":"done"}]}"#)
             #expect(missing == .badRequest)
             #expect((missingBody["error"] as? [String: Any])?["field"] as? String == "deliverables")
             let submission = #"{"deliverables":[{"kind":"photo","value":"https://files.example.com/1.jpg"},{"kind":"text","value":"Shop open"}]}"#
-            let (submitted, _) = try await send(client, .post, "/v1/tasks/\(taskID)/submissions", token: human, json: submission)
+            let (submitted, _) = try await client.send(.post, "/v1/tasks/\(taskID)/submissions", token: human, json: submission)
             #expect(submitted == .created)
-            let (early, _) = try await send(client, .post, "/v1/tasks/\(taskID)/approve", token: human)
+            let (early, _) = try await client.send(.post, "/v1/tasks/\(taskID)/approve", token: human)
             #expect(early == .notFound)  // only the owner approves
 
-            let (revision, revised) = try await send(client, .post, "/v1/tasks/\(taskID)/request-revision", token: agent, json: #"{"feedback":"Please include the door"}"#)
+            let (revision, revised) = try await client.send(.post, "/v1/tasks/\(taskID)/request-revision", token: agent, json: #"{"feedback":"Please include the door"}"#)
             #expect(revision == .ok)
             #expect(data(revised)["status"] as? String == "revision_requested")
-            _ = try await send(client, .post, "/v1/tasks/\(taskID)/submissions", token: human, json: submission)
+            _ = try await client.send(.post, "/v1/tasks/\(taskID)/submissions", token: human, json: submission)
 
-            let (approved, paid) = try await send(client, .post, "/v1/tasks/\(taskID)/approve", token: agent)
+            let (approved, paid) = try await client.send(.post, "/v1/tasks/\(taskID)/approve", token: agent)
             #expect(approved == .ok)
             #expect(data(paid)["status"] as? String == "paid")
-            let (again, _) = try await send(client, .post, "/v1/tasks/\(taskID)/approve", token: agent)
+            let (again, _) = try await client.send(.post, "/v1/tasks/\(taskID)/approve", token: agent)
             #expect(again == .conflict)
 
             // Exact money: agent 100.00 − 27.50; worker 25.00; fee 2.50; escrow empty.
-            let (_, agentWallet) = try await send(client, .get, "/v1/wallet", token: agent)
+            let (_, agentWallet) = try await client.send(.get, "/v1/wallet", token: agent)
             let agentUSD = try #require((agentWallet["data"] as? [[String: Any]])?.first { $0["asset"] as? String == "USD" })
             #expect((agentUSD["available"] as? [String: Any])?["amount"] as? String == "72.50")
             #expect((agentUSD["frozen"] as? [String: Any])?["amount"] as? String == "0.00")
-            let (_, humanWallet) = try await send(client, .get, "/v1/wallet", token: human)
+            let (_, humanWallet) = try await client.send(.get, "/v1/wallet", token: human)
             let humanUSD = try #require((humanWallet["data"] as? [[String: Any]])?.first { $0["asset"] as? String == "USD" })
             #expect((humanUSD["available"] as? [String: Any])?["amount"] as? String == "25.00")
             let fees = try #require(try test.ledger.account(code: "revenue:fees:test:USD"))

@@ -10,42 +10,15 @@ import Testing
 /// Wallets, deposits, funding and refunds through the real router and a real ledger: after
 /// each story the ledger verifies clean and the wallet endpoint equals the ledger to the cent.
 struct MoneyRoutesTests {
-    typealias Client = any TestClientProtocol
-
-    private func withApp(_ body: @escaping @Sendable (Client, TestServices) async throws -> Void) async throws {
-        let test = try await TestServices()
-        defer { test.close() }
-        let app = Application(router: buildRouter(services: test.services, mode: "test"))
-        try await app.test(.router) { client in try await body(client, test) }
-    }
-
-    @discardableResult
-    private func send(_ client: Client, _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
-                      idempotencyKey: String? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
-        var headers = HTTPFields()
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if let idempotencyKey { headers[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
-        headers[.contentType] = "application/json"
-        return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-            (response.status, try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:])
-        }
-    }
-
-    private func session(_ client: Client, _ email: String) async throws -> String {
-        _ = try await send(client, .post, "/v1/auth/register", json: #"{"email":"\#(email)","password":"correct horse","full_name":"A","role":"agent"}"#)
-        let (_, body) = try await send(client, .post, "/v1/auth/login", json: #"{"email":"\#(email)","password":"correct horse"}"#)
-        return try #require((body["data"] as? [String: Any])?["access_token"] as? String)
-    }
-
     private func task(_ client: Client, _ token: String, amount: String = "25.00") async throws -> String {
         let json = #"{"title":"Verify the address","description":"Check 12 Main St exists","category":"verification","budget":{"amount":"\#(amount)","currency":"USD"}}"#
-        let (_, body) = try await send(client, .post, "/v1/tasks", token: token, json: json)
+        let (_, body) = try await client.send(.post, "/v1/tasks", token: token, json: json)
         return try #require((body["data"] as? [String: Any])?["id"] as? String)
     }
 
     /// The USD wallet as the API shows it: (available, frozen) in cents.
     private func usd(_ client: Client, _ token: String) async throws -> (available: Int, frozen: Int, account: Int64) {
-        let (_, body) = try await send(client, .get, "/v1/wallet", token: token)
+        let (_, body) = try await client.send(.get, "/v1/wallet", token: token)
         let wallet = try #require((body["data"] as? [[String: Any]])?.first { $0["asset"] as? String == "USD" })
         return (try #require((wallet["available"] as? [String: Any])?["amount_minor"] as? Int),
                 try #require((wallet["frozen"] as? [String: Any])?["amount_minor"] as? Int),
@@ -62,16 +35,16 @@ struct MoneyRoutesTests {
 
     @Test func depositFundAndCancelMoveExactCents() async throws {
         try await withApp { client, test in
-            let ada = try await session(client, "ada@example.com")
-            let (deposited, _) = try await send(client, .post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
+            let ada = try await client.session("ada@example.com")
+            let (deposited, _) = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
             #expect(deposited == .created)
-            _ = try await send(client, .post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
             #expect(try await usd(client, ada).available == 10_000)  // the replay did not pay twice
-            let (conflict, _) = try await send(client, .post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"99.00","currency":"USD"}"#, idempotencyKey: "d1")
+            let (conflict, _) = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"99.00","currency":"USD"}"#, idempotencyKey: "d1")
             #expect(conflict == .conflict)
 
             let id = try await task(client, ada, amount: "25.00")
-            let (funded, body) = try await send(client, .post, "/v1/tasks/\(id)/fund", token: ada)
+            let (funded, body) = try await client.send(.post, "/v1/tasks/\(id)/fund", token: ada)
             #expect(funded == .ok)
             let funding = try #require(body["data"] as? [String: Any])
             #expect((funding["escrow"] as? [String: Any])?["amount"] as? String == "27.50")
@@ -82,11 +55,11 @@ struct MoneyRoutesTests {
             #expect(wallet.frozen == 2_750)
             try await checkAgainstLedger(client, ada, test)
 
-            let (_, again) = try await send(client, .post, "/v1/tasks/\(id)/fund", token: ada)
+            let (_, again) = try await client.send(.post, "/v1/tasks/\(id)/fund", token: ada)
             #expect((again["data"] as? [String: Any])?["escrow_account_id"] as? Int == funding["escrow_account_id"] as? Int)
             #expect(try await usd(client, ada).available == 7_250)
 
-            let (canceled, _) = try await send(client, .post, "/v1/tasks/\(id)/cancel", token: ada)
+            let (canceled, _) = try await client.send(.post, "/v1/tasks/\(id)/cancel", token: ada)
             #expect(canceled == .ok)
             wallet = try await usd(client, ada)
             #expect(wallet.available == 10_000)
@@ -97,18 +70,18 @@ struct MoneyRoutesTests {
 
     @Test func aShortWalletIsPaymentRequiredAndWritesNothing() async throws {
         try await withApp { client, test in
-            let ada = try await session(client, "ada@example.com")
-            _ = try await send(client, .post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"10.00","currency":"USD"}"#, idempotencyKey: "d1")
+            let ada = try await client.session("ada@example.com")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"10.00","currency":"USD"}"#, idempotencyKey: "d1")
             let id = try await task(client, ada, amount: "10.00")
             let head = try test.ledger.head()
-            let (status, body) = try await send(client, .post, "/v1/tasks/\(id)/fund", token: ada)
+            let (status, body) = try await client.send(.post, "/v1/tasks/\(id)/fund", token: ada)
             #expect(status.code == 402)
             #expect((body["error"] as? [String: Any])?["code"] as? String == "INSUFFICIENT_BALANCE")
             #expect(try test.ledger.head() == head)
             #expect(try test.services.settlement.funding(of: id) == nil)
             // After a top-up the same task funds normally.
-            _ = try await send(client, .post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"1.00","currency":"USD"}"#, idempotencyKey: "d2")
-            let (funded, _) = try await send(client, .post, "/v1/tasks/\(id)/fund", token: ada)
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"1.00","currency":"USD"}"#, idempotencyKey: "d2")
+            let (funded, _) = try await client.send(.post, "/v1/tasks/\(id)/fund", token: ada)
             #expect(funded == .ok)
             #expect(try await usd(client, ada).available == 0)
             try await checkAgainstLedger(client, ada, test)
@@ -117,16 +90,16 @@ struct MoneyRoutesTests {
 
     @Test func concurrentFundsAndCancelsHaveExactlyOneEffect() async throws {
         try await withApp { client, test in
-            let ada = try await session(client, "ada@example.com")
-            _ = try await send(client, .post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
+            let ada = try await client.session("ada@example.com")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
             let id = try await task(client, ada, amount: "20.00")
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for _ in 0..<20 { group.addTask { try await send(client, .post, "/v1/tasks/\(id)/fund", token: ada).0 } }
+                for _ in 0..<20 { group.addTask { try await client.send(.post, "/v1/tasks/\(id)/fund", token: ada).0 } }
                 for try await status in group { #expect(status == .ok) }
             }
             #expect(try await usd(client, ada).available == 7_800)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for _ in 0..<20 { group.addTask { try await send(client, .post, "/v1/tasks/\(id)/cancel", token: ada).0 } }
+                for _ in 0..<20 { group.addTask { try await client.send(.post, "/v1/tasks/\(id)/cancel", token: ada).0 } }
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
             }
             #expect(statuses.filter { $0 == .ok }.count == 1)
@@ -138,14 +111,14 @@ struct MoneyRoutesTests {
 
     @Test func depositsAreTestModeOnlyAndValidated() async throws {
         try await withApp { client, _ in
-            let ada = try await session(client, "ada@example.com")
-            let (_, keyBody) = try await send(client, .post, "/v1/keys", token: ada, json: #"{"name":"live","scopes":["wallet:read","wallet:write"],"mode":"live"}"#)
+            let ada = try await client.session("ada@example.com")
+            let (_, keyBody) = try await client.send(.post, "/v1/keys", token: ada, json: #"{"name":"live","scopes":["wallet:read","wallet:write"],"mode":"live"}"#)
             let live = try #require((keyBody["data"] as? [String: Any])?["secret"] as? String)
-            let (liveStatus, _) = try await send(client, .post, "/v1/wallet/deposits", token: live, json: #"{"amount":"1.00","currency":"USD"}"#, idempotencyKey: "x")
+            let (liveStatus, _) = try await client.send(.post, "/v1/wallet/deposits", token: live, json: #"{"amount":"1.00","currency":"USD"}"#, idempotencyKey: "x")
             #expect(liveStatus == .forbidden)
             for (json, key, field) in [(#"{"amount":"1.001","currency":"USD"}"#, "a", "amount"), (#"{"amount":"-1","currency":"USD"}"#, "b", "amount"),
                                        (#"{"amount":"1","currency":"EUR"}"#, "c", "currency"), (#"{"amount":"1","currency":"USD"}"#, "", "idempotency_key")] {
-                let (status, body) = try await send(client, .post, "/v1/wallet/deposits", token: ada, json: json, idempotencyKey: key)
+                let (status, body) = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: json, idempotencyKey: key)
                 #expect(status == .badRequest)
                 #expect((body["error"] as? [String: Any])?["field"] as? String == field)
             }
@@ -155,11 +128,11 @@ struct MoneyRoutesTests {
 
     @Test func anotherUsersTaskCannotBeFundedOrCanceled() async throws {
         try await withApp { client, _ in
-            let ada = try await session(client, "ada@example.com")
-            let bob = try await session(client, "bob@example.com")
-            _ = try await send(client, .post, "/v1/wallet/deposits", token: bob, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
+            let ada = try await client.session("ada@example.com")
+            let bob = try await client.session("bob@example.com")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: bob, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
             let id = try await task(client, ada)
-            let (fund, _) = try await send(client, .post, "/v1/tasks/\(id)/fund", token: bob)
+            let (fund, _) = try await client.send(.post, "/v1/tasks/\(id)/fund", token: bob)
             #expect(fund == .notFound)
             #expect(try await usd(client, bob).available == 10_000)
         }

@@ -8,35 +8,9 @@ import Testing
 
 /// Tasks through the real router: exact amounts, every bad field named, pagination, owners, scopes, modes.
 struct TaskRoutesTests {
-    typealias Client = any TestClientProtocol
-
-    private func withApp(_ body: @escaping @Sendable (Client, TestServices) async throws -> Void) async throws {
-        let test = try await TestServices()
-        defer { test.close() }
-        let app = Application(router: buildRouter(services: test.services, mode: "test"))
-        try await app.test(.router) { client in try await body(client, test) }
-    }
-
-    @discardableResult
-    private func send(_ client: Client, _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
-        var headers = HTTPFields()
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        headers[.contentType] = "application/json"
-        return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-            (response.status, try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:])
-        }
-    }
-
-    /// Registers a user and returns a session token (and, on request, a key with `scopes` in `mode`).
-    private func user(_ client: Client, _ email: String) async throws -> String {
-        _ = try await send(client, .post, "/v1/auth/register", json: #"{"email":"\#(email)","password":"correct horse","full_name":"A","role":"agent"}"#)
-        let (_, body) = try await send(client, .post, "/v1/auth/login", json: #"{"email":"\#(email)","password":"correct horse"}"#)
-        return try #require((body["data"] as? [String: Any])?["access_token"] as? String)
-    }
-
     private func key(_ client: Client, session: String, scopes: [String], mode: String = "test") async throws -> String {
         let scopeList = scopes.map { "\"\($0)\"" }.joined(separator: ",")
-        let (_, body) = try await send(client, .post, "/v1/keys", token: session, json: #"{"name":"k","scopes":[\#(scopeList)],"mode":"\#(mode)"}"#)
+        let (_, body) = try await client.send(.post, "/v1/keys", token: session, json: #"{"name":"k","scopes":[\#(scopeList)],"mode":"\#(mode)"}"#)
         return try #require((body["data"] as? [String: Any])?["secret"] as? String)
     }
 
@@ -46,7 +20,7 @@ struct TaskRoutesTests {
     }
 
     private func create(_ client: Client, _ token: String, _ json: String) async throws -> [String: Any] {
-        let (status, body) = try await send(client, .post, "/v1/tasks", token: token, json: json)
+        let (status, body) = try await client.send(.post, "/v1/tasks", token: token, json: json)
         #expect(status == .created)
         return try #require(body["data"] as? [String: Any])
     }
@@ -56,7 +30,7 @@ struct TaskRoutesTests {
 
     @Test func amountsAreExactWhetherStringOrNumber() async throws {
         try await withApp { client, _ in
-            let token = try await user(client, "ada@example.com")
+            let token = try await client.session("ada@example.com")
             let fromNumber = try await create(client, token, taskJSON(amount: "12.5"))
             let budget = try #require(fromNumber["budget"] as? [String: Any])
             #expect(budget["amount"] as? String == "12.50")
@@ -73,7 +47,7 @@ struct TaskRoutesTests {
 
     @Test func everyBadFieldIsNamedAndNothingIsWritten() async throws {
         try await withApp { client, test in
-            let token = try await user(client, "ada@example.com")
+            let token = try await client.session("ada@example.com")
             let long = String(repeating: "x", count: 201)
             let cases: [(String, String)] = [
                 (taskJSON(title: ""), "title"),
@@ -108,7 +82,7 @@ struct TaskRoutesTests {
                 (#"{"title":"t","#, "body"),
             ]
             for (json, expected) in cases {
-                let (status, body) = try await send(client, .post, "/v1/tasks", token: token, json: json)
+                let (status, body) = try await client.send(.post, "/v1/tasks", token: token, json: json)
                 #expect(status == .badRequest, "\(expected): \(json.prefix(80))")
                 #expect(field(body) == expected, "\(json.prefix(120))")
                 #expect(code(body) == "VALIDATION_ERROR")
@@ -119,7 +93,7 @@ struct TaskRoutesTests {
 
     @Test func listsFilterAndPageWithoutGapsOrRepeats() async throws {
         try await withApp { client, test in
-            let ada = try await user(client, "ada@example.com")
+            let ada = try await client.session("ada@example.com")
             var ids: [String] = []
             for index in 0..<5 {
                 test.clock.advance(seconds: 1)
@@ -131,18 +105,18 @@ struct TaskRoutesTests {
             var cursor: String?
             repeat {
                 let uri = "/v1/tasks?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
-                let (_, body) = try await send(client, .get, uri, token: ada)
+                let (_, body) = try await client.send(.get, uri, token: ada)
                 let page = try #require(body["data"] as? [String: Any])
                 seen += (page["tasks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
                 cursor = page["next_cursor"] as? String
             } while cursor != nil
             #expect(seen == ids.reversed())
-            let (_, research) = try await send(client, .get, "/v1/tasks?category=research", token: ada)
+            let (_, research) = try await client.send(.get, "/v1/tasks?category=research", token: ada)
             #expect(((research["data"] as? [String: Any])?["tasks"] as? [Any])?.count == 2)
-            let (bad, badBody) = try await send(client, .get, "/v1/tasks?status=canceled", token: ada)
+            let (bad, badBody) = try await client.send(.get, "/v1/tasks?status=canceled", token: ada)
             #expect(bad == .badRequest)
             #expect(field(badBody) == "status")
-            let (tooMany, tooManyBody) = try await send(client, .get, "/v1/tasks?limit=101", token: ada)
+            let (tooMany, tooManyBody) = try await client.send(.get, "/v1/tasks?limit=101", token: ada)
             #expect(tooMany == .badRequest)
             #expect(field(tooManyBody) == "limit")
         }
@@ -150,35 +124,35 @@ struct TaskRoutesTests {
 
     @Test func onlyTheOwnerChangesOrCancelsAndOthersSeeOnlyPublishedTasks() async throws {
         try await withApp { client, test in
-            let ada = try await user(client, "ada@example.com")
-            let bob = try await user(client, "bob@example.com")
+            let ada = try await client.session("ada@example.com")
+            let bob = try await client.session("bob@example.com")
             let id = try #require(try await create(client, ada, taskJSON())["id"] as? String)
 
-            let (seen, _) = try await send(client, .get, "/v1/tasks/\(id)", token: bob)
+            let (seen, _) = try await client.send(.get, "/v1/tasks/\(id)", token: bob)
             #expect(seen == .ok)
-            let (hijack, _) = try await send(client, .patch, "/v1/tasks/\(id)", token: bob, json: #"{"title":"mine now"}"#)
+            let (hijack, _) = try await client.send(.patch, "/v1/tasks/\(id)", token: bob, json: #"{"title":"mine now"}"#)
             #expect(hijack == .notFound)
-            let (bobCancel, _) = try await send(client, .post, "/v1/tasks/\(id)/cancel", token: bob)
+            let (bobCancel, _) = try await client.send(.post, "/v1/tasks/\(id)/cancel", token: bob)
             #expect(bobCancel == .notFound)
 
-            let (updated, body) = try await send(client, .patch, "/v1/tasks/\(id)", token: ada, json: #"{"title":"Photograph the shop front","urgency":"high"}"#)
+            let (updated, body) = try await client.send(.patch, "/v1/tasks/\(id)", token: ada, json: #"{"title":"Photograph the shop front","urgency":"high"}"#)
             #expect(updated == .ok)
             #expect((body["data"] as? [String: Any])?["title"] as? String == "Photograph the shop front")
-            let (badUpdate, badBody) = try await send(client, .patch, "/v1/tasks/\(id)", token: ada, json: #"{"urgency":"whenever"}"#)
+            let (badUpdate, badBody) = try await client.send(.patch, "/v1/tasks/\(id)", token: ada, json: #"{"urgency":"whenever"}"#)
             #expect(badUpdate == .badRequest)
             #expect(field(badBody) == "urgency")
 
-            let (canceled, canceledBody) = try await send(client, .post, "/v1/tasks/\(id)/cancel", token: ada)
+            let (canceled, canceledBody) = try await client.send(.post, "/v1/tasks/\(id)/cancel", token: ada)
             #expect(canceled == .ok)
             #expect((canceledBody["data"] as? [String: Any])?["status"] as? String == "canceled")
-            let (again, againBody) = try await send(client, .post, "/v1/tasks/\(id)/cancel", token: ada)
+            let (again, againBody) = try await client.send(.post, "/v1/tasks/\(id)/cancel", token: ada)
             #expect(again == .conflict)
             #expect((againBody["error"] as? [String: Any])?["message"] as? String == "the task is canceled; it cannot be canceled")
-            let (late, _) = try await send(client, .patch, "/v1/tasks/\(id)", token: ada, json: #"{"title":"too late"}"#)
+            let (late, _) = try await client.send(.patch, "/v1/tasks/\(id)", token: ada, json: #"{"title":"too late"}"#)
             #expect(late == .conflict)
-            let (hidden, _) = try await send(client, .get, "/v1/tasks/\(id)", token: bob)
+            let (hidden, _) = try await client.send(.get, "/v1/tasks/\(id)", token: bob)
             #expect(hidden == .notFound)
-            let (_, mine) = try await send(client, .get, "/v1/tasks?mine=true&status=canceled", token: ada)
+            let (_, mine) = try await client.send(.get, "/v1/tasks?mine=true&status=canceled", token: ada)
             #expect(((mine["data"] as? [String: Any])?["tasks"] as? [Any])?.count == 1)
             #expect(try test.store.count("tasks") == 1)
         }
@@ -186,22 +160,22 @@ struct TaskRoutesTests {
 
     @Test func scopesAndModesAreEnforced() async throws {
         try await withApp { client, _ in
-            let ada = try await user(client, "ada@example.com")
+            let ada = try await client.session("ada@example.com")
             let reader = try await key(client, session: ada, scopes: ["tasks:read"])
-            let (refused, body) = try await send(client, .post, "/v1/tasks", token: reader, json: taskJSON())
+            let (refused, body) = try await client.send(.post, "/v1/tasks", token: reader, json: taskJSON())
             #expect(refused == .forbidden)
             #expect(code(body) == "FORBIDDEN")
 
             let liveWriter = try await key(client, session: ada, scopes: ["tasks:read", "tasks:write"], mode: "live")
             let liveTask = try #require(try await create(client, liveWriter, taskJSON())["id"] as? String)
             let testWriter = try await key(client, session: ada, scopes: ["tasks:read", "tasks:write"], mode: "test")
-            let (crossMode, _) = try await send(client, .get, "/v1/tasks/\(liveTask)", token: testWriter)
+            let (crossMode, _) = try await client.send(.get, "/v1/tasks/\(liveTask)", token: testWriter)
             #expect(crossMode == .notFound)
-            let (_, testList) = try await send(client, .get, "/v1/tasks?mine=true", token: testWriter)
+            let (_, testList) = try await client.send(.get, "/v1/tasks?mine=true", token: testWriter)
             #expect(((testList["data"] as? [String: Any])?["tasks"] as? [Any])?.isEmpty == true)
-            let (anonymous, _) = try await send(client, .get, "/v1/tasks")
+            let (anonymous, _) = try await client.send(.get, "/v1/tasks")
             #expect(anonymous == .unauthorized)
-            let (_, categories) = try await send(client, .get, "/v1/categories")
+            let (_, categories) = try await client.send(.get, "/v1/categories")
             #expect((categories["data"] as? [[String: Any]])?.contains { $0["id"] as? String == "photography" } == true)
         }
     }
