@@ -284,7 +284,7 @@ extension OpenAPIDocument {
         return [
             "User": ["type": "object", "properties": [
                 "id": string, "email": string, "full_name": string, "role": ["type": "string", "enum": ["agent", "client", "human"]],
-                "created_at": integer,
+                "created_at": ["type": "string", "format": "date-time"],
             ]],
             "RegisterRequest": ["type": "object", "required": ["email", "password", "full_name", "role"], "properties": [
                 "email": ["type": "string", "format": "email"], "password": ["type": "string", "minLength": 8, "maxLength": 72],

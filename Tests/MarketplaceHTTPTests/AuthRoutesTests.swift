@@ -31,6 +31,7 @@ struct AuthRoutesTests {
             let user = try await register(client, "Ada@Example.com")
             #expect(user["email"] as? String == "ada@example.com")
             #expect(user["password_hash"] == nil)
+            #expect((user["created_at"] as? String)?.hasSuffix("Z") == true)
             let session = try await login(client, "ada@example.com")
             let access = try #require(session["access_token"] as? String)
             let refresh = try #require(session["refresh_token"] as? String)

@@ -21,10 +21,10 @@ struct AuthController: Sendable {
         let role: String
     }
 
-    @Sendable func register(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<User>> {
+    @Sendable func register(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<UserView>> {
         let body = try await RequestBody.decode(RegisterRequest.self, from: request, context: context)
         let user = try api { try auth.register(Registration(email: body.email, password: body.password, fullName: body.fullName, role: body.role)) }
-        return EditedResponse(status: .created, response: Envelope(user))
+        return EditedResponse(status: .created, response: Envelope(UserView(user)))
     }
 
     struct LoginRequest: Decodable {
@@ -33,26 +33,26 @@ struct AuthController: Sendable {
         let mode: String?
     }
 
-    @Sendable func login(_ request: Request, context: APIContext) async throws -> Envelope<Session> {
+    @Sendable func login(_ request: Request, context: APIContext) async throws -> Envelope<SessionView> {
         let body = try await RequestBody.decode(LoginRequest.self, from: request, context: context)
         let mode = try body.mode.map { name in
             guard let mode = Mode(rawValue: name) else { throw APIError.validation("mode must be test or live", field: "mode") }
             return mode
         } ?? defaultMode
-        return Envelope(try await apiAsync { try await auth.login(email: body.email, password: body.password, mode: mode) })
+        return Envelope(SessionView(try await apiAsync { try await auth.login(email: body.email, password: body.password, mode: mode) }))
     }
 
     struct RefreshRequest: Decodable {
         let refreshToken: String
     }
 
-    @Sendable func refresh(_ request: Request, context: APIContext) async throws -> Envelope<Session> {
+    @Sendable func refresh(_ request: Request, context: APIContext) async throws -> Envelope<SessionView> {
         let body = try await RequestBody.decode(RefreshRequest.self, from: request, context: context)
-        return Envelope(try await apiAsync { try await auth.refresh(body.refreshToken) })
+        return Envelope(SessionView(try await apiAsync { try await auth.refresh(body.refreshToken) }))
     }
 
     struct Me: Encodable, Sendable {
-        let user: User
+        let user: UserView
         let mode: Mode
         let scopes: [Scope]
         let credential: String
@@ -62,7 +62,7 @@ struct AuthController: Sendable {
         let caller = try context.requirePrincipal()
         let user = try api { try auth.user(caller.userID) }
         let credential = if case .apiKey(let id) = caller.credential { "api_key:\(id)" } else { "session" }
-        return Envelope(Me(user: user, mode: caller.mode, scopes: caller.scopes.sorted(), credential: credential))
+        return Envelope(Me(user: UserView(user), mode: caller.mode, scopes: caller.scopes.sorted(), credential: credential))
     }
 
     struct EmailAvailability: Encodable, Sendable {

@@ -1,0 +1,37 @@
+import Marketplace
+
+/// A user on the wire: times in ISO 8601 like every other resource.
+struct UserView: Encodable, Sendable {
+    let id: String
+    let email: String
+    let fullName: String
+    let role: String
+    let createdAt: String
+
+    init(_ user: User) {
+        id = user.id
+        email = user.email
+        fullName = user.fullName
+        role = user.role.rawValue
+        createdAt = Timestamps.format(user.createdAt)
+    }
+}
+
+/// A session on the wire.
+struct SessionView: Encodable, Sendable {
+    let accessToken: String
+    let refreshToken: String
+    let tokenType: String
+    let expiresIn: Int64
+    let mode: String
+    let user: UserView
+
+    init(_ session: Session) {
+        accessToken = session.accessToken
+        refreshToken = session.refreshToken
+        tokenType = session.tokenType
+        expiresIn = session.expiresIn
+        mode = session.mode.rawValue
+        user = UserView(session.user)
+    }
+}
