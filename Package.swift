@@ -67,6 +67,7 @@ let package = Package(
                 .embedInCode("Schema/m0002_tasks.sql"),
                 .embedInCode("Schema/m0003_money.sql"),
                 .embedInCode("Schema/m0004_work.sql"),
+                .embedInCode("Schema/m0005_deadlines.sql"),
             ],
             swiftSettings: strictSettings
         ),
@@ -106,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarketplaceTests",
-            dependencies: ["Marketplace", "LedgerCore"],
+            dependencies: ["Marketplace", "LedgerCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -13,6 +13,7 @@ public final class MarketplaceStore: Sendable {
         ("m0002_tasks", String(decoding: PackageResources.m0002_tasks_sql, as: UTF8.self)),
         ("m0003_money", String(decoding: PackageResources.m0003_money_sql, as: UTF8.self)),
         ("m0004_work", String(decoding: PackageResources.m0004_work_sql, as: UTF8.self)),
+        ("m0005_deadlines", String(decoding: PackageResources.m0005_deadlines_sql, as: UTF8.self)),
     ]
 
     /// Opens the file and migrates the marketplace's tables forward; refuses a newer schema.

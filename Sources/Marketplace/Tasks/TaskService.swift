@@ -98,17 +98,19 @@ public struct TaskService: Sendable {
 
     static func insert(_ task: MarketTask, _ db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO tasks (id, mode, owner_id, status, category, location_type, urgency, spec, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO tasks (id, mode, owner_id, status, category, location_type, urgency, spec, deadline, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [task.id, task.mode.rawValue, task.ownerID, task.status.rawValue, task.spec.category,
-                             task.spec.locationType.rawValue, task.spec.urgency.rawValue, try encode(task.spec), task.createdAt, task.updatedAt])
+                             task.spec.locationType.rawValue, task.spec.urgency.rawValue, try encode(task.spec), task.spec.deadline,
+                             task.createdAt, task.updatedAt])
     }
 
     static func save(_ task: MarketTask, _ db: Database) throws {
         try db.execute(sql: """
-            UPDATE tasks SET status = ?, category = ?, location_type = ?, urgency = ?, spec = ?, worker_id = ?, updated_at = ? WHERE id = ?
+            UPDATE tasks SET status = ?, category = ?, location_type = ?, urgency = ?, spec = ?, deadline = ?, worker_id = ?, updated_at = ?
+            WHERE id = ?
             """, arguments: [task.status.rawValue, task.spec.category, task.spec.locationType.rawValue, task.spec.urgency.rawValue,
-                             try encode(task.spec), task.workerID, task.updatedAt, task.id])
+                             try encode(task.spec), task.spec.deadline, task.workerID, task.updatedAt, task.id])
     }
 
     static func fetch(_ id: String, _ db: Database) throws -> MarketTask? {

@@ -30,6 +30,21 @@ struct Serve: AsyncParsableCommand {
         return TokenIssuer.randomSecret()
     }
 
+    /// How often published tasks past their deadline are expired (and refunded).
+    static let expirySweepSeconds = 30
+
+    static func sweepExpiredTasks(_ settlement: SettlementService, logger: Logger) async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(expirySweepSeconds))
+            do {
+                let expired = try await settlement.expireOverdueTasks()
+                if !expired.isEmpty { logger.info("expired overdue tasks", metadata: ["count": "\(expired.count)"]) }
+            } catch {
+                logger.error("expiry sweep failed; retrying next round", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "marketplace")
         logger.logLevel = .info
@@ -52,6 +67,13 @@ struct Serve: AsyncParsableCommand {
         print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
         print("try: curl http://\(host):\(port)/healthz")
         fflush(nil)  // all streams: stdout is not concurrency-safe to name
-        try await app.runService()
+        // The server and the expiry sweeper run side by side; when the server stops, so does the sweeper.
+        let sweepLogger = logger
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask { try await Self.sweepExpiredTasks(settlement, logger: sweepLogger) }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 }
