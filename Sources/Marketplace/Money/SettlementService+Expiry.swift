@@ -9,39 +9,62 @@ extension SettlementService {
     /// Expires every published task whose deadline has passed and refunds a funded one's
     /// escrow to its owner in full. Returns the tasks it expired.
     public func expireOverdueTasks() async throws(MarketplaceError) -> [String] {
-        let now = clock.nowMicros()
         let overdue = try store.read { db in
             try String.fetchAll(db, sql: """
                 SELECT id FROM tasks WHERE status = 'published' AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, id LIMIT ?
-                """, arguments: [now, Self.expiriesPerSweepMax])
+                """, arguments: [clock.nowMicros(), Self.expiriesPerSweepMax])
         }
         var expired: [String] = []
-        for taskID in overdue where try await expire(taskID, at: now) { expired.append(taskID) }
+        for taskID in overdue where try await close(taskID, on: .expire, reason: "expired", owner: nil) != nil { expired.append(taskID) }
         return expired
     }
 
-    /// published → expired, with the refund recorded in the same write; false when the task moved on meanwhile.
-    private func expire(_ taskID: String, at now: Int64) async throws(MarketplaceError) -> Bool {
-        let funding = try funding(of: taskID)
-        guard let current = try store.read({ db in try TaskService.fetch(taskID, db) }) else { return false }
-        var wallet: AccountID?
-        if let funding { wallet = try await account(chart.wallet(user: "\(current.mode.rawValue):\(current.ownerID)", asset: funding.asset)) }
-        // .none: the task moved on and nothing was written; .some(nil): expired, nothing to refund.
-        let operation = try store.write { db -> Operation?? in
-            guard var task = try TaskService.fetch(taskID, db), task.status == .published else { return .none }
-            task.status = try task.status.applying(.expire)
-            task.updatedAt = now
+    /// Moves a task to a closing status (cancel, expire) and, in the same write, records the
+    /// refund of whatever its funding put in escrow. The funding is read inside that write, so a
+    /// funding recorded concurrently is refunded too. With an `owner`, only the owner's task
+    /// closes and an illegal move is a conflict; without one (the sweeper), a task that moved
+    /// on is left alone and nil comes back.
+    func close(_ taskID: String, on event: TaskEvent, reason: String, owner caller: Principal?) async throws(MarketplaceError) -> MarketTask? {
+        let current = try store.read { db in
+            try caller.map { try TaskService.owned(taskID, by: $0, db) } ?? TaskService.fetch(taskID, db)
+        }
+        guard let current else { return nil }
+        let wallet = try await account(chart.wallet(user: "\(current.mode.rawValue):\(current.ownerID)", asset: current.spec.asset))
+        let closed = try store.write { db -> (MarketTask, Operation?)? in
+            guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, db) }) ?? TaskService.fetch(taskID, db) else { return nil }
+            if caller == nil, (try? task.status.applying(event)) == nil { return nil }
+            task.status = try task.status.applying(event)
+            task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
-            guard let funding, let wallet else { return .some(nil) }
-            return .some(try Operation.record(key: "refund:\(taskID)", in: db, nowMicros: now) { first in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM task_funding WHERE task_id = ?", arguments: [taskID]) else {
+                return (task, nil)
+            }
+            let funding = TaskFunding(row: row)
+            let refund = try Operation.record(key: "refund:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
                 PostingRecipes.cancelToWallet(id: first, escrow: funding.escrowAccountID, wallet: wallet, amountMinor: funding.escrowMinor,
-                                              asset: funding.asset, metadata: #"{"task":"\#(taskID)","reason":"expired"}"#)
-            })
+                                              asset: funding.asset, metadata: #"{"task":"\#(taskID)","reason":"\#(reason)"}"#)
+            }
+            return (task, refund)
         }
-        guard case .some(let refund) = operation else { return false }
-        if let refund {
-            do { try await commit(refund) } catch { throw .internalError("the refund of \(taskID) is recorded and will be retried: \(error)") }
+        guard let (task, refund) = closed else { return nil }
+        if let refund { try await commitRefund(refund, of: taskID) }
+        return task
+    }
+
+    /// Commits a refund; a funding of the same task still in flight goes first, since the
+    /// refund needs its money in escrow. A refused funding means the refund has nothing to move.
+    private func commitRefund(_ refund: Operation, of taskID: String) async throws(MarketplaceError) {
+        if let fund = try store.read({ db in try Operation.find(key: "fund:\(taskID)", in: db) }), !fund.isCommitted {
+            do { try await commit(fund) } catch where !error.isTransient { try forget(fund) } catch {}
         }
-        return true
+        do {
+            try await commit(refund)
+        } catch {
+            let fundingRemains = try store.read { db in
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM task_funding WHERE task_id = ?", arguments: [taskID]) == true
+            }
+            guard error.isTransient || fundingRemains else { return try forget(refund) }
+            throw .internalError("the refund of \(taskID) is recorded and will be retried: \(error)")
+        }
     }
 }

@@ -57,11 +57,28 @@ public struct SettlementService: Sendable {
     /// escrow. Funding twice returns the first funding; a short wallet is INSUFFICIENT_BALANCE.
     public func fund(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> TaskFunding {
         try caller.require(.walletWrite)
-        let task = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
+        _ = try store.read { db in try TaskService.owned(taskID, by: caller, db) }  // another user's task is "not found"
         if let funding = try funding(of: taskID) { return funding }
-        guard task.status == .published || task.status == .assigned else {
-            throw .conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
+        let operation = try await recordFunding(taskID, by: caller)
+        do {
+            try await commit(operation)
+        } catch where error.isTransient {
+            throw .internalError("the funding of \(taskID) is recorded and will be retried: \(error)")
+        } catch {
+            try forget(operation)
+            if case .exceedsCredits(_, _, let available, let requested) = error {
+                throw .insufficientBalance(availableMinor: available, requiredMinor: requested, asset: Self.assetCode(of: operation))
+            }
+            throw .internalError("the ledger refused the funding: \(error)")
         }
+        guard let funding = try funding(of: taskID) else { throw .internalError("funding of \(taskID) vanished") }
+        return funding
+    }
+
+    /// Records the funding operation and the task's funding row in one write, checking the
+    /// task's status inside it, so a concurrent cancel either sees this funding or refuses it.
+    func recordFunding(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> Operation {
+        let task = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
         let split: FeeSplit
         do { split = try pricing.policy.split(budgetMinor: task.spec.budgetMinor) } catch {
             throw .validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
@@ -69,7 +86,11 @@ public struct SettlementService: Sendable {
         let asset = task.spec.asset
         let wallet = try await account(walletAccount(caller, asset))
         let escrow = try await account(chart.escrow(task: taskID, asset: asset))
-        let operation = try store.write { db -> Operation in
+        return try store.write { db -> Operation in
+            let current = try TaskService.owned(taskID, by: caller, db)
+            guard current.status == .published || current.status == .assigned else {
+                throw MarketplaceError.conflict(field: "status", message: "the task is \(current.status.rawValue); it cannot be funded")
+            }
             let operation = try Operation.record(key: "fund:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
                 PostingRecipes.fundFromWallet(id: first, wallet: wallet, escrow: escrow, split: split, asset: asset,
                                               metadata: #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#)
@@ -81,44 +102,13 @@ public struct SettlementService: Sendable {
                                  pricing.version, clock.nowMicros()])
             return operation
         }
-        do {
-            try await commit(operation)
-        } catch where error.isTransient {
-            throw .internalError("the funding of \(taskID) is recorded and will be retried: \(error)")
-        } catch {
-            try store.write { db in
-                try db.execute(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [taskID])
-                try db.execute(sql: "DELETE FROM operations WHERE id = ? AND state = 'pending'", arguments: [operation.id])
-            }
-            if case .exceedsCredits(_, _, let available, let requested) = error {
-                throw .insufficientBalance(availableMinor: available, requiredMinor: requested, asset: asset.code)
-            }
-            throw .internalError("the ledger refused the funding: \(error)")
-        }
-        guard let funding = try funding(of: taskID) else { throw .internalError("funding of \(taskID) vanished") }
-        return funding
     }
 
     /// Cancels a published or assigned task; a funded one is refunded to the owner's wallet in full.
     public func cancel(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
-        let funding = try funding(of: taskID)
-        var wallet: AccountID?
-        if let funding { wallet = try await account(walletAccount(caller, funding.asset)) }
-        let (task, operation) = try store.write { db -> (MarketTask, Operation?) in
-            var task = try TaskService.owned(taskID, by: caller, db)
-            task.status = try task.status.applying(.cancel)
-            task.updatedAt = clock.nowMicros()
-            try TaskService.save(task, db)
-            guard let funding, let wallet else { return (task, nil) }
-            let operation = try Operation.record(key: "refund:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
-                PostingRecipes.cancelToWallet(id: first, escrow: funding.escrowAccountID, wallet: wallet, amountMinor: funding.escrowMinor,
-                                              asset: funding.asset, metadata: #"{"task":"\#(taskID)","reason":"canceled"}"#)
-            }
-            return (task, operation)
-        }
-        if let operation {
-            do { try await commit(operation) } catch { throw .internalError("the refund of \(taskID) is recorded and will be retried: \(error)") }
+        guard let task = try await close(taskID, on: .cancel, reason: "canceled", owner: caller) else {
+            throw .notFound("no task \(taskID)")
         }
         return task
     }
@@ -133,13 +123,7 @@ public struct SettlementService: Sendable {
                 // The ledger may or may not have it: leave the operation for the next start.
                 continue
             } catch {
-                // Refused means nothing moved: forget the operation and the funding it stood for.
-                try store.write { db in
-                    if operation.key.hasPrefix("fund:") {
-                        try db.execute(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [String(operation.key.dropFirst(5))])
-                    }
-                    try db.execute(sql: "DELETE FROM operations WHERE id = ?", arguments: [operation.id])
-                }
+                try forget(operation)
                 continue
             }
             if operation.key.hasPrefix("approve:") { _ = try markPaid(String(operation.key.dropFirst(8))) }
@@ -158,6 +142,20 @@ public struct SettlementService: Sendable {
     }
 
     // MARK: - Ledger plumbing
+
+    /// Drops an operation the ledger refused (nothing moved), and the funding it stood for.
+    func forget(_ operation: Operation) throws(MarketplaceError) {
+        try store.write { db in
+            if operation.key.hasPrefix("fund:") {
+                try db.execute(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [String(operation.key.dropFirst(5))])
+            }
+            try db.execute(sql: "DELETE FROM operations WHERE id = ? AND state = 'pending'", arguments: [operation.id])
+        }
+    }
+
+    static func assetCode(of operation: Operation) -> String {
+        operation.batch.transfers.first?.asset?.code ?? "?"
+    }
 
     func commit(_ operation: Operation) async throws(LedgerError) {
         if !operation.isCommitted { _ = try await ledger.commit(operation.batch) }
