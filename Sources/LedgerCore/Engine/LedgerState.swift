@@ -69,7 +69,8 @@ struct LedgerState {
         do {
             var context = BatchContext()
             for (index, request) in batch.transfers.enumerated() {
-                let row = try stage(request, index: index, at: timestamp, lookup: lookup, context: &context, undo: &undo)
+                let row = try stage(request, index: index, earlier: batch.transfers[..<index], at: timestamp, lookup: lookup,
+                                    context: &context, undo: &undo)
                 rows.append(row)
             }
         } catch {
@@ -80,9 +81,9 @@ struct LedgerState {
 
     // MARK: - One transfer
 
-    private mutating func stage(_ request: TransferRequest, index: Int, at timestamp: Int64, lookup: some JournalLookup,
-                                context: inout BatchContext, undo: inout Undo) throws(LedgerError) -> Transfer.Fields {
-        try checkID(request.id, index: index, lookup: lookup, context: &context)
+    private mutating func stage(_ request: TransferRequest, index: Int, earlier: ArraySlice<TransferRequest>, at timestamp: Int64,
+                                lookup: some JournalLookup, context: inout BatchContext, undo: inout Undo) throws(LedgerError) -> Transfer.Fields {
+        try checkID(request.id, index: index, earlier: earlier, lookup: lookup, context: &context)
         if let metadata = request.metadata, metadata.utf8.count > TransferRequest.metadataBytesMax {
             throw .metadataTooLong(index: index, bytes: metadata.utf8.count)
         }
@@ -114,20 +115,21 @@ struct LedgerState {
         return row
     }
 
-    private mutating func checkID(_ id: TransferID, index: Int, lookup: some JournalLookup, context: inout BatchContext) throws(LedgerError) {
+    /// Ids only grow in the common case, which costs one comparison; an id below the largest
+    /// seen is looked up in the journal and among the batch's earlier transfers (all accepted,
+    /// or the batch would have stopped), gathered into a set only then.
+    private mutating func checkID(_ id: TransferID, index: Int, earlier: ArraySlice<TransferRequest>, lookup: some JournalLookup,
+                                  context: inout BatchContext) throws(LedgerError) {
         guard id.rawValue > 0 else { throw .invalidTransferID(index: index, id: id) }
         if id.rawValue > maxTransferID {
             maxTransferID = id.rawValue
-            context.ids.append(id)
             context.idsBelowMax?.insert(id)
             return
         }
-        // Slow path: an id below the largest seen may already be in the journal or this batch.
-        if context.idsBelowMax == nil { context.idsBelowMax = Set(context.ids) }
+        if context.idsBelowMax == nil { context.idsBelowMax = Set(earlier.map(\.id)) }
         if context.idsBelowMax!.contains(id) { throw .transferExists(index: index, id: id) }
         if try lookup.transferExists(id) { throw .transferExists(index: index, id: id) }
         context.idsBelowMax!.insert(id)
-        context.ids.append(id)
     }
 
     /// A posted or pending movement between two named accounts.
@@ -275,8 +277,7 @@ struct LedgerState {
 
     /// What one batch has done so far, for checks that span its transfers.
     private struct BatchContext {
-        /// Ids taken in this batch; kept as a set only once an id below the maximum shows up.
-        var ids: [TransferID] = []
+        /// Ids taken in this batch, gathered only once an id below the maximum shows up.
         var idsBelowMax: Set<TransferID>?
         var resolved: [TransferID: TransferFlags] = [:]
         var reversed: [TransferID: Int64] = [:]

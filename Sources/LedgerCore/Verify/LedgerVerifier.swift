@@ -99,12 +99,8 @@ struct LedgerVerifier {
     /// The row's own rules: its accounts, asset, amount, flags, and what it resolves or reverses.
     private mutating func check(_ transfer: Transfer) throws {
         let seq = transfer.seq
-        for account in [transfer.debitAccountID, transfer.creditAccountID] {
-            guard account.rawValue > 0, account.rawValue < Int64(accounts.count), let row = accounts[Int(account.rawValue)] else {
-                throw Found(fault: .unknownAccount(seq: seq, account: account))
-            }
-            guard row.assetID == transfer.assetID else { throw Found(fault: .assetMismatch(seq: seq, account: account)) }
-        }
+        try checkAccount(transfer.debitAccountID, of: transfer)
+        try checkAccount(transfer.creditAccountID, of: transfer)
         guard transfer.amountMinor > 0 else { throw Found(fault: .invalidTransfer(seq: seq, reason: "amount \(transfer.amountMinor)")) }
         guard transfer.debitAccountID != transfer.creditAccountID else { throw Found(fault: .invalidTransfer(seq: seq, reason: "same account")) }
         switch transfer.flags {
@@ -118,6 +114,13 @@ struct LedgerVerifier {
         default:
             throw Found(fault: .invalidTransfer(seq: seq, reason: "unknown flags \(transfer.flags.rawValue)"))
         }
+    }
+
+    private func checkAccount(_ account: AccountID, of transfer: Transfer) throws {
+        guard account.rawValue > 0, account.rawValue < Int64(accounts.count), let row = accounts[Int(account.rawValue)] else {
+            throw Found(fault: .unknownAccount(seq: transfer.seq, account: account))
+        }
+        guard row.assetID == transfer.assetID else { throw Found(fault: .assetMismatch(seq: transfer.seq, account: account)) }
     }
 
     private mutating func checkResolution(_ transfer: Transfer) throws {
@@ -184,19 +187,23 @@ struct LedgerVerifier {
         guard let deltas = fold.deltas(of: transfer) else {
             throw Found(fault: .holdStateInvalid(seq: transfer.seq, pendingID: transfer.pendingID ?? TransferID(0), reason: "unknown hold"))
         }
-        for (account, isDebit) in [(transfer.debitAccountID, true), (transfer.creditAccountID, false)] {
-            let index = Int(account.rawValue)
-            guard accounts[index]!.journal.apply(isDebit: isDebit, pending: deltas.pending, posted: deltas.posted) else {
-                throw Found(fault: .balanceOverflow(seq: transfer.seq, account: account))
-            }
-            let row = accounts[index]!
-            let balance = row.journal
-            if row.flags.contains(.debitsMustNotExceedCredits), balance.debitsPending &+ balance.debitsPosted > balance.creditsPosted {
-                throw Found(fault: .constraintBroken(seq: transfer.seq, account: account))
-            }
-            if row.flags.contains(.creditsMustNotExceedDebits), balance.creditsPending &+ balance.creditsPosted > balance.debitsPosted {
-                throw Found(fault: .constraintBroken(seq: transfer.seq, account: account))
-            }
+        try apply(deltas, to: transfer.debitAccountID, isDebit: true, seq: transfer.seq)
+        try apply(deltas, to: transfer.creditAccountID, isDebit: false, seq: transfer.seq)
+    }
+
+    /// One side of a row, then that account's constraint (called twice per row: no array per row).
+    private mutating func apply(_ deltas: (pending: Int64, posted: Int64), to account: AccountID, isDebit: Bool, seq: Int64) throws {
+        let index = Int(account.rawValue)
+        guard accounts[index]!.journal.apply(isDebit: isDebit, pending: deltas.pending, posted: deltas.posted) else {
+            throw Found(fault: .balanceOverflow(seq: seq, account: account))
+        }
+        let row = accounts[index]!
+        let balance = row.journal
+        if row.flags.contains(.debitsMustNotExceedCredits), balance.debitsPending &+ balance.debitsPosted > balance.creditsPosted {
+            throw Found(fault: .constraintBroken(seq: seq, account: account))
+        }
+        if row.flags.contains(.creditsMustNotExceedDebits), balance.creditsPending &+ balance.creditsPosted > balance.debitsPosted {
+            throw Found(fault: .constraintBroken(seq: seq, account: account))
         }
     }
 

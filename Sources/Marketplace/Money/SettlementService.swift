@@ -12,6 +12,10 @@ public struct SettlementService: Sendable {
     let pricing: Pricing
     let clock: LedgerClock
 
+    /// Tasks in these states have emptied their escrow (paid out or refunded), so the frozen
+    /// figure reads only the others' escrows, not every task the user ever funded.
+    static let closedStatuses = TaskStatus.allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
     /// The assets a wallet can hold.
     public static let walletAssets: [Asset] = [.usd, .usdc]
     /// The longest client idempotency key.
@@ -173,7 +177,7 @@ public struct SettlementService: Sendable {
             try Int64.fetchAll(db, sql: """
                 SELECT f.escrow_account_id FROM task_funding f JOIN tasks t ON t.id = f.task_id
                 JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed'
-                WHERE t.owner_id = ? AND t.mode = ? AND f.asset = ?
+                WHERE t.owner_id = ? AND t.mode = ? AND f.asset = ? AND t.status NOT IN (\(Self.closedStatuses))
                 """, arguments: [caller.userID, caller.mode.rawValue, asset.code])
         }
         var frozen = balance.pendingOutflows(for: .liability)
