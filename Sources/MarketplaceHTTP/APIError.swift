@@ -74,3 +74,14 @@ public struct APIError: HTTPResponseError, Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
+
+/// Runs a domain call, turning a marketplace or ledger refusal into the API's error: the one
+/// place handlers map errors.
+func api<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as MarketplaceError { throw APIError(error) } catch let error as LedgerError { throw APIError(error) }
+}
+
+/// The async form of `api`.
+func apiAsync<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as MarketplaceError { throw APIError(error) } catch let error as LedgerError { throw APIError(error) }
+}

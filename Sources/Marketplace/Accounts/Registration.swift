@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a new user sends, checked field by field before anything is written.
 public struct Registration: Sendable, Hashable, Codable {
     public var email: String
@@ -49,7 +51,6 @@ public struct Registration: Sendable, Hashable, Codable {
 }
 
 extension String {
-    var trimmingWhitespace: String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-    }
+    /// Without leading and trailing white space and newlines (Foundation's trimming).
+    var trimmingWhitespace: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }

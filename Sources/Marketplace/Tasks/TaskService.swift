@@ -57,18 +57,6 @@ public struct TaskService: Sendable {
         }
     }
 
-    /// Moves the task along its state machine by `event`, checked inside the write.
-    public func transition(_ id: String, _ event: TaskEvent, by caller: Principal) throws(MarketplaceError) -> MarketTask {
-        try caller.require(.tasksWrite)
-        return try store.write { db in
-            var task = try Self.owned(id, by: caller, db)
-            task.status = try task.status.applying(event)
-            task.updatedAt = clock.nowMicros()
-            try Self.save(task, db)
-            return task
-        }
-    }
-
     // MARK: - Storage
 
     static func owned(_ id: String, by caller: Principal, _ db: Database) throws -> MarketTask {

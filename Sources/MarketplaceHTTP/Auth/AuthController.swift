@@ -75,13 +75,3 @@ struct AuthController: Sendable {
         return Envelope(EmailAvailability(email: email, available: try api { try auth.isEmailAvailable(email) }))
     }
 }
-
-/// Runs a marketplace call, turning its refusal into the API's error.
-func api<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as MarketplaceError { throw APIError(error) }
-}
-
-/// Runs an async marketplace call, turning its refusal into the API's error.
-func apiAsync<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() } catch let error as MarketplaceError { throw APIError(error) }
-}
