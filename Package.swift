@@ -68,6 +68,7 @@ let package = Package(
                 .embedInCode("Schema/m0003_money.sql"),
                 .embedInCode("Schema/m0004_work.sql"),
                 .embedInCode("Schema/m0005_deadlines.sql"),
+                .embedInCode("Schema/m0006_people.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -25,14 +25,17 @@ public struct Services: Sendable {
     public let tasks: TaskService
     public let settlement: SettlementService
     public let work: WorkService
+    public let profiles: ProfileService
 
-    public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService, settlement: SettlementService, work: WorkService) {
+    public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService, settlement: SettlementService, work: WorkService,
+                profiles: ProfileService) {
         self.ledger = ledger
         self.auth = auth
         self.keys = keys
         self.tasks = tasks
         self.settlement = settlement
         self.work = work
+        self.profiles = profiles
     }
 }
 
@@ -53,13 +56,15 @@ public func buildRouter(services: Services, mode: String) -> Router<APIContext> 
     router.add(middleware: AuthMiddleware(auth: services.auth))
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
-    LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger"))
+    LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger").add(middleware: ScopeMiddleware(scope: .financeRead)))
     AuthController(auth: services.auth, defaultMode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/auth"))
     KeysController(keys: services.keys).addRoutes(to: router.group("v1/keys"))
     TasksController(tasks: services.tasks, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
     WorkController(work: services.work, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
     WalletController(settlement: services.settlement).addRoutes(to: router.group("v1/wallet"))
     router.get("v1/categories") { _, _ in Envelope(Category.all) }
+    PeopleController(profiles: services.profiles, work: services.work).addRoutes(to: router)
+    AdminController(settlement: services.settlement, profiles: services.profiles).addRoutes(to: router.group("v1/admin"))
     return router
 }
 

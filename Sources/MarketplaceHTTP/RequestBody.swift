@@ -7,12 +7,21 @@ enum RequestBody {
     static let bytesMax = 64 * 1024
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: APIContext) async throws -> T {
+        guard let value = try await decodeIfPresent(type, from: request, context: context) else {
+            throw APIError.validation("the body is not valid JSON", field: "body")
+        }
+        return value
+    }
+
+    /// Like `decode`, but an empty body is nil (for routes whose body is optional).
+    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: APIContext) async throws -> T? {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: bytesMax)
         } catch {
             throw APIError(.contentTooLarge, code: "VALIDATION_ERROR", message: "the body is over \(bytesMax) bytes", field: "body")
         }
+        guard buffer.readableBytesView.contains(where: { !" \t\r\n".utf8.contains($0) }) else { return nil }
         do {
             return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {

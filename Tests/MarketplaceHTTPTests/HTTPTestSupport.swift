@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LedgerCore
+import Testing
 @testable import MarketplaceHTTP
 
 typealias Client = any TestClientProtocol
@@ -37,6 +39,48 @@ extension TestClientProtocol {
     }
 }
 
+extension TestClientProtocol {
+    /// A wallet as the API shows it: available and frozen in minor units, and its ledger account.
+    func wallet(_ token: String, asset: String = "USD") async throws -> (available: Int, frozen: Int, account: Int64) {
+        let (_, body) = try await send(.get, "/v1/wallet", token: token)
+        let wallet = try #require((body["data"] as? [[String: Any]])?.first { $0["asset"] as? String == asset })
+        return (try #require((wallet["available"] as? [String: Any])?["amount_minor"] as? Int),
+                try #require((wallet["frozen"] as? [String: Any])?["amount_minor"] as? Int),
+                try #require(wallet["account_id"] as? Int64))
+    }
+
+    /// The wallet endpoint equals the ledger's own account to the cent, and the ledger verifies clean.
+    func expectWalletMatchesLedger(_ token: String, _ test: TestServices, asset: String = "USD",
+                                   sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let wallet = try await wallet(token, asset: asset)
+        let account = try #require(try test.ledger.account(AccountID(wallet.account)), sourceLocation: sourceLocation)
+        #expect(Int64(wallet.available) == account.balance.available(for: .liability), sourceLocation: sourceLocation)
+        #expect(try test.ledger.verify().isClean, sourceLocation: sourceLocation)
+    }
+
+    /// Posts a task and returns its id.
+    func createTask(_ token: String, _ json: String) async throws -> String {
+        let (status, body) = try await send(.post, "/v1/tasks", token: token, json: json)
+        guard let id = data(body)["id"] as? String else { throw TestSupportError.unexpected("create task: \(status) \(body)") }
+        return id
+    }
+
+    /// The caller's user id.
+    func userID(_ token: String) async throws -> String {
+        let (_, body) = try await send(.get, "/v1/auth/me", token: token)
+        guard let id = (data(body)["user"] as? [String: Any])?["id"] as? String else { throw TestSupportError.unexpected("me: \(body)") }
+        return id
+    }
+}
+
+/// The `data` of a success envelope.
+func data(_ body: [String: Any]) -> [String: Any] { body["data"] as? [String: Any] ?? [:] }
+
+/// The `error.code` and `error.field` of an error envelope.
+func errorCode(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["code"] as? String }
+func errorField(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["field"] as? String }
+
 enum TestSupportError: Error {
+    case unexpected(String)
     case noToken(String)
 }

@@ -11,7 +11,6 @@ import Testing
 /// until funded), fund, submit, revision, resubmit, approve. Afterwards every cent is where
 /// the recipes say and the ledger verifies clean.
 struct LifecycleTests {
-    private func data(_ body: [String: Any]) -> [String: Any] { body["data"] as? [String: Any] ?? [:] }
 
     @Test func aTaskGoesFromPostedToPaidWithExactMoney() async throws {
         let test = try await TestServices()

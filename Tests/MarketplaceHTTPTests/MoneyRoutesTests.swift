@@ -16,21 +16,12 @@ struct MoneyRoutesTests {
         return try #require((body["data"] as? [String: Any])?["id"] as? String)
     }
 
-    /// The USD wallet as the API shows it: (available, frozen) in cents.
     private func usd(_ client: Client, _ token: String) async throws -> (available: Int, frozen: Int, account: Int64) {
-        let (_, body) = try await client.send(.get, "/v1/wallet", token: token)
-        let wallet = try #require((body["data"] as? [[String: Any]])?.first { $0["asset"] as? String == "USD" })
-        return (try #require((wallet["available"] as? [String: Any])?["amount_minor"] as? Int),
-                try #require((wallet["frozen"] as? [String: Any])?["amount_minor"] as? Int),
-                try #require(wallet["account_id"] as? Int64))
+        try await client.wallet(token)
     }
 
-    /// The wallet endpoint equals the ledger's own account, and the ledger verifies clean.
     private func checkAgainstLedger(_ client: Client, _ token: String, _ test: TestServices) async throws {
-        let wallet = try await usd(client, token)
-        let account = try #require(try test.ledger.account(AccountID(wallet.account)))
-        #expect(Int64(wallet.available) == account.balance.available(for: .liability))
-        #expect(try test.ledger.verify().isClean)
+        try await client.expectWalletMatchesLedger(token, test)
     }
 
     @Test func depositFundAndCancelMoveExactCents() async throws {

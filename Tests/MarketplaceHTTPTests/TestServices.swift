@@ -20,7 +20,16 @@ struct TestServices {
         let settlement = SettlementService(ledger: ledger, store: store, clock: clock.ledgerClock)
         services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),
                             tasks: TaskService(store: store, clock: clock.ledgerClock), settlement: settlement,
-                            work: WorkService(store: store, settlement: settlement, clock: clock.ledgerClock))
+                            work: WorkService(store: store, settlement: settlement, clock: clock.ledgerClock),
+                            profiles: ProfileService(store: store, clock: clock.ledgerClock))
+    }
+
+    /// Registers `email` (an agent), grants it admin as `marketplace admin grant` does, and
+    /// returns a test-mode access token.
+    func adminToken(_ email: String) async throws -> String {
+        _ = try services.auth.register(Registration(email: email, password: "correct horse", fullName: "Admin", role: "agent"))
+        _ = try services.auth.grantAdmin(email: email)
+        return try await services.auth.login(email: email, password: "correct horse", mode: .test).accessToken
     }
 
     func close() {

@@ -5,10 +5,10 @@ struct TaskStatusTests {
     /// Exactly the transitions of the issue, and every other pair refused with a conflict naming the status.
     @Test func theStateMachineAllowsExactlyTheDocumentedTransitions() {
         let legal: Set<String> = [
-            "published.assign=assigned", "published.cancel=canceled", "published.expire=expired",
+            "published.assign=assigned", "published.cancel=canceled", "published.expire=expired", "published.award=completed",
             "assigned.submit=submitted", "assigned.cancel=canceled", "assigned.dispute=disputed",
             "submitted.requestRevision=revision_requested", "submitted.approve=completed", "submitted.dispute=disputed",
-            "revision_requested.submit=submitted", "completed.pay=paid", "disputed.resolve=resolved",
+            "submitted.reject=assigned", "revision_requested.submit=submitted", "revision_requested.dispute=disputed", "completed.pay=paid", "disputed.resolve=resolved",
         ]
         var seen: Set<String> = []
         for status in TaskStatus.allCases {

@@ -75,6 +75,17 @@ public struct AuthService: Sendable {
                     createdAt: row["created_at"])
     }
 
+    /// Makes the user with `email` an admin (from the command line only).
+    public func grantAdmin(email: String) throws(MarketplaceError) -> User {
+        let normalized = try Registration.normalizedEmail(email)
+        let id = try store.write { db -> String? in
+            try db.execute(sql: "UPDATE users SET is_admin = 1 WHERE email = ?", arguments: [normalized])
+            return try String.fetchOne(db, sql: "SELECT id FROM users WHERE email = ?", arguments: [normalized])
+        }
+        guard let id else { throw .notFound("no account with email \(normalized)") }
+        return try user(id)
+    }
+
     /// True when no account uses the address.
     public func isEmailAvailable(_ email: String) throws(MarketplaceError) -> Bool {
         let normalized = try Registration.normalizedEmail(email)
@@ -87,7 +98,9 @@ public struct AuthService: Sendable {
             return try KeyService(store: store).principal(forSecret: bearer)
         }
         let (userID, mode) = try await tokens.verify(bearer)
-        return Principal(userID: userID, mode: mode, scopes: Set(Scope.allCases), credential: .session)
+        let row = try store.read { db in try Row.fetchOne(db, sql: "SELECT role, is_admin FROM users WHERE id = ?", arguments: [userID]) }
+        guard let row, let role = UserRole(rawValue: row["role"]) else { throw .unauthorized("the account no longer exists") }
+        return Principal(userID: userID, mode: mode, scopes: Set(Scope.allCases), credential: .session, role: role, isAdmin: row["is_admin"])
     }
 
     private func openSession(userID: String, mode: Mode) async throws(MarketplaceError) -> Session {

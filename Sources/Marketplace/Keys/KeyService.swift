@@ -15,6 +15,9 @@ public struct KeyService: Sendable {
             throw .validation(field: "name", message: "name must be 1 to \(APIKey.nameLengthMax) characters")
         }
         let scopes = try Scope.parse(scopes).sorted()
+        guard caller.isAdmin || !scopes.contains(.financeRead) else {
+            throw .forbidden("finance:read is granted to admins' keys only")
+        }
         guard let mode = Mode(rawValue: mode) else { throw .validation(field: "mode", message: "mode must be test or live") }
         let secret = Secrets.make(prefix: APIKey.prefix(for: mode))
         let key = APIKey(id: Secrets.id("key"), name: name, mode: mode, scopes: scopes, redacted: Self.redact(secret),
@@ -59,12 +62,17 @@ public struct KeyService: Sendable {
     /// The caller a secret stands for; revoked and unknown keys are refused alike.
     func principal(forSecret secret: String) throws(MarketplaceError) -> Principal {
         let row = try store.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, user_id, mode, scopes FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL",
-                             arguments: [Data(Secrets.hash(secret))])
+            try Row.fetchOne(db, sql: """
+                SELECT k.id, k.user_id, k.mode, k.scopes, u.role, u.is_admin FROM api_keys k JOIN users u ON u.id = k.user_id
+                WHERE k.secret_hash = ? AND k.revoked_at IS NULL
+                """, arguments: [Data(Secrets.hash(secret))])
         }
-        guard let row, let mode = Mode(rawValue: row["mode"]) else { throw .unauthorized("the API key is invalid or revoked") }
+        guard let row, let mode = Mode(rawValue: row["mode"]), let role = UserRole(rawValue: row["role"]) else {
+            throw .unauthorized("the API key is invalid or revoked")
+        }
         let scopes = (row["scopes"] as String).split(separator: " ").compactMap { Scope(rawValue: String($0)) }
-        return Principal(userID: row["user_id"], mode: mode, scopes: Set(scopes), credential: .apiKey(id: row["id"]))
+        return Principal(userID: row["user_id"], mode: mode, scopes: Set(scopes), credential: .apiKey(id: row["id"]), role: role,
+                         isAdmin: row["is_admin"])
     }
 
     static func redact(_ secret: String) -> String {

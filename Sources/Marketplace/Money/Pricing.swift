@@ -11,6 +11,12 @@ public struct Pricing: Sendable, Hashable {
         self.policy = policy
     }
 
+    /// The split of a budget under this rule, with the fee borne by `payer`: same rate and fixed
+    /// part either way, only who pays it differs.
+    public func split(budgetMinor: Int64, paidBy payer: FeePayer) throws(FeePolicyError) -> FeeSplit {
+        try FeePolicy(basisPoints: policy.basisPoints, fixedMinor: policy.fixedMinor, payer: payer.policyPayer).split(budgetMinor: budgetMinor)
+    }
+
     /// 10% on top of the budget, paid by the agent when funding.
     public static let standard = Pricing(version: "2026-11-v1", policy: try! FeePolicy(basisPoints: 1_000, fixedMinor: 0, payer: .agentOnTop))
 }

@@ -4,12 +4,15 @@ import LedgerCore
 
 extension SettlementService {
     /// Approves the submitted work: escrow pays the worker and the platform fee in one commit
-    /// (payout + fee = escrow exactly), and the task becomes paid.
-    public func approve(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
+    /// (payout + fee = escrow exactly), and the task becomes paid. On a bounty the owner names
+    /// the winning entry (`submissionID`); the other entries are declined.
+    public func approve(_ taskID: String, submission submissionID: String? = nil, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
-        guard let funding = try funding(of: taskID) else { throw .paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund") }
         let current = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
-        guard let workerID = current.workerID else { throw .conflict(field: "status", message: "the task is \(current.status.rawValue)") }
+        guard let funding = try funding(of: taskID) else { throw .paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund") }
+        let winner = try store.read { db in try WorkService.targetSubmission(submissionID, of: current, db) }
+        let workerID = current.spec.deliveryType == .bounty ? winner.workerID : current.workerID
+        guard let workerID, winner.workerID == workerID else { throw .conflict(field: "status", message: "the task is \(current.status.rawValue)") }
         let worker = try await account(chart.wallet(user: "\(caller.mode.rawValue):\(workerID)", asset: funding.asset))
         let revenue = try await account(feeRevenue(caller.mode, funding.asset))
         let split: FeeSplit
@@ -18,13 +21,17 @@ extension SettlementService {
         }
         let operation = try store.write { db -> Operation in
             var task = try TaskService.owned(taskID, by: caller, db)
-            task.status = try task.status.applying(.approve)
+            let entry = try WorkService.targetSubmission(submissionID, of: task, db)
+            guard entry.status == .submitted else {
+                throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); the submission is \(entry.status.rawValue)")
+            }
+            task.status = try task.status.applying(task.spec.deliveryType == .bounty ? .award : .approve)
+            task.workerID = entry.workerID
             task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
-            try db.execute(sql: """
-                UPDATE submissions SET status = 'approved'
-                WHERE id = (SELECT id FROM submissions WHERE task_id = ? ORDER BY created_at DESC, id DESC LIMIT 1)
-                """, arguments: [taskID])
+            try db.execute(sql: "UPDATE submissions SET status = 'approved' WHERE id = ?", arguments: [entry.id])
+            try db.execute(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
+                           arguments: [taskID, entry.id])
             return try Operation.record(key: "approve:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
                 try PostingRecipes.approve(firstID: first, escrow: funding.escrowAccountID, worker: worker, feeRevenue: revenue, split: split,
                                            asset: funding.asset, metadata: #"{"task":"\#(taskID)","fee_rule":"\#(funding.feeRule)"}"#)

@@ -61,6 +61,7 @@ public struct SettlementService: Sendable {
     /// escrow. Funding twice returns the first funding; a short wallet is INSUFFICIENT_BALANCE.
     public func fund(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> TaskFunding {
         try caller.require(.walletWrite)
+        try caller.requirePoster()
         _ = try store.read { db in try TaskService.owned(taskID, by: caller, db) }  // another user's task is "not found"
         if let funding = try funding(of: taskID) { return funding }
         let operation = try await recordFunding(taskID, by: caller)
@@ -84,7 +85,7 @@ public struct SettlementService: Sendable {
     func recordFunding(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> Operation {
         let task = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
         let split: FeeSplit
-        do { split = try pricing.policy.split(budgetMinor: task.spec.budgetMinor) } catch {
+        do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
             throw .validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
         }
         let asset = task.spec.asset

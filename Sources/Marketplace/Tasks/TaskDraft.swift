@@ -34,6 +34,8 @@ public struct TaskDraft: Sendable, Hashable {
     public var verifiedOnly: Bool
     public var urgency: String
     public var callbackURL: String?
+    /// Who bears the platform's fee: "agent" (on top of the budget) or "worker" (out of the payout).
+    public var feePaidBy: String
 
     public static let titleLengthMax = 200
     public static let descriptionLengthMax = 5_000
@@ -47,7 +49,7 @@ public struct TaskDraft: Sendable, Hashable {
     public init(title: String, description: String, category: String, taskType: String? = nil, locationType: String = "remote",
                 address: String? = nil, latitude: Double? = nil, longitude: Double? = nil, budget: Budget, deadline: String? = nil,
                 deliveryType: String = "submission", requiredDeliverables: [String] = [], proofRequirements: [String] = [],
-                verifiedOnly: Bool = false, urgency: String = "normal", callbackURL: String? = nil) {
+                verifiedOnly: Bool = false, urgency: String = "normal", callbackURL: String? = nil, feePaidBy: String = "agent") {
         self.title = title
         self.description = description
         self.category = category
@@ -64,5 +66,6 @@ public struct TaskDraft: Sendable, Hashable {
         self.verifiedOnly = verifiedOnly
         self.urgency = urgency
         self.callbackURL = callbackURL
+        self.feePaidBy = feePaidBy
     }
 }

@@ -15,6 +15,7 @@ public struct TaskService: Sendable {
 
     public func create(_ draft: TaskDraft, by caller: Principal) throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
+        try caller.requirePoster()
         let now = clock.nowMicros()
         let task = MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
                               spec: try draft.validated(nowMicros: now), workerID: nil, createdAt: now, updatedAt: now)
@@ -128,6 +129,7 @@ extension TaskDraft {
                                  type: spec.budgetType.rawValue, estimatedHours: spec.estimatedHours),
                   deadline: spec.deadline.map(Timestamps.format), deliveryType: spec.deliveryType.rawValue,
                   requiredDeliverables: spec.requiredDeliverables.map(\.rawValue), proofRequirements: spec.proofRequirements,
-                  verifiedOnly: spec.verifiedOnly, urgency: spec.urgency.rawValue, callbackURL: spec.callbackURL)
+                  verifiedOnly: spec.verifiedOnly, urgency: spec.urgency.rawValue, callbackURL: spec.callbackURL,
+                  feePaidBy: spec.feePaidBy.rawValue)
     }
 }

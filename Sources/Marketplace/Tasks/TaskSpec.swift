@@ -9,6 +9,15 @@ public enum Deliverable: String, Sendable, Hashable, Codable, CaseIterable, Comp
 }
 public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable { case low, normal, high, urgent }
 public enum BudgetType: String, Sendable, Hashable, Codable, CaseIterable { case fixed, hourly }
+/// Who bears the platform's fee on a task.
+public enum FeePayer: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The agent funds budget + fee; the worker receives the whole budget.
+    case agent
+    /// The agent funds the budget; the fee comes out of the worker's payout.
+    case worker
+
+    var policyPayer: FeePolicy.Payer { self == .agent ? .agentOnTop : .fromPayout }
+}
 
 /// A task draft that passed every check, in the units the marketplace stores.
 public struct TaskSpec: Sendable, Hashable, Codable {
@@ -34,6 +43,17 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var verifiedOnly: Bool
     public var urgency: Urgency
     public var callbackURL: String?
+    /// Nil in tasks stored before the choice existed, which all had the agent pay.
+    var feePaidByStored: FeePayer?
+
+    /// Who bears the platform's fee.
+    public var feePaidBy: FeePayer { feePaidByStored ?? .agent }
+
+    enum CodingKeys: String, CodingKey {
+        case title, description, category, taskType, locationType, address, latitude, longitude, asset, budgetType, amountMinor
+        case estimatedHours, budgetMinor, deadline, deliveryType, requiredDeliverables, proofRequirements, verifiedOnly, urgency, callbackURL
+        case feePaidByStored = "feePaidBy"
+    }
 }
 
 extension TaskDraft {
@@ -60,11 +80,12 @@ extension TaskDraft {
         let proofs = try validatedProofRequirements()
         let urgency: Urgency = try Self.choice(urgency, field: "urgency")
         let callback = try callbackURL.map { (url) throws(MarketplaceError) -> String in try Self.httpURL(url, field: "callback_url") }
+        let feePayer: FeePayer = try Self.choice(feePaidBy, field: "fee_paid_by")
         return TaskSpec(title: title, description: description, category: category, taskType: taskType, locationType: location.type,
                         address: location.address, latitude: location.latitude, longitude: location.longitude, asset: asset,
                         budgetType: budgetType, amountMinor: amount, estimatedHours: hours, budgetMinor: total, deadline: deadline,
                         deliveryType: delivery, requiredDeliverables: deliverables.sorted(), proofRequirements: proofs,
-                        verifiedOnly: verifiedOnly, urgency: urgency, callbackURL: callback)
+                        verifiedOnly: verifiedOnly, urgency: urgency, callbackURL: callback, feePaidByStored: feePayer)
     }
 
     private func validatedLocation() throws(MarketplaceError) -> (type: LocationType, address: String?, latitude: Double?, longitude: Double?) {

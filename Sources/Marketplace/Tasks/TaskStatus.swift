@@ -17,12 +17,15 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable {
     public var isFinal: Bool { Self.transitions[self] == nil }
 
     /// published → assigned → submitted → (revision_requested → submitted)* → completed → paid;
-    /// published | assigned → canceled; published → expired; assigned | submitted → disputed → resolved.
+    /// published | assigned → canceled; published → expired; assigned | submitted |
+    /// revision_requested → disputed → resolved. A rejected submission sends the task back to
+    /// assigned (the worker may submit again or dispute); a bounty goes from published straight
+    /// to completed when its owner awards one entry.
     static let transitions: [TaskStatus: [TaskEvent: TaskStatus]] = [
-        .published: [.assign: .assigned, .cancel: .canceled, .expire: .expired],
+        .published: [.assign: .assigned, .cancel: .canceled, .expire: .expired, .award: .completed],
         .assigned: [.submit: .submitted, .cancel: .canceled, .dispute: .disputed],
-        .submitted: [.requestRevision: .revisionRequested, .approve: .completed, .dispute: .disputed],
-        .revisionRequested: [.submit: .submitted],
+        .submitted: [.requestRevision: .revisionRequested, .approve: .completed, .reject: .assigned, .dispute: .disputed],
+        .revisionRequested: [.submit: .submitted, .dispute: .disputed],
         .completed: [.pay: .paid],
         .disputed: [.resolve: .resolved],
     ]
@@ -30,7 +33,7 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Something that happens to a task.
 public enum TaskEvent: String, Sendable, Hashable, CaseIterable {
-    case assign, submit, requestRevision, approve, pay, cancel, expire, dispute, resolve
+    case assign, submit, requestRevision, approve, reject, award, pay, cancel, expire, dispute, resolve
 
     var pastTense: String {
         switch self {
@@ -38,6 +41,8 @@ public enum TaskEvent: String, Sendable, Hashable, CaseIterable {
         case .submit: "submitted"
         case .requestRevision: "sent back for revision"
         case .approve: "approved"
+        case .reject: "rejected"
+        case .award: "awarded"
         case .pay: "paid"
         case .cancel: "canceled"
         case .expire: "expired"

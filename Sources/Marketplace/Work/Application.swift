@@ -18,6 +18,10 @@ public struct Submission: Sendable, Hashable, Codable {
         case submitted
         case approved
         case revisionRequested = "revision_requested"
+        /// The owner refused it with a reason.
+        case rejected
+        /// Another entry won the bounty.
+        case declined
     }
 
     /// One deliverable: its kind and its content (text, or a URL / file reference).
@@ -42,4 +46,6 @@ public struct Submission: Sendable, Hashable, Codable {
 
     public static let deliverablesMax = 20
     public static let valueLengthMax = 5_000
+    /// A rejection must say why in at least this many characters.
+    public static let rejectionReasonLengthMin = 50
 }

@@ -18,6 +18,7 @@ public struct WorkService: Sendable {
     /// Applies to a published task; once per task.
     public func apply(to taskID: String, message: String, by caller: Principal) throws(MarketplaceError) -> TaskApplication {
         try caller.require(.tasksWrite)
+        try caller.requireWorker()
         let message = message.trimmingWhitespace
         guard message.count <= TaskApplication.messageLengthMax else {
             throw .validation(field: "message", message: "message must be at most \(TaskApplication.messageLengthMax) characters")
@@ -31,7 +32,7 @@ public struct WorkService: Sendable {
             guard task.spec.deliveryType != .bounty else {
                 throw MarketplaceError.conflict(field: nil, message: "a bounty takes submissions without applying")
             }
-            guard !task.spec.verifiedOnly else { throw MarketplaceError.forbidden("this task takes verified workers only") }
+            try Self.checkVerified(caller, for: task, db)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE task_id = ? AND applicant_id = ?", arguments: [taskID, caller.userID]) != true else {
                 throw MarketplaceError.conflict(field: nil, message: "you already applied to this task")
             }
@@ -64,8 +65,12 @@ public struct WorkService: Sendable {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?", arguments: [applicationID, taskID]) else {
                 throw MarketplaceError.notFound("no application \(applicationID)")
             }
+            let application = Self.application(row)
+            guard application.status == .pending else {
+                throw MarketplaceError.conflict(field: "status", message: "the application is \(application.status.rawValue)")
+            }
             task.status = try task.status.applying(.assign)
-            task.workerID = Self.application(row).applicantID
+            task.workerID = application.applicantID
             task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
             try db.execute(sql: "UPDATE applications SET status = 'accepted' WHERE id = ?", arguments: [applicationID])
@@ -73,27 +78,154 @@ public struct WorkService: Sendable {
         }
     }
 
-    /// The assigned worker hands in deliverables covering every required kind.
+    /// The assigned worker hands in deliverables covering every required kind; on a bounty, any
+    /// human (not the owner) enters once while it is published and funded, without applying.
     public func submit(to taskID: String, deliverables: [Submission.Item], note: String?, by caller: Principal) throws(MarketplaceError) -> Submission {
         try caller.require(.tasksWrite)
+        try caller.requireWorker()
         try Self.check(deliverables)
+        let note = try note.map { (text) throws(MarketplaceError) -> String in try TaskDraft.text(text, field: "note", max: Submission.valueLengthMax) }
         return try store.write { db in
-            guard var task = try TaskService.fetch(taskID, db), task.mode == caller.mode, task.workerID == caller.userID else {
+            guard var task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
+                  task.workerID == caller.userID || (task.spec.deliveryType == .bounty && task.status == .published && task.ownerID != caller.userID) else {
                 throw MarketplaceError.notFound("no task \(taskID) assigned to you")
             }
             let missing = Set(task.spec.requiredDeliverables).subtracting(deliverables.map(\.kind))
             guard missing.isEmpty else {
                 throw MarketplaceError.validation(field: "deliverables", message: "missing required deliverables: \(missing.map(\.rawValue).sorted().joined(separator: ", "))")
             }
-            task.status = try task.status.applying(.submit)
-            task.updatedAt = clock.nowMicros()
-            try TaskService.save(task, db)
+            if task.spec.deliveryType == .bounty {
+                try Self.checkBountyEntry(task, by: caller, db)
+            } else {
+                task.status = try task.status.applying(.submit)
+                task.updatedAt = clock.nowMicros()
+                try TaskService.save(task, db)
+            }
             let submission = Submission(id: Secrets.id("sub"), taskID: taskID, workerID: caller.userID, deliverables: deliverables,
                                         note: note, status: .submitted, feedback: nil, createdAt: clock.nowMicros())
             try db.execute(sql: "INSERT INTO submissions (id, task_id, worker_id, deliverables, note, status, created_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)",
                            arguments: [submission.id, taskID, caller.userID, String(decoding: try JSONEncoder().encode(deliverables), as: UTF8.self),
                                        note, submission.createdAt])
             return submission
+        }
+    }
+
+    /// A bounty entry: the bounty must be funded (nobody works for unfunded money), the entrant
+    /// verified when the task asks for it, and each human enters once.
+    private static func checkBountyEntry(_ task: MarketTask, by caller: Principal, _ db: Database) throws {
+        guard try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed' WHERE f.task_id = ?
+            """, arguments: [task.id]) == true else {
+            throw MarketplaceError.conflict(field: "status", message: "the bounty is not funded yet; entries open once it is")
+        }
+        try checkVerified(caller, for: task, db)
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM submissions WHERE task_id = ? AND worker_id = ?", arguments: [task.id, caller.userID]) != true else {
+            throw MarketplaceError.conflict(field: nil, message: "you already entered this bounty")
+        }
+    }
+
+    /// Refuses an unverified human on a verified-only task.
+    static func checkVerified(_ caller: Principal, for task: MarketTask, _ db: Database) throws {
+        guard task.spec.verifiedOnly else { return }
+        guard try Bool.fetchOne(db, sql: "SELECT verified FROM worker_profiles WHERE user_id = ?", arguments: [caller.userID]) == true else {
+            throw MarketplaceError.forbidden("this task takes verified workers only")
+        }
+    }
+
+    /// The task's submissions, oldest first: all of them for the owner, their own for a worker.
+    public func submissions(of taskID: String, for caller: Principal) throws(MarketplaceError) -> [Submission] {
+        try caller.require(.tasksRead)
+        return try store.read { db in
+            guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode else { throw MarketplaceError.notFound("no task \(taskID)") }
+            let rows: [Row]
+            if task.ownerID == caller.userID {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM submissions WHERE task_id = ? ORDER BY created_at, rowid", arguments: [taskID])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM submissions WHERE task_id = ? AND worker_id = ? ORDER BY created_at, rowid",
+                                        arguments: [taskID, caller.userID])
+                guard !rows.isEmpty || task.workerID == caller.userID else { throw MarketplaceError.notFound("no task \(taskID)") }
+            }
+            return try rows.map(Self.submission)
+        }
+    }
+
+    /// The owner rejects a submission with a reason of at least 50 characters. The latest
+    /// submission of an assigned task sends it back to assigned (the worker may submit again or
+    /// dispute); a bounty entry (named by `submissionID`) is refused and the bounty stays open.
+    public func reject(submission submissionID: String?, of taskID: String, reason: String, by caller: Principal) throws(MarketplaceError) -> Submission {
+        try caller.require(.tasksWrite)
+        let reason = try TaskDraft.text(reason, field: "reason", max: Submission.valueLengthMax)
+        guard reason.count >= Submission.rejectionReasonLengthMin else {
+            throw .validation(field: "reason", message: "reason must be at least \(Submission.rejectionReasonLengthMin) characters: say what is wrong")
+        }
+        return try store.write { db in
+            var task = try TaskService.owned(taskID, by: caller, db)
+            let target = try Self.targetSubmission(submissionID, of: task, db)
+            guard target.status == .submitted else {
+                throw MarketplaceError.conflict(field: "status", message: "the submission is \(target.status.rawValue)")
+            }
+            if task.spec.deliveryType != .bounty {
+                task.status = try task.status.applying(.reject)
+                task.updatedAt = clock.nowMicros()
+                try TaskService.save(task, db)
+            }
+            try db.execute(sql: "UPDATE submissions SET status = 'rejected', feedback = ? WHERE id = ?", arguments: [reason, target.id])
+            var rejected = target
+            rejected.status = .rejected
+            rejected.feedback = reason
+            return rejected
+        }
+    }
+
+    /// The submission an owner acts on: the named one (required for a bounty), else the latest.
+    static func targetSubmission(_ submissionID: String?, of task: MarketTask, _ db: Database) throws -> Submission {
+        if task.spec.deliveryType == .bounty, submissionID == nil {
+            throw MarketplaceError.validation(field: "submission_id", message: "name the bounty entry with submission_id")
+        }
+        let row = if let submissionID {
+            try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ? AND task_id = ?", arguments: [submissionID, task.id])
+        } else {
+            try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1", arguments: [task.id])
+        }
+        guard let row else {
+            if let submissionID { throw MarketplaceError.notFound("no submission \(submissionID)") }
+            throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); nothing was submitted")
+        }
+        return try submission(row)
+    }
+
+    static func submission(_ row: Row) throws -> Submission {
+        let deliverables = try JSONDecoder().decode([Submission.Item].self, from: Data((row["deliverables"] as String).utf8))
+        return Submission(id: row["id"], taskID: row["task_id"], workerID: row["worker_id"], deliverables: deliverables, note: row["note"],
+                          status: Submission.Status(rawValue: row["status"]) ?? .submitted, feedback: row["feedback"], createdAt: row["created_at"])
+    }
+
+    /// Rejects a pending application to the caller's task.
+    public func rejectApplication(_ applicationID: String, on taskID: String, by caller: Principal) throws(MarketplaceError) -> TaskApplication {
+        try caller.require(.tasksWrite)
+        return try store.write { db in
+            _ = try TaskService.owned(taskID, by: caller, db)
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?", arguments: [applicationID, taskID]) else {
+                throw MarketplaceError.notFound("no application \(applicationID)")
+            }
+            var application = Self.application(row)
+            guard application.status == .pending else {
+                throw MarketplaceError.conflict(field: "status", message: "the application is \(application.status.rawValue)")
+            }
+            try db.execute(sql: "UPDATE applications SET status = 'rejected' WHERE id = ?", arguments: [applicationID])
+            application.status = .rejected
+            return application
+        }
+    }
+
+    /// The caller's own applications in this mode, newest first.
+    public func myApplications(for caller: Principal) throws(MarketplaceError) -> [TaskApplication] {
+        try caller.require(.tasksRead)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.* FROM applications a JOIN tasks t ON t.id = a.task_id
+                WHERE a.applicant_id = ? AND t.mode = ? ORDER BY a.created_at DESC, a.id DESC LIMIT 500
+                """, arguments: [caller.userID, caller.mode.rawValue]).map(Self.application)
         }
     }
 
@@ -108,7 +240,7 @@ public struct WorkService: Sendable {
             try TaskService.save(task, db)
             try db.execute(sql: """
                 UPDATE submissions SET status = 'revision_requested', feedback = ?
-                WHERE id = (SELECT id FROM submissions WHERE task_id = ? ORDER BY created_at DESC, id DESC LIMIT 1)
+                WHERE id = (SELECT id FROM submissions WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1)
                 """, arguments: [feedback, taskID])
             return task
         }

@@ -34,6 +34,7 @@ struct TaskView: Encodable, Sendable {
     let verifiedOnly: Bool
     let urgency: String
     let callbackUrl: String?
+    let feePaidBy: String
     let createdAt: String
     let updatedAt: String
 
@@ -62,6 +63,7 @@ struct TaskView: Encodable, Sendable {
         verifiedOnly = spec.verifiedOnly
         urgency = spec.urgency.rawValue
         callbackUrl = spec.callbackURL
+        feePaidBy = spec.feePaidBy.rawValue
         createdAt = Timestamps.format(task.createdAt)
         updatedAt = Timestamps.format(task.updatedAt)
     }

@@ -39,6 +39,7 @@ struct TasksController: Sendable {
         let verifiedOnly: Bool?
         let urgency: String?
         let callbackUrl: String?
+        let feePaidBy: String?
 
         var draft: TaskDraft {
             TaskDraft(title: title, description: description, category: category, taskType: taskType,
@@ -47,7 +48,7 @@ struct TasksController: Sendable {
                                     estimatedHours: budget.estimatedHours),
                       deadline: deadline, deliveryType: deliveryType ?? "submission", requiredDeliverables: requiredDeliverables ?? [],
                       proofRequirements: proofRequirements ?? [], verifiedOnly: verifiedOnly ?? false, urgency: urgency ?? "normal",
-                      callbackURL: callbackUrl)
+                      callbackURL: callbackUrl, feePaidBy: feePaidBy ?? "agent")
         }
     }
 

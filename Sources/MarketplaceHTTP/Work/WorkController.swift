@@ -10,9 +10,22 @@ struct WorkController: Sendable {
         group.post(":task/applications", use: apply)
         group.get(":task/applications", use: applications)
         group.post(":task/applications/:application/accept", use: accept)
+        group.post(":task/applications/:application/reject", use: rejectApplication)
         group.post(":task/submissions", use: submit)
+        group.get(":task/submissions", use: submissions)
         group.post(":task/request-revision", use: requestRevision)
         group.post(":task/approve", use: approve)
+        group.post(":task/reject", use: reject)
+        group.post(":task/disputes", use: openDispute)
+        group.get(":task/dispute", use: dispute)
+    }
+
+    @Sendable func rejectApplication(_ request: Request, context: APIContext) async throws -> Envelope<ApplicationView> {
+        let caller = try context.requirePrincipal()
+        let application = try api {
+            try work.rejectApplication(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
+        }
+        return Envelope(ApplicationView(application))
     }
 
     struct ApplicationView: Encodable, Sendable {
@@ -64,12 +77,9 @@ struct WorkController: Sendable {
         let note: String?
     }
 
-    struct SubmissionView: Encodable, Sendable {
-        let id: String
-        let taskId: String
-        let status: String
-        let deliverables: [Submission.Item]
-        let note: String?
+    @Sendable func submissions(_ request: Request, context: APIContext) async throws -> Envelope<[SubmissionView]> {
+        let caller = try context.requirePrincipal()
+        return Envelope(try api { try work.submissions(of: context.parameters.get("task") ?? "", for: caller) }.map(SubmissionView.init))
     }
 
     @Sendable func submit(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<SubmissionView>> {
@@ -83,9 +93,7 @@ struct WorkController: Sendable {
             items.append(Submission.Item(kind: kind, value: item.value))
         }
         let submission = try api { try work.submit(to: context.parameters.get("task") ?? "", deliverables: items, note: body.note, by: caller) }
-        return EditedResponse(status: .created, response: Envelope(SubmissionView(id: submission.id, taskId: submission.taskID,
-                                                                                  status: submission.status.rawValue,
-                                                                                  deliverables: submission.deliverables, note: submission.note)))
+        return EditedResponse(status: .created, response: Envelope(SubmissionView(submission)))
     }
 
     struct RevisionBody: Decodable { let feedback: String }
@@ -96,8 +104,41 @@ struct WorkController: Sendable {
         return Envelope(TaskView(try api { try work.requestRevision(of: context.parameters.get("task") ?? "", feedback: body.feedback, by: caller) }))
     }
 
+    struct ApproveBody: Decodable { let submissionId: String? }
+
+    /// Approves the latest submission, or on a bounty the entry named by submission_id.
     @Sendable func approve(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
-        return Envelope(TaskView(try await apiAsync { try await settlement.approve(context.parameters.get("task") ?? "", by: caller) }))
+        let body = try await RequestBody.decodeIfPresent(ApproveBody.self, from: request, context: context)
+        return Envelope(TaskView(try await apiAsync {
+            try await settlement.approve(context.parameters.get("task") ?? "", submission: body?.submissionId, by: caller)
+        }))
+    }
+
+    struct RejectBody: Decodable {
+        let reason: String
+        let submissionId: String?
+    }
+
+    @Sendable func reject(_ request: Request, context: APIContext) async throws -> Envelope<SubmissionView> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(RejectBody.self, from: request, context: context)
+        return Envelope(SubmissionView(try api {
+            try work.reject(submission: body.submissionId, of: context.parameters.get("task") ?? "", reason: body.reason, by: caller)
+        }))
+    }
+
+    struct DisputeBody: Decodable { let reason: String }
+
+    @Sendable func openDispute(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<DisputeView>> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(DisputeBody.self, from: request, context: context)
+        let dispute = try api { try settlement.openDispute(on: context.parameters.get("task") ?? "", reason: body.reason, by: caller) }
+        return EditedResponse(status: .created, response: Envelope(DisputeView(dispute)))
+    }
+
+    @Sendable func dispute(_ request: Request, context: APIContext) async throws -> Envelope<DisputeView> {
+        let caller = try context.requirePrincipal()
+        return Envelope(DisputeView(try api { try settlement.dispute(of: context.parameters.get("task") ?? "", for: caller) }))
     }
 }

@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+public import LedgerCore
+
+extension SettlementService {
+    /// Either side of an assigned task opens a dispute with a reason. The task leaves the normal
+    /// flow (no approval, cancel or expiry) until an admin resolves it.
+    public func openDispute(on taskID: String, reason: String, by caller: Principal) throws(MarketplaceError) -> Dispute {
+        try caller.require(.tasksWrite)
+        let reason = try TaskDraft.text(reason, field: "reason", max: Dispute.reasonLengthMax)
+        return try store.write { db in
+            guard var task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
+                  task.ownerID == caller.userID || task.workerID == caller.userID else {
+                throw MarketplaceError.notFound("no task \(taskID)")
+            }
+            task.status = try task.status.applying(.dispute)
+            task.updatedAt = clock.nowMicros()
+            try TaskService.save(task, db)
+            let dispute = Dispute(id: Secrets.id("dsp"), taskID: taskID, openedBy: caller.userID, reason: reason, status: .open, split: nil,
+                                  resolution: nil, createdAt: clock.nowMicros(), resolvedAt: nil)
+            try db.execute(sql: "INSERT INTO disputes (id, task_id, opened_by, reason, status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
+                           arguments: [dispute.id, taskID, caller.userID, reason, dispute.createdAt])
+            return dispute
+        }
+    }
+
+    /// The task's dispute, for its owner, its worker, or an admin.
+    public func dispute(of taskID: String, for caller: Principal) throws(MarketplaceError) -> Dispute {
+        try caller.require(.tasksRead)
+        return try store.read { db in
+            guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
+                  caller.isAdmin || task.ownerID == caller.userID || task.workerID == caller.userID,
+                  let row = try Row.fetchOne(db, sql: "SELECT d.*, f.asset FROM disputes d LEFT JOIN task_funding f ON f.task_id = d.task_id WHERE d.task_id = ?",
+                                             arguments: [taskID]) else {
+                throw MarketplaceError.notFound("no dispute on task \(taskID)")
+            }
+            return Self.dispute(row)
+        }
+    }
+
+    /// Open disputes in the admin's mode, oldest first.
+    public func openDisputes(for caller: Principal) throws(MarketplaceError) -> [Dispute] {
+        try caller.requireAdmin()
+        return try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.*, f.asset FROM disputes d JOIN tasks t ON t.id = d.task_id LEFT JOIN task_funding f ON f.task_id = d.task_id
+                WHERE d.status = 'open' AND t.mode = ? ORDER BY d.created_at, d.id LIMIT 500
+                """, arguments: [caller.mode.rawValue]).map(Self.dispute)
+        }
+    }
+
+    /// An admin resolves a dispute. `toWorker` (at most the worker's payout) goes to the worker.
+    /// Without `toPayer`, the platform keeps the fee pro rata to what the worker receives
+    /// (rounded half up, as for milestones) and the rest goes back to the payer; with it, the
+    /// fee is what remains and may not exceed the task's fee. The three parts always sum to the
+    /// escrow exactly and are posted in one commit.
+    public func resolveDispute(_ disputeID: String, toWorker: String, toPayer: String?, resolution: String,
+                               by caller: Principal) async throws(MarketplaceError) -> Dispute {
+        try caller.requireAdmin()
+        let resolution = try TaskDraft.text(resolution, field: "resolution", max: Dispute.reasonLengthMax)
+        let (task, dispute) = try store.read { db -> (MarketTask, Dispute) in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM disputes WHERE id = ?", arguments: [disputeID]),
+                  let task = try TaskService.fetch(row["task_id"], db), task.mode == caller.mode else {
+                throw MarketplaceError.notFound("no dispute \(disputeID)")
+            }
+            return (task, Self.dispute(row))
+        }
+        guard dispute.status == .open else { throw .conflict(field: "status", message: "the dispute is already resolved") }
+        guard let funding = try funding(of: task.id), let workerID = task.workerID else {
+            throw .internalError("the disputed task \(task.id) has no funding or worker")
+        }
+        let split = try Self.split(funding, toWorker: toWorker, toPayer: toPayer)
+        let worker = try await account(chart.wallet(user: "\(task.mode.rawValue):\(workerID)", asset: funding.asset))
+        let payer = try await account(chart.wallet(user: "\(task.mode.rawValue):\(task.ownerID)", asset: funding.asset))
+        let revenue = try await account(feeRevenue(task.mode, funding.asset))
+        let now = clock.nowMicros()
+        let operation = try store.write { db -> Operation in
+            guard var current = try TaskService.fetch(task.id, db) else { throw MarketplaceError.notFound("no task \(task.id)") }
+            current.status = try current.status.applying(.resolve)
+            current.updatedAt = now
+            try TaskService.save(current, db)
+            try db.execute(sql: """
+                UPDATE disputes SET status = 'resolved', to_worker_minor = ?, to_payer_minor = ?, fee_minor = ?, resolution = ?, resolved_at = ?
+                WHERE id = ? AND status = 'open'
+                """, arguments: [split.toWorkerMinor, split.toPayerMinor, split.feeMinor, resolution, now, disputeID])
+            guard db.changesCount == 1 else { throw MarketplaceError.conflict(field: "status", message: "the dispute is already resolved") }
+            return try Operation.record(key: "dispute:\(task.id)", in: db, nowMicros: now) { first in
+                try PostingRecipes.disputeSplit(firstID: first, escrow: funding.escrowAccountID, worker: worker, agent: payer, feeRevenue: revenue,
+                                                escrowMinor: funding.escrowMinor, workerMinor: split.toWorkerMinor, agentMinor: split.toPayerMinor,
+                                                feeMinor: split.feeMinor, asset: funding.asset,
+                                                metadata: #"{"task":"\#(task.id)","dispute":"\#(disputeID)","fee_rule":"\#(funding.feeRule)"}"#)
+            }
+        }
+        do { try await commit(operation) } catch { throw .internalError("the dispute split of \(task.id) is recorded and will be retried: \(error)") }
+        return try self.dispute(of: task.id, for: caller)
+    }
+
+    /// The exact three-way split of a funding for a resolution; refuses amounts that do not fit.
+    static func split(_ funding: TaskFunding, toWorker: String, toPayer: String?) throws(MarketplaceError) -> Dispute.Split {
+        let workerMinor = try amount(toWorker, field: "to_worker", asset: funding.asset)
+        guard workerMinor <= funding.payoutMinor else {
+            throw .validation(field: "to_worker", message: "to_worker may be at most the worker's payout, \(MinorUnits.format(funding.payoutMinor, scale: funding.asset.scale))")
+        }
+        let feeMinor: Int64
+        let payerMinor: Int64
+        if let toPayer {
+            payerMinor = try amount(toPayer, field: "to_payer", asset: funding.asset)
+            feeMinor = funding.escrowMinor - workerMinor - payerMinor  // no overflow: both parts are within the escrow
+            guard payerMinor <= funding.escrowMinor, (0...funding.feeMinor).contains(feeMinor) else {
+                throw .validation(field: "to_payer", message: "to_worker + to_payer must leave between 0 and the task's fee (\(MinorUnits.format(funding.feeMinor, scale: funding.asset.scale))) of the escrow")
+            }
+        } else {
+            let total: FeeSplit
+            do { total = try FeeSplit(payoutMinor: funding.payoutMinor, feeMinor: funding.feeMinor) } catch {
+                throw .internalError("the funding does not split: \(error)")
+            }
+            feeMinor = funding.payoutMinor == 0 ? 0 : total.feeReleasedMinor(afterPayoutMinor: workerMinor)
+            payerMinor = funding.escrowMinor - workerMinor - feeMinor
+        }
+        return Dispute.Split(asset: funding.asset, toWorkerMinor: workerMinor, toPayerMinor: payerMinor, feeMinor: feeMinor)
+    }
+
+    private static func amount(_ text: String, field: String, asset: Asset) throws(MarketplaceError) -> Int64 {
+        let minor: Int64
+        do { minor = try MinorUnits.parse(text, scale: asset.scale) } catch { throw .validation(field: field, message: "\(field): \(error)") }
+        guard minor >= 0 else { throw .validation(field: field, message: "\(field) must not be negative") }
+        return minor
+    }
+
+    static func dispute(_ row: Row) -> Dispute {
+        let asset = (row["asset"] as String?).flatMap(Asset.named)
+        var split: Dispute.Split?
+        if let asset, let worker = row["to_worker_minor"] as Int64?, let payer = row["to_payer_minor"] as Int64?, let fee = row["fee_minor"] as Int64? {
+            split = Dispute.Split(asset: asset, toWorkerMinor: worker, toPayerMinor: payer, feeMinor: fee)
+        }
+        return Dispute(id: row["id"], taskID: row["task_id"], openedBy: row["opened_by"], reason: row["reason"],
+                       status: Dispute.Status(rawValue: row["status"]) ?? .open, split: split, resolution: row["resolution"],
+                       createdAt: row["created_at"], resolvedAt: row["resolved_at"])
+    }
+}
