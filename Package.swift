@@ -69,6 +69,7 @@ let package = Package(
                 .embedInCode("Schema/m0004_work.sql"),
                 .embedInCode("Schema/m0005_deadlines.sql"),
                 .embedInCode("Schema/m0006_people.sql"),
+                .embedInCode("Schema/m0007_requests.sql"),
             ],
             swiftSettings: strictSettings
         ),

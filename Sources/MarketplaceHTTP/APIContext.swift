@@ -7,9 +7,12 @@ public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated caller, set by `AuthMiddleware`; nil for anonymous requests.
     public var principal: Principal?
+    /// The peer's IP address, for anonymous callers' rate limits and keys ("unknown" in tests).
+    public let clientAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// The caller, or 401 when the request carried no credentials.

@@ -9,11 +9,13 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// "test" or "live"; `make run` serves test mode.
     public var mode: String
+    public var rateLimits: RateLimits
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, mode: String = "test") {
+    public init(host: String = "127.0.0.1", port: Int = 8080, mode: String = "test", rateLimits: RateLimits = .standard) {
         self.host = host
         self.port = port
         self.mode = mode
+        self.rateLimits = rateLimits
     }
 }
 
@@ -26,9 +28,10 @@ public struct Services: Sendable {
     public let settlement: SettlementService
     public let work: WorkService
     public let profiles: ProfileService
+    public let idempotency: IdempotencyStore
 
     public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService, settlement: SettlementService, work: WorkService,
-                profiles: ProfileService) {
+                profiles: ProfileService, idempotency: IdempotencyStore) {
         self.ledger = ledger
         self.auth = auth
         self.keys = keys
@@ -36,6 +39,7 @@ public struct Services: Sendable {
         self.settlement = settlement
         self.work = work
         self.profiles = profiles
+        self.idempotency = idempotency
     }
 }
 
@@ -43,17 +47,19 @@ public struct Services: Sendable {
 /// Tests call it too, with their own services.
 public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger = Logger(label: "marketplace")) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(services: services, mode: configuration.mode),
+        router: buildRouter(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marketplace"),
         logger: logger
     )
 }
 
 /// The router with every route; exposed for tests of the OpenAPI document.
-public func buildRouter(services: Services, mode: String) -> Router<APIContext> {
+public func buildRouter(services: Services, mode: String, rateLimits: RateLimits = .standard) -> Router<APIContext> {
     let router = Router(context: APIContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AuthMiddleware(auth: services.auth))
+    router.add(middleware: RateLimitMiddleware(limits: rateLimits))
+    router.add(middleware: IdempotencyMiddleware(store: services.idempotency))
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
     LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger").add(middleware: ScopeMiddleware(scope: .financeRead)))

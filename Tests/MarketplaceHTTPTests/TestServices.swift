@@ -21,7 +21,8 @@ struct TestServices {
         services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),
                             tasks: TaskService(store: store, clock: clock.ledgerClock), settlement: settlement,
                             work: WorkService(store: store, settlement: settlement, clock: clock.ledgerClock),
-                            profiles: ProfileService(store: store, clock: clock.ledgerClock))
+                            profiles: ProfileService(store: store, clock: clock.ledgerClock),
+                            idempotency: IdempotencyStore(store: store, clock: clock.ledgerClock))
     }
 
     /// Registers `email` (an agent), grants it admin as `marketplace admin grant` does, and

@@ -62,7 +62,8 @@ struct Serve: AsyncParsableCommand {
         if resumed > 0 { logger.notice("finished operations recorded before a stop", metadata: ["operations": "\(resumed)"]) }
         let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
                                 tasks: TaskService(store: store), settlement: settlement,
-                                work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store))
+                                work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store),
+                                idempotency: IdempotencyStore(store: store))
         let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), services: services, logger: logger)
         print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
         print("try: curl http://\(host):\(port)/healthz")

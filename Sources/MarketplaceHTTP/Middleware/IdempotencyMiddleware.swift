@@ -1,0 +1,88 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Marketplace
+
+/// `Idempotency-Key` on every POST, PUT, PATCH and DELETE: the first request with a key runs
+/// and its answer is stored; a replay (same method, path and body) gets the stored answer with
+/// `Idempotent-Replayed: true`; the key with another request is 409. Server errors (5xx) are
+/// not stored, so a retry runs again. Routes whose answer carries a secret (sessions, new API
+/// keys) never store it: a key there is refused rather than silently ignored.
+struct IdempotencyMiddleware: RouterMiddleware {
+    typealias Context = APIContext
+    let store: IdempotencyStore
+
+    static let header = HTTPField.Name("Idempotency-Key")!
+    static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
+    static let methods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
+
+    /// Routes whose responses hold a secret that must never be stored or shown twice.
+    static func carriesSecret(_ request: Request) -> Bool {
+        let path = request.uri.path
+        return path.hasPrefix("/v1/auth/") || (request.method == .post && path == "/v1/keys")
+    }
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        guard Self.methods.contains(request.method), let key = request.headers[Self.header] else { return try await next(request, context) }
+        guard !Self.carriesSecret(request) else {
+            throw APIError.validation("this route answers with a secret, which is never stored; send it without Idempotency-Key", field: "idempotency_key")
+        }
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: RequestBody.bytesMax) } catch {
+            throw APIError(.contentTooLarge, code: "VALIDATION_ERROR", message: "the body is over \(RequestBody.bytesMax) bytes", field: "body")
+        }
+        let scope = context.principal.map { "\($0.userID):\($0.mode.rawValue)" } ?? "anonymous:\(context.clientAddress)"
+        let fingerprint = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: body.readableBytesView)
+        switch try api({ try store.claim(scope: scope, key: key, fingerprint: fingerprint) }) {
+        case .replay(let status, let contentType, let stored):
+            var headers = HTTPFields()
+            if let contentType { headers[.contentType] = contentType }
+            headers[Self.replayedHeader] = "true"
+            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored)))
+        case .mismatch:
+            throw APIError(.conflict, code: "CONFLICT", message: "this Idempotency-Key was used with a different request", field: "idempotency_key")
+        case .inFlight:
+            throw APIError(.conflict, code: "CONFLICT", message: "a request with this Idempotency-Key is still in progress; retry shortly",
+                           field: "idempotency_key")
+        case .proceed:
+            break
+        }
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as APIError where error.status.code < 500 {
+            response = try error.response(from: request, context: context)
+        } catch {
+            store.abandon(scope: scope, key: key)
+            throw error
+        }
+        guard response.status.code < 500 else {
+            store.abandon(scope: scope, key: key)
+            return response
+        }
+        let collected = CollectingWriter.Sink()
+        try await response.body.write(CollectingWriter(sink: collected))
+        let bytes = Data(collected.buffer.readableBytesView)
+        try api { try store.finish(scope: scope, key: key, status: response.status.code, contentType: response.headers[.contentType], body: bytes) }
+        return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: collected.buffer))
+    }
+}
+
+/// Gathers a response body in memory (API responses are small JSON documents). The bytes go
+/// to a sink object, since the body writes through a copy of the writer.
+struct CollectingWriter: ResponseBodyWriter {
+    final class Sink: @unchecked Sendable {
+        // Written by one body writer, then read once it has finished: never shared concurrently.
+        var buffer = ByteBuffer()
+    }
+
+    let sink: Sink
+
+    mutating func write(_ part: ByteBuffer) async throws {
+        var part = part
+        sink.buffer.writeBuffer(&part)
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

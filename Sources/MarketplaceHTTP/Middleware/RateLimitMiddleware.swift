@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+public import Marketplace
+import Synchronization
+
+/// How many requests a caller may make per minute, per class of endpoint.
+public struct RateLimits: Sendable, Hashable {
+    /// Endpoints are limited by what they cost: sign-up and login are the tightest (they run
+    /// bcrypt), writes move state and money, reads are cheap.
+    public enum EndpointClass: String, Sendable, Hashable, CaseIterable {
+        case auth, write, read
+    }
+
+    public var perMinute: [EndpointClass: Int]
+
+    public init(perMinute: [EndpointClass: Int]) { self.perMinute = perMinute }
+
+    /// What `marketplace serve` enforces.
+    public static let standard = RateLimits(perMinute: [.auth: 30, .write: 300, .read: 1_200])
+    /// No limits: for benchmarks that measure the server, not the throttle.
+    public static let unlimited = RateLimits(perMinute: [:])
+
+    static func endpointClass(of request: Request) -> EndpointClass {
+        if request.uri.path.hasPrefix("/v1/auth/") && request.method == .post { return .auth }
+        return request.method == .get || request.method == .head ? .read : .write
+    }
+}
+
+/// Fixed one-minute windows per caller (API key, session user, or client address for anonymous
+/// calls) and endpoint class. Every answer carries X-RateLimit-Limit, -Remaining and -Reset
+/// (Unix seconds); over the limit it is 429 RATE_LIMITED with Retry-After.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = APIContext
+    let limits: RateLimits
+    let limiter: RateLimiter
+
+    static let limitHeader = HTTPField.Name("X-RateLimit-Limit")!
+    static let remainingHeader = HTTPField.Name("X-RateLimit-Remaining")!
+    static let resetHeader = HTTPField.Name("X-RateLimit-Reset")!
+    static let retryAfterHeader = HTTPField.Name("Retry-After")!
+
+    init(limits: RateLimits, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.limits = limits
+        limiter = RateLimiter(now: now)
+    }
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        let endpointClass = RateLimits.endpointClass(of: request)
+        guard let limit = limits.perMinute[endpointClass] else { return try await next(request, context) }
+        let subject: String = switch context.principal?.credential {
+        case .apiKey(let id): "key:\(id)"
+        case .session: "user:\(context.principal!.userID)"
+        case nil: "address:\(context.clientAddress)"
+        }
+        let decision = limiter.take("\(subject)|\(endpointClass.rawValue)", limit: limit)
+        var response: Response
+        if decision.allowed {
+            do {
+                response = try await next(request, context)
+            } catch let error as APIError {
+                response = try error.response(from: request, context: context)
+            }
+        } else {
+            let error = APIError(.tooManyRequests, code: "RATE_LIMITED",
+                                 message: "over \(limit) \(endpointClass.rawValue) requests a minute; retry after \(decision.retryAfterSeconds) s")
+            response = try error.response(from: request, context: context)
+            response.headers[Self.retryAfterHeader] = String(decision.retryAfterSeconds)
+        }
+        response.headers[Self.limitHeader] = String(limit)
+        response.headers[Self.remainingHeader] = String(decision.remaining)
+        response.headers[Self.resetHeader] = String(decision.resetAt)
+        return response
+    }
+}
+
+/// The counters behind the middleware: one per (caller, class) for the current minute.
+final class RateLimiter: Sendable {
+    struct Decision {
+        let allowed: Bool
+        let remaining: Int
+        let resetAt: Int64
+        let retryAfterSeconds: Int64
+    }
+
+    private struct Window {
+        var start: Int64
+        var count: Int
+    }
+
+    /// Above this many counters, those of past minutes are dropped.
+    static let countersMax = 10_000
+
+    private let windows = Mutex<[String: Window]>([:])
+    private let now: @Sendable () -> Int64
+
+    init(now: @escaping @Sendable () -> Int64) { self.now = now }
+
+    func take(_ bucket: String, limit: Int) -> Decision {
+        let second = now()
+        let start = second - second % 60
+        return windows.withLock { windows in
+            if windows.count > Self.countersMax { windows = windows.filter { $0.value.start == start } }
+            var window = windows[bucket].flatMap { $0.start == start ? $0 : nil } ?? Window(start: start, count: 0)
+            let allowed = window.count < limit
+            if allowed { window.count += 1 }
+            windows[bucket] = window
+            return Decision(allowed: allowed, remaining: max(0, limit - window.count), resetAt: start + 60, retryAfterSeconds: max(1, start + 60 - second))
+        }
+    }
+}
