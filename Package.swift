@@ -70,6 +70,7 @@ let package = Package(
                 .embedInCode("Schema/m0005_deadlines.sql"),
                 .embedInCode("Schema/m0006_people.sql"),
                 .embedInCode("Schema/m0007_requests.sql"),
+                .embedInCode("Schema/m0008_spending.sql"),
             ],
             swiftSettings: strictSettings
         ),

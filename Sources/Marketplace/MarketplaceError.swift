@@ -7,6 +7,9 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
     case notFound(String)
     case conflict(field: String?, message: String)
     case limitExceeded(field: String?, message: String)
+    /// A quota of requests (not a throttle): 429 LIMIT_EXCEEDED.
+    case tooMany(String)
+    case riskBlocked(field: String, message: String)
     case insufficientBalance(availableMinor: Int64, requiredMinor: Int64, asset: String)
     case paymentRequired(taskID: String, fundURL: String)
     case internalError(String)
@@ -19,7 +22,8 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         case .forbidden: "FORBIDDEN"
         case .notFound: "NOT_FOUND"
         case .conflict: "CONFLICT"
-        case .limitExceeded: "LIMIT_EXCEEDED"
+        case .limitExceeded, .tooMany: "LIMIT_EXCEEDED"
+        case .riskBlocked: "RISK_GATE_BLOCKED"
         case .insufficientBalance: "INSUFFICIENT_BALANCE"
         case .paymentRequired: "PAYMENT_REQUIRED"
         case .internalError: "INTERNAL_ERROR"
@@ -29,7 +33,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
     /// The request field at fault, when there is one.
     public var field: String? {
         switch self {
-        case .validation(let field, _): field
+        case .validation(let field, _), .riskBlocked(let field, _): field
         case .conflict(let field, _), .limitExceeded(let field, _): field
         case .insufficientBalance: "amount"
         default: nil
@@ -39,7 +43,8 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String {
         switch self {
         case .validation(_, let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
-             .conflict(_, let message), .limitExceeded(_, let message), .internalError(let message):
+             .conflict(_, let message), .limitExceeded(_, let message), .internalError(let message), .tooMany(let message),
+             .riskBlocked(_, let message):
             message
         case .paymentRequired(let taskID, let fundURL):
             "task \(taskID) is not funded yet; fund it first: POST \(fundURL)"

@@ -48,7 +48,8 @@ public struct APIError: HTTPResponseError, Sendable {
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict
-        case .limitExceeded: .unprocessableContent
+        case .limitExceeded, .riskBlocked: .unprocessableContent
+        case .tooMany: .tooManyRequests
         case .insufficientBalance, .paymentRequired: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
         case .internalError: .internalServerError
         }

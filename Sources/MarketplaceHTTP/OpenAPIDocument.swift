@@ -129,11 +129,13 @@ public enum OpenAPIDocument {
 extension OpenAPIDocument {
     static var taskPaths: [String: Any] {
         let task: [String: Any] = ["name": "task", "in": "path", "required": true, "schema": ["type": "string"]]
+        let approval: [String: Any] = ["name": "approval", "in": "path", "required": true, "schema": ["type": "string"]]
         let query = { (name: String, values: [String]) -> [String: Any] in ["name": name, "in": "query", "schema": ["type": "string", "enum": values]] }
         return [
             "/v1/categories": ["get": operation("listCategories", "The task categories", "CategoryList")],
             "/v1/tasks": [
-                "post": operation("createTask", "Post a task (scope tasks:write)", "Task", body: "TaskCreate", created: true, secured: true),
+                "post": operation("createTask", "Post a task (scope tasks:write). Without credentials: an anonymous post answered with AnonymousTask (a task token that manages only this task); 429 LIMIT_EXCEEDED past 3 unfunded anonymous tasks per address",
+                                  "Task", body: "TaskCreate", created: true, secured: true),
                 "get": operation("listTasks", "Published tasks, or the caller's own with mine=true (scope tasks:read)", "TaskPage", parameters: [
                     query("status", TaskStatus.allCases.map(\.rawValue)), ["name": "category", "in": "query", "schema": ["type": "string"]],
                     query("location_type", LocationType.allCases.map(\.rawValue)), query("urgency", Urgency.allCases.map(\.rawValue)),
@@ -148,8 +150,15 @@ extension OpenAPIDocument {
             ],
             "/v1/tasks/{task}/cancel": ["post": operation("cancelTask", "Cancel a published or assigned task (owner); a funded task is refunded in full",
                                                           "Task", parameters: [task], secured: true)],
-            "/v1/tasks/{task}/fund": ["post": operation("fundTask", "Fund from the owner's wallet: budget + fee into escrow (402 INSUFFICIENT_BALANCE when short)",
-                                                        "Funding", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/fund": ["post": operation("fundTask", "Fund: budget + fee into escrow, from the wallet (402 INSUFFICIENT_BALANCE when short) or through the test connector. Above an API key's spend policy: 202 with a FundingApproval for the account owner",
+                                                        "Funding", parameters: [task], body: "FundRequest", secured: true)],
+            "/v1/funding-approvals": ["get": operation("listFundingApprovals", "Fundings held by a key's spend policy (logged-in owner)", "FundingApprovalList", secured: true)],
+            "/v1/funding-approvals/{approval}/approve": ["post": operation("approveFunding", "Approve a held funding: the task is funded from the wallet (logged-in owner)",
+                                                                           "ApprovedFunding", parameters: [approval], secured: true)],
+            "/v1/funding-approvals/{approval}/decline": ["post": operation("declineFunding", "Decline a held funding; nothing moves", "FundingApproval",
+                                                                           parameters: [approval], secured: true)],
+            "/v1/pricing": ["get": operation("getPricing", "The fee rule in force and its version", "Pricing")],
+            "/v1/platform": ["get": operation("getPlatform", "Mode, currencies, connectors, limits", "Platform")],
             "/v1/tasks/{task}/applications": [
                 "post": operation("apply", "Apply to a published task (once)", "Application", parameters: [task], body: "ApplyRequest", created: true, secured: true),
                 "get": operation("listApplications", "The applications to the caller's task", "ApplicationList", parameters: [task], secured: true),
@@ -286,9 +295,34 @@ extension OpenAPIDocument {
                 "skills": strings, "available": ["type": "boolean"], "verified": ["type": "boolean"], "updated_at": string,
             ]],
             "RevisionRequest": ["type": "object", "required": ["feedback"], "properties": ["feedback": string]],
+            "FundRequest": ["type": "object", "properties": ["source": ["type": "string", "enum": FundingSource.allCases.map(\.rawValue)]]],
+            "FundingApproval": ["type": "object", "properties": [
+                "id": string, "task_id": string, "key_id": string, "amount": ["$ref": "#/components/schemas/Money"], "reason": string,
+                "status": ["type": "string", "enum": ["pending", "approved", "declined"]], "approve_url": string, "created_at": string,
+                "decided_at": nullableString,
+            ]],
+            "FundingApprovalList": ["type": "array", "items": ["$ref": "#/components/schemas/FundingApproval"]],
+            "ApprovedFunding": ["type": "object", "properties": [
+                "approval": ["$ref": "#/components/schemas/FundingApproval"], "funding": ["$ref": "#/components/schemas/Funding"],
+            ]],
+            "AnonymousTask": ["type": "object", "properties": [
+                "task": ["$ref": "#/components/schemas/Task"], "task_token": string, "task_url": string, "fund_url": string,
+            ]],
+            "Pricing": ["type": "object", "properties": [
+                "version": string, "basis_points": ["type": "integer"], "percent": string,
+                "fixed": ["type": "array", "items": ["$ref": "#/components/schemas/Money"]], "default_fee_paid_by": string,
+                "fee_paid_by": strings, "rounding": string, "applies_to": string,
+            ]],
+            "Platform": ["type": "object", "properties": [
+                "mode": string, "currencies": strings, "connectors": strings, "delivery_types": strings,
+                "rate_limits_per_minute": ["type": "object", "additionalProperties": ["type": "integer"]],
+                "idempotency_key_hours": ["type": "integer"], "api_keys_active_max": ["type": "integer"],
+                "anonymous_unfunded_tasks_per_address_max": ["type": "integer"], "pricing_version": string,
+            ]],
             "Funding": ["type": "object", "properties": [
                 "task_id": string, "escrow_account_id": ["type": "integer"], "escrow": ["$ref": "#/components/schemas/Money"],
                 "payout": ["$ref": "#/components/schemas/Money"], "fee": ["$ref": "#/components/schemas/Money"], "fee_rule": string,
+                "source": ["type": "string", "enum": FundingSource.allCases.map(\.rawValue)],
             ]],
             "TaskPage": ["type": "object", "properties": [
                 "tasks": ["type": "array", "items": ["$ref": "#/components/schemas/Task"]], "has_more": ["type": "boolean"],
@@ -319,12 +353,15 @@ extension OpenAPIDocument {
             ]],
             "Me": ["type": "object", "properties": ["user": user, "mode": mode, "scopes": scopes, "credential": string]],
             "EmailAvailability": ["type": "object", "properties": ["email": string, "available": ["type": "boolean"]]],
+            "SpendPolicy": ["type": "object", "required": ["currency"], "properties": [
+                "currency": ["type": "string", "enum": ["USD", "USDC"]], "per_task": ["type": ["string", "number"]], "per_day": ["type": ["string", "number"]],
+            ]],
             "CreateKeyRequest": ["type": "object", "required": ["name", "scopes", "mode"], "properties": [
-                "name": ["type": "string", "maxLength": 100], "scopes": scopes, "mode": mode,
+                "name": ["type": "string", "maxLength": 100], "scopes": scopes, "mode": mode, "spend_policy": ["$ref": "#/components/schemas/SpendPolicy"],
             ]],
             "APIKey": ["type": "object", "properties": [
                 "id": string, "name": string, "mode": mode, "scopes": scopes, "redacted": string, "created_at": integer,
-                "revoked_at": ["type": ["integer", "null"]],
+                "revoked_at": ["type": ["integer", "null"]], "spend_policy": ["$ref": "#/components/schemas/SpendPolicy"],
             ]],
             "KeyList": ["type": "array", "items": ["$ref": "#/components/schemas/APIKey"]],
             "CreatedKey": ["type": "object", "properties": ["key": ["$ref": "#/components/schemas/APIKey"], "secret": string]],

@@ -97,6 +97,9 @@ public struct AuthService: Sendable {
         if bearer.hasPrefix(APIKey.testPrefix) || bearer.hasPrefix(APIKey.livePrefix) {
             return try KeyService(store: store).principal(forSecret: bearer)
         }
+        if bearer.hasPrefix(AnonymousTask.tokenPrefix) {
+            return try AnonymousTask.principal(forToken: bearer, store: store)
+        }
         let (userID, mode) = try await tokens.verify(bearer)
         let row = try store.read { db in try Row.fetchOne(db, sql: "SELECT role, is_admin FROM users WHERE id = ?", arguments: [userID]) }
         guard let row, let role = UserRole(rawValue: row["role"]) else { throw .unauthorized("the account no longer exists") }

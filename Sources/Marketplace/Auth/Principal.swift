@@ -4,6 +4,8 @@ public struct Principal: Sendable, Hashable {
     public enum Credential: Sendable, Hashable {
         case session
         case apiKey(id: String)
+        /// A `tt_` token from anonymous posting: it manages only its one task.
+        case taskToken(taskID: String)
     }
 
     public let userID: String

@@ -14,6 +14,8 @@ public struct APIKey: Sendable, Hashable, Codable {
     public let redacted: String
     public let createdAt: Int64
     public let revokedAt: Int64?
+    /// Caps on what the key may fund without the account owner's approval.
+    public let spendPolicy: KeySpendPolicy?
 
     static func prefix(for mode: Mode) -> String { mode == .test ? testPrefix : livePrefix }
 }
@@ -22,4 +24,17 @@ public struct APIKey: Sendable, Hashable, Codable {
 public struct CreatedKey: Sendable, Hashable, Codable {
     public let key: APIKey
     public let secret: String
+}
+
+/// A key's spend policy as the API reads and shows it: exact decimal caps in one currency.
+public struct KeySpendPolicy: Sendable, Hashable, Codable {
+    public let currency: String
+    public let perTask: String?
+    public let perDay: String?
+
+    public init(currency: String, perTask: String?, perDay: String?) {
+        self.currency = currency
+        self.perTask = perTask
+        self.perDay = perDay
+    }
 }

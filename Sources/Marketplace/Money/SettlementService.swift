@@ -9,7 +9,7 @@ public struct SettlementService: Sendable {
     let ledger: Ledger
     let store: MarketplaceStore
     let chart: ChartOfAccounts
-    let pricing: Pricing
+    public let pricing: Pricing
     let clock: LedgerClock
 
     /// Tasks in these states have emptied their escrow (paid out or refunded), so the frozen
@@ -60,11 +60,29 @@ public struct SettlementService: Sendable {
     /// Funds a published task from the owner's wallet: budget plus the fee on top into the task's
     /// escrow. Funding twice returns the first funding; a short wallet is INSUFFICIENT_BALANCE.
     public func fund(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> TaskFunding {
+        switch try await fund(taskID, from: .wallet, by: caller) {
+        case .funded(let funding): return funding
+        case .awaitingApproval(let approval):
+            throw .conflict(field: nil, message: "the funding waits for the account owner's approval (\(approval.id))")
+        }
+    }
+
+    /// Funds a published or assigned task from the owner's wallet or through the test connector.
+    /// Through an API key with a spend policy, a funding above its caps is not made: it waits
+    /// for the account owner's approval. Funding twice returns the first funding.
+    public func fund(_ taskID: String, from source: FundingSource, by caller: Principal) async throws(MarketplaceError) -> FundingOutcome {
         try caller.require(.walletWrite)
         try caller.requirePoster()
         _ = try store.read { db in try TaskService.owned(taskID, by: caller, db) }  // another user's task is "not found"
-        if let funding = try funding(of: taskID) { return funding }
-        let operation = try await recordFunding(taskID, by: caller)
+        if let funding = try funding(of: taskID) { return .funded(funding) }
+        guard source == .wallet || caller.mode == .test else {
+            throw .forbidden("live funding through a connector goes through Stripe Checkout or a USDC authorization")
+        }
+        let operation: Operation
+        switch try await recordFunding(taskID, from: source, by: caller) {
+        case .recorded(let recorded): operation = recorded
+        case .held(let approval): return .awaitingApproval(approval)
+        }
         do {
             try await commit(operation)
         } catch where error.isTransient {
@@ -77,35 +95,49 @@ public struct SettlementService: Sendable {
             throw .internalError("the ledger refused the funding: \(error)")
         }
         guard let funding = try funding(of: taskID) else { throw .internalError("funding of \(taskID) vanished") }
-        return funding
+        return .funded(funding)
+    }
+
+    enum RecordedFunding {
+        case recorded(Operation)
+        case held(FundingApproval)
     }
 
     /// Records the funding operation and the task's funding row in one write, checking the
-    /// task's status inside it, so a concurrent cancel either sees this funding or refuses it.
-    func recordFunding(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> Operation {
+    /// task's status (and the key's spend policy) inside it, so a concurrent cancel either sees
+    /// this funding or refuses it, and two fundings through one key cannot both slip under its cap.
+    func recordFunding(_ taskID: String, from source: FundingSource = .wallet, by caller: Principal) async throws(MarketplaceError) -> RecordedFunding {
         let task = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
         let split: FeeSplit
         do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
             throw .validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
         }
         let asset = task.spec.asset
-        let wallet = try await account(walletAccount(caller, asset))
+        let payer = source == .wallet ? try await account(walletAccount(caller, asset)) : try await account(chart.clearing(connector: "test", asset: asset)!)
         let escrow = try await account(chart.escrow(task: taskID, asset: asset))
-        return try store.write { db -> Operation in
+        let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
+        let now = clock.nowMicros()
+        return try store.write { db -> RecordedFunding in
             let current = try TaskService.owned(taskID, by: caller, db)
             guard current.status == .published || current.status == .assigned else {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(current.status.rawValue); it cannot be funded")
             }
-            let operation = try Operation.record(key: "fund:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
-                PostingRecipes.fundFromWallet(id: first, wallet: wallet, escrow: escrow, split: split, asset: asset,
-                                              metadata: #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#)
+            if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: asset, nowMicros: now, db) {
+                return .held(try Self.holdForApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
+                                                      asset: asset, reason: reason, nowMicros: now, db))
+            }
+            let metadata = #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#
+            let operation = try Operation.record(key: "fund:\(taskID)", in: db, nowMicros: now) { first in
+                source == .wallet
+                    ? PostingRecipes.fundFromWallet(id: first, wallet: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
+                    : PostingRecipes.fundFromDeposit(id: first, clearing: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
             }
             try db.execute(sql: """
-                INSERT OR IGNORE INTO task_funding (task_id, escrow_account_id, asset, escrow_minor, payout_minor, fee_minor, fee_rule, funded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO task_funding (task_id, escrow_account_id, asset, escrow_minor, payout_minor, fee_minor, fee_rule, funded_at, source, key_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [taskID, escrow.rawValue, asset.code, split.escrowMinor, split.payoutMinor, split.feeMinor,
-                                 pricing.version, clock.nowMicros()])
-            return operation
+                                 pricing.version, now, source.rawValue, keyID])
+            return .recorded(operation)
         }
     }
 

@@ -7,18 +7,29 @@ public import LedgerCore
 public struct TaskService: Sendable {
     let store: MarketplaceStore
     let clock: LedgerClock
+    let riskGate: RiskGate
 
-    public init(store: MarketplaceStore, clock: LedgerClock = .system) {
+    public init(store: MarketplaceStore, clock: LedgerClock = .system, riskGate: RiskGate = .standard) {
         self.store = store
         self.clock = clock
+        self.riskGate = riskGate
+    }
+
+    /// Screens a spec's free text through the risk gate.
+    func screen(_ spec: TaskSpec) throws(MarketplaceError) {
+        var fields: [(field: String, text: String)] = [("title", spec.title), ("description", spec.description)]
+        for (index, requirement) in spec.proofRequirements.enumerated() { fields.append(("proof_requirements[\(index)]", requirement)) }
+        try riskGate.check(fields)
     }
 
     public func create(_ draft: TaskDraft, by caller: Principal) throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
         try caller.requirePoster()
         let now = clock.nowMicros()
+        let spec = try draft.validated(nowMicros: now)
+        try screen(spec)
         let task = MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
-                              spec: try draft.validated(nowMicros: now), workerID: nil, createdAt: now, updatedAt: now)
+                              spec: spec, workerID: nil, createdAt: now, updatedAt: now)
         try store.write { db in try Self.insert(task, db) }
         return task
     }
@@ -52,6 +63,7 @@ public struct TaskService: Sendable {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); only a published task can be changed")
             }
             task.spec = try Self.applying(update, to: task.spec, nowMicros: clock.nowMicros())
+            try screen(task.spec)
             task.updatedAt = clock.nowMicros()
             try Self.save(task, db)
             return task

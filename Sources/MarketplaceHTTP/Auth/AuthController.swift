@@ -61,7 +61,11 @@ struct AuthController: Sendable {
     @Sendable func me(_ request: Request, context: APIContext) async throws -> Envelope<Me> {
         let caller = try context.requirePrincipal()
         let user = try api { try auth.user(caller.userID) }
-        let credential = if case .apiKey(let id) = caller.credential { "api_key:\(id)" } else { "session" }
+        let credential = switch caller.credential {
+        case .apiKey(let id): "api_key:\(id)"
+        case .taskToken(let taskID): "task_token:\(taskID)"
+        case .session: "session"
+        }
         return Envelope(Me(user: UserView(user), mode: caller.mode, scopes: caller.scopes.sorted(), credential: credential))
     }
 

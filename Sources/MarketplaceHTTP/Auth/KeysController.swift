@@ -11,16 +11,24 @@ struct KeysController: Sendable {
         group.delete(":key", use: revoke)
     }
 
+    struct SpendPolicyBody: Decodable {
+        let currency: String
+        let perTask: ExactAmount?
+        let perDay: ExactAmount?
+    }
+
     struct CreateRequest: Decodable {
         let name: String
         let scopes: [String]
         let mode: String
+        let spendPolicy: SpendPolicyBody?
     }
 
     @Sendable func create(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<CreatedKey>> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(CreateRequest.self, from: request, context: context)
-        let created = try api { try keys.create(for: caller, name: body.name, scopes: body.scopes, mode: body.mode) }
+        let policy = body.spendPolicy.map { KeySpendPolicy(currency: $0.currency, perTask: $0.perTask?.text, perDay: $0.perDay?.text) }
+        let created = try api { try keys.create(for: caller, name: body.name, scopes: body.scopes, mode: body.mode, spendPolicy: policy) }
         return EditedResponse(status: .created, response: Envelope(created))
     }
 

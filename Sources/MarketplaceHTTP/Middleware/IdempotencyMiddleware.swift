@@ -16,15 +16,17 @@ struct IdempotencyMiddleware: RouterMiddleware {
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
     static let methods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
 
-    /// Routes whose responses hold a secret that must never be stored or shown twice.
-    static func carriesSecret(_ request: Request) -> Bool {
+    /// Routes whose responses hold a secret that must never be stored or shown twice: sessions,
+    /// new API keys, and an anonymous post's task token.
+    static func carriesSecret(_ request: Request, _ context: APIContext) -> Bool {
         let path = request.uri.path
         return path.hasPrefix("/v1/auth/") || (request.method == .post && path == "/v1/keys")
+            || (request.method == .post && path == "/v1/tasks" && context.principal == nil)
     }
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         guard Self.methods.contains(request.method), let key = request.headers[Self.header] else { return try await next(request, context) }
-        guard !Self.carriesSecret(request) else {
+        guard !Self.carriesSecret(request, context) else {
             throw APIError.validation("this route answers with a secret, which is never stored; send it without Idempotency-Key", field: "idempotency_key")
         }
         var request = request

@@ -50,6 +50,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         guard let limit = limits.perMinute[endpointClass] else { return try await next(request, context) }
         let subject: String = switch context.principal?.credential {
         case .apiKey(let id): "key:\(id)"
+        case .taskToken(let taskID): "task:\(taskID)"
         case .session: "user:\(context.principal!.userID)"
         case nil: "address:\(context.clientAddress)"
         }

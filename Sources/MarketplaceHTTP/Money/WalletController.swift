@@ -57,6 +57,7 @@ struct FundingView: Encodable, Sendable {
     let payout: MoneyView
     let fee: MoneyView
     let feeRule: String
+    let source: String
 
     init(_ funding: TaskFunding) {
         taskId = funding.taskID
@@ -65,5 +66,31 @@ struct FundingView: Encodable, Sendable {
         payout = MoneyView(minor: funding.payoutMinor, asset: funding.asset)
         fee = MoneyView(minor: funding.feeMinor, asset: funding.asset)
         feeRule = funding.feeRule
+        source = funding.source.rawValue
+    }
+}
+
+/// A funding held by a key's spend policy, waiting for the account owner.
+struct FundingApprovalView: Encodable, Sendable {
+    let id: String
+    let taskId: String
+    let keyId: String
+    let amount: MoneyView
+    let reason: String
+    let status: String
+    let approveUrl: String
+    let createdAt: String
+    let decidedAt: String?
+
+    init(_ approval: FundingApproval) {
+        id = approval.id
+        taskId = approval.taskID
+        keyId = approval.keyID
+        amount = MoneyView(minor: approval.amountMinor, asset: approval.asset)
+        reason = approval.reason
+        status = approval.status.rawValue
+        approveUrl = "/v1/funding-approvals/\(approval.id)/approve"
+        createdAt = Timestamps.format(approval.createdAt)
+        decidedAt = approval.decidedAt.map(Timestamps.format)
     }
 }

@@ -5,6 +5,8 @@ import Marketplace
 struct TasksController: Sendable {
     let tasks: TaskService
     let settlement: SettlementService
+    /// The server's mode: anonymous tasks are posted in it.
+    let mode: Mode
 
     func addRoutes(to group: RouterGroup<APIContext>) {
         group.post(use: create)
@@ -52,11 +54,25 @@ struct TasksController: Sendable {
         }
     }
 
-    @Sendable func create(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<TaskView>> {
-        let caller = try context.requirePrincipal()
+    /// An anonymous post: the task, its token (shown once), and where to see and fund it.
+    struct AnonymousView: Encodable, Sendable {
+        let task: TaskView
+        let taskToken: String
+        let taskUrl: String
+        let fundUrl: String
+    }
+
+    /// Posts a task; without credentials it is an anonymous post answered with a task token.
+    @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
         let body = try await RequestBody.decode(CreateBody.self, from: request, context: context)
+        guard let caller = context.principal else {
+            let posted = try api { try tasks.createAnonymous(body.draft, clientAddress: context.clientAddress, mode: mode) }
+            let view = AnonymousView(task: TaskView(posted.task), taskToken: posted.token, taskUrl: "/v1/tasks/\(posted.task.id)",
+                                     fundUrl: "/v1/tasks/\(posted.task.id)/fund")
+            return try EditedResponse(status: .created, response: Envelope(view)).response(from: request, context: context)
+        }
         let task = try api { try tasks.create(body.draft, by: caller) }
-        return EditedResponse(status: .created, response: Envelope(TaskView(task)))
+        return try EditedResponse(status: .created, response: Envelope(TaskView(task))).response(from: request, context: context)
     }
 
     @Sendable func list(_ request: Request, context: APIContext) async throws -> Envelope<TaskPageView> {
@@ -106,10 +122,22 @@ struct TasksController: Sendable {
         return Envelope(TaskView(try await apiAsync { try await settlement.cancel(id, by: caller) }))
     }
 
-    /// Funds the task from the owner's wallet (budget + fee); again returns the first funding.
-    @Sendable func fund(_ request: Request, context: APIContext) async throws -> Envelope<FundingView> {
+    struct FundBody: Decodable { let source: String? }
+
+    /// Funds the task (budget + fee) from the wallet or through the test connector; again
+    /// returns the first funding. Held by a key's spend policy: 202 with the approval.
+    @Sendable func fund(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let id = context.parameters.get("task") ?? ""
-        return Envelope(FundingView(try await apiAsync { try await settlement.fund(id, by: caller) }))
+        let body = try await RequestBody.decodeIfPresent(FundBody.self, from: request, context: context)
+        guard let source = FundingSource(rawValue: body?.source ?? "wallet") else {
+            throw APIError.validation("source must be wallet or connector", field: "source")
+        }
+        switch try await apiAsync({ try await settlement.fund(id, from: source, by: caller) }) {
+        case .funded(let funding):
+            return try Envelope(FundingView(funding)).response(from: request, context: context)
+        case .awaitingApproval(let approval):
+            return try EditedResponse(status: .accepted, response: Envelope(FundingApprovalView(approval))).response(from: request, context: context)
+        }
     }
 }

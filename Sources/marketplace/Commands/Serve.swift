@@ -30,6 +30,12 @@ struct Serve: AsyncParsableCommand {
         return TokenIssuer.randomSecret()
     }
 
+    /// The risk gate's deny list: MARKETPLACE_RISK_DENY (comma-separated terms) or the standard list.
+    static func riskGate() -> RiskGate {
+        guard let terms = ProcessInfo.processInfo.environment["MARKETPLACE_RISK_DENY"] else { return .standard }
+        return RiskGate(deniedTerms: terms.split(separator: ",").map(String.init))
+    }
+
     /// How often published tasks past their deadline are expired (and refunded).
     static let expirySweepSeconds = 30
 
@@ -61,7 +67,7 @@ struct Serve: AsyncParsableCommand {
         let resumed = try await settlement.resumePendingOperations()
         if resumed > 0 { logger.notice("finished operations recorded before a stop", metadata: ["operations": "\(resumed)"]) }
         let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
-                                tasks: TaskService(store: store), settlement: settlement,
+                                tasks: TaskService(store: store, riskGate: Self.riskGate()), settlement: settlement,
                                 work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store),
                                 idempotency: IdempotencyStore(store: store))
         let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), services: services, logger: logger)

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+public import LedgerCore
+
+extension SettlementService {
+    /// Why a funding through `keyID` exceeds its spend policy, or nil when it fits (or there is none).
+    static func policyRefusal(keyID: String, escrowMinor: Int64, asset: Asset, nowMicros: Int64, _ db: Database) throws -> String? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT spend_asset, spend_per_task_minor, spend_per_day_minor FROM api_keys WHERE id = ?",
+                                         arguments: [keyID]),
+              let policyAsset = (row["spend_asset"] as String?).flatMap(Asset.named) else { return nil }
+        guard policyAsset == asset else { return "the key's spend policy covers \(policyAsset.code) only" }
+        if let perTask = row["spend_per_task_minor"] as Int64?, escrowMinor > perTask {
+            return "\(MinorUnits.format(escrowMinor, scale: asset.scale)) is over the key's cap of \(MinorUnits.format(perTask, scale: asset.scale)) per task"
+        }
+        if let perDay = row["spend_per_day_minor"] as Int64? {
+            let dayStart = nowMicros - nowMicros % 86_400_000_000  // UTC midnight
+            let spent = try Int64.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(f.escrow_minor), 0) FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id
+                WHERE f.key_id = ? AND f.asset = ? AND f.funded_at >= ?
+                """, arguments: [keyID, asset.code, dayStart]) ?? 0
+            let (total, overflow) = spent.addingReportingOverflow(escrowMinor)
+            if overflow || total > perDay {
+                return "\(MinorUnits.format(spent, scale: asset.scale)) already funded today plus \(MinorUnits.format(escrowMinor, scale: asset.scale)) is over the key's cap of \(MinorUnits.format(perDay, scale: asset.scale)) per day"
+            }
+        }
+        return nil
+    }
+
+    /// Records (or finds) the pending approval for a funding held by a spend policy.
+    static func holdForApproval(taskID: String, userID: String, keyID: String, escrowMinor: Int64, asset: Asset, reason: String,
+                                nowMicros: Int64, _ db: Database) throws -> FundingApproval {
+        if let existing = try Row.fetchOne(db, sql: "SELECT * FROM funding_approvals WHERE task_id = ? AND status = 'pending'", arguments: [taskID]) {
+            return FundingApproval(row: existing)
+        }
+        let id = Secrets.id("fap")
+        try db.execute(sql: """
+            INSERT INTO funding_approvals (id, task_id, user_id, key_id, amount_minor, asset, reason, status, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+            """, arguments: [id, taskID, userID, keyID, escrowMinor, asset.code, reason, nowMicros])
+        return FundingApproval(row: try Row.fetchOne(db, sql: "SELECT * FROM funding_approvals WHERE id = ?", arguments: [id])!)
+    }
+
+    /// The funding approvals of the caller's account, newest first (a logged-in session only).
+    public func fundingApprovals(for caller: Principal) throws(MarketplaceError) -> [FundingApproval] {
+        try caller.requireSession()
+        return try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.* FROM funding_approvals a JOIN tasks t ON t.id = a.task_id WHERE a.user_id = ? AND t.mode = ?
+                ORDER BY a.created_at DESC, a.id DESC LIMIT 500
+                """, arguments: [caller.userID, caller.mode.rawValue]).map(FundingApproval.init)
+        }
+    }
+
+    /// The account owner, logged in, approves a held funding: the task is funded from the
+    /// wallet as an owner-approved payment, whatever the key's caps.
+    public func approveFunding(_ approvalID: String, by caller: Principal) async throws(MarketplaceError) -> (FundingApproval, TaskFunding) {
+        try caller.requireSession()
+        let approval = try pendingApproval(approvalID, of: caller)
+        let funding = try await fund(approval.taskID, by: caller)
+        let decided = try decide(approvalID, as: .approved)
+        return (decided, funding)
+    }
+
+    /// The account owner declines a held funding; nothing moves.
+    public func declineFunding(_ approvalID: String, by caller: Principal) throws(MarketplaceError) -> FundingApproval {
+        try caller.requireSession()
+        _ = try pendingApproval(approvalID, of: caller)
+        return try decide(approvalID, as: .declined)
+    }
+
+    private func pendingApproval(_ approvalID: String, of caller: Principal) throws(MarketplaceError) -> FundingApproval {
+        let approval = try store.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT a.* FROM funding_approvals a JOIN tasks t ON t.id = a.task_id WHERE a.id = ? AND a.user_id = ? AND t.mode = ?
+                """, arguments: [approvalID, caller.userID, caller.mode.rawValue]).map(FundingApproval.init)
+        }
+        guard let approval else { throw .notFound("no funding approval \(approvalID)") }
+        guard approval.status == .pending else { throw .conflict(field: "status", message: "the approval is already \(approval.status.rawValue)") }
+        return approval
+    }
+
+    private func decide(_ approvalID: String, as status: FundingApproval.Status) throws(MarketplaceError) -> FundingApproval {
+        try store.write { db in
+            try db.execute(sql: "UPDATE funding_approvals SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+                           arguments: [status.rawValue, clock.nowMicros(), approvalID])
+            return FundingApproval(row: try Row.fetchOne(db, sql: "SELECT * FROM funding_approvals WHERE id = ?", arguments: [approvalID])!)
+        }
+    }
+}

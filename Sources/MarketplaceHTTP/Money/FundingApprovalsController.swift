@@ -1,0 +1,35 @@
+import Hummingbird
+import Marketplace
+
+/// Fundings a key's spend policy held back: the account owner, logged in, lists them and
+/// approves (the task is funded as an owner-approved payment) or declines.
+struct FundingApprovalsController: Sendable {
+    let settlement: SettlementService
+
+    func addRoutes(to group: RouterGroup<APIContext>) {
+        group.get(use: list)
+        group.post(":approval/approve", use: approve)
+        group.post(":approval/decline", use: decline)
+    }
+
+    @Sendable func list(_ request: Request, context: APIContext) async throws -> Envelope<[FundingApprovalView]> {
+        let caller = try context.requirePrincipal()
+        return Envelope(try api { try settlement.fundingApprovals(for: caller) }.map(FundingApprovalView.init))
+    }
+
+    struct Approved: Encodable, Sendable {
+        let approval: FundingApprovalView
+        let funding: FundingView
+    }
+
+    @Sendable func approve(_ request: Request, context: APIContext) async throws -> Envelope<Approved> {
+        let caller = try context.requirePrincipal()
+        let (approval, funding) = try await apiAsync { try await settlement.approveFunding(context.parameters.get("approval") ?? "", by: caller) }
+        return Envelope(Approved(approval: FundingApprovalView(approval), funding: FundingView(funding)))
+    }
+
+    @Sendable func decline(_ request: Request, context: APIContext) async throws -> Envelope<FundingApprovalView> {
+        let caller = try context.requirePrincipal()
+        return Envelope(FundingApprovalView(try api { try settlement.declineFunding(context.parameters.get("approval") ?? "", by: caller) }))
+    }
+}
