@@ -19,7 +19,7 @@ enum RequestBody {
         do {
             buffer = try await request.body.collect(upTo: bytesMax)
         } catch {
-            throw APIError(.contentTooLarge, code: "VALIDATION_ERROR", message: "the body is over \(bytesMax) bytes", field: "body")
+            throw APIError(.badRequest, code: "VALIDATION_ERROR", message: "the body is over \(bytesMax) bytes", field: "body")
         }
         guard buffer.readableBytesView.contains(where: { !" \t\r\n".utf8.contains($0) }) else { return nil }
         do {

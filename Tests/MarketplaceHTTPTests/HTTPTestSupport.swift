@@ -8,11 +8,12 @@ import Testing
 
 typealias Client = any TestClientProtocol
 
-/// Runs `body` against the real router over fresh services on their own SQLite file.
+/// Runs `body` against the real router over fresh services on their own SQLite file. Rate
+/// limits are off (every test client shares one address); CrossCuttingTests checks them.
 func withApp(_ body: @escaping @Sendable (Client, TestServices) async throws -> Void) async throws {
     let test = try await TestServices()
     defer { test.close() }
-    let app = Application(router: buildRouter(services: test.services, mode: "test"))
+    let app = Application(router: buildRouter(services: test.services, mode: "test", rateLimits: .unlimited))
     try await app.test(.router) { client in try await body(client, test) }
 }
 

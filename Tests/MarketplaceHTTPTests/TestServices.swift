@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LedgerCore
 import Marketplace
 import MarketplaceHTTP
@@ -36,5 +37,21 @@ struct TestServices {
     func close() {
         store.close()
         ledger.close()
+    }
+}
+
+/// Reads the test's SQLite file directly.
+enum TestDatabase {
+    /// Every table except stored idempotent responses, as one string: equal before and after
+    /// means nothing changed.
+    static func snapshot(_ path: String) throws -> String {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'idempotent_requests' ORDER BY name")
+            return try tables.map { table in
+                "\(table):" + (try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map(\.description).joined(separator: ";"))
+            }.joined(separator: "\n")
+        }
     }
 }

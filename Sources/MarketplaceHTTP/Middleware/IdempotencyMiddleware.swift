@@ -32,7 +32,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         var request = request
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: RequestBody.bytesMax) } catch {
-            throw APIError(.contentTooLarge, code: "VALIDATION_ERROR", message: "the body is over \(RequestBody.bytesMax) bytes", field: "body")
+            throw APIError(.badRequest, code: "VALIDATION_ERROR", message: "the body is over \(RequestBody.bytesMax) bytes", field: "body")
         }
         let scope = context.principal.map { "\($0.userID):\($0.mode.rawValue)" } ?? "anonymous:\(context.clientAddress)"
         let fingerprint = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: body.readableBytesView)

@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import Marketplace
+import Testing
+@testable import MarketplaceHTTP
+
+/// Who may call what, table-driven over the router's own route list: a route without a rule
+/// here fails the test. For every rule: no credentials get 401 (unless public), another user
+/// gets 404 (or 403 for admin and finance routes) and changes nothing, a key without the
+/// route's scope gets 403, and a test key never sees live data.
+struct AuthorizationTests {
+    enum Actor { case owner, worker }
+
+    enum Rule {
+        /// Anyone, signed in or not.
+        case open
+        /// The caller's own data or a new resource of their own: only the scope is checked.
+        case own(Scope?, Actor)
+        /// One resource of the owner's (or the assigned worker's): strangers get 404.
+        case owned(Scope, Actor)
+        /// Only a logged-in session of the owner; keys get 403, strangers 404.
+        case ownedSession
+        /// Only a logged-in session; keys get 403.
+        case session
+        case admin
+        case finance
+    }
+
+    static let rules: [String: Rule] = [
+        "GET /healthz": .open, "GET /openapi.json": .open, "GET /v1/categories": .open, "GET /v1/pricing": .open, "GET /v1/platform": .open,
+        "POST /v1/auth/register": .open, "POST /v1/auth/login": .open, "POST /v1/auth/refresh": .open, "GET /v1/auth/check-email": .open,
+        "GET /v1/auth/me": .own(nil, .owner),
+        "POST /v1/keys": .session, "GET /v1/keys": .session, "DELETE /v1/keys/{key}": .ownedSession,
+        "POST /v1/tasks": .own(.tasksWrite, .owner), "GET /v1/tasks": .own(.tasksRead, .owner),
+        "GET /v1/tasks/{task}": .owned(.tasksRead, .owner), "PATCH /v1/tasks/{task}": .owned(.tasksWrite, .owner),
+        "POST /v1/tasks/{task}/cancel": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/fund": .owned(.walletWrite, .owner),
+        "POST /v1/tasks/{task}/applications": .owned(.tasksWrite, .worker), "GET /v1/tasks/{task}/applications": .owned(.tasksRead, .owner),
+        "POST /v1/tasks/{task}/applications/{application}/accept": .owned(.tasksWrite, .owner),
+        "POST /v1/tasks/{task}/applications/{application}/reject": .owned(.tasksWrite, .owner),
+        "POST /v1/tasks/{task}/submissions": .owned(.tasksWrite, .worker), "GET /v1/tasks/{task}/submissions": .owned(.tasksRead, .owner),
+        "POST /v1/tasks/{task}/request-revision": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/approve": .owned(.tasksWrite, .owner),
+        "POST /v1/tasks/{task}/reject": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/disputes": .owned(.tasksWrite, .worker),
+        "GET /v1/tasks/{task}/dispute": .owned(.tasksRead, .owner),
+        "GET /v1/wallet": .own(.walletRead, .owner), "POST /v1/wallet/deposits": .own(.walletWrite, .owner),
+        "GET /v1/funding-approvals": .session, "POST /v1/funding-approvals/{approval}/approve": .ownedSession,
+        "POST /v1/funding-approvals/{approval}/decline": .ownedSession,
+        "GET /v1/profile": .own(.tasksRead, .worker), "PUT /v1/profile": .own(.tasksWrite, .worker), "GET /v1/workers/{user}": .own(.tasksRead, .owner),
+        "GET /v1/applications": .own(.tasksRead, .worker),
+        "GET /v1/admin/disputes": .admin, "POST /v1/admin/disputes/{dispute}/resolve": .admin, "POST /v1/admin/workers/{user}/verify": .admin,
+        "GET /v1/ledger/accounts": .finance, "GET /v1/ledger/accounts/{account}": .finance, "GET /v1/ledger/accounts/{account}/statement": .finance,
+        "GET /v1/ledger/verify": .finance,
+    ]
+
+    /// Bodies that would succeed for the rightful caller, so a refusal is about who calls.
+    static let bodies: [String: String] = [
+        "PATCH /v1/tasks/{task}": #"{"title":"Taken over"}"#, "POST /v1/tasks/{task}/applications": #"{"message":"me too"}"#,
+        "POST /v1/tasks/{task}/submissions": #"{"deliverables":[{"kind":"text","value":"done"}]}"#,
+        "POST /v1/tasks/{task}/request-revision": #"{"feedback":"again"}"#,
+        "POST /v1/tasks/{task}/reject": #"{"reason":"This is not what the task asked for at all, and the text is copied from elsewhere."}"#,
+        "POST /v1/tasks/{task}/disputes": #"{"reason":"unfair"}"#, "POST /v1/admin/disputes/{dispute}/resolve": #"{"to_worker":"1.00","resolution":"split"}"#,
+        "POST /v1/admin/workers/{user}/verify": #"{"verified":true}"#, "PUT /v1/profile": #"{"display_name":"Intruder"}"#,
+        "POST /v1/wallet/deposits": #"{"amount":"1.00","currency":"USD"}"#,
+        "POST /v1/tasks": #"{"title":"t","description":"d","category":"research","budget":{"amount":"1","currency":"USD"}}"#,
+        "POST /v1/keys": #"{"name":"k","scopes":["tasks:read"],"mode":"test"}"#,
+    ]
+
+    private func snapshot(_ path: String) throws -> String { try TestDatabase.snapshot(path) }
+
+    @Test func everyRouteHasARuleAndEveryRuleHolds() async throws {
+        let test = try await TestServices()
+        defer { test.close() }
+        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited)
+        let routes = router.routes.map { (name: $0.openAPIName, method: $0.method) }
+        let served = Set(routes.map(\.name))
+        #expect(served == Set(Self.rules.keys), "routes without a rule: \(served.subtracting(Self.rules.keys).sorted())")
+
+        try await Application(router: router).test(.router) { client in
+            // The owner A with a submitted task T, a disputed task D, a key and a held funding; the worker H; strangers.
+            let owner = try await client.session("owner@example.com")
+            let worker = try await client.session("worker@example.com", role: "human")
+            let strangerAgent = try await client.session("stranger@example.com")
+            let strangerHuman = try await client.session("stranger-human@example.com", role: "human")
+            let admin = try await test.adminToken("admin@example.com")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: owner, json: #"{"amount":"200.00","currency":"USD"}"#, idempotencyKey: "d")
+            _ = try await client.send(.put, "/v1/profile", token: worker, json: #"{"display_name":"Worker"}"#)
+            func assignedTask(_ title: String) async throws -> (task: String, application: String) {
+                let id = try await client.createTask(owner, #"{"title":"\#(title)","description":"d","category":"research","budget":{"amount":"10","currency":"USD"}}"#)
+                _ = try await client.send(.post, "/v1/tasks/\(id)/fund", token: owner)
+                let (_, application) = try await client.send(.post, "/v1/tasks/\(id)/applications", token: worker, json: #"{"message":"me"}"#)
+                let applicationID = try #require(data(application)["id"] as? String)
+                _ = try await client.send(.post, "/v1/tasks/\(id)/applications/\(applicationID)/accept", token: owner)
+                return (id, applicationID)
+            }
+            let (task, application) = try await assignedTask("Submitted")
+            _ = try await client.send(.post, "/v1/tasks/\(task)/submissions", token: worker, json: #"{"deliverables":[{"kind":"text","value":"done"}]}"#)
+            let (disputed, _) = try await assignedTask("Disputed")
+            let (_, dispute) = try await client.send(.post, "/v1/tasks/\(disputed)/disputes", token: owner, json: #"{"reason":"late"}"#)
+            let (_, keyBody) = try await client.send(.post, "/v1/keys", token: owner, json: """
+                {"name":"capped","scopes":["tasks:read","tasks:write","wallet:read","wallet:write"],"mode":"test","spend_policy":{"currency":"USD","per_task":"1.00"}}
+                """)
+            let cappedKey = try #require(data(keyBody)["secret"] as? String)
+            let keyID = try #require((data(keyBody)["key"] as? [String: Any])?["id"] as? String)
+            let held = try await client.createTask(cappedKey, #"{"title":"Held","description":"d","category":"research","budget":{"amount":"10","currency":"USD"}}"#)
+            let (_, approval) = try await client.send(.post, "/v1/tasks/\(held)/fund", token: cappedKey)
+            let walletAccount = try await client.wallet(owner).account
+            let parameters = [
+                "{task}": task, "{application}": application, "{key}": keyID, "{approval}": try #require(data(approval)["id"] as? String),
+                "{dispute}": try #require(data(dispute)["id"] as? String), "{user}": try await client.userID(worker), "{account}": String(walletAccount),
+            ]
+            func uri(_ path: String, task override: String? = nil) -> String {
+                var uri = path
+                for (name, value) in parameters { uri = uri.replacingOccurrences(of: name, with: name == "{task}" ? (override ?? value) : value) }
+                return path == "/v1/auth/check-email" ? uri + "?email=a@example.com" : uri
+            }
+            // A live task of the owner's, for the test key's blind spot.
+            let (_, liveSession) = try await client.send(.post, "/v1/auth/login", json: #"{"email":"owner@example.com","password":"correct horse","mode":"live"}"#)
+            let liveToken = try #require(data(liveSession)["access_token"] as? String)
+            let liveTask = try await client.createTask(liveToken, #"{"title":"Live","description":"d","category":"research","budget":{"amount":"10","currency":"USD"}}"#)
+
+            // Keys missing one scope each, per actor; a key with every scope an ordinary user may hold.
+            var keys: [String: String] = [:]
+            let grantable = Scope.allCases.filter { $0 != .financeRead }
+            for (actor, token) in [("owner", owner), ("worker", worker)] {
+                for missing in [Scope.tasksRead, .tasksWrite, .walletRead, .walletWrite] {
+                    let scopes = grantable.filter { $0 != missing }.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
+                    let (_, body) = try await client.send(.post, "/v1/keys", token: token, json: #"{"name":"no-\#(missing.rawValue)","scopes":[\#(scopes)],"mode":"test"}"#)
+                    keys["\(actor)-\(missing.rawValue)"] = try #require(data(body)["secret"] as? String)
+                }
+            }
+            let (_, fullBody) = try await client.send(.post, "/v1/keys", token: owner,
+                                                       json: #"{"name":"full","scopes":[\#(grantable.map { "\"\($0.rawValue)\"" }.joined(separator: ","))],"mode":"test"}"#)
+            let fullTestKey = try #require(data(fullBody)["secret"] as? String)
+            for token in [strangerAgent, strangerHuman, admin] { _ = try await client.send(.get, "/v1/wallet", token: token) }  // open their own accounts first
+
+            var checked = 0
+            for route in routes {
+                let name = route.name
+                guard let rule = Self.rules[name] else { continue }
+                let path = String(name.split(separator: " ", maxSplits: 1)[1])
+                let method = route.method
+                let body = Self.bodies[name]
+                func call(_ token: String?, task: String? = nil) async throws -> HTTPResponse.Status {
+                    try await client.send(method, uri(path, task: task), token: token, json: body).0
+                }
+                if case .open = rule { continue }
+                if name != "POST /v1/tasks" {
+                    #expect(try await call(nil) == .unauthorized, "\(name) without credentials")
+                }
+                switch rule {
+                case .open:
+                    break
+                case .own(let scope, let actor):
+                    if let scope { #expect(try await call(keys["\(actor == .owner ? "owner" : "worker")-\(scope.rawValue)"]) == .forbidden, "\(name) without \(scope.rawValue)") }
+                case .owned(let scope, let actor):
+                    let stranger = actor == .owner ? strangerAgent : strangerHuman
+                    let target = path.hasSuffix("/dispute") ? disputed : task
+                    let before = try snapshot(test.path)
+                    #expect(try await call(stranger, task: target) == .notFound, "\(name) by a stranger")
+                    #expect(try snapshot(test.path) == before, "\(name) by a stranger changed something")
+                    #expect(try await call(keys["\(actor == .owner ? "owner" : "worker")-\(scope.rawValue)"], task: target) == .forbidden, "\(name) without \(scope.rawValue)")
+                    if actor == .owner {
+                        let liveBefore = try snapshot(test.path)
+                        #expect(try await call(fullTestKey, task: liveTask) == .notFound, "\(name): a test key reached a live task")
+                        #expect(try snapshot(test.path) == liveBefore)
+                    }
+                case .ownedSession:
+                    let before = try snapshot(test.path)
+                    #expect(try await call(strangerAgent) == .notFound, "\(name) by a stranger")
+                    #expect(try snapshot(test.path) == before, "\(name) by a stranger changed something")
+                    #expect(try await call(fullTestKey) == .forbidden, "\(name) with a key")
+                case .session:
+                    #expect(try await call(fullTestKey) == .forbidden, "\(name) with a key")
+                case .admin, .finance:
+                    let before = try snapshot(test.path)
+                    #expect(try await call(strangerAgent) == .forbidden, "\(name) by a non-admin")
+                    #expect(try await call(fullTestKey) == .forbidden, "\(name) with an ordinary key")
+                    #expect(try snapshot(test.path) == before, "\(name) by a non-admin changed something")
+                }
+                checked += 1
+            }
+            #expect(checked >= 35)
+            // The live task is invisible in the test key's list too.
+            let (_, list) = try await client.send(.get, "/v1/tasks?mine=true", token: fullTestKey)
+            #expect(!((data(list)["tasks"] as? [[String: Any]]) ?? []).contains { $0["id"] as? String == liveTask })
+        }
+    }
+}

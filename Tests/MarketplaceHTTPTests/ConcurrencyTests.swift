@@ -1,0 +1,97 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import Marketplace
+import Testing
+@testable import MarketplaceHTTP
+
+/// 50 calls at once on one task: exactly one takes effect, the money moves once, and the
+/// ledger verifies clean.
+struct ConcurrencyTests {
+    private static let deliverable = #"{"deliverables":[{"kind":"text","value":"done"}]}"#
+
+    /// Fires `calls` at once and returns their statuses, in the order of `calls`.
+    private func race(_ client: Client, _ calls: [(HTTPRequest.Method, String, String, String?)]) async throws -> [HTTPResponse.Status] {
+        try await withThrowingTaskGroup(of: (Int, HTTPResponse.Status).self) { group in
+            for (index, (method, uri, token, json)) in calls.enumerated() {
+                group.addTask { (index, try await client.send(method, uri, token: token, json: json).0) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    private func fundedTask(_ client: Client, _ agent: String) async throws -> String {
+        _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: UUID().uuidString)
+        let id = try await client.createTask(agent, #"{"title":"t","description":"d","category":"research","budget":{"amount":"20.00","currency":"USD"}}"#)
+        _ = try await client.send(.post, "/v1/tasks/\(id)/fund", token: agent)
+        return id
+    }
+
+    @Test func fiftyApprovalsPayOnce() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            let human = try await client.session("human@example.com", role: "human")
+            let id = try await fundedTask(client, agent)
+            let (_, application) = try await client.send(.post, "/v1/tasks/\(id)/applications", token: human, json: #"{"message":"me"}"#)
+            _ = try await client.send(.post, "/v1/tasks/\(id)/applications/\(try #require(data(application)["id"] as? String))/accept", token: agent)
+            _ = try await client.send(.post, "/v1/tasks/\(id)/submissions", token: human, json: Self.deliverable)
+
+            let statuses = try await race(client, Array(repeating: (.post, "/v1/tasks/\(id)/approve", agent, nil), count: 50))
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 49)
+            #expect(try await client.wallet(human).available == 2_000)
+            #expect(try test.ledger.account(code: "revenue:fees:test:USD")?.balance.posted(for: .revenue) == 200)
+            for token in [agent, human] { try await client.expectWalletMatchesLedger(token, test) }
+        }
+    }
+
+    @Test func fiftyAcceptsAssignOneApplicant() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            let id = try await fundedTask(client, agent)
+            var applications: [String] = []
+            for index in 0..<50 {
+                let human = try await client.session("human\(index)@example.com", role: "human")
+                let (_, application) = try await client.send(.post, "/v1/tasks/\(id)/applications", token: human, json: #"{"message":"me"}"#)
+                applications.append(try #require(data(application)["id"] as? String))
+            }
+            let statuses = try await race(client, applications.map { (.post, "/v1/tasks/\(id)/applications/\($0)/accept", agent, nil) })
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 49)
+            let (_, listed) = try await client.send(.get, "/v1/tasks/\(id)/applications", token: agent)
+            #expect((listed["data"] as? [[String: Any]])?.filter { $0["status"] as? String == "accepted" }.count == 1)
+            try await client.expectWalletMatchesLedger(agent, test)
+        }
+    }
+
+    @Test func fiftyMixedCancelsAcceptsAndApprovalsRefundAtMostOnce() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            let human = try await client.session("human@example.com", role: "human")
+            let id = try await fundedTask(client, agent)
+            let (_, application) = try await client.send(.post, "/v1/tasks/\(id)/applications", token: human, json: #"{"message":"me"}"#)
+            let applicationID = try #require(data(application)["id"] as? String)
+            var calls: [(HTTPRequest.Method, String, String, String?)] = []
+            for index in 0..<50 {
+                switch index % 3 {
+                case 0: calls.append((.post, "/v1/tasks/\(id)/cancel", agent, nil))
+                case 1: calls.append((.post, "/v1/tasks/\(id)/applications/\(applicationID)/accept", agent, nil))
+                default: calls.append((.post, "/v1/tasks/\(id)/approve", agent, nil))
+                }
+            }
+            let statuses = try await race(client, calls)
+            let succeeded = zip(calls, statuses).filter { $0.1 == .ok }.map { $0.0.1.split(separator: "/").last! }
+            #expect(succeeded.filter { $0 == "cancel" }.count == 1, "\(zip(calls.map(\.1), statuses).map { "\($0.split(separator: "/").last!) \($1.code)" })")  // the task ends canceled: from published or from assigned
+            #expect(succeeded.filter { $0 == "accept" }.count <= 1)
+            #expect(!succeeded.contains("approve"))
+            #expect(statuses.allSatisfy { $0 == .ok || $0 == .conflict || $0.code == 402 }, "\(statuses)")
+            let (_, task) = try await client.send(.get, "/v1/tasks/\(id)", token: agent)
+            #expect(data(task)["status"] as? String == "canceled")
+            #expect(try await client.wallet(agent).available == 10_000)  // refunded once, in full
+            #expect(try await client.wallet(agent).frozen == 0)
+            try await client.expectWalletMatchesLedger(agent, test)
+        }
+    }
+}
