@@ -71,6 +71,7 @@ let package = Package(
                 .embedInCode("Schema/m0006_people.sql"),
                 .embedInCode("Schema/m0007_requests.sql"),
                 .embedInCode("Schema/m0008_spending.sql"),
+                .embedInCode("Schema/m0009_messages.sql"),
             ],
             swiftSettings: strictSettings
         ),
@@ -94,6 +95,8 @@ let package = Package(
                 "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The loopback client of `bench api` (no extra package: part of hummingbird).
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

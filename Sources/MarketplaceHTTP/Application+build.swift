@@ -29,9 +29,10 @@ public struct Services: Sendable {
     public let work: WorkService
     public let profiles: ProfileService
     public let idempotency: IdempotencyStore
+    public let messages: MessageService
 
     public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService, settlement: SettlementService, work: WorkService,
-                profiles: ProfileService, idempotency: IdempotencyStore) {
+                profiles: ProfileService, idempotency: IdempotencyStore, messages: MessageService) {
         self.ledger = ledger
         self.auth = auth
         self.keys = keys
@@ -40,6 +41,7 @@ public struct Services: Sendable {
         self.work = work
         self.profiles = profiles
         self.idempotency = idempotency
+        self.messages = messages
     }
 }
 
@@ -71,6 +73,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     router.get("v1/categories") { _, _ in Envelope(Category.all) }
     FundingApprovalsController(settlement: services.settlement).addRoutes(to: router.group("v1/funding-approvals"))
     PlatformController(settlement: services.settlement, mode: mode, rateLimits: rateLimits).addRoutes(to: router)
+    MessagesController(messages: services.messages).addRoutes(to: router)
     PeopleController(profiles: services.profiles, work: services.work).addRoutes(to: router)
     AdminController(settlement: services.settlement, profiles: services.profiles).addRoutes(to: router.group("v1/admin"))
     return router

@@ -183,6 +183,17 @@ extension OpenAPIDocument {
             "/v1/tasks/{task}/disputes": ["post": operation("openDispute", "Owner or worker disputes an assigned or submitted task; the escrow stays frozen until an admin resolves it",
                                                             "Dispute", parameters: [task], body: "DisputeRequest", created: true, secured: true)],
             "/v1/tasks/{task}/dispute": ["get": operation("getDispute", "The task's dispute (owner, worker or admin)", "Dispute", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/messages": [
+                "post": operation("sendMessage", "Message the owner (as an applicant or the worker) or an applicant (as the owner, with to)", "Message",
+                                  parameters: [task], body: "MessageRequest", created: true, secured: true),
+                "get": operation("listMessages", "A thread, oldest first; the owner names the applicant with ?with=", "MessageList",
+                                 parameters: [task, ["name": "with", "in": "query", "schema": ["type": "string"]]], secured: true),
+            ],
+            "/v1/notifications": ["get": operation("listNotifications", "The caller's notifications, newest first", "NotificationList",
+                                                   parameters: [["name": "unread", "in": "query", "schema": ["type": "boolean"]]], secured: true)],
+            "/v1/notifications/{notification}/read": ["post": operation("markNotificationRead", "Mark one notification read", "Notification",
+                                                                        parameters: [["name": "notification", "in": "path", "required": true, "schema": ["type": "string"]]], secured: true)],
+            "/v1/notifications/read-all": ["post": operation("markAllNotificationsRead", "Mark every notification read", "MarkedCount", secured: true)],
             "/v1/applications": ["get": operation("myApplications", "The caller's applications, newest first", "ApplicationList", secured: true)],
             "/v1/profile": [
                 "get": operation("getProfile", "The caller's worker profile", "Profile", secured: true),
@@ -283,6 +294,19 @@ extension OpenAPIDocument {
                 "resolution": nullableString, "created_at": string, "resolved_at": nullableString,
             ]],
             "DisputeList": ["type": "array", "items": ["$ref": "#/components/schemas/Dispute"]],
+            "MessageRequest": ["type": "object", "required": ["body"], "properties": [
+                "body": ["type": "string", "maxLength": Message.bodyLengthMax], "to": ["type": "string", "description": "The applicant, when the owner writes"],
+            ]],
+            "Message": ["type": "object", "properties": [
+                "id": string, "task_id": string, "applicant_id": string, "sender_id": string, "body": string, "created_at": string,
+            ]],
+            "MessageList": ["type": "array", "items": ["$ref": "#/components/schemas/Message"]],
+            "Notification": ["type": "object", "properties": [
+                "id": string, "kind": ["type": "string", "enum": Notification.Kind.allCases.map(\.rawValue)], "task_id": nullableString,
+                "text": string, "read": ["type": "boolean"], "created_at": string,
+            ]],
+            "NotificationList": ["type": "array", "items": ["$ref": "#/components/schemas/Notification"]],
+            "MarkedCount": ["type": "object", "properties": ["marked": ["type": "integer"]]],
             "ResolveRequest": ["type": "object", "required": ["to_worker", "resolution"], "properties": [
                 "to_worker": amount, "to_payer": amount, "resolution": string,
             ]],

@@ -23,7 +23,8 @@ struct TestServices {
                             tasks: TaskService(store: store, clock: clock.ledgerClock), settlement: settlement,
                             work: WorkService(store: store, settlement: settlement, clock: clock.ledgerClock),
                             profiles: ProfileService(store: store, clock: clock.ledgerClock),
-                            idempotency: IdempotencyStore(store: store, clock: clock.ledgerClock))
+                            idempotency: IdempotencyStore(store: store, clock: clock.ledgerClock),
+                            messages: MessageService(store: store, clock: clock.ledgerClock))
     }
 
     /// Registers `email` (an agent), grants it admin as `marketplace admin grant` does, and

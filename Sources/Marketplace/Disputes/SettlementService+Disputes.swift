@@ -20,6 +20,10 @@ extension SettlementService {
                                   resolution: nil, createdAt: clock.nowMicros(), resolvedAt: nil)
             try db.execute(sql: "INSERT INTO disputes (id, task_id, opened_by, reason, status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
                            arguments: [dispute.id, taskID, caller.userID, reason, dispute.createdAt])
+            if let other = caller.userID == task.ownerID ? task.workerID : task.ownerID {
+                try Notification.add(.disputeOpened, for: other, mode: task.mode, task: taskID,
+                                     "A dispute was opened on \"\(task.spec.title)\": \(reason)", nowMicros: dispute.createdAt, db)
+            }
             return dispute
         }
     }
@@ -84,6 +88,10 @@ extension SettlementService {
                 WHERE id = ? AND status = 'open'
                 """, arguments: [split.toWorkerMinor, split.toPayerMinor, split.feeMinor, resolution, now, disputeID])
             guard db.changesCount == 1 else { throw MarketplaceError.conflict(field: "status", message: "the dispute is already resolved") }
+            for party in [task.ownerID, workerID] {
+                try Notification.add(.disputeResolved, for: party, mode: task.mode, task: task.id, "The dispute on \"\(task.spec.title)\" was resolved: \(resolution)",
+                                     nowMicros: now, db)
+            }
             return try Operation.record(key: "dispute:\(task.id)", in: db, nowMicros: now) { first in
                 try PostingRecipes.disputeSplit(firstID: first, escrow: funding.escrowAccountID, worker: worker, agent: payer, feeRevenue: revenue,
                                                 escrowMinor: funding.escrowMinor, workerMinor: split.toWorkerMinor, agentMinor: split.toPayerMinor,

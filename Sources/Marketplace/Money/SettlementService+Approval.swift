@@ -30,6 +30,9 @@ extension SettlementService {
             task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
             try db.execute(sql: "UPDATE submissions SET status = 'approved' WHERE id = ?", arguments: [entry.id])
+            try Notification.add(.paid, for: entry.workerID, mode: task.mode, task: taskID,
+                                 "\"\(task.spec.title)\" was approved; \(MinorUnits.format(funding.payoutMinor, scale: funding.asset.scale)) \(funding.asset.code) is in your wallet",
+                                 nowMicros: task.updatedAt, db)
             try db.execute(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
                            arguments: [taskID, entry.id])
             return try Operation.record(key: "approve:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in

@@ -36,6 +36,13 @@ extension SettlementService {
             task.status = try task.status.applying(event)
             task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
+            if event == .expire {
+                try Notification.add(.taskExpired, for: task.ownerID, mode: task.mode, task: taskID,
+                                     "\"\(task.spec.title)\" passed its deadline unassigned; any funding is back in your wallet", nowMicros: task.updatedAt, db)
+            } else if let worker = task.workerID {
+                try Notification.add(.taskCanceled, for: worker, mode: task.mode, task: taskID,
+                                     "\"\(task.spec.title)\" was canceled by its owner", nowMicros: task.updatedAt, db)
+            }
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM task_funding WHERE task_id = ?", arguments: [taskID]) else {
                 return (task, nil)
             }

@@ -37,6 +37,8 @@ extension SettlementService {
             INSERT INTO funding_approvals (id, task_id, user_id, key_id, amount_minor, asset, reason, status, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
             """, arguments: [id, taskID, userID, keyID, escrowMinor, asset.code, reason, nowMicros])
+        let mode = try String.fetchOne(db, sql: "SELECT mode FROM tasks WHERE id = ?", arguments: [taskID]).flatMap(Mode.init) ?? .test
+        try Notification.add(.fundingHeld, for: userID, mode: mode, task: taskID, "A key's funding waits for your approval: \(reason)", nowMicros: nowMicros, db)
         return FundingApproval(row: try Row.fetchOne(db, sql: "SELECT * FROM funding_approvals WHERE id = ?", arguments: [id])!)
     }
 

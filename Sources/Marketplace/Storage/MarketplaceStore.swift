@@ -17,6 +17,7 @@ public final class MarketplaceStore: Sendable {
         ("m0006_people", String(decoding: PackageResources.m0006_people_sql, as: UTF8.self)),
         ("m0007_requests", String(decoding: PackageResources.m0007_requests_sql, as: UTF8.self)),
         ("m0008_spending", String(decoding: PackageResources.m0008_spending_sql, as: UTF8.self)),
+        ("m0009_messages", String(decoding: PackageResources.m0009_messages_sql, as: UTF8.self)),
     ]
 
     /// Opens the file and migrates the marketplace's tables forward; refuses a newer schema.

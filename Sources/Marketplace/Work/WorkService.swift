@@ -40,6 +40,8 @@ public struct WorkService: Sendable {
                                               status: .pending, createdAt: clock.nowMicros())
             try db.execute(sql: "INSERT INTO applications (id, task_id, applicant_id, message, status, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [application.id, taskID, caller.userID, message, "pending", application.createdAt])
+            try Notification.add(.applicationReceived, for: task.ownerID, mode: task.mode, task: taskID,
+                                 "New application to \"\(task.spec.title)\"", nowMicros: application.createdAt, db)
             return application
         }
     }
@@ -74,6 +76,8 @@ public struct WorkService: Sendable {
             task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
             try db.execute(sql: "UPDATE applications SET status = 'accepted' WHERE id = ?", arguments: [applicationID])
+            try Notification.add(.applicationAccepted, for: application.applicantID, mode: task.mode, task: taskID,
+                                 "You were accepted for \"\(task.spec.title)\"; it is funded", nowMicros: task.updatedAt, db)
             return task
         }
     }
@@ -106,6 +110,8 @@ public struct WorkService: Sendable {
             try db.execute(sql: "INSERT INTO submissions (id, task_id, worker_id, deliverables, note, status, created_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)",
                            arguments: [submission.id, taskID, caller.userID, String(decoding: try JSONEncoder().encode(deliverables), as: UTF8.self),
                                        note, submission.createdAt])
+            try Notification.add(.submissionReceived, for: task.ownerID, mode: task.mode, task: taskID,
+                                 "New submission for \"\(task.spec.title)\"", nowMicros: submission.createdAt, db)
             return submission
         }
     }
@@ -170,6 +176,8 @@ public struct WorkService: Sendable {
                 try TaskService.save(task, db)
             }
             try db.execute(sql: "UPDATE submissions SET status = 'rejected', feedback = ? WHERE id = ?", arguments: [reason, target.id])
+            try Notification.add(.submissionRejected, for: target.workerID, mode: task.mode, task: taskID,
+                                 "Your submission for \"\(task.spec.title)\" was rejected: \(reason)", nowMicros: clock.nowMicros(), db)
             var rejected = target
             rejected.status = .rejected
             rejected.feedback = reason
@@ -204,7 +212,7 @@ public struct WorkService: Sendable {
     public func rejectApplication(_ applicationID: String, on taskID: String, by caller: Principal) throws(MarketplaceError) -> TaskApplication {
         try caller.require(.tasksWrite)
         return try store.write { db in
-            _ = try TaskService.owned(taskID, by: caller, db)
+            let task = try TaskService.owned(taskID, by: caller, db)
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?", arguments: [applicationID, taskID]) else {
                 throw MarketplaceError.notFound("no application \(applicationID)")
             }
@@ -213,6 +221,8 @@ public struct WorkService: Sendable {
                 throw MarketplaceError.conflict(field: "status", message: "the application is \(application.status.rawValue)")
             }
             try db.execute(sql: "UPDATE applications SET status = 'rejected' WHERE id = ?", arguments: [applicationID])
+            try Notification.add(.applicationRejected, for: application.applicantID, mode: task.mode, task: taskID,
+                                 "Your application to \"\(task.spec.title)\" was declined", nowMicros: clock.nowMicros(), db)
             application.status = .rejected
             return application
         }
@@ -242,6 +252,10 @@ public struct WorkService: Sendable {
                 UPDATE submissions SET status = 'revision_requested', feedback = ?
                 WHERE id = (SELECT id FROM submissions WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1)
                 """, arguments: [feedback, taskID])
+            if let worker = task.workerID {
+                try Notification.add(.revisionRequested, for: worker, mode: task.mode, task: taskID,
+                                     "A revision of \"\(task.spec.title)\" is requested: \(feedback)", nowMicros: task.updatedAt, db)
+            }
             return task
         }
     }

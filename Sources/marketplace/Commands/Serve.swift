@@ -69,7 +69,7 @@ struct Serve: AsyncParsableCommand {
         let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
                                 tasks: TaskService(store: store, riskGate: Self.riskGate()), settlement: settlement,
                                 work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store),
-                                idempotency: IdempotencyStore(store: store))
+                                idempotency: IdempotencyStore(store: store), messages: MessageService(store: store))
         let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), services: services, logger: logger)
         print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
         print("try: curl http://\(host):\(port)/healthz")

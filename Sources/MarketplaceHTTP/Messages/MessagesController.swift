@@ -1,0 +1,87 @@
+import Hummingbird
+import Marketplace
+
+/// Threads between a task's owner and its applicants, and the caller's notifications.
+struct MessagesController: Sendable {
+    let messages: MessageService
+
+    func addRoutes(to router: Router<APIContext>) {
+        router.post("v1/tasks/:task/messages", use: send)
+        router.get("v1/tasks/:task/messages", use: thread)
+        router.get("v1/notifications", use: notifications)
+        router.post("v1/notifications/read-all", use: markAllRead)
+        router.post("v1/notifications/:notification/read", use: markRead)
+    }
+
+    struct MessageView: Encodable, Sendable {
+        let id: String
+        let taskId: String
+        let applicantId: String
+        let senderId: String
+        let body: String
+        let createdAt: String
+
+        init(_ message: Message) {
+            id = message.id
+            taskId = message.taskID
+            applicantId = message.applicantID
+            senderId = message.senderID
+            body = message.body
+            createdAt = Timestamps.format(message.createdAt)
+        }
+    }
+
+    struct NotificationView: Encodable, Sendable {
+        let id: String
+        let kind: String
+        let taskId: String?
+        let text: String
+        let read: Bool
+        let createdAt: String
+
+        init(_ notification: Notification) {
+            id = notification.id
+            kind = notification.kind.rawValue
+            taskId = notification.taskID
+            text = notification.text
+            read = notification.readAt != nil
+            createdAt = Timestamps.format(notification.createdAt)
+        }
+    }
+
+    struct SendBody: Decodable {
+        let body: String
+        let to: String?
+    }
+
+    @Sendable func send(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<MessageView>> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(SendBody.self, from: request, context: context)
+        let message = try api { try messages.send(on: context.parameters.get("task") ?? "", body: body.body, to: body.to, by: caller) }
+        return EditedResponse(status: .created, response: Envelope(MessageView(message)))
+    }
+
+    @Sendable func thread(_ request: Request, context: APIContext) async throws -> Envelope<[MessageView]> {
+        let caller = try context.requirePrincipal()
+        let with = request.uri.queryParameters["with"].map(String.init)
+        return Envelope(try api { try messages.messages(on: context.parameters.get("task") ?? "", with: with, for: caller) }.map(MessageView.init))
+    }
+
+    @Sendable func notifications(_ request: Request, context: APIContext) async throws -> Envelope<[NotificationView]> {
+        let caller = try context.requirePrincipal()
+        let unread = request.uri.queryParameters["unread"] == "true"
+        return Envelope(try api { try messages.notifications(unreadOnly: unread, for: caller) }.map(NotificationView.init))
+    }
+
+    @Sendable func markRead(_ request: Request, context: APIContext) async throws -> Envelope<NotificationView> {
+        let caller = try context.requirePrincipal()
+        return Envelope(NotificationView(try api { try messages.markRead(context.parameters.get("notification") ?? "", for: caller) }))
+    }
+
+    struct Marked: Encodable, Sendable { let marked: Int }
+
+    @Sendable func markAllRead(_ request: Request, context: APIContext) async throws -> Envelope<Marked> {
+        let caller = try context.requirePrincipal()
+        return Envelope(Marked(marked: try api { try messages.markAllRead(for: caller) }))
+    }
+}

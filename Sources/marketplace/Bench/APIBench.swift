@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import Marketplace
+import MarketplaceHTTP
+import NIOCore
+
+/// `marketplace bench api`: full task lifecycles over loopback HTTP against the real server on
+/// a fresh SQLite file: post, fund (from the wallet), apply, accept, submit, approve. Each
+/// virtual user is one agent and one human on their own keep-alive connections. Prints
+/// lifecycles per second and p50/p99 per route as JSON, and checks the ledger afterwards.
+struct APIBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "api", abstract: "Benchmark full task lifecycles over loopback HTTP.")
+
+    @Option(help: "Directory for the benchmark's database file (deleted afterwards).")
+    var directory: String = NSTemporaryDirectory()
+    @Option(help: "Virtual users running lifecycles at once.")
+    var concurrency: Int = 32
+    @Option(help: "Lifecycles each virtual user runs.")
+    var lifecycles: Int = 100
+
+    static let routes = ["create", "fund", "apply", "accept", "submit", "approve"]
+
+    func run() async throws {
+        let root = URL(fileURLWithPath: directory).appendingPathComponent("api-bench-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.appendingPathComponent("api.sqlite").path
+        let ledger = try Ledger(path: path)
+        defer { ledger.close() }
+        _ = try await ChartOfAccounts.standard.install(in: ledger)
+        let store = try MarketplaceStore(path: path)
+        defer { store.close() }
+        let settlement = SettlementService(ledger: ledger, store: store)
+        // bcrypt at cost 4 only so the users' set-up is quick; the measured requests do not hash passwords.
+        let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: try await TokenIssuer(secret: TokenIssuer.randomSecret()), bcryptCost: 4),
+                                keys: KeyService(store: store), tasks: TaskService(store: store), settlement: settlement,
+                                work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store),
+                                idempotency: IdempotencyStore(store: store), messages: MessageService(store: store))
+        let app = buildApplication(ServerConfiguration(host: "127.0.0.1", port: 0, rateLimits: .unlimited), services: services)
+        let concurrency = concurrency
+        let lifecycles = lifecycles
+        let measured = try await app.test(.live) { client in
+            guard let port = client.port else { throw ValidationError("the server has no port") }
+            var users: [VirtualUser] = []
+            for index in 0..<concurrency { users.append(try await VirtualUser.signUp(index, port: port)) }
+            let start = ContinuousClock.now
+            let samples = try await withThrowingTaskGroup(of: [String: [Duration]].self) { group in
+                for user in users { group.addTask { try await user.run(lifecycles) } }
+                return try await group.reduce(into: [String: [Duration]]()) { all, one in all.merge(one) { $0 + $1 } }
+            }
+            let elapsed = ContinuousClock.now - start
+            for user in users { try await user.shutdown() }
+            return (samples, elapsed)
+        }
+        let verify = try ledger.verify()
+        let seconds = Double(measured.1.components.seconds) + Double(measured.1.components.attoseconds) / 1e18
+        let total = concurrency * lifecycles
+        var perRoute: [String: Any] = [:]
+        for route in Self.routes {
+            let sorted = (measured.0[route] ?? []).sorted()
+            perRoute[route] = ["requests": sorted.count, "p50_ms": Self.milliseconds(sorted, 0.50), "p99_ms": Self.milliseconds(sorted, 0.99)]
+        }
+        let report: [String: Any] = [
+            "machine": ["cores": ProcessInfo.processInfo.activeProcessorCount, "durability": "WAL, synchronous=FULL"],
+            "concurrency": concurrency, "lifecycles": total, "seconds": (seconds * 1_000).rounded() / 1_000,
+            "lifecycles_per_second": Int((Double(total) / seconds).rounded()), "requests_per_lifecycle": Self.routes.count,
+            "routes": perRoute, "ledger_consistent": verify.isClean, "transfers": verify.transfersChecked,
+            "targets": ["lifecycles_per_second_min": 500, "p99_ms_max": 50],
+        ]
+        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+        guard verify.isClean else { throw ValidationError("the ledger is not consistent after the run") }
+    }
+
+    static func milliseconds(_ sorted: [Duration], _ quantile: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let sample = sorted[min(sorted.count - 1, Int((Double(sorted.count) * quantile).rounded(.up)) - 1)]
+        let micros = Double(sample.components.seconds) * 1e6 + Double(sample.components.attoseconds) / 1e12
+        return (micros / 10).rounded() / 100
+    }
+}
+
+/// One agent and one human, each on their own connection, running lifecycles one after another.
+struct VirtualUser: Sendable {
+    let agent: Connection
+    let human: Connection
+
+    struct Connection: Sendable {
+        let client: TestClient
+        let token: String
+
+        func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, key: String? = nil) async throws -> [String: Any] {
+            var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
+            let response = try await client.execute(.init(uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }))
+            let object = VirtualUser.json(response.body)
+            guard response.head.status.code < 300 else { throw ValidationError("\(method) \(uri): \(response.head.status.code) \(object)") }
+            return object["data"] as? [String: Any] ?? [:]
+        }
+    }
+
+    static func signUp(_ index: Int, port: Int) async throws -> VirtualUser {
+        func connection(_ email: String, role: String) async throws -> Connection {
+            let client = TestClient(host: "127.0.0.1", port: port)
+            client.connect()
+            let body = #"{"email":"\#(email)","password":"bench password","full_name":"Bench","role":"\#(role)"}"#
+            _ = try await client.post("/v1/auth/register", headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
+            let login = try await client.post("/v1/auth/login", headers: [.contentType: "application/json"],
+                                              body: ByteBuffer(string: #"{"email":"\#(email)","password":"bench password"}"#))
+            guard let token = (json(login.body)["data"] as? [String: Any])?["access_token"] as? String else { throw ValidationError("cannot log in \(email)") }
+            return Connection(client: client, token: token)
+        }
+        let user = VirtualUser(agent: try await connection("agent\(index)@bench.example", role: "agent"),
+                               human: try await connection("human\(index)@bench.example", role: "human"))
+        _ = try await user.agent.send(.post, "/v1/wallet/deposits", json: #"{"amount":"1000000.00","currency":"USD"}"#, key: "bench-\(index)")
+        return user
+    }
+
+    /// Runs `count` lifecycles; returns each route's latencies.
+    func run(_ count: Int) async throws -> [String: [Duration]] {
+        var samples: [String: [Duration]] = [:]
+        let clock = ContinuousClock()
+        func timed(_ route: String, _ body: () async throws -> [String: Any]) async throws -> [String: Any] {
+            let start = clock.now
+            let result = try await body()
+            samples[route, default: []].append(clock.now - start)
+            return result
+        }
+        let task = #"{"title":"Photograph the storefront","description":"One daylight photo","category":"photography","budget":{"amount":"25.00","currency":"USD"}}"#
+        for _ in 0..<count {
+            let created = try await timed("create") { try await agent.send(.post, "/v1/tasks", json: task) }
+            guard let id = created["id"] as? String else { throw ValidationError("no task id") }
+            _ = try await timed("fund") { try await agent.send(.post, "/v1/tasks/\(id)/fund") }
+            let application = try await timed("apply") { try await human.send(.post, "/v1/tasks/\(id)/applications", json: #"{"message":"on my way"}"#) }
+            guard let applicationID = application["id"] as? String else { throw ValidationError("no application id") }
+            _ = try await timed("accept") { try await agent.send(.post, "/v1/tasks/\(id)/applications/\(applicationID)/accept") }
+            _ = try await timed("submit") {
+                try await human.send(.post, "/v1/tasks/\(id)/submissions", json: #"{"deliverables":[{"kind":"text","value":"done"}]}"#)
+            }
+            _ = try await timed("approve") { try await agent.send(.post, "/v1/tasks/\(id)/approve") }
+        }
+        return samples
+    }
+
+    static func json(_ body: ByteBuffer?) -> [String: Any] {
+        guard let body else { return [:] }
+        return (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    func shutdown() async throws {
+        try await agent.client.shutdown()
+        try await human.client.shutdown()
+    }
+}
