@@ -30,8 +30,8 @@ struct TestServices {
     /// Registers `email` (an agent), grants it admin as `marketplace admin grant` does, and
     /// returns a test-mode access token.
     func adminToken(_ email: String) async throws -> String {
-        _ = try services.auth.register(Registration(email: email, password: "correct horse", fullName: "Admin", role: "agent"))
-        _ = try services.auth.grantAdmin(email: email)
+        _ = try await services.auth.register(Registration(email: email, password: "correct horse", fullName: "Admin", role: "agent"))
+        _ = try await services.auth.grantAdmin(email: email)
         return try await services.auth.login(email: email, password: "correct horse", mode: .test).accessToken
     }
 

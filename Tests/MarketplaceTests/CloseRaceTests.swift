@@ -12,7 +12,7 @@ struct CloseRaceTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("race-\(UUID().uuidString).sqlite").path
         let ledger = try Ledger(path: path, clock: clock.ledgerClock)
         let store = try MarketplaceStore(path: path)
-        try store.write { db in
+        try await store.write { db in
             try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_1', 'a@example.com', 'x', 'A', 'agent', 0)")
         }
         let caller = Principal(userID: "usr_1", mode: .test, scopes: Set(Scope.allCases), credential: .session)
@@ -29,7 +29,7 @@ struct CloseRaceTests {
     func closingRefundsAFundingStillInFlight(event: TaskEvent) async throws {
         let (ledger, store, settlement, tasks, caller, clock) = try await setUp()
         defer { store.close(); ledger.close() }
-        let task = try tasks.create(draft(deadline: Timestamps.format(clock.now + 60_000_000)), by: caller)
+        let task = try await tasks.create(draft(deadline: Timestamps.format(clock.now + 60_000_000)), by: caller)
         // A funding recorded, not yet committed to the ledger (a concurrent fund call, or a crash).
         _ = try await settlement.recordFunding(task.id, by: caller)
         if event == .cancel {
@@ -50,7 +50,7 @@ struct CloseRaceTests {
     @Test func aFundingRefusedAfterTheCancelLeavesNothingToRefund() async throws {
         let (ledger, store, settlement, tasks, caller, _) = try await setUp()
         defer { store.close(); ledger.close() }
-        let task = try tasks.create(TaskDraft(title: "t", description: "d", category: "errands",
+        let task = try await tasks.create(TaskDraft(title: "t", description: "d", category: "errands",
                                               budget: .init(amount: "50.00", currency: "USD")), by: caller)
         _ = try await settlement.recordFunding(task.id, by: caller)  // more than the wallet holds
         #expect(try await settlement.cancel(task.id, by: caller).status == .canceled)

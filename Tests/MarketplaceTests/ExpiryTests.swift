@@ -13,7 +13,7 @@ struct ExpiryTests {
         defer { ledger.close() }
         let store = try MarketplaceStore(path: path)
         defer { store.close() }
-        try store.write { db in
+        try await store.write { db in
             try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_1', 'a@example.com', 'x', 'A', 'agent', 0)")
         }
         let caller = Principal(userID: "usr_1", mode: .test, scopes: Set(Scope.allCases), credential: .session)
@@ -23,9 +23,9 @@ struct ExpiryTests {
         func draft(_ title: String, deadline: String?) -> TaskDraft {
             TaskDraft(title: title, description: "d", category: "errands", budget: .init(amount: "10.00", currency: "USD"), deadline: deadline)
         }
-        let funded = try tasks.create(draft("funded", deadline: deadline), by: caller)
-        let unfunded = try tasks.create(draft("unfunded", deadline: deadline), by: caller)
-        let open = try tasks.create(draft("no deadline", deadline: nil), by: caller)
+        let funded = try await tasks.create(draft("funded", deadline: deadline), by: caller)
+        let unfunded = try await tasks.create(draft("unfunded", deadline: deadline), by: caller)
+        let open = try await tasks.create(draft("no deadline", deadline: nil), by: caller)
         _ = try await settlement.deposit(amount: "11.00", currency: "USD", idempotencyKey: "k", by: caller)
         _ = try await settlement.fund(funded.id, by: caller)
         #expect(try await settlement.wallets(for: caller)[0].availableMinor == 0)

@@ -16,7 +16,7 @@ struct SettlementResumeTests {
         let wallet = try await ledger.createAccounts([ChartOfAccounts.standard.wallet(user: "test:usr_1", asset: .usd)])[0].id
         let clearing = try #require(try ledger.account(code: "clearing:test:USD")).id
         // The process records the deposit, then dies before asking the ledger.
-        _ = try store.write { db in
+        _ = try await store.write { db in
             try Operation.record(key: "deposit:usr_1:k", in: db, nowMicros: 0) { first in
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: 4_200, asset: .usd)
             }

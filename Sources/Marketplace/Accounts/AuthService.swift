@@ -20,16 +20,16 @@ public struct AuthService: Sendable {
     }
 
     /// Creates a user; the email must be free.
-    public func register(_ registration: Registration) throws(MarketplaceError) -> User {
+    public func register(_ registration: Registration) async throws(MarketplaceError) -> User {
         let (email, role) = try registration.validated()
         let user = User(id: Secrets.id("usr"), email: email, fullName: registration.fullName.trimmingWhitespace, role: role,
                         createdAt: Self.nowMicros())
         let hash = Bcrypt.hash(registration.password, cost: bcryptCost)
-        try store.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email = ?", arguments: [email]) != true else {
+        try await store.write { db in
+            guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM users WHERE email = ?"), arguments: [email]) != true else {
                 throw MarketplaceError.conflict(field: "email", message: "an account with this email exists")
             }
-            try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.run(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [user.id, user.email, hash, user.fullName, user.role.rawValue, user.createdAt])
         }
         return user
@@ -39,7 +39,7 @@ public struct AuthService: Sendable {
     public func login(email: String, password: String, mode: Mode) async throws(MarketplaceError) -> Session {
         let normalized = (try? Registration.normalizedEmail(email)) ?? email
         let row = try store.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, password_hash FROM users WHERE email = ?", arguments: [normalized])
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, password_hash FROM users WHERE email = ?"), arguments: [normalized])
         }
         // The same answer for an unknown email and a wrong password.
         guard let row, Bcrypt.verify(password, hash: row["password_hash"]) else {
@@ -52,11 +52,11 @@ public struct AuthService: Sendable {
     public func refresh(_ refreshToken: String) async throws(MarketplaceError) -> Session {
         let hash = Secrets.hash(refreshToken)
         let now = Self.nowMicros()
-        let claimed = try store.write { db -> (String, String)? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT user_id, mode, expires_at, used_at FROM refresh_tokens WHERE token_hash = ?",
+        let claimed = try await store.write { db -> (String, String)? in
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT user_id, mode, expires_at, used_at FROM refresh_tokens WHERE token_hash = ?"),
                                              arguments: [Data(hash)]),
                   (row["used_at"] as Int64?) == nil, (row["expires_at"] as Int64) > now else { return nil }
-            try db.execute(sql: "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", arguments: [now, Data(hash)])
+            try db.run(sql: "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", arguments: [now, Data(hash)])
             return (row["user_id"], row["mode"])
         }
         guard let (userID, modeName) = claimed, let mode = Mode(rawValue: modeName) else {
@@ -68,7 +68,7 @@ public struct AuthService: Sendable {
     /// The user with this id.
     public func user(_ id: String) throws(MarketplaceError) -> User {
         let row = try store.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, email, full_name, role, created_at FROM users WHERE id = ?", arguments: [id])
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, email, full_name, role, created_at FROM users WHERE id = ?"), arguments: [id])
         }
         guard let row else { throw .notFound("no such user") }
         return User(id: row["id"], email: row["email"], fullName: row["full_name"], role: UserRole(rawValue: row["role"]) ?? .human,
@@ -76,11 +76,11 @@ public struct AuthService: Sendable {
     }
 
     /// Makes the user with `email` an admin (from the command line only).
-    public func grantAdmin(email: String) throws(MarketplaceError) -> User {
+    public func grantAdmin(email: String) async throws(MarketplaceError) -> User {
         let normalized = try Registration.normalizedEmail(email)
-        let id = try store.write { db -> String? in
-            try db.execute(sql: "UPDATE users SET is_admin = 1 WHERE email = ?", arguments: [normalized])
-            return try String.fetchOne(db, sql: "SELECT id FROM users WHERE email = ?", arguments: [normalized])
+        let id = try await store.write { db -> String? in
+            try db.run(sql: "UPDATE users SET is_admin = 1 WHERE email = ?", arguments: [normalized])
+            return try String.fetchOne(try db.cachedStatement(sql: "SELECT id FROM users WHERE email = ?"), arguments: [normalized])
         }
         guard let id else { throw .notFound("no account with email \(normalized)") }
         return try user(id)
@@ -89,7 +89,7 @@ public struct AuthService: Sendable {
     /// True when no account uses the address.
     public func isEmailAvailable(_ email: String) throws(MarketplaceError) -> Bool {
         let normalized = try Registration.normalizedEmail(email)
-        return try store.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email = ?", arguments: [normalized]) != true }
+        return try store.read { db in try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM users WHERE email = ?"), arguments: [normalized]) != true }
     }
 
     /// The caller behind `Authorization: Bearer …`: an access token or an `sk_test_`/`sk_live_` key.
@@ -101,7 +101,7 @@ public struct AuthService: Sendable {
             return try AnonymousTask.principal(forToken: bearer, store: store)
         }
         let (userID, mode) = try await tokens.verify(bearer)
-        let row = try store.read { db in try Row.fetchOne(db, sql: "SELECT role, is_admin FROM users WHERE id = ?", arguments: [userID]) }
+        let row = try store.read { db in try Row.fetchOne(try db.cachedStatement(sql: "SELECT role, is_admin FROM users WHERE id = ?"), arguments: [userID]) }
         guard let row, let role = UserRole(rawValue: row["role"]) else { throw .unauthorized("the account no longer exists") }
         return Principal(userID: userID, mode: mode, scopes: Set(Scope.allCases), credential: .session, role: role, isAdmin: row["is_admin"])
     }
@@ -110,8 +110,8 @@ public struct AuthService: Sendable {
         let user = try user(userID)
         let refreshToken = Secrets.make(prefix: Self.refreshTokenPrefix)
         let expiresAt = Self.nowMicros() + Self.refreshTokenSeconds * 1_000_000
-        try store.write { db in
-            try db.execute(sql: "INSERT INTO refresh_tokens (token_hash, user_id, mode, expires_at) VALUES (?, ?, ?, ?)",
+        try await store.write { db in
+            try db.run(sql: "INSERT INTO refresh_tokens (token_hash, user_id, mode, expires_at) VALUES (?, ?, ?, ?)",
                            arguments: [Data(Secrets.hash(refreshToken)), userID, mode.rawValue, expiresAt])
         }
         let accessToken = try await tokens.accessToken(userID: userID, mode: mode)

@@ -5,10 +5,10 @@ public import LedgerCore
 extension SettlementService {
     /// Either side of an assigned task opens a dispute with a reason. The task leaves the normal
     /// flow (no approval, cancel or expiry) until an admin resolves it.
-    public func openDispute(on taskID: String, reason: String, by caller: Principal) throws(MarketplaceError) -> Dispute {
+    public func openDispute(on taskID: String, reason: String, by caller: Principal) async throws(MarketplaceError) -> Dispute {
         try caller.require(.tasksWrite)
         let reason = try TaskDraft.text(reason, field: "reason", max: Dispute.reasonLengthMax)
-        return try store.write { db in
+        return try await store.write { db in
             guard var task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
                   task.ownerID == caller.userID || task.workerID == caller.userID else {
                 throw MarketplaceError.notFound("no task \(taskID)")
@@ -18,7 +18,7 @@ extension SettlementService {
             try TaskService.save(task, db)
             let dispute = Dispute(id: Secrets.id("dsp"), taskID: taskID, openedBy: caller.userID, reason: reason, status: .open, split: nil,
                                   resolution: nil, createdAt: clock.nowMicros(), resolvedAt: nil)
-            try db.execute(sql: "INSERT INTO disputes (id, task_id, opened_by, reason, status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
+            try db.run(sql: "INSERT INTO disputes (id, task_id, opened_by, reason, status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
                            arguments: [dispute.id, taskID, caller.userID, reason, dispute.createdAt])
             if let other = caller.userID == task.ownerID ? task.workerID : task.ownerID {
                 try Notification.add(.disputeOpened, for: other, mode: task.mode, task: taskID,
@@ -34,7 +34,7 @@ extension SettlementService {
         return try store.read { db in
             guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
                   caller.isAdmin || task.ownerID == caller.userID || task.workerID == caller.userID,
-                  let row = try Row.fetchOne(db, sql: "SELECT d.*, f.asset FROM disputes d LEFT JOIN task_funding f ON f.task_id = d.task_id WHERE d.task_id = ?",
+                  let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT d.*, f.asset FROM disputes d LEFT JOIN task_funding f ON f.task_id = d.task_id WHERE d.task_id = ?"),
                                              arguments: [taskID]) else {
                 throw MarketplaceError.notFound("no dispute on task \(taskID)")
             }
@@ -46,10 +46,10 @@ extension SettlementService {
     public func openDisputes(for caller: Principal) throws(MarketplaceError) -> [Dispute] {
         try caller.requireAdmin()
         return try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT d.*, f.asset FROM disputes d JOIN tasks t ON t.id = d.task_id LEFT JOIN task_funding f ON f.task_id = d.task_id
                 WHERE d.status = 'open' AND t.mode = ? ORDER BY d.created_at, d.id LIMIT 500
-                """, arguments: [caller.mode.rawValue]).map(Self.dispute)
+                """), arguments: [caller.mode.rawValue]).map(Self.dispute)
         }
     }
 
@@ -63,7 +63,7 @@ extension SettlementService {
         try caller.requireAdmin()
         let resolution = try TaskDraft.text(resolution, field: "resolution", max: Dispute.reasonLengthMax)
         let (task, dispute) = try store.read { db -> (MarketTask, Dispute) in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM disputes WHERE id = ?", arguments: [disputeID]),
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM disputes WHERE id = ?"), arguments: [disputeID]),
                   let task = try TaskService.fetch(row["task_id"], db), task.mode == caller.mode else {
                 throw MarketplaceError.notFound("no dispute \(disputeID)")
             }
@@ -78,12 +78,12 @@ extension SettlementService {
         let payer = try await account(chart.wallet(user: "\(task.mode.rawValue):\(task.ownerID)", asset: funding.asset))
         let revenue = try await account(feeRevenue(task.mode, funding.asset))
         let now = clock.nowMicros()
-        let operation = try store.write { db -> Operation in
+        let operation = try await store.write { db -> Operation in
             guard var current = try TaskService.fetch(task.id, db) else { throw MarketplaceError.notFound("no task \(task.id)") }
             current.status = try current.status.applying(.resolve)
             current.updatedAt = now
             try TaskService.save(current, db)
-            try db.execute(sql: """
+            try db.run(sql: """
                 UPDATE disputes SET status = 'resolved', to_worker_minor = ?, to_payer_minor = ?, fee_minor = ?, resolution = ?, resolved_at = ?
                 WHERE id = ? AND status = 'open'
                 """, arguments: [split.toWorkerMinor, split.toPayerMinor, split.feeMinor, resolution, now, disputeID])

@@ -10,7 +10,7 @@ public struct KeyService: Sendable {
 
     /// Creates a key for the caller's user; refuses an 11th active key.
     public func create(for caller: Principal, name: String, scopes: [String], mode: String,
-                       spendPolicy: KeySpendPolicy? = nil) throws(MarketplaceError) -> CreatedKey {
+                       spendPolicy: KeySpendPolicy? = nil) async throws(MarketplaceError) -> CreatedKey {
         try caller.requireSession()
         let name = name.trimmingWhitespace
         guard !name.isEmpty, name.count <= APIKey.nameLengthMax else {
@@ -25,13 +25,13 @@ public struct KeyService: Sendable {
         let secret = Secrets.make(prefix: APIKey.prefix(for: mode))
         let key = APIKey(id: Secrets.id("key"), name: name, mode: mode, scopes: scopes, redacted: Self.redact(secret),
                          createdAt: AuthService.nowMicros(), revokedAt: nil, spendPolicy: policy.map(Self.view))
-        try store.write { db in
-            let active = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL",
+        try await store.write { db in
+            let active = try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL"),
                                           arguments: [caller.userID]) ?? 0
             guard active < APIKey.activeKeysMax else {
                 throw MarketplaceError.limitExceeded(field: nil, message: "at most \(APIKey.activeKeysMax) active keys; revoke one first")
             }
-            try db.execute(sql: """
+            try db.run(sql: """
                 INSERT INTO api_keys (id, user_id, name, mode, secret_hash, last_four, scopes, created_at, spend_asset, spend_per_task_minor,
                                       spend_per_day_minor)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -46,21 +46,21 @@ public struct KeyService: Sendable {
     public func list(for caller: Principal) throws(MarketplaceError) -> [APIKey] {
         try caller.requireSession()
         return try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT * FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, id
-                """, arguments: [caller.userID]).map(Self.key)
+                """), arguments: [caller.userID]).map(Self.key)
         }
     }
 
     /// Revokes one of the caller's keys; another user's key is "not found".
-    public func revoke(_ id: String, for caller: Principal) throws(MarketplaceError) -> APIKey {
+    public func revoke(_ id: String, for caller: Principal) async throws(MarketplaceError) -> APIKey {
         try caller.requireSession()
-        return try store.write { db in
-            try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+        return try await store.write { db in
+            try db.run(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
                            arguments: [AuthService.nowMicros(), id, caller.userID])
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT * FROM api_keys WHERE id = ? AND user_id = ?
-                """, arguments: [id, caller.userID]) else { throw MarketplaceError.notFound("no such key") }
+                """), arguments: [id, caller.userID]) else { throw MarketplaceError.notFound("no such key") }
             return Self.key(row)
         }
     }
@@ -68,10 +68,10 @@ public struct KeyService: Sendable {
     /// The caller a secret stands for; revoked and unknown keys are refused alike.
     func principal(forSecret secret: String) throws(MarketplaceError) -> Principal {
         let row = try store.read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT k.id, k.user_id, k.mode, k.scopes, u.role, u.is_admin FROM api_keys k JOIN users u ON u.id = k.user_id
                 WHERE k.secret_hash = ? AND k.revoked_at IS NULL
-                """, arguments: [Data(Secrets.hash(secret))])
+                """), arguments: [Data(Secrets.hash(secret))])
         }
         guard let row, let mode = Mode(rawValue: row["mode"]), let role = UserRole(rawValue: row["role"]) else {
             throw .unauthorized("the API key is invalid or revoked")

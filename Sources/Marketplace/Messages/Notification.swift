@@ -30,7 +30,7 @@ public struct Notification: Sendable, Hashable {
 
     /// Records a notification for `userID` in `mode` inside the caller's transaction.
     static func add(_ kind: Kind, for userID: String, mode: Mode, task taskID: String?, _ text: String, nowMicros: Int64, _ db: Database) throws {
-        try db.execute(sql: "INSERT INTO notifications (id, user_id, mode, kind, task_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        try db.run(sql: "INSERT INTO notifications (id, user_id, mode, kind, task_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        arguments: [Secrets.id("ntf"), userID, mode.rawValue, kind.rawValue, taskID, text, nowMicros])
     }
 
@@ -77,18 +77,18 @@ public struct MessageService: Sendable {
 
     /// Sends a message on a task. An applicant (or the assigned worker) writes to the owner; the
     /// owner writes to one applicant, named by `to`.
-    public func send(on taskID: String, body: String, to recipient: String?, by caller: Principal) throws(MarketplaceError) -> Message {
+    public func send(on taskID: String, body: String, to recipient: String?, by caller: Principal) async throws(MarketplaceError) -> Message {
         try caller.require(.messagesWrite)
         let body = try TaskDraft.text(body, field: "body", max: Message.bodyLengthMax)
         let now = clock.nowMicros()
-        return try store.write { db in
+        return try await store.write { db in
             let (task, applicantID) = try Self.thread(taskID, with: recipient, for: caller, db)
             let id = Secrets.id("msg")
-            try db.execute(sql: "INSERT INTO messages (id, task_id, applicant_id, sender_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.run(sql: "INSERT INTO messages (id, task_id, applicant_id, sender_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [id, taskID, applicantID, caller.userID, body, now])
             let other = caller.userID == task.ownerID ? applicantID : task.ownerID
             try Notification.add(.messageReceived, for: other, mode: task.mode, task: taskID, "New message on \"\(task.spec.title)\"", nowMicros: now, db)
-            return Message(row: try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [id])!)
+            return Message(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [id])!)
         }
     }
 
@@ -97,7 +97,7 @@ public struct MessageService: Sendable {
         try caller.require(.messagesRead)
         return try store.read { db in
             let (_, applicantID) = try Self.thread(taskID, with: other, for: caller, db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM messages WHERE task_id = ? AND applicant_id = ? ORDER BY created_at, rowid LIMIT 1000",
+            return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM messages WHERE task_id = ? AND applicant_id = ? ORDER BY created_at, rowid LIMIT 1000"),
                                     arguments: [taskID, applicantID]).map(Message.init)
         }
     }
@@ -107,7 +107,7 @@ public struct MessageService: Sendable {
         guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode else { throw MarketplaceError.notFound("no task \(taskID)") }
         func isParticipant(_ userID: String) throws -> Bool {
             try task.workerID == userID
-                || Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE task_id = ? AND applicant_id = ?", arguments: [taskID, userID]) == true
+                || Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM applications WHERE task_id = ? AND applicant_id = ?"), arguments: [taskID, userID]) == true
         }
         if task.ownerID == caller.userID {
             guard let other else { throw MarketplaceError.validation(field: "to", message: "name the applicant the thread is with") }
@@ -122,20 +122,20 @@ public struct MessageService: Sendable {
     public func notifications(unreadOnly: Bool, for caller: Principal) throws(MarketplaceError) -> [Notification] {
         try caller.require(.tasksRead)
         return try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT * FROM notifications WHERE user_id = ? AND mode = ? \(unreadOnly ? "AND read_at IS NULL" : "")
                 ORDER BY created_at DESC, rowid DESC LIMIT 200
-                """, arguments: [caller.userID, caller.mode.rawValue]).map(Notification.init)
+                """), arguments: [caller.userID, caller.mode.rawValue]).map(Notification.init)
         }
     }
 
     /// Marks one of the caller's notifications read (again is harmless).
-    public func markRead(_ id: String, for caller: Principal) throws(MarketplaceError) -> Notification {
+    public func markRead(_ id: String, for caller: Principal) async throws(MarketplaceError) -> Notification {
         try caller.require(.tasksWrite)
-        return try store.write { db in
-            try db.execute(sql: "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ? AND mode = ?",
+        return try await store.write { db in
+            try db.run(sql: "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ? AND mode = ?",
                            arguments: [clock.nowMicros(), id, caller.userID, caller.mode.rawValue])
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM notifications WHERE id = ? AND user_id = ? AND mode = ?",
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM notifications WHERE id = ? AND user_id = ? AND mode = ?"),
                                              arguments: [id, caller.userID, caller.mode.rawValue]) else {
                 throw MarketplaceError.notFound("no notification \(id)")
             }
@@ -144,10 +144,10 @@ public struct MessageService: Sendable {
     }
 
     /// Marks all of the caller's notifications read; returns how many changed.
-    public func markAllRead(for caller: Principal) throws(MarketplaceError) -> Int {
+    public func markAllRead(for caller: Principal) async throws(MarketplaceError) -> Int {
         try caller.require(.tasksWrite)
-        return try store.write { db in
-            try db.execute(sql: "UPDATE notifications SET read_at = ? WHERE user_id = ? AND mode = ? AND read_at IS NULL",
+        return try await store.write { db in
+            try db.run(sql: "UPDATE notifications SET read_at = ? WHERE user_id = ? AND mode = ? AND read_at IS NULL",
                            arguments: [clock.nowMicros(), caller.userID, caller.mode.rawValue])
             return db.changesCount
         }

@@ -24,25 +24,25 @@ struct Operation: Sendable {
             }
             return existing
         }
-        try db.execute(sql: "INSERT INTO operations (key, batch, state, created_at) VALUES (?, '', 'pending', ?)", arguments: [key, nowMicros])
+        try db.run(sql: "INSERT INTO operations (key, batch, state, created_at) VALUES (?, '', 'pending', ?)", arguments: [key, nowMicros])
         let id = db.lastInsertedRowID
         let transfers = try build(TransferID(id * transfersMax))
         precondition(Int64(transfers.count) <= transfersMax, "an operation carries at most 16 transfers")
         let batch = TransferBatch(transfers, idempotencyKey: key)
-        try db.execute(sql: "UPDATE operations SET batch = ? WHERE id = ?", arguments: [try encode(batch), id])
+        try db.run(sql: "UPDATE operations SET batch = ? WHERE id = ?", arguments: [try encode(batch), id])
         return Operation(id: id, key: key, batch: batch, isCommitted: false)
     }
 
     static func find(key: String, in db: Database) throws -> Operation? {
-        try Row.fetchOne(db, sql: "SELECT id, key, batch, state FROM operations WHERE key = ?", arguments: [key]).map(decode)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, key, batch, state FROM operations WHERE key = ?"), arguments: [key]).map(decode)
     }
 
     static func pending(in db: Database) throws -> [Operation] {
-        try Row.fetchAll(db, sql: "SELECT id, key, batch, state FROM operations WHERE state = 'pending' ORDER BY id").map(decode)
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, key, batch, state FROM operations WHERE state = 'pending' ORDER BY id")).map(decode)
     }
 
     static func markCommitted(_ id: Int64, in db: Database) throws {
-        try db.execute(sql: "UPDATE operations SET state = 'committed' WHERE id = ?", arguments: [id])
+        try db.run(sql: "UPDATE operations SET state = 'committed' WHERE id = ?", arguments: [id])
     }
 
     private static func decode(_ row: Row) throws -> Operation {

@@ -19,7 +19,7 @@ extension SettlementService {
         do { split = try FeeSplit(payoutMinor: funding.payoutMinor, feeMinor: funding.feeMinor) } catch {
             throw .internalError("the funding of \(taskID) does not split: \(error)")
         }
-        let operation = try store.write { db -> Operation in
+        let operation = try await store.write { db -> Operation in
             var task = try TaskService.owned(taskID, by: caller, db)
             let entry = try WorkService.targetSubmission(submissionID, of: task, db)
             guard entry.status == .submitted else {
@@ -29,11 +29,11 @@ extension SettlementService {
             task.workerID = entry.workerID
             task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
-            try db.execute(sql: "UPDATE submissions SET status = 'approved' WHERE id = ?", arguments: [entry.id])
+            try db.run(sql: "UPDATE submissions SET status = 'approved' WHERE id = ?", arguments: [entry.id])
             try Notification.add(.paid, for: entry.workerID, mode: task.mode, task: taskID,
                                  "\"\(task.spec.title)\" was approved; \(MinorUnits.format(funding.payoutMinor, scale: funding.asset.scale)) \(funding.asset.code) is in your wallet",
                                  nowMicros: task.updatedAt, db)
-            try db.execute(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
+            try db.run(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
                            arguments: [taskID, entry.id])
             return try Operation.record(key: "approve:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
                 try PostingRecipes.approve(firstID: first, escrow: funding.escrowAccountID, worker: worker, feeRevenue: revenue, split: split,
@@ -41,12 +41,12 @@ extension SettlementService {
             }
         }
         do { try await commit(operation) } catch { throw .internalError("the payout of \(taskID) is recorded and will be retried: \(error)") }
-        return try markPaid(taskID)
+        return try await markPaid(taskID)
     }
 
     /// completed → paid, once the payout is in the ledger.
-    func markPaid(_ taskID: String) throws(MarketplaceError) -> MarketTask {
-        try store.write { db in
+    func markPaid(_ taskID: String) async throws(MarketplaceError) -> MarketTask {
+        try await store.write { db in
             guard var task = try TaskService.fetch(taskID, db) else { throw MarketplaceError.notFound("no task \(taskID)") }
             if task.status == .completed {
                 task.status = try task.status.applying(.pay)

@@ -10,9 +10,9 @@ extension SettlementService {
     /// escrow to its owner in full. Returns the tasks it expired.
     public func expireOverdueTasks() async throws(MarketplaceError) -> [String] {
         let overdue = try store.read { db in
-            try String.fetchAll(db, sql: """
+            try String.fetchAll(try db.cachedStatement(sql: """
                 SELECT id FROM tasks WHERE status = 'published' AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, id LIMIT ?
-                """, arguments: [clock.nowMicros(), Self.expiriesPerSweepMax])
+                """), arguments: [clock.nowMicros(), Self.expiriesPerSweepMax])
         }
         var expired: [String] = []
         for taskID in overdue where try await close(taskID, on: .expire, reason: "expired", owner: nil) != nil { expired.append(taskID) }
@@ -30,7 +30,7 @@ extension SettlementService {
         }
         guard let current else { return nil }
         let wallet = try await account(chart.wallet(user: "\(current.mode.rawValue):\(current.ownerID)", asset: current.spec.asset))
-        let closed = try store.write { db -> (MarketTask, Operation?)? in
+        let closed = try await store.write { db -> (MarketTask, Operation?)? in
             guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, db) }) ?? TaskService.fetch(taskID, db) else { return nil }
             if caller == nil, (try? task.status.applying(event)) == nil { return nil }
             task.status = try task.status.applying(event)
@@ -43,7 +43,7 @@ extension SettlementService {
                 try Notification.add(.taskCanceled, for: worker, mode: task.mode, task: taskID,
                                      "\"\(task.spec.title)\" was canceled by its owner", nowMicros: task.updatedAt, db)
             }
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM task_funding WHERE task_id = ?", arguments: [taskID]) else {
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM task_funding WHERE task_id = ?"), arguments: [taskID]) else {
                 return (task, nil)
             }
             let funding = TaskFunding(row: row)
@@ -62,15 +62,15 @@ extension SettlementService {
     /// refund needs its money in escrow. A refused funding means the refund has nothing to move.
     private func commitRefund(_ refund: Operation, of taskID: String) async throws(MarketplaceError) {
         if let fund = try store.read({ db in try Operation.find(key: "fund:\(taskID)", in: db) }), !fund.isCommitted {
-            do { try await commit(fund) } catch where !error.isTransient { try forget(fund) } catch {}
+            do { try await commit(fund) } catch where !error.isTransient { try await forget(fund) } catch {}
         }
         do {
             try await commit(refund)
         } catch {
             let fundingRemains = try store.read { db in
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM task_funding WHERE task_id = ?", arguments: [taskID]) == true
+                try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM task_funding WHERE task_id = ?"), arguments: [taskID]) == true
             }
-            guard error.isTransient || fundingRemains else { return try forget(refund) }
+            guard error.isTransient || fundingRemains else { return try await forget(refund) }
             throw .internalError("the refund of \(taskID) is recorded and will be retried: \(error)")
         }
     }

@@ -5,7 +5,7 @@ public import LedgerCore
 extension SettlementService {
     /// Why a funding through `keyID` exceeds its spend policy, or nil when it fits (or there is none).
     static func policyRefusal(keyID: String, escrowMinor: Int64, asset: Asset, nowMicros: Int64, _ db: Database) throws -> String? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT spend_asset, spend_per_task_minor, spend_per_day_minor FROM api_keys WHERE id = ?",
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT spend_asset, spend_per_task_minor, spend_per_day_minor FROM api_keys WHERE id = ?"),
                                          arguments: [keyID]),
               let policyAsset = (row["spend_asset"] as String?).flatMap(Asset.named) else { return nil }
         guard policyAsset == asset else { return "the key's spend policy covers \(policyAsset.code) only" }
@@ -14,10 +14,10 @@ extension SettlementService {
         }
         if let perDay = row["spend_per_day_minor"] as Int64? {
             let dayStart = nowMicros - nowMicros % 86_400_000_000  // UTC midnight
-            let spent = try Int64.fetchOne(db, sql: """
+            let spent = try Int64.fetchOne(try db.cachedStatement(sql: """
                 SELECT COALESCE(SUM(f.escrow_minor), 0) FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id
                 WHERE f.key_id = ? AND f.asset = ? AND f.funded_at >= ?
-                """, arguments: [keyID, asset.code, dayStart]) ?? 0
+                """), arguments: [keyID, asset.code, dayStart]) ?? 0
             let (total, overflow) = spent.addingReportingOverflow(escrowMinor)
             if overflow || total > perDay {
                 return "\(MinorUnits.format(spent, scale: asset.scale)) already funded today plus \(MinorUnits.format(escrowMinor, scale: asset.scale)) is over the key's cap of \(MinorUnits.format(perDay, scale: asset.scale)) per day"
@@ -29,27 +29,27 @@ extension SettlementService {
     /// Records (or finds) the pending approval for a funding held by a spend policy.
     static func holdForApproval(taskID: String, userID: String, keyID: String, escrowMinor: Int64, asset: Asset, reason: String,
                                 nowMicros: Int64, _ db: Database) throws -> FundingApproval {
-        if let existing = try Row.fetchOne(db, sql: "SELECT * FROM funding_approvals WHERE task_id = ? AND status = 'pending'", arguments: [taskID]) {
+        if let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM funding_approvals WHERE task_id = ? AND status = 'pending'"), arguments: [taskID]) {
             return FundingApproval(row: existing)
         }
         let id = Secrets.id("fap")
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO funding_approvals (id, task_id, user_id, key_id, amount_minor, asset, reason, status, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
             """, arguments: [id, taskID, userID, keyID, escrowMinor, asset.code, reason, nowMicros])
-        let mode = try String.fetchOne(db, sql: "SELECT mode FROM tasks WHERE id = ?", arguments: [taskID]).flatMap(Mode.init) ?? .test
+        let mode = try String.fetchOne(try db.cachedStatement(sql: "SELECT mode FROM tasks WHERE id = ?"), arguments: [taskID]).flatMap(Mode.init) ?? .test
         try Notification.add(.fundingHeld, for: userID, mode: mode, task: taskID, "A key's funding waits for your approval: \(reason)", nowMicros: nowMicros, db)
-        return FundingApproval(row: try Row.fetchOne(db, sql: "SELECT * FROM funding_approvals WHERE id = ?", arguments: [id])!)
+        return FundingApproval(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM funding_approvals WHERE id = ?"), arguments: [id])!)
     }
 
     /// The funding approvals of the caller's account, newest first (a logged-in session only).
     public func fundingApprovals(for caller: Principal) throws(MarketplaceError) -> [FundingApproval] {
         try caller.requireSession()
         return try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT a.* FROM funding_approvals a JOIN tasks t ON t.id = a.task_id WHERE a.user_id = ? AND t.mode = ?
                 ORDER BY a.created_at DESC, a.id DESC LIMIT 500
-                """, arguments: [caller.userID, caller.mode.rawValue]).map(FundingApproval.init)
+                """), arguments: [caller.userID, caller.mode.rawValue]).map(FundingApproval.init)
         }
     }
 
@@ -59,33 +59,33 @@ extension SettlementService {
         try caller.requireSession()
         let approval = try pendingApproval(approvalID, of: caller)
         let funding = try await fund(approval.taskID, by: caller)
-        let decided = try decide(approvalID, as: .approved)
+        let decided = try await decide(approvalID, as: .approved)
         return (decided, funding)
     }
 
     /// The account owner declines a held funding; nothing moves.
-    public func declineFunding(_ approvalID: String, by caller: Principal) throws(MarketplaceError) -> FundingApproval {
+    public func declineFunding(_ approvalID: String, by caller: Principal) async throws(MarketplaceError) -> FundingApproval {
         try caller.requireSession()
         _ = try pendingApproval(approvalID, of: caller)
-        return try decide(approvalID, as: .declined)
+        return try await decide(approvalID, as: .declined)
     }
 
     private func pendingApproval(_ approvalID: String, of caller: Principal) throws(MarketplaceError) -> FundingApproval {
         let approval = try store.read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT a.* FROM funding_approvals a JOIN tasks t ON t.id = a.task_id WHERE a.id = ? AND a.user_id = ? AND t.mode = ?
-                """, arguments: [approvalID, caller.userID, caller.mode.rawValue]).map(FundingApproval.init)
+                """), arguments: [approvalID, caller.userID, caller.mode.rawValue]).map(FundingApproval.init)
         }
         guard let approval else { throw .notFound("no funding approval \(approvalID)") }
         guard approval.status == .pending else { throw .conflict(field: "status", message: "the approval is already \(approval.status.rawValue)") }
         return approval
     }
 
-    private func decide(_ approvalID: String, as status: FundingApproval.Status) throws(MarketplaceError) -> FundingApproval {
-        try store.write { db in
-            try db.execute(sql: "UPDATE funding_approvals SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+    private func decide(_ approvalID: String, as status: FundingApproval.Status) async throws(MarketplaceError) -> FundingApproval {
+        try await store.write { db in
+            try db.run(sql: "UPDATE funding_approvals SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
                            arguments: [status.rawValue, clock.nowMicros(), approvalID])
-            return FundingApproval(row: try Row.fetchOne(db, sql: "SELECT * FROM funding_approvals WHERE id = ?", arguments: [approvalID])!)
+            return FundingApproval(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM funding_approvals WHERE id = ?"), arguments: [approvalID])!)
         }
     }
 }

@@ -48,7 +48,7 @@ public struct SettlementService: Sendable {
         let key = try Self.clientKey(idempotencyKey, scope: "deposit:\(caller.userID)")
         let clearing = try await account(chart.clearing(connector: "test", asset: asset)!)
         let wallet = try await account(walletAccount(caller, asset))
-        let operation = try store.write { db in
+        let operation = try await store.write { db in
             try Operation.record(key: key, in: db, nowMicros: clock.nowMicros()) { first in
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: amountMinor, asset: asset)
             }
@@ -88,7 +88,7 @@ public struct SettlementService: Sendable {
         } catch where error.isTransient {
             throw .internalError("the funding of \(taskID) is recorded and will be retried: \(error)")
         } catch {
-            try forget(operation)
+            try await forget(operation)
             if case .exceedsCredits(_, _, let available, let requested) = error {
                 throw .insufficientBalance(availableMinor: available, requiredMinor: requested, asset: Self.assetCode(of: operation))
             }
@@ -117,7 +117,7 @@ public struct SettlementService: Sendable {
         let escrow = try await account(chart.escrow(task: taskID, asset: asset))
         let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let now = clock.nowMicros()
-        return try store.write { db -> RecordedFunding in
+        return try await store.write { db -> RecordedFunding in
             let current = try TaskService.owned(taskID, by: caller, db)
             guard current.status == .published || current.status == .assigned else {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(current.status.rawValue); it cannot be funded")
@@ -132,7 +132,7 @@ public struct SettlementService: Sendable {
                     ? PostingRecipes.fundFromWallet(id: first, wallet: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
                     : PostingRecipes.fundFromDeposit(id: first, clearing: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
             }
-            try db.execute(sql: """
+            try db.run(sql: """
                 INSERT OR IGNORE INTO task_funding (task_id, escrow_account_id, asset, escrow_minor, payout_minor, fee_minor, fee_rule, funded_at, source, key_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [taskID, escrow.rawValue, asset.code, split.escrowMinor, split.payoutMinor, split.feeMinor,
@@ -160,10 +160,10 @@ public struct SettlementService: Sendable {
                 // The ledger may or may not have it: leave the operation for the next start.
                 continue
             } catch {
-                try forget(operation)
+                try await forget(operation)
                 continue
             }
-            if operation.key.hasPrefix("approve:") { _ = try markPaid(String(operation.key.dropFirst(8))) }
+            if operation.key.hasPrefix("approve:") { _ = try await markPaid(String(operation.key.dropFirst(8))) }
         }
         return pending.count
     }
@@ -171,22 +171,22 @@ public struct SettlementService: Sendable {
     /// A task's funding, when its money is in escrow.
     public func funding(of taskID: String) throws(MarketplaceError) -> TaskFunding? {
         try store.read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT f.* FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id
                 WHERE f.task_id = ? AND o.state = 'committed'
-                """, arguments: [taskID]).map(TaskFunding.init)
+                """), arguments: [taskID]).map(TaskFunding.init)
         }
     }
 
     // MARK: - Ledger plumbing
 
     /// Drops an operation the ledger refused (nothing moved), and the funding it stood for.
-    func forget(_ operation: Operation) throws(MarketplaceError) {
-        try store.write { db in
+    func forget(_ operation: Operation) async throws(MarketplaceError) {
+        try await store.write { db in
             if operation.key.hasPrefix("fund:") {
-                try db.execute(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [String(operation.key.dropFirst(5))])
+                try db.run(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [String(operation.key.dropFirst(5))])
             }
-            try db.execute(sql: "DELETE FROM operations WHERE id = ? AND state = 'pending'", arguments: [operation.id])
+            try db.run(sql: "DELETE FROM operations WHERE id = ? AND state = 'pending'", arguments: [operation.id])
         }
     }
 
@@ -197,7 +197,7 @@ public struct SettlementService: Sendable {
     func commit(_ operation: Operation) async throws(LedgerError) {
         if !operation.isCommitted { _ = try await ledger.commit(operation.batch) }
         do {
-            try store.write { db in try Operation.markCommitted(operation.id, in: db) }
+            try await store.write { db in try Operation.markCommitted(operation.id, in: db) }
         } catch {
             throw .storage("the operation committed but could not be marked: \(error)")
         }
@@ -207,11 +207,11 @@ public struct SettlementService: Sendable {
         let account = try await account(walletAccount(caller, asset))
         let balance = try readLedger { try ledger.account(account)?.balance } ?? .zero
         let escrows = try store.read { db in
-            try Int64.fetchAll(db, sql: """
+            try Int64.fetchAll(try db.cachedStatement(sql: """
                 SELECT f.escrow_account_id FROM task_funding f JOIN tasks t ON t.id = f.task_id
                 JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed'
                 WHERE t.owner_id = ? AND t.mode = ? AND f.asset = ? AND t.status NOT IN (\(Self.closedStatuses))
-                """, arguments: [caller.userID, caller.mode.rawValue, asset.code])
+                """), arguments: [caller.userID, caller.mode.rawValue, asset.code])
         }
         var frozen = balance.pendingOutflows(for: .liability)
         for escrow in escrows {

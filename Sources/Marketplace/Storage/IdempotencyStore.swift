@@ -39,20 +39,20 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Claims `key` for the caller `scope`, or says why not.
-    public func claim(scope: String, key: String, fingerprint: Data) throws(MarketplaceError) -> Claim {
+    public func claim(scope: String, key: String, fingerprint: Data) async throws(MarketplaceError) -> Claim {
         guard !key.isEmpty, key.count <= Self.keyLengthMax else {
             throw .validation(field: "idempotency_key", message: "Idempotency-Key must be 1 to \(Self.keyLengthMax) characters")
         }
         let now = clock.nowMicros()
         let cutoff = now - Self.retentionSeconds * 1_000_000
-        return try store.write { db -> Claim in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM idempotent_requests WHERE scope = ? AND key = ? AND created_at > ?",
+        return try await store.write { db -> Claim in
+            if let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM idempotent_requests WHERE scope = ? AND key = ? AND created_at > ?"),
                                           arguments: [scope, key, cutoff]) {
                 guard (row["fingerprint"] as Data) == fingerprint else { return .mismatch }
                 guard let status = row["status"] as Int? else { return .inFlight }
                 return .replay(status: status, contentType: row["content_type"], body: row["body"] ?? Data())
             }
-            try db.execute(sql: """
+            try db.run(sql: """
                 INSERT OR REPLACE INTO idempotent_requests (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?)
                 """, arguments: [scope, key, fingerprint, now])
             return .proceed
@@ -60,25 +60,25 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Keeps the answer to a claimed key.
-    public func finish(scope: String, key: String, status: Int, contentType: String?, body: Data) throws(MarketplaceError) {
-        try store.write { db in
-            try db.execute(sql: "UPDATE idempotent_requests SET status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
+    public func finish(scope: String, key: String, status: Int, contentType: String?, body: Data) async throws(MarketplaceError) {
+        try await store.write { db in
+            try db.run(sql: "UPDATE idempotent_requests SET status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
                            arguments: [status, contentType, body, scope, key])
         }
     }
 
     /// Releases a claimed key whose request failed on the server's side, so a retry runs again.
-    public func abandon(scope: String, key: String) {
-        _ = try? store.write { db in
-            try db.execute(sql: "DELETE FROM idempotent_requests WHERE scope = ? AND key = ? AND status IS NULL", arguments: [scope, key])
+    public func abandon(scope: String, key: String) async {
+        _ = try? await store.write { db in
+            try db.run(sql: "DELETE FROM idempotent_requests WHERE scope = ? AND key = ? AND status IS NULL", arguments: [scope, key])
         }
     }
 
     /// Forgets keys older than the retention; returns how many.
-    public func prune() throws(MarketplaceError) -> Int {
+    public func prune() async throws(MarketplaceError) -> Int {
         let cutoff = clock.nowMicros() - Self.retentionSeconds * 1_000_000
-        return try store.write { db in
-            try db.execute(sql: "DELETE FROM idempotent_requests WHERE created_at <= ?", arguments: [cutoff])
+        return try await store.write { db in
+            try db.run(sql: "DELETE FROM idempotent_requests WHERE created_at <= ?", arguments: [cutoff])
             return db.changesCount
         }
     }

@@ -5,6 +5,7 @@ import GRDB
 /// Its migrations are named `m…` and live in Sources/Marketplace/Schema.
 public final class MarketplaceStore: Sendable {
     let pool: DatabasePool
+    let writer: StoreWriter
     /// Where the database lives.
     public let path: String
 
@@ -38,6 +39,7 @@ public final class MarketplaceStore: Sendable {
                 throw MarketplaceError.internalError("the database was migrated by a newer binary (\(unknown.sorted().joined(separator: ", ")))")
             }
             try migrator.migrate(pool)
+            writer = StoreWriter(pool: pool)
         } catch let error as MarketplaceError {
             throw error
         } catch {
@@ -45,14 +47,40 @@ public final class MarketplaceStore: Sendable {
         }
     }
 
-    public func close() { try? pool.close() }
+    public func close() {
+        writer.stop()
+        try? pool.close()
+    }
 
     func read<T>(_ body: (Database) throws -> T) throws(MarketplaceError) -> T {
         do { return try pool.read(body) } catch { throw Self.mapped(error) }
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws(MarketplaceError) -> T {
-        do { return try pool.write(body) } catch { throw Self.mapped(error) }
+    /// Runs `body` in its own savepoint of the next group commit and returns once that commit
+    /// is durable (WAL, synchronous=FULL). A body that throws rolls back its savepoint only;
+    /// the caller suspends meanwhile, so no thread of the cooperative pool waits on an fsync.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(MarketplaceError) -> T {
+        do {
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let outcome = StoreWriter.Outcome<T>()
+                writer.enqueue(StoreWriter.Job(
+                    run: { db in
+                        do {
+                            try db.inSavepoint {
+                                outcome.value = .success(try body(db))
+                                return .commit
+                            }
+                        } catch {
+                            outcome.value = .failure(error)
+                        }
+                    },
+                    finish: { commitError in
+                        if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(with: outcome.value!) }
+                    }))
+            }
+        } catch {
+            throw Self.mapped(error)
+        }
     }
 
     private static func mapped(_ error: any Error) -> MarketplaceError {

@@ -19,9 +19,9 @@ public struct AnonymousTask: Sendable {
 
     static func principal(forToken token: String, store: MarketplaceStore) throws(MarketplaceError) -> Principal {
         let row = try store.read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT tt.task_id, tt.user_id, t.mode FROM task_tokens tt JOIN tasks t ON t.id = tt.task_id WHERE tt.token_hash = ?
-                """, arguments: [Data(Secrets.hash(token))])
+                """), arguments: [Data(Secrets.hash(token))])
         }
         guard let row, let mode = Mode(rawValue: row["mode"]) else { throw .unauthorized("the task token is invalid") }
         return Principal(userID: row["user_id"], mode: mode, scopes: scopes, credential: .taskToken(taskID: row["task_id"]), role: .agent)
@@ -30,7 +30,7 @@ public struct AnonymousTask: Sendable {
 
 extension TaskService {
     /// Posts a task without an account, from `clientAddress`, in `mode`.
-    public func createAnonymous(_ draft: TaskDraft, clientAddress: String, mode: Mode) throws(MarketplaceError) -> AnonymousTask {
+    public func createAnonymous(_ draft: TaskDraft, clientAddress: String, mode: Mode) async throws(MarketplaceError) -> AnonymousTask {
         let now = clock.nowMicros()
         let spec = try draft.validated(nowMicros: now)
         try screen(spec)
@@ -38,19 +38,19 @@ extension TaskService {
         let token = Secrets.make(prefix: AnonymousTask.tokenPrefix)
         let task = MarketTask(id: Secrets.id("tsk"), mode: mode, ownerID: ownerID, status: .published, spec: spec, workerID: nil,
                               createdAt: now, updatedAt: now)
-        try store.write { db in
-            let unfunded = try Int.fetchOne(db, sql: """
+        try await store.write { db in
+            let unfunded = try Int.fetchOne(try db.cachedStatement(sql: """
                 SELECT COUNT(*) FROM task_tokens tt JOIN tasks t ON t.id = tt.task_id
                 WHERE tt.client_address = ? AND t.status = 'published' AND NOT EXISTS (SELECT 1 FROM task_funding f WHERE f.task_id = t.id)
-                """, arguments: [clientAddress]) ?? 0
+                """), arguments: [clientAddress]) ?? 0
             guard unfunded < AnonymousTask.unfundedPerAddressMax else {
                 throw MarketplaceError.tooMany("at most \(AnonymousTask.unfundedPerAddressMax) unfunded anonymous tasks per address; fund or cancel one, or register")
             }
             // The hidden owner: an agent whose password hash matches nothing, so nobody logs in as it.
-            try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, '!', 'Anonymous', 'agent', ?)",
+            try db.run(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, '!', 'Anonymous', 'agent', ?)",
                            arguments: [ownerID, "\(ownerID)@anonymous.invalid", now])
             try Self.insert(task, db)
-            try db.execute(sql: "INSERT INTO task_tokens (token_hash, task_id, user_id, client_address, created_at) VALUES (?, ?, ?, ?, ?)",
+            try db.run(sql: "INSERT INTO task_tokens (token_hash, task_id, user_id, client_address, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [Data(Secrets.hash(token)), task.id, ownerID, clientAddress, now])
         }
         return AnonymousTask(task: task, token: token)

@@ -22,7 +22,7 @@ public struct TaskService: Sendable {
         try riskGate.check(fields)
     }
 
-    public func create(_ draft: TaskDraft, by caller: Principal) throws(MarketplaceError) -> MarketTask {
+    public func create(_ draft: TaskDraft, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
         try caller.requirePoster()
         let now = clock.nowMicros()
@@ -30,7 +30,7 @@ public struct TaskService: Sendable {
         try screen(spec)
         let task = MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
                               spec: spec, workerID: nil, createdAt: now, updatedAt: now)
-        try store.write { db in try Self.insert(task, db) }
+        try await store.write { db in try Self.insert(task, db) }
         return task
     }
 
@@ -46,7 +46,7 @@ public struct TaskService: Sendable {
     public func list(_ filter: TaskFilter, for caller: Principal) throws(MarketplaceError) -> TaskPage {
         try caller.require(.tasksRead)
         let query = try TaskQuery(filter, caller: caller)
-        let rows = try store.read { db in try Row.fetchAll(db, sql: query.sql, arguments: query.arguments) }
+        let rows = try store.read { db in try Row.fetchAll(try db.cachedStatement(sql: query.sql), arguments: query.arguments) }
         var tasks = try rows.map { (row) throws(MarketplaceError) -> MarketTask in try Self.decode(row) }
         let hasMore = tasks.count > query.limit
         if hasMore { tasks.removeLast() }
@@ -55,9 +55,9 @@ public struct TaskService: Sendable {
     }
 
     /// Changes a published task's fields; only its owner may.
-    public func update(_ id: String, with update: TaskUpdate, by caller: Principal) throws(MarketplaceError) -> MarketTask {
+    public func update(_ id: String, with update: TaskUpdate, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
-        return try store.write { db in
+        return try await store.write { db in
             var task = try Self.owned(id, by: caller, db)
             guard task.status == .published else {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); only a published task can be changed")
@@ -98,7 +98,7 @@ public struct TaskService: Sendable {
     }
 
     static func insert(_ task: MarketTask, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO tasks (id, mode, owner_id, status, category, location_type, urgency, spec, deadline, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [task.id, task.mode.rawValue, task.ownerID, task.status.rawValue, task.spec.category,
@@ -107,7 +107,7 @@ public struct TaskService: Sendable {
     }
 
     static func save(_ task: MarketTask, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.run(sql: """
             UPDATE tasks SET status = ?, category = ?, location_type = ?, urgency = ?, spec = ?, deadline = ?, worker_id = ?, updated_at = ?
             WHERE id = ?
             """, arguments: [task.status.rawValue, task.spec.category, task.spec.locationType.rawValue, task.spec.urgency.rawValue,
@@ -115,7 +115,7 @@ public struct TaskService: Sendable {
     }
 
     static func fetch(_ id: String, _ db: Database) throws -> MarketTask? {
-        try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id]).map { try decode($0) }
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id]).map { try decode($0) }
     }
 
     static func decode(_ row: Row) throws(MarketplaceError) -> MarketTask {

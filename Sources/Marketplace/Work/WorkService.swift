@@ -16,14 +16,14 @@ public struct WorkService: Sendable {
     }
 
     /// Applies to a published task; once per task.
-    public func apply(to taskID: String, message: String, by caller: Principal) throws(MarketplaceError) -> TaskApplication {
+    public func apply(to taskID: String, message: String, by caller: Principal) async throws(MarketplaceError) -> TaskApplication {
         try caller.require(.tasksWrite)
         try caller.requireWorker()
         let message = message.trimmingWhitespace
         guard message.count <= TaskApplication.messageLengthMax else {
             throw .validation(field: "message", message: "message must be at most \(TaskApplication.messageLengthMax) characters")
         }
-        return try store.write { db in
+        return try await store.write { db in
             guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode, task.status == .published || task.ownerID == caller.userID else {
                 throw MarketplaceError.notFound("no task \(taskID)")
             }
@@ -33,12 +33,12 @@ public struct WorkService: Sendable {
                 throw MarketplaceError.conflict(field: nil, message: "a bounty takes submissions without applying")
             }
             try Self.checkVerified(caller, for: task, db)
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE task_id = ? AND applicant_id = ?", arguments: [taskID, caller.userID]) != true else {
+            guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM applications WHERE task_id = ? AND applicant_id = ?"), arguments: [taskID, caller.userID]) != true else {
                 throw MarketplaceError.conflict(field: nil, message: "you already applied to this task")
             }
             let application = TaskApplication(id: Secrets.id("app"), taskID: taskID, applicantID: caller.userID, message: message,
                                               status: .pending, createdAt: clock.nowMicros())
-            try db.execute(sql: "INSERT INTO applications (id, task_id, applicant_id, message, status, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.run(sql: "INSERT INTO applications (id, task_id, applicant_id, message, status, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [application.id, taskID, caller.userID, message, "pending", application.createdAt])
             try Notification.add(.applicationReceived, for: task.ownerID, mode: task.mode, task: taskID,
                                  "New application to \"\(task.spec.title)\"", nowMicros: application.createdAt, db)
@@ -51,20 +51,20 @@ public struct WorkService: Sendable {
         try caller.require(.tasksRead)
         return try store.read { db in
             _ = try TaskService.owned(taskID, by: caller, db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM applications WHERE task_id = ? ORDER BY created_at, id", arguments: [taskID]).map(Self.application)
+            return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM applications WHERE task_id = ? ORDER BY created_at, id"), arguments: [taskID]).map(Self.application)
         }
     }
 
     /// Accepts an application: the task must be funded (402 with the fund URL otherwise).
-    public func accept(_ applicationID: String, on taskID: String, by caller: Principal) throws(MarketplaceError) -> MarketTask {
+    public func accept(_ applicationID: String, on taskID: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
         guard try settlement.funding(of: taskID) != nil else {
             _ = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
             throw .paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
         }
-        return try store.write { db in
+        return try await store.write { db in
             var task = try TaskService.owned(taskID, by: caller, db)
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?", arguments: [applicationID, taskID]) else {
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?"), arguments: [applicationID, taskID]) else {
                 throw MarketplaceError.notFound("no application \(applicationID)")
             }
             let application = Self.application(row)
@@ -75,7 +75,7 @@ public struct WorkService: Sendable {
             task.workerID = application.applicantID
             task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
-            try db.execute(sql: "UPDATE applications SET status = 'accepted' WHERE id = ?", arguments: [applicationID])
+            try db.run(sql: "UPDATE applications SET status = 'accepted' WHERE id = ?", arguments: [applicationID])
             try Notification.add(.applicationAccepted, for: application.applicantID, mode: task.mode, task: taskID,
                                  "You were accepted for \"\(task.spec.title)\"; it is funded", nowMicros: task.updatedAt, db)
             return task
@@ -84,12 +84,12 @@ public struct WorkService: Sendable {
 
     /// The assigned worker hands in deliverables covering every required kind; on a bounty, any
     /// human (not the owner) enters once while it is published and funded, without applying.
-    public func submit(to taskID: String, deliverables: [Submission.Item], note: String?, by caller: Principal) throws(MarketplaceError) -> Submission {
+    public func submit(to taskID: String, deliverables: [Submission.Item], note: String?, by caller: Principal) async throws(MarketplaceError) -> Submission {
         try caller.require(.tasksWrite)
         try caller.requireWorker()
         try Self.check(deliverables)
         let note = try note.map { (text) throws(MarketplaceError) -> String in try TaskDraft.text(text, field: "note", max: Submission.valueLengthMax) }
-        return try store.write { db in
+        return try await store.write { db in
             guard var task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
                   task.workerID == caller.userID || (task.spec.deliveryType == .bounty && task.status == .published && task.ownerID != caller.userID) else {
                 throw MarketplaceError.notFound("no task \(taskID) assigned to you")
@@ -107,7 +107,7 @@ public struct WorkService: Sendable {
             }
             let submission = Submission(id: Secrets.id("sub"), taskID: taskID, workerID: caller.userID, deliverables: deliverables,
                                         note: note, status: .submitted, feedback: nil, createdAt: clock.nowMicros())
-            try db.execute(sql: "INSERT INTO submissions (id, task_id, worker_id, deliverables, note, status, created_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)",
+            try db.run(sql: "INSERT INTO submissions (id, task_id, worker_id, deliverables, note, status, created_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)",
                            arguments: [submission.id, taskID, caller.userID, String(decoding: try JSONEncoder().encode(deliverables), as: UTF8.self),
                                        note, submission.createdAt])
             try Notification.add(.submissionReceived, for: task.ownerID, mode: task.mode, task: taskID,
@@ -119,13 +119,13 @@ public struct WorkService: Sendable {
     /// A bounty entry: the bounty must be funded (nobody works for unfunded money), the entrant
     /// verified when the task asks for it, and each human enters once.
     private static func checkBountyEntry(_ task: MarketTask, by caller: Principal, _ db: Database) throws {
-        guard try Bool.fetchOne(db, sql: """
+        guard try Bool.fetchOne(try db.cachedStatement(sql: """
             SELECT 1 FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed' WHERE f.task_id = ?
-            """, arguments: [task.id]) == true else {
+            """), arguments: [task.id]) == true else {
             throw MarketplaceError.conflict(field: "status", message: "the bounty is not funded yet; entries open once it is")
         }
         try checkVerified(caller, for: task, db)
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM submissions WHERE task_id = ? AND worker_id = ?", arguments: [task.id, caller.userID]) != true else {
+        guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM submissions WHERE task_id = ? AND worker_id = ?"), arguments: [task.id, caller.userID]) != true else {
             throw MarketplaceError.conflict(field: nil, message: "you already entered this bounty")
         }
     }
@@ -133,7 +133,7 @@ public struct WorkService: Sendable {
     /// Refuses an unverified human on a verified-only task.
     static func checkVerified(_ caller: Principal, for task: MarketTask, _ db: Database) throws {
         guard task.spec.verifiedOnly else { return }
-        guard try Bool.fetchOne(db, sql: "SELECT verified FROM worker_profiles WHERE user_id = ?", arguments: [caller.userID]) == true else {
+        guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT verified FROM worker_profiles WHERE user_id = ?"), arguments: [caller.userID]) == true else {
             throw MarketplaceError.forbidden("this task takes verified workers only")
         }
     }
@@ -145,9 +145,9 @@ public struct WorkService: Sendable {
             guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode else { throw MarketplaceError.notFound("no task \(taskID)") }
             let rows: [Row]
             if task.ownerID == caller.userID {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM submissions WHERE task_id = ? ORDER BY created_at, rowid", arguments: [taskID])
+                rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM submissions WHERE task_id = ? ORDER BY created_at, rowid"), arguments: [taskID])
             } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM submissions WHERE task_id = ? AND worker_id = ? ORDER BY created_at, rowid",
+                rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM submissions WHERE task_id = ? AND worker_id = ? ORDER BY created_at, rowid"),
                                         arguments: [taskID, caller.userID])
                 guard !rows.isEmpty || task.workerID == caller.userID else { throw MarketplaceError.notFound("no task \(taskID)") }
             }
@@ -158,13 +158,13 @@ public struct WorkService: Sendable {
     /// The owner rejects a submission with a reason of at least 50 characters. The latest
     /// submission of an assigned task sends it back to assigned (the worker may submit again or
     /// dispute); a bounty entry (named by `submissionID`) is refused and the bounty stays open.
-    public func reject(submission submissionID: String?, of taskID: String, reason: String, by caller: Principal) throws(MarketplaceError) -> Submission {
+    public func reject(submission submissionID: String?, of taskID: String, reason: String, by caller: Principal) async throws(MarketplaceError) -> Submission {
         try caller.require(.tasksWrite)
         let reason = try TaskDraft.text(reason, field: "reason", max: Submission.valueLengthMax)
         guard reason.count >= Submission.rejectionReasonLengthMin else {
             throw .validation(field: "reason", message: "reason must be at least \(Submission.rejectionReasonLengthMin) characters: say what is wrong")
         }
-        return try store.write { db in
+        return try await store.write { db in
             var task = try TaskService.owned(taskID, by: caller, db)
             let target = try Self.targetSubmission(submissionID, of: task, db)
             guard target.status == .submitted else {
@@ -175,7 +175,7 @@ public struct WorkService: Sendable {
                 task.updatedAt = clock.nowMicros()
                 try TaskService.save(task, db)
             }
-            try db.execute(sql: "UPDATE submissions SET status = 'rejected', feedback = ? WHERE id = ?", arguments: [reason, target.id])
+            try db.run(sql: "UPDATE submissions SET status = 'rejected', feedback = ? WHERE id = ?", arguments: [reason, target.id])
             try Notification.add(.submissionRejected, for: target.workerID, mode: task.mode, task: taskID,
                                  "Your submission for \"\(task.spec.title)\" was rejected: \(reason)", nowMicros: clock.nowMicros(), db)
             var rejected = target
@@ -191,9 +191,9 @@ public struct WorkService: Sendable {
             throw MarketplaceError.validation(field: "submission_id", message: "name the bounty entry with submission_id")
         }
         let row = if let submissionID {
-            try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ? AND task_id = ?", arguments: [submissionID, task.id])
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM submissions WHERE id = ? AND task_id = ?"), arguments: [submissionID, task.id])
         } else {
-            try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1", arguments: [task.id])
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM submissions WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1"), arguments: [task.id])
         }
         guard let row else {
             if let submissionID { throw MarketplaceError.notFound("no submission \(submissionID)") }
@@ -209,18 +209,18 @@ public struct WorkService: Sendable {
     }
 
     /// Rejects a pending application to the caller's task.
-    public func rejectApplication(_ applicationID: String, on taskID: String, by caller: Principal) throws(MarketplaceError) -> TaskApplication {
+    public func rejectApplication(_ applicationID: String, on taskID: String, by caller: Principal) async throws(MarketplaceError) -> TaskApplication {
         try caller.require(.tasksWrite)
-        return try store.write { db in
+        return try await store.write { db in
             let task = try TaskService.owned(taskID, by: caller, db)
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?", arguments: [applicationID, taskID]) else {
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?"), arguments: [applicationID, taskID]) else {
                 throw MarketplaceError.notFound("no application \(applicationID)")
             }
             var application = Self.application(row)
             guard application.status == .pending else {
                 throw MarketplaceError.conflict(field: "status", message: "the application is \(application.status.rawValue)")
             }
-            try db.execute(sql: "UPDATE applications SET status = 'rejected' WHERE id = ?", arguments: [applicationID])
+            try db.run(sql: "UPDATE applications SET status = 'rejected' WHERE id = ?", arguments: [applicationID])
             try Notification.add(.applicationRejected, for: application.applicantID, mode: task.mode, task: taskID,
                                  "Your application to \"\(task.spec.title)\" was declined", nowMicros: clock.nowMicros(), db)
             application.status = .rejected
@@ -232,23 +232,23 @@ public struct WorkService: Sendable {
     public func myApplications(for caller: Principal) throws(MarketplaceError) -> [TaskApplication] {
         try caller.require(.tasksRead)
         return try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT a.* FROM applications a JOIN tasks t ON t.id = a.task_id
                 WHERE a.applicant_id = ? AND t.mode = ? ORDER BY a.created_at DESC, a.id DESC LIMIT 500
-                """, arguments: [caller.userID, caller.mode.rawValue]).map(Self.application)
+                """), arguments: [caller.userID, caller.mode.rawValue]).map(Self.application)
         }
     }
 
     /// Sends the latest submission back with feedback.
-    public func requestRevision(of taskID: String, feedback: String, by caller: Principal) throws(MarketplaceError) -> MarketTask {
+    public func requestRevision(of taskID: String, feedback: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
         let feedback = try TaskDraft.text(feedback, field: "feedback", max: Submission.valueLengthMax)
-        return try store.write { db in
+        return try await store.write { db in
             var task = try TaskService.owned(taskID, by: caller, db)
             task.status = try task.status.applying(.requestRevision)
             task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
-            try db.execute(sql: """
+            try db.run(sql: """
                 UPDATE submissions SET status = 'revision_requested', feedback = ?
                 WHERE id = (SELECT id FROM submissions WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1)
                 """, arguments: [feedback, taskID])

@@ -49,7 +49,7 @@ public struct ProfileService: Sendable {
     }
 
     /// Creates or replaces the caller's profile; keeps `verified` as it was.
-    public func save(_ draft: ProfileDraft, by caller: Principal) throws(MarketplaceError) -> WorkerProfile {
+    public func save(_ draft: ProfileDraft, by caller: Principal) async throws(MarketplaceError) -> WorkerProfile {
         try caller.require(.tasksWrite)
         try caller.requireWorker()
         let max = WorkerProfile.textLengthMax
@@ -66,8 +66,8 @@ public struct ProfileService: Sendable {
         }
         let now = clock.nowMicros()
         let skillsJSON = String(decoding: (try? JSONEncoder().encode(skills)) ?? Data("[]".utf8), as: UTF8.self)
-        return try store.write { db in
-            try db.execute(sql: """
+        return try await store.write { db in
+            try db.run(sql: """
                 INSERT INTO worker_profiles (user_id, display_name, headline, city, country, skills, available, verified, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
                 ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, headline = excluded.headline, city = excluded.city,
@@ -85,17 +85,17 @@ public struct ProfileService: Sendable {
     }
 
     /// An admin marks a worker verified (or not).
-    public func setVerified(_ verified: Bool, userID: String, by caller: Principal) throws(MarketplaceError) -> WorkerProfile {
+    public func setVerified(_ verified: Bool, userID: String, by caller: Principal) async throws(MarketplaceError) -> WorkerProfile {
         try caller.requireAdmin()
-        return try store.write { db in
-            try db.execute(sql: "UPDATE worker_profiles SET verified = ?, updated_at = ? WHERE user_id = ?", arguments: [verified, clock.nowMicros(), userID])
+        return try await store.write { db in
+            try db.run(sql: "UPDATE worker_profiles SET verified = ?, updated_at = ? WHERE user_id = ?", arguments: [verified, clock.nowMicros(), userID])
             guard let profile = try Self.fetch(userID, db) else { throw MarketplaceError.notFound("no worker profile for \(userID)") }
             return profile
         }
     }
 
     static func fetch(_ userID: String, _ db: Database) throws -> WorkerProfile? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM worker_profiles WHERE user_id = ?", arguments: [userID]) else { return nil }
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM worker_profiles WHERE user_id = ?"), arguments: [userID]) else { return nil }
         let skills = (try? JSONDecoder().decode([String].self, from: Data((row["skills"] as String).utf8))) ?? []
         return WorkerProfile(userID: row["user_id"], displayName: row["display_name"], headline: row["headline"], city: row["city"],
                              country: row["country"], skills: skills, available: row["available"], verified: row["verified"], updatedAt: row["updated_at"])

@@ -23,7 +23,7 @@ struct AuthController: Sendable {
 
     @Sendable func register(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<UserView>> {
         let body = try await RequestBody.decode(RegisterRequest.self, from: request, context: context)
-        let user = try api { try auth.register(Registration(email: body.email, password: body.password, fullName: body.fullName, role: body.role)) }
+        let user = try await apiAsync { try await auth.register(Registration(email: body.email, password: body.password, fullName: body.fullName, role: body.role)) }
         return EditedResponse(status: .created, response: Envelope(UserView(user)))
     }
 

@@ -28,7 +28,7 @@ struct KeysController: Sendable {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(CreateRequest.self, from: request, context: context)
         let policy = body.spendPolicy.map { KeySpendPolicy(currency: $0.currency, perTask: $0.perTask?.text, perDay: $0.perDay?.text) }
-        let created = try api { try keys.create(for: caller, name: body.name, scopes: body.scopes, mode: body.mode, spendPolicy: policy) }
+        let created = try await apiAsync { try await keys.create(for: caller, name: body.name, scopes: body.scopes, mode: body.mode, spendPolicy: policy) }
         return EditedResponse(status: .created, response: Envelope(created))
     }
 
@@ -40,6 +40,6 @@ struct KeysController: Sendable {
     @Sendable func revoke(_ request: Request, context: APIContext) async throws -> Envelope<APIKey> {
         let caller = try context.requirePrincipal()
         let id = context.parameters.get("key") ?? ""
-        return Envelope(try api { try keys.revoke(id, for: caller) })
+        return Envelope(try await apiAsync { try await keys.revoke(id, for: caller) })
     }
 }

@@ -57,7 +57,7 @@ struct MessagesController: Sendable {
     @Sendable func send(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<MessageView>> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(SendBody.self, from: request, context: context)
-        let message = try api { try messages.send(on: context.parameters.get("task") ?? "", body: body.body, to: body.to, by: caller) }
+        let message = try await apiAsync { try await messages.send(on: context.parameters.get("task") ?? "", body: body.body, to: body.to, by: caller) }
         return EditedResponse(status: .created, response: Envelope(MessageView(message)))
     }
 
@@ -75,13 +75,13 @@ struct MessagesController: Sendable {
 
     @Sendable func markRead(_ request: Request, context: APIContext) async throws -> Envelope<NotificationView> {
         let caller = try context.requirePrincipal()
-        return Envelope(NotificationView(try api { try messages.markRead(context.parameters.get("notification") ?? "", for: caller) }))
+        return Envelope(NotificationView(try await apiAsync { try await messages.markRead(context.parameters.get("notification") ?? "", for: caller) }))
     }
 
     struct Marked: Encodable, Sendable { let marked: Int }
 
     @Sendable func markAllRead(_ request: Request, context: APIContext) async throws -> Envelope<Marked> {
         let caller = try context.requirePrincipal()
-        return Envelope(Marked(marked: try api { try messages.markAllRead(for: caller) }))
+        return Envelope(Marked(marked: try await apiAsync { try await messages.markAllRead(for: caller) }))
     }
 }

@@ -36,7 +36,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         }
         let scope = context.principal.map { "\($0.userID):\($0.mode.rawValue)" } ?? "anonymous:\(context.clientAddress)"
         let fingerprint = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: body.readableBytesView)
-        switch try api({ try store.claim(scope: scope, key: key, fingerprint: fingerprint) }) {
+        switch try await apiAsync({ try await store.claim(scope: scope, key: key, fingerprint: fingerprint) }) {
         case .replay(let status, let contentType, let stored):
             var headers = HTTPFields()
             if let contentType { headers[.contentType] = contentType }
@@ -56,17 +56,17 @@ struct IdempotencyMiddleware: RouterMiddleware {
         } catch let error as APIError where error.status.code < 500 {
             response = try error.response(from: request, context: context)
         } catch {
-            store.abandon(scope: scope, key: key)
+            await store.abandon(scope: scope, key: key)
             throw error
         }
         guard response.status.code < 500 else {
-            store.abandon(scope: scope, key: key)
+            await store.abandon(scope: scope, key: key)
             return response
         }
         let collected = CollectingWriter.Sink()
         try await response.body.write(CollectingWriter(sink: collected))
         let bytes = Data(collected.buffer.readableBytesView)
-        try api { try store.finish(scope: scope, key: key, status: response.status.code, contentType: response.headers[.contentType], body: bytes) }
+        try await apiAsync { try await store.finish(scope: scope, key: key, status: response.status.code, contentType: response.headers[.contentType], body: bytes) }
         return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: collected.buffer))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-public import Marketplace
+import Marketplace
 import Synchronization
 
 /// How many requests a caller may make per minute, per class of endpoint.

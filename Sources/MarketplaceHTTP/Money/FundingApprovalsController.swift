@@ -30,6 +30,6 @@ struct FundingApprovalsController: Sendable {
 
     @Sendable func decline(_ request: Request, context: APIContext) async throws -> Envelope<FundingApprovalView> {
         let caller = try context.requirePrincipal()
-        return Envelope(FundingApprovalView(try api { try settlement.declineFunding(context.parameters.get("approval") ?? "", by: caller) }))
+        return Envelope(FundingApprovalView(try await apiAsync { try await settlement.declineFunding(context.parameters.get("approval") ?? "", by: caller) }))
     }
 }

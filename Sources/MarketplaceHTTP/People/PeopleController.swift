@@ -32,7 +32,7 @@ struct PeopleController: Sendable {
         let body = try await RequestBody.decode(ProfileBody.self, from: request, context: context)
         let draft = ProfileDraft(displayName: body.displayName, headline: body.headline, city: body.city, country: body.country,
                                  skills: body.skills ?? [], available: body.available ?? true)
-        return Envelope(ProfileView(try api { try profiles.save(draft, by: caller) }))
+        return Envelope(ProfileView(try await apiAsync { try await profiles.save(draft, by: caller) }))
     }
 
     @Sendable func workerProfile(_ request: Request, context: APIContext) async throws -> Envelope<ProfileView> {
@@ -85,6 +85,6 @@ struct AdminController: Sendable {
         let caller = try context.requirePrincipal()
         try api { try caller.requireAdmin() }
         let body = try await RequestBody.decode(VerifyBody.self, from: request, context: context)
-        return Envelope(ProfileView(try api { try profiles.setVerified(body.verified, userID: context.parameters.get("user") ?? "", by: caller) }))
+        return Envelope(ProfileView(try await apiAsync { try await profiles.setVerified(body.verified, userID: context.parameters.get("user") ?? "", by: caller) }))
     }
 }

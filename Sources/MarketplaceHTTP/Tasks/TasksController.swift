@@ -66,12 +66,12 @@ struct TasksController: Sendable {
     @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
         let body = try await RequestBody.decode(CreateBody.self, from: request, context: context)
         guard let caller = context.principal else {
-            let posted = try api { try tasks.createAnonymous(body.draft, clientAddress: context.clientAddress, mode: mode) }
+            let posted = try await apiAsync { try await tasks.createAnonymous(body.draft, clientAddress: context.clientAddress, mode: mode) }
             let view = AnonymousView(task: TaskView(posted.task), taskToken: posted.token, taskUrl: "/v1/tasks/\(posted.task.id)",
                                      fundUrl: "/v1/tasks/\(posted.task.id)/fund")
             return try EditedResponse(status: .created, response: Envelope(view)).response(from: request, context: context)
         }
-        let task = try api { try tasks.create(body.draft, by: caller) }
+        let task = try await apiAsync { try await tasks.create(body.draft, by: caller) }
         return try EditedResponse(status: .created, response: Envelope(TaskView(task))).response(from: request, context: context)
     }
 
@@ -112,7 +112,7 @@ struct TasksController: Sendable {
         let update = TaskUpdate(title: body.title, description: body.description, category: body.category, deadline: body.deadline,
                                 urgency: body.urgency, requiredDeliverables: body.requiredDeliverables,
                                 proofRequirements: body.proofRequirements, verifiedOnly: body.verifiedOnly, callbackURL: body.callbackUrl)
-        return Envelope(TaskView(try api { try tasks.update(context.parameters.get("task") ?? "", with: update, by: caller) }))
+        return Envelope(TaskView(try await apiAsync { try await tasks.update(context.parameters.get("task") ?? "", with: update, by: caller) }))
     }
 
     /// Cancels; a funded task's escrow goes back to the owner's wallet in full.

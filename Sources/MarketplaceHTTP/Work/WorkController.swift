@@ -22,8 +22,8 @@ struct WorkController: Sendable {
 
     @Sendable func rejectApplication(_ request: Request, context: APIContext) async throws -> Envelope<ApplicationView> {
         let caller = try context.requirePrincipal()
-        let application = try api {
-            try work.rejectApplication(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
+        let application = try await apiAsync {
+            try await work.rejectApplication(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
         }
         return Envelope(ApplicationView(application))
     }
@@ -51,7 +51,7 @@ struct WorkController: Sendable {
     @Sendable func apply(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<ApplicationView>> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(ApplyBody.self, from: request, context: context)
-        let application = try api { try work.apply(to: context.parameters.get("task") ?? "", message: body.message ?? "", by: caller) }
+        let application = try await apiAsync { try await work.apply(to: context.parameters.get("task") ?? "", message: body.message ?? "", by: caller) }
         return EditedResponse(status: .created, response: Envelope(ApplicationView(application)))
     }
 
@@ -62,8 +62,8 @@ struct WorkController: Sendable {
 
     @Sendable func accept(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
-        let task = try api {
-            try work.accept(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
+        let task = try await apiAsync {
+            try await work.accept(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
         }
         return Envelope(TaskView(task))
     }
@@ -92,7 +92,7 @@ struct WorkController: Sendable {
             }
             items.append(Submission.Item(kind: kind, value: item.value))
         }
-        let submission = try api { try work.submit(to: context.parameters.get("task") ?? "", deliverables: items, note: body.note, by: caller) }
+        let submission = try await apiAsync { try await work.submit(to: context.parameters.get("task") ?? "", deliverables: items, note: body.note, by: caller) }
         return EditedResponse(status: .created, response: Envelope(SubmissionView(submission)))
     }
 
@@ -101,7 +101,7 @@ struct WorkController: Sendable {
     @Sendable func requestRevision(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(RevisionBody.self, from: request, context: context)
-        return Envelope(TaskView(try api { try work.requestRevision(of: context.parameters.get("task") ?? "", feedback: body.feedback, by: caller) }))
+        return Envelope(TaskView(try await apiAsync { try await work.requestRevision(of: context.parameters.get("task") ?? "", feedback: body.feedback, by: caller) }))
     }
 
     struct ApproveBody: Decodable { let submissionId: String? }
@@ -123,8 +123,8 @@ struct WorkController: Sendable {
     @Sendable func reject(_ request: Request, context: APIContext) async throws -> Envelope<SubmissionView> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(RejectBody.self, from: request, context: context)
-        return Envelope(SubmissionView(try api {
-            try work.reject(submission: body.submissionId, of: context.parameters.get("task") ?? "", reason: body.reason, by: caller)
+        return Envelope(SubmissionView(try await apiAsync {
+            try await work.reject(submission: body.submissionId, of: context.parameters.get("task") ?? "", reason: body.reason, by: caller)
         }))
     }
 
@@ -133,7 +133,7 @@ struct WorkController: Sendable {
     @Sendable func openDispute(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<DisputeView>> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(DisputeBody.self, from: request, context: context)
-        let dispute = try api { try settlement.openDispute(on: context.parameters.get("task") ?? "", reason: body.reason, by: caller) }
+        let dispute = try await apiAsync { try await settlement.openDispute(on: context.parameters.get("task") ?? "", reason: body.reason, by: caller) }
         return EditedResponse(status: .created, response: Envelope(DisputeView(dispute)))
     }
 

@@ -18,7 +18,7 @@ struct Admin: AsyncParsableCommand {
             defer { store.close() }
             // Granting signs nothing; the issuer is only there because the service needs one.
             let tokens = try await TokenIssuer(secret: TokenIssuer.randomSecret())
-            let user = try AuthService(store: store, tokens: tokens).grantAdmin(email: email)
+            let user = try await AuthService(store: store, tokens: tokens).grantAdmin(email: email)
             print("\(user.email) (\(user.id)) is now an admin; sessions opened from now on carry finance:read")
         }
     }
