@@ -100,7 +100,10 @@ public struct AuthService: Sendable {
         if bearer.hasPrefix(AnonymousTask.tokenPrefix) {
             return try AnonymousTask.principal(forToken: bearer, store: store)
         }
-        let (userID, mode) = try await tokens.verify(bearer)
+        let (userID, mode, role, isAdmin) = try await tokens.verify(bearer)
+        if let role, let isAdmin {
+            return Principal(userID: userID, mode: mode, scopes: Set(Scope.allCases), credential: .session, role: role, isAdmin: isAdmin)
+        }
         let row = try store.read { db in try Row.fetchOne(try db.cachedStatement(sql: "SELECT role, is_admin FROM users WHERE id = ?"), arguments: [userID]) }
         guard let row, let role = UserRole(rawValue: row["role"]) else { throw .unauthorized("the account no longer exists") }
         return Principal(userID: userID, mode: mode, scopes: Set(Scope.allCases), credential: .session, role: role, isAdmin: row["is_admin"])
@@ -114,7 +117,8 @@ public struct AuthService: Sendable {
             try db.run(sql: "INSERT INTO refresh_tokens (token_hash, user_id, mode, expires_at) VALUES (?, ?, ?, ?)",
                            arguments: [Data(Secrets.hash(refreshToken)), userID, mode.rawValue, expiresAt])
         }
-        let accessToken = try await tokens.accessToken(userID: userID, mode: mode)
+        let isAdmin = try store.read { db in try Bool.fetchOne(try db.cachedStatement(sql: "SELECT is_admin FROM users WHERE id = ?"), arguments: [userID]) } ?? false
+        let accessToken = try await tokens.accessToken(userID: userID, mode: mode, role: user.role, isAdmin: isAdmin)
         return Session(accessToken: accessToken, refreshToken: refreshToken, tokenType: "Bearer",
                        expiresIn: TokenIssuer.accessTokenSeconds, mode: mode, user: user)
     }

@@ -27,9 +27,9 @@ public struct TokenIssuer: Sendable {
     }
 
     /// A token for `userID` in `mode`, valid from now (wall clock, as JWT verification reads it).
-    func accessToken(userID: String, mode: Mode) async throws(MarketplaceError) -> String {
+    func accessToken(userID: String, mode: Mode, role: UserRole, isAdmin: Bool) async throws(MarketplaceError) -> String {
         let now = Date()
-        let payload = AccessClaims(sub: .init(value: userID), mode: mode.rawValue, iat: .init(value: now),
+        let payload = AccessClaims(sub: .init(value: userID), mode: mode.rawValue, role: role.rawValue, admin: isAdmin, iat: .init(value: now),
                                    exp: .init(value: now.addingTimeInterval(TimeInterval(Self.accessTokenSeconds))))
         do {
             return try await keys.sign(payload)
@@ -38,12 +38,13 @@ public struct TokenIssuer: Sendable {
         }
     }
 
-    /// The user and mode of a valid, unexpired token.
-    func verify(_ token: String) async throws(MarketplaceError) -> (userID: String, mode: Mode) {
+    /// The user, mode, role and admin flag of a valid, unexpired token. The role and flag are
+    /// those at login (a token lives 15 minutes); nil in a token signed before they were added.
+    func verify(_ token: String) async throws(MarketplaceError) -> (userID: String, mode: Mode, role: UserRole?, isAdmin: Bool?) {
         do {
             let claims = try await keys.verify(token, as: AccessClaims.self)
             guard let mode = Mode(rawValue: claims.mode) else { throw MarketplaceError.unauthorized("bad token") }
-            return (claims.sub.value, mode)
+            return (claims.sub.value, mode, claims.role.flatMap(UserRole.init), claims.admin)
         } catch {
             throw .unauthorized("the access token is invalid or expired")
         }
@@ -54,6 +55,8 @@ public struct TokenIssuer: Sendable {
 struct AccessClaims: JWTPayload {
     var sub: SubjectClaim
     var mode: String
+    var role: String?
+    var admin: Bool?
     var iat: IssuedAtClaim
     var exp: ExpirationClaim
 

@@ -40,13 +40,19 @@ extension SettlementService {
                                            asset: funding.asset, metadata: #"{"task":"\#(taskID)","fee_rule":"\#(funding.feeRule)"}"#)
             }
         }
-        do { try await commit(operation) } catch { throw .internalError("the payout of \(taskID) is recorded and will be retried: \(error)") }
-        return try await markPaid(taskID)
+        do {
+            if !operation.isCommitted { _ = try await ledger.commit(operation.batch) }
+        } catch {
+            throw .internalError("the payout of \(taskID) is recorded and will be retried: \(error)")
+        }
+        return try await markPaid(taskID, operation: operation.id)
     }
 
-    /// completed → paid, once the payout is in the ledger.
-    func markPaid(_ taskID: String) async throws(MarketplaceError) -> MarketTask {
+    /// completed → paid once the payout is in the ledger, and its operation marked committed,
+    /// in one write.
+    func markPaid(_ taskID: String, operation: Int64? = nil) async throws(MarketplaceError) -> MarketTask {
         try await store.write { db in
+            if let operation { try Operation.markCommitted(operation, in: db) }
             guard var task = try TaskService.fetch(taskID, db) else { throw MarketplaceError.notFound("no task \(taskID)") }
             if task.status == .completed {
                 task.status = try task.status.applying(.pay)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 public import LedgerCore
 
 /// Creating, listing, reading, changing and cancelling tasks. Another user's task that is not
@@ -65,7 +66,7 @@ public struct TaskService: Sendable {
             task.spec = try Self.applying(update, to: task.spec, nowMicros: clock.nowMicros())
             try screen(task.spec)
             task.updatedAt = clock.nowMicros()
-            try Self.save(task, db)
+            try Self.save(task, db, specChanged: true)
             return task
         }
     }
@@ -106,7 +107,14 @@ public struct TaskService: Sendable {
                              task.createdAt, task.updatedAt])
     }
 
-    static func save(_ task: MarketTask, _ db: Database) throws {
+    /// Writes a task's status, worker and time; the spec only with `specChanged` (an update),
+    /// so status moves do not re-encode it.
+    static func save(_ task: MarketTask, _ db: Database, specChanged: Bool = false) throws {
+        guard specChanged else {
+            try db.run(sql: "UPDATE tasks SET status = ?, worker_id = ?, updated_at = ? WHERE id = ?",
+                       arguments: [task.status.rawValue, task.workerID, task.updatedAt, task.id])
+            return
+        }
         try db.run(sql: """
             UPDATE tasks SET status = ?, category = ?, location_type = ?, urgency = ?, spec = ?, deadline = ?, worker_id = ?, updated_at = ?
             WHERE id = ?
@@ -120,7 +128,7 @@ public struct TaskService: Sendable {
 
     static func decode(_ row: Row) throws(MarketplaceError) -> MarketTask {
         guard let mode = Mode(rawValue: row["mode"]), let status = TaskStatus(rawValue: row["status"]),
-              let spec = try? JSONDecoder().decode(TaskSpec.self, from: Data((row["spec"] as String).utf8)) else {
+              let spec = SpecCache.shared.spec(row["spec"]) else {
             throw .internalError("task \(row["id"] as String? ?? "?") is unreadable")
         }
         return MarketTask(id: row["id"], mode: mode, ownerID: row["owner_id"], status: status, spec: spec, workerID: row["worker_id"],
@@ -143,5 +151,25 @@ extension TaskDraft {
                   requiredDeliverables: spec.requiredDeliverables.map(\.rawValue), proofRequirements: spec.proofRequirements,
                   verifiedOnly: spec.verifiedOnly, urgency: spec.urgency.rawValue, callbackURL: spec.callbackURL,
                   feePaidBy: spec.feePaidBy.rawValue)
+    }
+}
+
+/// Decoded task specs by their stored JSON text: a spec changes only on update (which stores
+/// new text), so the text is its own cache key and a hit skips JSON decoding on every read.
+final class SpecCache: Sendable {
+    static let shared = SpecCache()
+    /// Past this many entries the cache starts over.
+    static let entriesMax = 20_000
+
+    private let entries = Mutex<[String: TaskSpec]>([:])
+
+    func spec(_ text: String) -> TaskSpec? {
+        if let hit = entries.withLock({ $0[text] }) { return hit }
+        guard let spec = try? JSONDecoder().decode(TaskSpec.self, from: Data(text.utf8)) else { return nil }
+        entries.withLock { entries in
+            if entries.count >= Self.entriesMax { entries.removeAll(keepingCapacity: true) }
+            entries[text] = spec
+        }
+        return spec
     }
 }
