@@ -72,6 +72,7 @@ let package = Package(
                 .embedInCode("Schema/m0007_requests.sql"),
                 .embedInCode("Schema/m0008_spending.sql"),
                 .embedInCode("Schema/m0009_messages.sql"),
+                .embedInCode("Schema/m0010_withdrawals.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -208,7 +208,16 @@ extension OpenAPIDocument {
             "/v1/admin/workers/{user}/verify": ["post": operation("verifyWorker", "Mark a worker verified or not (admin)", "Profile",
                                                                   parameters: [["name": "user", "in": "path", "required": true, "schema": ["type": "string"]]],
                                                                   body: "VerifyRequest", secured: true)],
-            "/v1/wallet": ["get": operation("getWallet", "The caller's wallets per asset: available, pending, frozen", "WalletList", secured: true)],
+            "/v1/wallet": ["get": operation("getWallet", "The caller's wallets per asset: available, pending, frozen, and lifetime figures", "WalletList", secured: true)],
+            "/v1/wallet/transactions": ["get": operation("listWalletTransactions", "The wallet's ledger entries, oldest first, by type", "TransactionPage", parameters: [
+                ["name": "asset", "in": "query", "schema": ["type": "string", "enum": ["USD", "USDC"]]],
+                ["name": "type", "in": "query", "schema": ["type": "string", "enum": Array(Set(WalletTransaction.types.values)).sorted()]],
+                ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 100]],
+                ["name": "cursor", "in": "query", "schema": ["type": "string"]],
+            ], secured: true)],
+            "/v1/wallet/withdrawals": ["post": operation("withdraw", "Test mode: withdraw through the test connector, which pays at once (Idempotency-Key header)",
+                                                         "Withdrawal", parameters: [["name": "Idempotency-Key", "in": "header", "required": true, "schema": ["type": "string"]]],
+                                                         body: "DepositRequest", created: true, secured: true)],
             "/v1/wallet/deposits": ["post": operation("deposit", "Test mode: credit the wallet through the test connector (Idempotency-Key header)",
                                                       "Wallet", parameters: [["name": "Idempotency-Key", "in": "header", "required": true, "schema": ["type": "string"]]],
                                                       body: "DepositRequest", created: true, secured: true)],
@@ -256,6 +265,21 @@ extension OpenAPIDocument {
             "Wallet": ["type": "object", "properties": [
                 "asset": string, "account_id": ["type": "integer"], "available": ["$ref": "#/components/schemas/Money"],
                 "pending": ["$ref": "#/components/schemas/Money"], "frozen": ["$ref": "#/components/schemas/Money"],
+                "lifetime": ["type": "object", "properties": Dictionary(uniqueKeysWithValues: ["funded", "paid_out", "refunded", "fees", "earned", "withdrawn"].map {
+                    ($0, ["$ref": "#/components/schemas/Money"] as [String: Any])
+                })],
+            ]],
+            "Withdrawal": ["type": "object", "properties": [
+                "id": string, "amount": ["$ref": "#/components/schemas/Money"], "connector": string,
+                "status": ["type": "string", "enum": ["pending", "paid", "failed"]], "created_at": string, "settled_at": nullableString,
+            ]],
+            "TransactionPage": ["type": "object", "properties": [
+                "transactions": ["type": "array", "items": ["type": "object", "properties": [
+                    "type": string, "direction": ["type": "string", "enum": ["in", "out"]], "amount": ["$ref": "#/components/schemas/Money"],
+                    "transfer_id": ["type": "integer"], "code": ["type": "integer"], "pending": ["type": "boolean"], "metadata": nullableString,
+                    "timestamp": string,
+                ]]],
+                "has_more": ["type": "boolean"], "next_cursor": nullableString,
             ]],
             "WalletList": ["type": "array", "items": ["$ref": "#/components/schemas/Wallet"]],
             "DepositRequest": ["type": "object", "required": ["amount", "currency"], "properties": [

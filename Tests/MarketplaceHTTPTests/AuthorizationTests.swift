@@ -46,6 +46,7 @@ struct AuthorizationTests {
         "POST /v1/tasks/{task}/reject": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/disputes": .owned(.tasksWrite, .worker),
         "GET /v1/tasks/{task}/dispute": .owned(.tasksRead, .owner),
         "GET /v1/wallet": .own(.walletRead, .owner), "POST /v1/wallet/deposits": .own(.walletWrite, .owner),
+        "POST /v1/wallet/withdrawals": .own(.walletWrite, .worker), "GET /v1/wallet/transactions": .own(.walletRead, .owner),
         "GET /v1/funding-approvals": .session, "POST /v1/funding-approvals/{approval}/approve": .ownedSession,
         "POST /v1/funding-approvals/{approval}/decline": .ownedSession,
         "GET /v1/profile": .own(.tasksRead, .worker), "PUT /v1/profile": .own(.tasksWrite, .worker), "GET /v1/workers/{user}": .own(.tasksRead, .owner),
@@ -66,7 +67,7 @@ struct AuthorizationTests {
         "POST /v1/tasks/{task}/reject": #"{"reason":"This is not what the task asked for at all, and the text is copied from elsewhere."}"#,
         "POST /v1/tasks/{task}/disputes": #"{"reason":"unfair"}"#, "POST /v1/tasks/{task}/messages": #"{"body":"hello"}"#, "POST /v1/admin/disputes/{dispute}/resolve": #"{"to_worker":"1.00","resolution":"split"}"#,
         "POST /v1/admin/workers/{user}/verify": #"{"verified":true}"#, "PUT /v1/profile": #"{"display_name":"Intruder"}"#,
-        "POST /v1/wallet/deposits": #"{"amount":"1.00","currency":"USD"}"#,
+        "POST /v1/wallet/deposits": #"{"amount":"1.00","currency":"USD"}"#, "POST /v1/wallet/withdrawals": #"{"amount":"1.00","currency":"USD"}"#,
         "POST /v1/tasks": #"{"title":"t","description":"d","category":"research","budget":{"amount":"1","currency":"USD"}}"#,
         "POST /v1/keys": #"{"name":"k","scopes":["tasks:read"],"mode":"test"}"#,
     ]

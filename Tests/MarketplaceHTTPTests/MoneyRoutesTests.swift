@@ -129,3 +129,80 @@ struct MoneyRoutesTests {
         }
     }
 }
+
+/// Lifetime figures, wallet history and withdrawals, checked against the ledger's own entries.
+struct WalletHistoryTests {
+    @Test func lifetimeFiguresHistoryAndWithdrawalsMatchTheLedger() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            let human = try await client.session("human@example.com", role: "human")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
+            var tasks: [String] = []
+            for _ in 0..<3 {
+                let id = try await client.createTask(agent, #"{"title":"t","description":"d","category":"research","budget":{"amount":"10.00","currency":"USD"}}"#)
+                _ = try await client.send(.post, "/v1/tasks/\(id)/fund", token: agent)
+                tasks.append(id)
+            }
+            _ = try await client.send(.post, "/v1/tasks/\(tasks[0])/cancel", token: agent)
+            for id in tasks[1...] {
+                let (_, application) = try await client.send(.post, "/v1/tasks/\(id)/applications", token: human, json: #"{"message":"me"}"#)
+                _ = try await client.send(.post, "/v1/tasks/\(id)/applications/\(try #require(data(application)["id"] as? String))/accept", token: agent)
+                _ = try await client.send(.post, "/v1/tasks/\(id)/submissions", token: human, json: #"{"deliverables":[{"kind":"text","value":"ok"}]}"#)
+                _ = try await client.send(.post, "/v1/tasks/\(id)/approve", token: agent)
+            }
+            // The human withdraws 15.00 of the 20.00 earned, in two parts; more than is left is refused and moves nothing.
+            let (tooMuch, tooMuchBody) = try await client.send(.post, "/v1/wallet/withdrawals", token: human, json: #"{"amount":"5.01","currency":"USD"}"#,
+                                                               idempotencyKey: "w0")
+            #expect(tooMuch == .created)  // 5.01 of 20.00 is fine
+            #expect(data(tooMuchBody)["status"] as? String == "paid")
+            let (refused, refusedBody) = try await client.send(.post, "/v1/wallet/withdrawals", token: human, json: #"{"amount":"15.00","currency":"USD"}"#,
+                                                               idempotencyKey: "w1")
+            #expect(refused.code == 402)
+            #expect(errorCode(refusedBody) == "INSUFFICIENT_BALANCE")
+            let (paid, _) = try await client.send(.post, "/v1/wallet/withdrawals", token: human, json: #"{"amount":"9.99","currency":"USD"}"#, idempotencyKey: "w2")
+            #expect(paid == .created)
+            #expect(try await client.wallet(human).available == 500)  // 20.00 − 5.01 − 9.99
+            #expect(try test.ledger.account(code: "in-flight:payouts:test:USD")?.balance.posted(for: .liability) == 0)
+
+            // Lifetime figures equal sums of the ledger's entries on the wallets, by recipe.
+            let (_, agentWallet) = try await client.send(.get, "/v1/wallet", token: agent)
+            let agentUSD = try #require((agentWallet["data"] as? [[String: Any]])?.first { $0["asset"] as? String == "USD" })
+            let lifetime = try #require(agentUSD["lifetime"] as? [String: Any])
+            func minor(_ object: [String: Any], _ key: String) -> Int? { (object[key] as? [String: Any])?["amount_minor"] as? Int }
+            let agentEntries = try statement(test, try #require(agentUSD["account_id"] as? Int64))
+            #expect(minor(lifetime, "funded") == 3_300)
+            #expect(minor(lifetime, "funded") == agentEntries.filter { $0.transfer.code == RecipeCode.fund.rawValue }.map { Int($0.transfer.amountMinor) }.reduce(0, +))
+            #expect(minor(lifetime, "refunded") == 1_100)
+            #expect(minor(lifetime, "refunded") == agentEntries.filter { $0.transfer.code == RecipeCode.refund.rawValue }.map { Int($0.transfer.amountMinor) }.reduce(0, +))
+            #expect(minor(lifetime, "paid_out") == 2_000)
+            #expect(minor(lifetime, "fees") == 200)
+            #expect(try test.ledger.account(code: "revenue:fees:test:USD")?.balance.posted(for: .revenue) == 200)
+            let (_, humanWallet) = try await client.send(.get, "/v1/wallet", token: human)
+            let humanUSD = try #require((humanWallet["data"] as? [[String: Any]])?.first { $0["asset"] as? String == "USD" })
+            #expect(minor(try #require(humanUSD["lifetime"] as? [String: Any]), "earned") == 2_000)
+            #expect(minor(try #require(humanUSD["lifetime"] as? [String: Any]), "withdrawn") == 1_500)
+
+            // History: every entry, then one type, paged.
+            let (_, all) = try await client.send(.get, "/v1/wallet/transactions?asset=USD", token: agent)
+            #expect((data(all)["transactions"] as? [[String: Any]])?.map { $0["type"] as? String } == ["deposit", "funding", "funding", "funding", "refund"])
+            let (_, firstPage) = try await client.send(.get, "/v1/wallet/transactions?type=funding&limit=2", token: agent)
+            #expect((data(firstPage)["transactions"] as? [[String: Any]])?.count == 2)
+            #expect(data(firstPage)["has_more"] as? Bool == true)
+            let cursor = try #require(data(firstPage)["next_cursor"] as? String)
+            let (_, secondPage) = try await client.send(.get, "/v1/wallet/transactions?type=funding&limit=2&cursor=\(cursor)", token: agent)
+            #expect((data(secondPage)["transactions"] as? [[String: Any]])?.count == 1)
+            #expect(data(secondPage)["has_more"] as? Bool == false)
+            let (_, humanHistory) = try await client.send(.get, "/v1/wallet/transactions", token: human)
+            #expect((data(humanHistory)["transactions"] as? [[String: Any]])?.map { $0["type"] as? String }
+                    == ["earning", "earning", "withdrawal", "withdrawal_paid", "withdrawal", "withdrawal_paid"])
+            let (badType, badTypeBody) = try await client.send(.get, "/v1/wallet/transactions?type=gift", token: agent)
+            #expect(badType == .badRequest)
+            #expect(errorField(badTypeBody) == "type")
+            for token in [agent, human] { try await client.expectWalletMatchesLedger(token, test) }
+        }
+    }
+
+    private func statement(_ test: TestServices, _ account: Int64) throws -> [StatementEntry] {
+        try #require(try test.ledger.statement(of: AccountID(account), limit: 1_000)).entries
+    }
+}

@@ -10,6 +10,27 @@ struct WalletController: Sendable {
     func addRoutes(to group: RouterGroup<APIContext>) {
         group.get(use: wallets)
         group.post("deposits", use: deposit)
+        group.post("withdrawals", use: withdraw)
+        group.get("transactions", use: transactions)
+    }
+
+    struct TotalsView: Encodable, Sendable {
+        let funded: MoneyView
+        let paidOut: MoneyView
+        let refunded: MoneyView
+        let fees: MoneyView
+        let earned: MoneyView
+        let withdrawn: MoneyView
+
+        init(_ totals: WalletTotals) {
+            let asset = totals.asset
+            funded = MoneyView(minor: totals.fundedMinor, asset: asset)
+            paidOut = MoneyView(minor: totals.paidOutMinor, asset: asset)
+            refunded = MoneyView(minor: totals.refundedMinor, asset: asset)
+            fees = MoneyView(minor: totals.feesMinor, asset: asset)
+            earned = MoneyView(minor: totals.earnedMinor, asset: asset)
+            withdrawn = MoneyView(minor: totals.withdrawnMinor, asset: asset)
+        }
     }
 
     struct WalletView: Encodable, Sendable {
@@ -18,6 +39,7 @@ struct WalletController: Sendable {
         let available: MoneyView
         let pending: MoneyView
         let frozen: MoneyView
+        var lifetime: TotalsView?
 
         init(_ wallet: Wallet) {
             asset = wallet.asset.code
@@ -30,7 +52,85 @@ struct WalletController: Sendable {
 
     @Sendable func wallets(_ request: Request, context: APIContext) async throws -> Envelope<[WalletView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try await apiAsync { try await settlement.wallets(for: caller) }.map(WalletView.init))
+        let totals = try api { try settlement.totals(for: caller) }
+        return Envelope(try await apiAsync { try await settlement.wallets(for: caller) }.map { wallet in
+            var view = WalletView(wallet)
+            view.lifetime = totals.first { $0.asset == wallet.asset }.map(TotalsView.init)
+            return view
+        })
+    }
+
+    struct WithdrawalView: Encodable, Sendable {
+        let id: String
+        let amount: MoneyView
+        let connector: String
+        let status: String
+        let createdAt: String
+        let settledAt: String?
+
+        init(_ withdrawal: Withdrawal) {
+            id = withdrawal.id
+            amount = MoneyView(minor: withdrawal.amountMinor, asset: withdrawal.asset)
+            connector = withdrawal.connector
+            status = withdrawal.status.rawValue
+            createdAt = Timestamps.format(withdrawal.createdAt)
+            settledAt = withdrawal.settledAt.map(Timestamps.format)
+        }
+    }
+
+    /// Test mode: withdraws through the test connector, which pays at once (Idempotency-Key required).
+    @Sendable func withdraw(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<WithdrawalView>> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(DepositBody.self, from: request, context: context)
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
+        let withdrawal = try await apiAsync {
+            try await settlement.withdraw(amount: body.amount.text, currency: body.currency, idempotencyKey: key, by: caller)
+        }
+        return EditedResponse(status: .created, response: Envelope(WithdrawalView(withdrawal)))
+    }
+
+    struct TransactionView: Encodable, Sendable {
+        let type: String
+        let direction: String
+        let amount: MoneyView
+        let transferId: Int64
+        let code: Int64
+        let pending: Bool
+        let metadata: String?
+        let timestamp: String
+
+        init(_ transaction: WalletTransaction) {
+            let transfer = transaction.entry.transfer
+            type = transaction.type
+            direction = transaction.entry.isDebit ? "out" : "in"
+            amount = MoneyView(minor: transfer.amountMinor, asset: Asset.withID(transfer.assetID) ?? Asset(id: transfer.assetID, code: "?", scale: 0))
+            transferId = transfer.id.rawValue
+            code = Int64(transfer.code)
+            pending = TransferView.kind(of: transfer) == "pending"
+            metadata = transfer.metadata
+            timestamp = Timestamps.format(transfer.timestamp)
+        }
+    }
+
+    struct TransactionPage: Encodable, Sendable {
+        let transactions: [TransactionView]
+        let hasMore: Bool
+        let nextCursor: String?
+    }
+
+    @Sendable func transactions(_ request: Request, context: APIContext) async throws -> Envelope<TransactionPage> {
+        let caller = try context.requirePrincipal()
+        let query = request.uri.queryParameters
+        let limit = try query["limit"].map { text in
+            guard let limit = Int(text) else { throw APIError.validation("limit must be a whole number", field: "limit") }
+            return limit
+        } ?? 50
+        let page = try await apiAsync {
+            try await settlement.transactions(for: caller, asset: query["asset"].map(String.init) ?? "USD", type: query["type"].map(String.init),
+                                              cursor: query["cursor"].map(String.init), limit: limit)
+        }
+        return Envelope(TransactionPage(transactions: page.transactions.map(TransactionView.init), hasMore: page.nextCursor != nil,
+                                        nextCursor: page.nextCursor))
     }
 
     struct DepositBody: Decodable {

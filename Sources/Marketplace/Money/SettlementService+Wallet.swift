@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+public import LedgerCore
+
+/// A withdrawal of wallet money through a connector.
+public struct Withdrawal: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable { case pending, paid, failed }
+
+    public let id: String
+    public let asset: Asset
+    public let amountMinor: Int64
+    public let connector: String
+    public let status: Status
+    public let createdAt: Int64
+    public let settledAt: Int64?
+
+    init(row: Row) {
+        id = row["id"]
+        asset = Asset.named(row["asset"]) ?? .usd
+        amountMinor = row["amount_minor"]
+        connector = row["connector"]
+        status = Status(rawValue: row["status"]) ?? .pending
+        createdAt = row["created_at"]
+        settledAt = row["settled_at"]
+    }
+}
+
+/// A user's lifetime figures in one asset, from the marketplace's records of committed operations.
+public struct WalletTotals: Sendable, Hashable {
+    public let asset: Asset
+    /// Put into the escrow of the user's own tasks.
+    public var fundedMinor: Int64 = 0
+    /// Paid from the user's tasks to workers (approvals and dispute splits).
+    public var paidOutMinor: Int64 = 0
+    /// Returned from the user's tasks' escrow (cancel, expiry, dispute splits).
+    public var refundedMinor: Int64 = 0
+    /// Platform fees on the user's tasks.
+    public var feesMinor: Int64 = 0
+    /// Received as a worker.
+    public var earnedMinor: Int64 = 0
+    /// Withdrawn and paid out by a connector.
+    public var withdrawnMinor: Int64 = 0
+}
+
+/// One row of a wallet's history: a ledger entry on the wallet account, named for people.
+public struct WalletTransaction: Sendable, Hashable {
+    public let type: String
+    public let entry: StatementEntry
+
+    /// The wallet-facing name of each recipe that touches a wallet.
+    public static let types: [Int64: String] = [
+        RecipeCode.deposit.rawValue: "deposit", RecipeCode.fund.rawValue: "funding", RecipeCode.refund.rawValue: "refund",
+        RecipeCode.approvePayout.rawValue: "earning", RecipeCode.releasePayout.rawValue: "earning",
+        RecipeCode.disputeWorker.rawValue: "dispute_payout", RecipeCode.disputeAgent.rawValue: "dispute_refund",
+        RecipeCode.withdrawalIntent.rawValue: "withdrawal", RecipeCode.withdrawalPost.rawValue: "withdrawal_paid",
+        RecipeCode.withdrawalVoid.rawValue: "withdrawal_failed", RecipeCode.payoutReturned.rawValue: "withdrawal_returned",
+    ]
+}
+
+extension SettlementService {
+    /// The caller's lifetime figures per wallet asset.
+    public func totals(for caller: Principal) throws(MarketplaceError) -> [WalletTotals] {
+        try caller.require(.walletRead)
+        return try store.read { db in
+            try Self.walletAssets.map { asset in
+                func sum(_ sql: String) throws -> Int64 {
+                    try Int64.fetchOne(try db.cachedStatement(sql: sql), arguments: [caller.userID, caller.mode.rawValue, asset.code]) ?? 0
+                }
+                var totals = WalletTotals(asset: asset)
+                let owned = "FROM task_funding f JOIN tasks t ON t.id = f.task_id WHERE t.owner_id = ? AND t.mode = ? AND f.asset = ?"
+                let committed = "EXISTS (SELECT 1 FROM operations o WHERE o.key = ? || f.task_id AND o.state = 'committed')"
+                totals.fundedMinor = try sum("SELECT COALESCE(SUM(f.escrow_minor), 0) \(owned) AND \(committed.replacingOccurrences(of: "? ||", with: "'fund:' ||"))")
+                let approved = committed.replacingOccurrences(of: "? ||", with: "'approve:' ||")
+                let refunded = committed.replacingOccurrences(of: "? ||", with: "'refund:' ||")
+                let disputes = "FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id WHERE d.status = 'resolved' AND t.mode = ? AND f.asset = ?"
+                totals.paidOutMinor = try sum("SELECT COALESCE(SUM(f.payout_minor), 0) \(owned) AND \(approved)")
+                    + sum("SELECT COALESCE(SUM(d.to_worker_minor), 0) FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id WHERE t.owner_id = ? AND d.status = 'resolved' AND t.mode = ? AND f.asset = ?")
+                totals.feesMinor = try sum("SELECT COALESCE(SUM(f.fee_minor), 0) \(owned) AND \(approved)")
+                    + sum("SELECT COALESCE(SUM(d.fee_minor), 0) FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id WHERE t.owner_id = ? AND d.status = 'resolved' AND t.mode = ? AND f.asset = ?")
+                totals.refundedMinor = try sum("SELECT COALESCE(SUM(f.escrow_minor), 0) \(owned) AND \(refunded)")
+                    + sum("SELECT COALESCE(SUM(d.to_payer_minor), 0) FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id WHERE t.owner_id = ? AND d.status = 'resolved' AND t.mode = ? AND f.asset = ?")
+                totals.earnedMinor = try sum("SELECT COALESCE(SUM(f.payout_minor), 0) FROM task_funding f JOIN tasks t ON t.id = f.task_id WHERE t.worker_id = ? AND t.mode = ? AND f.asset = ? AND \(approved)")
+                    + sum("SELECT COALESCE(SUM(d.to_worker_minor), 0) \(disputes.replacingOccurrences(of: "WHERE d.status", with: "WHERE t.worker_id = ? AND d.status"))")
+                totals.withdrawnMinor = try sum("SELECT COALESCE(SUM(amount_minor), 0) FROM withdrawals WHERE user_id = ? AND mode = ? AND asset = ? AND status = 'paid'")
+                return totals
+            }
+        }
+    }
+
+    /// The caller's wallet history in `asset`, oldest first, optionally of one type, paged by
+    /// the ledger's statement cursor.
+    public func transactions(for caller: Principal, asset code: String, type: String?, cursor: String?,
+                             limit: Int) async throws(MarketplaceError) -> (transactions: [WalletTransaction], nextCursor: String?) {
+        try caller.require(.walletRead)
+        guard let asset = Asset.named(code), Self.walletAssets.contains(asset) else {
+            throw .validation(field: "asset", message: "asset must be USD or USDC")
+        }
+        if let type, !Set(WalletTransaction.types.values).contains(type) {
+            throw .validation(field: "type", message: "type must be one of \(Set(WalletTransaction.types.values).sorted().joined(separator: ", "))")
+        }
+        guard (1...100).contains(limit) else { throw .validation(field: "limit", message: "limit must be 1 to 100") }
+        var after: StatementCursor?
+        if let cursor {
+            guard let parsed = StatementCursor(cursor) else { throw .validation(field: "cursor", message: "cursor is not one this API returned") }
+            after = parsed
+        }
+        let wallet = try await account(chart.wallet(user: "\(caller.mode.rawValue):\(caller.userID)", asset: asset))
+        var found: [WalletTransaction] = []
+        // Scan statement pages until the page is full; a type filter may skip entries.
+        while found.count < limit {
+            let page: StatementPage?
+            do { page = try ledger.statement(of: wallet, after: after, limit: 1_000) } catch { throw .internalError("ledger: \(error)") }
+            guard let page else { break }
+            for entry in page.entries {
+                let name = WalletTransaction.types[Int64(entry.transfer.code)] ?? "other"
+                if type == nil || name == type { found.append(WalletTransaction(type: name, entry: entry)) }
+                after = StatementCursor("\(entry.commitSeq).\(entry.transfer.seq)")
+                if found.count == limit { break }
+            }
+            if found.count == limit || page.nextCursor == nil { break }
+        }
+        let more: Bool
+        if found.count == limit, let last = after {
+            do { more = try ledger.statement(of: wallet, after: last, limit: 1)?.entries.isEmpty == false } catch { throw .internalError("ledger: \(error)") }
+        } else {
+            more = false
+        }
+        return (found, more ? after?.description : nil)
+    }
+
+    /// Withdraws from the caller's wallet through the test connector, which pays at once: the
+    /// intent holds the money (recipe 15), then the payout settles (16 + 17). Test mode only.
+    public func withdraw(amount: String, currency: String, idempotencyKey: String, by caller: Principal) async throws(MarketplaceError) -> Withdrawal {
+        try caller.require(.walletWrite)
+        guard caller.mode == .test else {
+            throw .forbidden("live withdrawals go through Stripe Connect or USDC on Base")
+        }
+        let (asset, amountMinor) = try Self.money(amount, currency)
+        let key = try Self.clientKey(idempotencyKey, scope: "withdraw:\(caller.userID)")
+        let wallet = try await account(chart.wallet(user: "\(caller.mode.rawValue):\(caller.userID)", asset: asset))
+        let inFlight = try await account(chart.payoutsInFlight(connector: "test", asset: asset)!)
+        let clearing = try await account(chart.clearing(connector: "test", asset: asset)!)
+        let now = clock.nowMicros()
+        let (withdrawalID, intent) = try await store.write { db -> (String, Operation) in
+            let operation = try Operation.record(key: key + ":intent", in: db, nowMicros: now) { first in
+                PostingRecipes.withdrawalIntent(id: first, wallet: wallet, inFlight: inFlight, amountMinor: amountMinor, asset: asset,
+                                                metadata: #"{"connector":"test"}"#)
+            }
+            let withdrawalID = "wdr_\(operation.id)"
+            try db.run(sql: """
+                INSERT OR IGNORE INTO withdrawals (id, user_id, mode, asset, amount_minor, connector, status, created_at) VALUES (?, ?, ?, ?, ?, 'test', 'pending', ?)
+                """, arguments: [withdrawalID, caller.userID, caller.mode.rawValue, asset.code, amountMinor, now])
+            return (withdrawalID, operation)
+        }
+        do {
+            try await commit(intent)
+        } catch where error.isTransient {
+            throw .internalError("the withdrawal is recorded and will be retried: \(error)")
+        } catch {
+            try await forget(intent)
+            try await store.write { db in try db.run(sql: "DELETE FROM withdrawals WHERE id = ? AND status = 'pending'", arguments: [withdrawalID]) }
+            if case .exceedsCredits(_, _, let available, let requested) = error {
+                throw .insufficientBalance(availableMinor: available, requiredMinor: requested, asset: asset.code)
+            }
+            throw .internalError("the ledger refused the withdrawal: \(error)")
+        }
+        // The test connector pays at once: settle the intent.
+        let intentID = TransferID(intent.id * Operation.transfersMax)
+        let settle = try await store.write { db in
+            try Operation.record(key: key + ":settle", in: db, nowMicros: now) { first in
+                try PostingRecipes.withdrawalSucceeded(firstID: first, intent: intentID, inFlight: inFlight, clearing: clearing,
+                                                       amountMinor: amountMinor, asset: asset, metadata: #"{"connector":"test"}"#)
+            }
+        }
+        do { try await commit(settle) } catch { throw .internalError("the withdrawal's settlement is recorded and will be retried: \(error)") }
+        return try await store.write { db in
+            try db.run(sql: "UPDATE withdrawals SET status = 'paid', settled_at = COALESCE(settled_at, ?) WHERE id = ?", arguments: [now, withdrawalID])
+            return Withdrawal(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM withdrawals WHERE id = ?"), arguments: [withdrawalID])!)
+        }
+    }
+}
