@@ -73,6 +73,7 @@ let package = Package(
                 .embedInCode("Schema/m0008_spending.sql"),
                 .embedInCode("Schema/m0009_messages.sql"),
                 .embedInCode("Schema/m0010_withdrawals.sql"),
+                .embedInCode("Schema/m0011_proof_scores.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -67,11 +67,11 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger").add(middleware: ScopeMiddleware(scope: .financeRead)))
     AuthController(auth: services.auth, defaultMode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/auth"))
     KeysController(keys: services.keys).addRoutes(to: router.group("v1/keys"))
-    TasksController(tasks: services.tasks, settlement: services.settlement, mode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/tasks"))
+    TasksController(tasks: services.tasks, settlement: services.settlement, work: services.work, mode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/tasks"))
     WorkController(work: services.work, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
     WalletController(settlement: services.settlement).addRoutes(to: router.group("v1/wallet"))
     router.get("v1/categories") { _, _ in Envelope(Category.all) }
-    FundingApprovalsController(settlement: services.settlement).addRoutes(to: router.group("v1/funding-approvals"))
+    FundingApprovalsController(settlement: services.settlement, work: services.work).addRoutes(to: router.group("v1/funding-approvals"))
     PlatformController(settlement: services.settlement, mode: mode, rateLimits: rateLimits).addRoutes(to: router)
     MessagesController(messages: services.messages).addRoutes(to: router)
     PeopleController(profiles: services.profiles, work: services.work).addRoutes(to: router)

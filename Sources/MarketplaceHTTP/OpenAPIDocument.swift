@@ -245,6 +245,9 @@ extension OpenAPIDocument {
             "task_type": string, "location_type": ["type": "string", "enum": LocationType.allCases.map(\.rawValue)], "address": string,
             "latitude": ["type": "number", "minimum": -90, "maximum": 90], "longitude": ["type": "number", "minimum": -180, "maximum": 180],
             "budget": budget, "delivery_type": ["type": "string", "enum": DeliveryType.allCases.map(\.rawValue)],
+            "mock_operator": ["type": "boolean", "description": "Test mode: a mock operator applies, is accepted once funded, and submits"],
+            "auto_approve": ["type": "boolean", "description": "Approve a submission whose proof score is at least 90"],
+            "auto_reject": ["type": "boolean", "description": "Reject a submission whose proof score is below 50"],
             "fee_paid_by": ["type": "string", "enum": FeePayer.allCases.map(\.rawValue),
                             "description": "agent (default): the fee is added on top of the budget; worker: it comes out of the payout"],
         ] as [String: Any]) { $1 }
@@ -301,6 +304,7 @@ extension OpenAPIDocument {
                 "id": string, "task_id": string, "worker_id": string,
                 "status": ["type": "string", "enum": ["submitted", "approved", "revision_requested", "rejected", "declined"]],
                 "note": nullableString, "feedback": nullableString, "created_at": string,
+                "score": ["type": ["integer", "null"], "minimum": 0, "maximum": 100], "score_notes": strings,
                 "deliverables": ["type": "array", "items": ["type": "object", "properties": ["kind": string, "value": string]]],
             ]],
             "SubmissionList": ["type": "array", "items": ["$ref": "#/components/schemas/Submission"]],

@@ -36,6 +36,10 @@ public struct TaskDraft: Sendable, Hashable {
     public var callbackURL: String?
     /// Who bears the platform's fee: "agent" (on top of the budget) or "worker" (out of the payout).
     public var feePaidBy: String
+    /// Test mode only: ask for a mock operator to do the task.
+    public var mockOperator: Bool
+    public var autoApprove: Bool
+    public var autoReject: Bool
 
     public static let titleLengthMax = 200
     public static let descriptionLengthMax = 5_000
@@ -49,7 +53,8 @@ public struct TaskDraft: Sendable, Hashable {
     public init(title: String, description: String, category: String, taskType: String? = nil, locationType: String = "remote",
                 address: String? = nil, latitude: Double? = nil, longitude: Double? = nil, budget: Budget, deadline: String? = nil,
                 deliveryType: String = "submission", requiredDeliverables: [String] = [], proofRequirements: [String] = [],
-                verifiedOnly: Bool = false, urgency: String = "normal", callbackURL: String? = nil, feePaidBy: String = "agent") {
+                verifiedOnly: Bool = false, urgency: String = "normal", callbackURL: String? = nil, feePaidBy: String = "agent",
+                mockOperator: Bool = false, autoApprove: Bool = false, autoReject: Bool = false) {
         self.title = title
         self.description = description
         self.category = category
@@ -67,5 +72,8 @@ public struct TaskDraft: Sendable, Hashable {
         self.urgency = urgency
         self.callbackURL = callbackURL
         self.feePaidBy = feePaidBy
+        self.mockOperator = mockOperator
+        self.autoApprove = autoApprove
+        self.autoReject = autoReject
     }
 }

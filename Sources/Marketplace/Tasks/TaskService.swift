@@ -29,9 +29,15 @@ public struct TaskService: Sendable {
         let now = clock.nowMicros()
         let spec = try draft.validated(nowMicros: now)
         try screen(spec)
+        guard !spec.mockOperator || caller.mode == .test else {
+            throw .validation(field: "mock_operator", message: "mock operators work in test mode only")
+        }
         let task = MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
                               spec: spec, workerID: nil, createdAt: now, updatedAt: now)
-        try await store.write { db in try Self.insert(task, db) }
+        try await store.write { db in
+            try Self.insert(task, db)
+            if spec.mockOperator { try MockOperator.apply(to: task, nowMicros: now, db) }
+        }
         return task
     }
 
@@ -150,7 +156,7 @@ extension TaskDraft {
                   deadline: spec.deadline.map(Timestamps.format), deliveryType: spec.deliveryType.rawValue,
                   requiredDeliverables: spec.requiredDeliverables.map(\.rawValue), proofRequirements: spec.proofRequirements,
                   verifiedOnly: spec.verifiedOnly, urgency: spec.urgency.rawValue, callbackURL: spec.callbackURL,
-                  feePaidBy: spec.feePaidBy.rawValue)
+                  feePaidBy: spec.feePaidBy.rawValue, mockOperator: spec.mockOperator, autoApprove: spec.autoApprove, autoReject: spec.autoReject)
     }
 }
 

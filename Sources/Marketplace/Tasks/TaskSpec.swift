@@ -45,6 +45,16 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var callbackURL: String?
     /// Nil in tasks stored before the choice existed, which all had the agent pay.
     var feePaidByStored: FeePayer?
+    var mockOperatorStored: Bool?
+    var autoApproveStored: Bool?
+    var autoRejectStored: Bool?
+
+    /// Test mode: a mock operator applies, is accepted once the task is funded, and submits.
+    public var mockOperator: Bool { mockOperatorStored ?? false }
+    /// Approve a submission whose proof score is at least `ProofScore.autoApproveMin`.
+    public var autoApprove: Bool { autoApproveStored ?? false }
+    /// Reject a submission whose proof score is below `ProofScore.autoRejectBelow`.
+    public var autoReject: Bool { autoRejectStored ?? false }
 
     /// Who bears the platform's fee.
     public var feePaidBy: FeePayer { feePaidByStored ?? .agent }
@@ -53,6 +63,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
         case title, description, category, taskType, locationType, address, latitude, longitude, asset, budgetType, amountMinor
         case estimatedHours, budgetMinor, deadline, deliveryType, requiredDeliverables, proofRequirements, verifiedOnly, urgency, callbackURL
         case feePaidByStored = "feePaidBy"
+        case mockOperatorStored = "mockOperator", autoApproveStored = "autoApprove", autoRejectStored = "autoReject"
     }
 }
 
@@ -85,7 +96,8 @@ extension TaskDraft {
                         address: location.address, latitude: location.latitude, longitude: location.longitude, asset: asset,
                         budgetType: budgetType, amountMinor: amount, estimatedHours: hours, budgetMinor: total, deadline: deadline,
                         deliveryType: delivery, requiredDeliverables: deliverables.sorted(), proofRequirements: proofs,
-                        verifiedOnly: verifiedOnly, urgency: urgency, callbackURL: callback, feePaidByStored: feePayer)
+                        verifiedOnly: verifiedOnly, urgency: urgency, callbackURL: callback, feePaidByStored: feePayer,
+                        mockOperatorStored: mockOperator, autoApproveStored: autoApprove, autoRejectStored: autoReject)
     }
 
     private func validatedLocation() throws(MarketplaceError) -> (type: LocationType, address: String?, latitude: Double?, longitude: Double?) {

@@ -43,6 +43,9 @@ public struct Submission: Sendable, Hashable, Codable {
     public var status: Status
     public var feedback: String?
     public let createdAt: Int64
+    /// The proof score (0-100) the verifier gave it, and why.
+    public var score: Int?
+    public var scoreNotes: [String] = []
 
     public static let deliverablesMax = 20
     public static let valueLengthMax = 5_000

@@ -8,11 +8,13 @@ public struct WorkService: Sendable {
     let store: MarketplaceStore
     let settlement: SettlementService
     let clock: LedgerClock
+    let verifier: any ProofVerifier
 
-    public init(store: MarketplaceStore, settlement: SettlementService, clock: LedgerClock = .system) {
+    public init(store: MarketplaceStore, settlement: SettlementService, clock: LedgerClock = .system, verifier: any ProofVerifier = RuleVerifier()) {
         self.store = store
         self.settlement = settlement
         self.clock = clock
+        self.verifier = verifier
     }
 
     /// Applies to a published task; once per task.
@@ -89,7 +91,8 @@ public struct WorkService: Sendable {
         try caller.requireWorker()
         try Self.check(deliverables)
         let note = try note.map { (text) throws(MarketplaceError) -> String in try TaskDraft.text(text, field: "note", max: Submission.valueLengthMax) }
-        return try await store.write { db in
+        let verifier = verifier
+        let (submission, task) = try await store.write { db -> (Submission, MarketTask) in
             guard var task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
                   task.workerID == caller.userID || (task.spec.deliveryType == .bounty && task.status == .published && task.ownerID != caller.userID) else {
                 throw MarketplaceError.notFound("no task \(taskID) assigned to you")
@@ -105,15 +108,39 @@ public struct WorkService: Sendable {
                 task.updatedAt = clock.nowMicros()
                 try TaskService.save(task, db)
             }
+            let score = verifier.score(deliverables, note: note, for: task.spec)
             let submission = Submission(id: Secrets.id("sub"), taskID: taskID, workerID: caller.userID, deliverables: deliverables,
-                                        note: note, status: .submitted, feedback: nil, createdAt: clock.nowMicros())
-            try db.run(sql: "INSERT INTO submissions (id, task_id, worker_id, deliverables, note, status, created_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)",
-                           arguments: [submission.id, taskID, caller.userID, String(decoding: try JSONEncoder().encode(deliverables), as: UTF8.self),
-                                       note, submission.createdAt])
+                                        note: note, status: .submitted, feedback: nil, createdAt: clock.nowMicros(), score: score.value,
+                                        scoreNotes: score.notes)
+            try db.run(sql: """
+                INSERT INTO submissions (id, task_id, worker_id, deliverables, note, status, created_at, score, score_notes)
+                VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?)
+                """, arguments: [submission.id, taskID, caller.userID, String(decoding: try JSONEncoder().encode(deliverables), as: UTF8.self),
+                                 note, submission.createdAt, score.value, score.notes.joined(separator: "\n")])
             try Notification.add(.submissionReceived, for: task.ownerID, mode: task.mode, task: taskID,
-                                 "New submission for \"\(task.spec.title)\"", nowMicros: submission.createdAt, db)
-            return submission
+                                 "New submission for \"\(task.spec.title)\" (proof score \(score.value))", nowMicros: submission.createdAt, db)
+            return (submission, task)
         }
+        return try await applyScorePolicy(to: submission, of: task)
+    }
+
+    /// The owner's standing orders on proof scores: approve at ≥ 90 when auto-approve is on,
+    /// reject below 50 when auto-reject is on (with the verifier's reasons). Returns the
+    /// submission as it ends up.
+    func applyScorePolicy(to submission: Submission, of task: MarketTask) async throws(MarketplaceError) -> Submission {
+        guard let score = submission.score else { return submission }
+        let owner = Principal(userID: task.ownerID, mode: task.mode, scopes: Set(Scope.allCases), credential: .session, role: .agent)
+        let entry = task.spec.deliveryType == .bounty ? submission.id : nil
+        var result = submission
+        if task.spec.autoApprove && score >= ProofScore.autoApproveMin {
+            _ = try await settlement.approve(task.id, submission: entry, by: owner)
+            result.status = .approved
+        } else if task.spec.autoReject && score < ProofScore.autoRejectBelow {
+            let reasons = submission.scoreNotes.isEmpty ? "it does not meet the task's requirements" : submission.scoreNotes.joined(separator: "; ")
+            let reason = "Rejected automatically: the proof score \(score) is below \(ProofScore.autoRejectBelow). Reasons: \(reasons)."
+            result = try await reject(submission: entry, of: task.id, reason: reason, by: owner)
+        }
+        return result
     }
 
     /// A bounty entry: the bounty must be funded (nobody works for unfunded money), the entrant
@@ -205,7 +232,8 @@ public struct WorkService: Sendable {
     static func submission(_ row: Row) throws -> Submission {
         let deliverables = try JSONDecoder().decode([Submission.Item].self, from: Data((row["deliverables"] as String).utf8))
         return Submission(id: row["id"], taskID: row["task_id"], workerID: row["worker_id"], deliverables: deliverables, note: row["note"],
-                          status: Submission.Status(rawValue: row["status"]) ?? .submitted, feedback: row["feedback"], createdAt: row["created_at"])
+                          status: Submission.Status(rawValue: row["status"]) ?? .submitted, feedback: row["feedback"], createdAt: row["created_at"],
+                          score: row["score"], scoreNotes: (row["score_notes"] as String?).map { $0.split(separator: "\n").map(String.init) } ?? [])
     }
 
     /// Rejects a pending application to the caller's task.

@@ -35,6 +35,9 @@ struct TaskView: Encodable, Sendable {
     let urgency: String
     let callbackUrl: String?
     let feePaidBy: String
+    let mockOperator: Bool
+    let autoApprove: Bool
+    let autoReject: Bool
     let createdAt: String
     let updatedAt: String
 
@@ -64,6 +67,9 @@ struct TaskView: Encodable, Sendable {
         urgency = spec.urgency.rawValue
         callbackUrl = spec.callbackURL
         feePaidBy = spec.feePaidBy.rawValue
+        mockOperator = spec.mockOperator
+        autoApprove = spec.autoApprove
+        autoReject = spec.autoReject
         createdAt = Timestamps.format(task.createdAt)
         updatedAt = Timestamps.format(task.updatedAt)
     }

@@ -5,6 +5,7 @@ import Marketplace
 struct TasksController: Sendable {
     let tasks: TaskService
     let settlement: SettlementService
+    let work: WorkService
     /// The server's mode: anonymous tasks are posted in it.
     let mode: Mode
 
@@ -42,6 +43,9 @@ struct TasksController: Sendable {
         let urgency: String?
         let callbackUrl: String?
         let feePaidBy: String?
+        let mockOperator: Bool?
+        let autoApprove: Bool?
+        let autoReject: Bool?
 
         var draft: TaskDraft {
             TaskDraft(title: title, description: description, category: category, taskType: taskType,
@@ -50,7 +54,8 @@ struct TasksController: Sendable {
                                     estimatedHours: budget.estimatedHours),
                       deadline: deadline, deliveryType: deliveryType ?? "submission", requiredDeliverables: requiredDeliverables ?? [],
                       proofRequirements: proofRequirements ?? [], verifiedOnly: verifiedOnly ?? false, urgency: urgency ?? "normal",
-                      callbackURL: callbackUrl, feePaidBy: feePaidBy ?? "agent")
+                      callbackURL: callbackUrl, feePaidBy: feePaidBy ?? "agent", mockOperator: mockOperator ?? false,
+                      autoApprove: autoApprove ?? false, autoReject: autoReject ?? false)
         }
     }
 
@@ -135,6 +140,7 @@ struct TasksController: Sendable {
         }
         switch try await apiAsync({ try await settlement.fund(id, from: source, by: caller) }) {
         case .funded(let funding):
+            try await apiAsync { try await work.runMockOperator(on: id) }  // test mode: a requested mock operator starts now
             return try Envelope(FundingView(funding)).response(from: request, context: context)
         case .awaitingApproval(let approval):
             return try EditedResponse(status: .accepted, response: Envelope(FundingApprovalView(approval))).response(from: request, context: context)

@@ -9,6 +9,8 @@ struct SubmissionView: Encodable, Sendable {
     let deliverables: [Submission.Item]
     let note: String?
     let feedback: String?
+    let score: Int?
+    let scoreNotes: [String]
     let createdAt: String
 
     init(_ submission: Submission) {
@@ -19,6 +21,8 @@ struct SubmissionView: Encodable, Sendable {
         deliverables = submission.deliverables
         note = submission.note
         feedback = submission.feedback
+        score = submission.score
+        scoreNotes = submission.scoreNotes
         createdAt = Timestamps.format(submission.createdAt)
     }
 }

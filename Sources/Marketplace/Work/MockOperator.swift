@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+
+/// Test mode's stand-in worker: it applies to a task that asks for it, is accepted as soon as
+/// the task is funded, and submits deliverables of every required kind that speak to each
+/// proof requirement, so an agent can rehearse the whole lifecycle alone. It is a hidden
+/// human user that cannot log in.
+enum MockOperator {
+    static let userID = "usr_mock_operator"
+    static let message = "Mock operator (test mode): I will do this task as soon as it is funded."
+
+    static func ensureUser(nowMicros: Int64, _ db: Database) throws {
+        try db.run(sql: """
+            INSERT OR IGNORE INTO users (id, email, password_hash, full_name, role, created_at)
+            VALUES (?, 'mock-operator@marketplace.invalid', '!', 'Mock operator', 'human', ?)
+            """, arguments: [userID, nowMicros])
+        try db.run(sql: """
+            INSERT OR IGNORE INTO worker_profiles (user_id, display_name, headline, skills, available, verified, updated_at)
+            VALUES (?, 'Mock operator', 'Test mode stand-in', '[]', 1, 1, ?)
+            """, arguments: [userID, nowMicros])
+    }
+
+    /// Applies to a freshly posted task (a bounty takes no application).
+    static func apply(to task: MarketTask, nowMicros: Int64, _ db: Database) throws {
+        try ensureUser(nowMicros: nowMicros, db)
+        guard task.spec.deliveryType != .bounty else { return }
+        try db.run(sql: "INSERT INTO applications (id, task_id, applicant_id, message, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)",
+                   arguments: [Secrets.id("app"), task.id, userID, message, nowMicros])
+    }
+
+    /// Deliverables for `spec`: one of each required kind (a text when none is required), and
+    /// a note that answers each proof requirement.
+    static func deliverables(for spec: TaskSpec) -> (items: [Submission.Item], note: String) {
+        let kinds = spec.requiredDeliverables.isEmpty ? [Deliverable.text] : spec.requiredDeliverables
+        let items = kinds.map { kind -> Submission.Item in
+            switch kind {
+            case .text: Submission.Item(kind: .text, value: "Mock result for \(spec.title): done as described.")
+            case .photo: Submission.Item(kind: .photo, value: "https://mock-operator.invalid/photo.jpg")
+            case .url: Submission.Item(kind: .url, value: "https://mock-operator.invalid/result")
+            case .file: Submission.Item(kind: .file, value: "mock-operator/result.txt")
+            }
+        }
+        let proofs = spec.proofRequirements.map { "\($0): provided." }.joined(separator: " ")
+        return (items, "Mock operator submission. \(proofs)")
+    }
+
+    static func principal(_ mode: Mode) -> Principal {
+        Principal(userID: userID, mode: mode, scopes: [.tasksRead, .tasksWrite], credential: .session, role: .human)
+    }
+}
+
+extension WorkService {
+    /// After a funding: a task that asked for a mock operator gets it accepted (its owner's
+    /// acceptance, on the owner's behalf) and its deliverables submitted. Does nothing for any
+    /// other task. Returns whether the mock acted.
+    @discardableResult
+    public func runMockOperator(on taskID: String) async throws(MarketplaceError) -> Bool {
+        let found = try store.read { db -> (MarketTask, String?)? in
+            guard let task = try TaskService.fetch(taskID, db) else { return nil }
+            let application = try String.fetchOne(try db.cachedStatement(sql: "SELECT id FROM applications WHERE task_id = ? AND applicant_id = ? AND status = 'pending'"),
+                                                   arguments: [taskID, MockOperator.userID])
+            return (task, application)
+        }
+        guard let (task, application) = found, task.spec.mockOperator, task.mode == .test, task.status == .published else { return false }
+        let owner = Principal(userID: task.ownerID, mode: task.mode, scopes: Set(Scope.allCases), credential: .session, role: .agent)
+        if task.spec.deliveryType != .bounty {
+            guard let application else { return false }
+            _ = try await accept(application, on: taskID, by: owner)
+        }
+        let (items, note) = MockOperator.deliverables(for: task.spec)
+        _ = try await submit(to: taskID, deliverables: items, note: note, by: MockOperator.principal(task.mode))
+        return true
+    }
+}
