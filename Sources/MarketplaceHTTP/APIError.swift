@@ -30,11 +30,11 @@ public struct APIError: HTTPResponseError, Sendable {
     public init(_ error: LedgerError) {
         switch error {
         case .exceedsCredits, .exceedsDebits:
-            self.init(.unprocessableContent, code: "INSUFFICIENT_FUNDS", message: error.description, field: error.field)
+            self.init(HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), code: "INSUFFICIENT_BALANCE", message: error.description, field: error.field)
         case .idempotencyConflict, .transferExists, .accountExists, .pendingAlreadyPosted, .pendingAlreadyVoided, .pendingExpired:
             self.init(.conflict, code: "CONFLICT", message: error.description, field: error.field)
         case .storage, .closed, .databaseNewerThanBinary:
-            self.init(.serviceUnavailable, code: "LEDGER_UNAVAILABLE", message: "the ledger is unavailable; retry later")
+            self.init(.serviceUnavailable, code: "INTERNAL_ERROR", message: "the ledger is unavailable; retry later")
         default:
             self.init(.badRequest, code: "VALIDATION_ERROR", message: error.description, field: error.field)
         }

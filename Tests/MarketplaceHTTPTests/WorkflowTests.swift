@@ -277,4 +277,45 @@ struct WorkflowTests {
             #expect(adminSession == .ok)
         }
     }
+
+    @Test func aFreeformTaskTakesWhateverTheWorkerHandsIn() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            let human = try await client.session("human@example.com", role: "human")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"30.00","currency":"USD"}"#, idempotencyKey: "d")
+            let id = try await client.createTask(agent, #"{"title":"Tell me about the market","description":"Anything useful","category":"research","budget":{"amount":"12.00","currency":"USD"},"delivery_type":"freeform"}"#)
+            _ = try await client.send(.post, "/v1/tasks/\(id)/fund", token: agent)
+            let (_, application) = try await client.send(.post, "/v1/tasks/\(id)/applications", token: human, json: #"{"message":"me"}"#)
+            _ = try await client.send(.post, "/v1/tasks/\(id)/applications/\(try #require(data(application)["id"] as? String))/accept", token: agent)
+            let (submitted, _) = try await client.send(.post, "/v1/tasks/\(id)/submissions", token: human,
+                                                       json: #"{"deliverables":[{"kind":"url","value":"https://notes.example.com/market"}],"note":"Busy on Saturdays"}"#)
+            #expect(submitted == .created)
+            let (approved, paid) = try await client.send(.post, "/v1/tasks/\(id)/approve", token: agent)
+            #expect(approved == .ok)
+            #expect(data(paid)["status"] as? String == "paid")
+            #expect(try await client.wallet(agent).available == 3_000 - 1_320)
+            #expect(try await client.wallet(human).available == 1_200)
+            for token in [agent, human] { try await client.expectWalletMatchesLedger(token, test) }
+        }
+    }
+
+    @Test func aFundedTaskPastItsDeadlineExpiresAndIsRefunded() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"30.00","currency":"USD"}"#, idempotencyKey: "d")
+            let deadline = Timestamps.format(test.clock.ledgerClock.nowMicros() + 600_000_000)
+            let id = try await task(client, agent, budget: "20.00", extra: #","deadline":"\#(deadline)""#)
+            _ = try await client.send(.post, "/v1/tasks/\(id)/fund", token: agent)
+            #expect(try await client.wallet(agent).frozen == 2_200)
+            test.clock.advance(seconds: 601)
+            #expect(try await test.services.settlement.expireOverdueTasks() == [id])  // what the sweeper in `serve` runs every 30 s
+            let (_, expired) = try await client.send(.get, "/v1/tasks/\(id)", token: agent)
+            #expect(data(expired)["status"] as? String == "expired")
+            #expect(try await client.wallet(agent).available == 3_000)
+            #expect(try await client.wallet(agent).frozen == 0)
+            let (_, notes) = try await client.send(.get, "/v1/notifications", token: agent)
+            #expect((notes["data"] as? [[String: Any]])?.first?["kind"] as? String == "task_expired")
+            try await client.expectWalletMatchesLedger(agent, test)
+        }
+    }
 }

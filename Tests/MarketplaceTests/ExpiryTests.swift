@@ -42,3 +42,49 @@ struct ExpiryTests {
         #expect(try ledger.verify().isClean)
     }
 }
+
+/// A pricing change applies only to tasks funded after it: each funding keeps the rule (and
+/// its version) it was made under, and approval pays by that rule.
+struct PricingChangeTests {
+    @Test func aNewFeeRuleAppliesOnlyToLaterFundings() async throws {
+        let clock = ManualClock()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pricing-\(UUID().uuidString).sqlite").path
+        let ledger = try Ledger(path: path, clock: clock.ledgerClock)
+        defer { ledger.close() }
+        let store = try MarketplaceStore(path: path)
+        defer { store.close() }
+        try await store.write { db in
+            try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_1', 'a@example.com', 'x', 'A', 'agent', 0)")
+            try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_2', 'h@example.com', 'x', 'H', 'human', 0)")
+        }
+        let agent = Principal(userID: "usr_1", mode: .test, scopes: Set(Scope.allCases), credential: .session)
+        let human = Principal(userID: "usr_2", mode: .test, scopes: Set(Scope.allCases), credential: .session, role: .human)
+        let tasks = TaskService(store: store, clock: clock.ledgerClock)
+        let before = SettlementService(ledger: ledger, store: store, clock: clock.ledgerClock)
+        let after = SettlementService(ledger: ledger, store: store, pricing: Pricing(version: "2027-01-v2", policy: try FeePolicy(basisPoints: 500, fixedMinor: 25, payer: .agentOnTop)),
+                                      clock: clock.ledgerClock)
+        func task() async throws -> String {
+            try await tasks.create(TaskDraft(title: "t", description: "d", category: "errands", budget: .init(amount: "10.00", currency: "USD")), by: agent).id
+        }
+        _ = try await before.deposit(amount: "100.00", currency: "USD", idempotencyKey: "k", by: agent)
+        let old = try await task()
+        let oldFunding = try await before.fund(old, by: agent)
+        // The rule changes; the next funding uses it, the first keeps its own.
+        let new = try await task()
+        let newFunding = try await after.fund(new, by: agent)
+        #expect(oldFunding.feeMinor == 100 && oldFunding.feeRule == "2026-11-v1")
+        #expect(newFunding.feeMinor == 75 && newFunding.feeRule == "2027-01-v2")  // 5% of 10.00 + 0.25
+        let work = WorkService(store: store, settlement: after, clock: clock.ledgerClock)
+        for id in [old, new] {
+            let application = try await work.apply(to: id, message: "me", by: human)
+            _ = try await work.accept(application.id, on: id, by: agent)
+            _ = try await work.submit(to: id, deliverables: [.init(kind: .text, value: "done well")], note: nil, by: human)
+            _ = try await after.approve(id, by: agent)  // approved under the new rule, paid by each funding's own
+        }
+        #expect(try ledger.account(code: "revenue:fees:test:USD")?.balance.posted(for: .revenue) == 175)
+        let revenue = try #require(try ledger.account(code: "revenue:fees:test:USD"))
+        let fees = try #require(try ledger.statement(of: revenue.id)).entries
+        #expect(fees.compactMap(\.transfer.metadata).map { $0.contains("2026-11-v1") } == [true, false])
+        #expect(try ledger.verify().isClean)
+    }
+}

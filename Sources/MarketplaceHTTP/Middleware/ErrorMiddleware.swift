@@ -14,7 +14,8 @@ struct ErrorMiddleware: RouterMiddleware {
             if error.status == .notFound {
                 throw APIError(.notFound, code: "NOT_FOUND", message: "no route \(request.method) \(request.uri.path)")
             }
-            throw APIError(error.status, code: "HTTP_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+            let code = error.status.code >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR"
+            throw APIError(error.status, code: code, message: error.body ?? error.status.reasonPhrase)
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])
             throw APIError(.internalServerError, code: "INTERNAL_ERROR", message: "internal error")

@@ -30,6 +30,19 @@ struct Serve: AsyncParsableCommand {
         return TokenIssuer.randomSecret()
     }
 
+    /// The fee rule: MARKETPLACE_FEE_BASIS_POINTS, MARKETPLACE_FEE_FIXED_MINOR and
+    /// MARKETPLACE_PRICING_VERSION (all three, or none for the standard rule). A change applies
+    /// to tasks funded after it; each funding records the version it was made under.
+    static func pricing() throws -> Pricing {
+        let environment = ProcessInfo.processInfo.environment
+        guard let version = environment["MARKETPLACE_PRICING_VERSION"] else { return .standard }
+        guard let basisPoints = Int64(environment["MARKETPLACE_FEE_BASIS_POINTS"] ?? ""),
+              let fixedMinor = Int64(environment["MARKETPLACE_FEE_FIXED_MINOR"] ?? "0") else {
+            throw ValidationError("MARKETPLACE_PRICING_VERSION needs MARKETPLACE_FEE_BASIS_POINTS (0-10000) and optionally MARKETPLACE_FEE_FIXED_MINOR")
+        }
+        return Pricing(version: version, policy: try FeePolicy(basisPoints: basisPoints, fixedMinor: fixedMinor, payer: .agentOnTop))
+    }
+
     /// The risk gate's deny list: MARKETPLACE_RISK_DENY (comma-separated terms) or the standard list.
     static func riskGate() -> RiskGate {
         guard let terms = ProcessInfo.processInfo.environment["MARKETPLACE_RISK_DENY"] else { return .standard }
@@ -63,7 +76,7 @@ struct Serve: AsyncParsableCommand {
         let store = try MarketplaceStore(path: database.db)
         defer { store.close() }
         let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
-        let settlement = SettlementService(ledger: ledger, store: store)
+        let settlement = SettlementService(ledger: ledger, store: store, pricing: try Self.pricing())
         let resumed = try await settlement.resumePendingOperations()
         if resumed > 0 { logger.notice("finished operations recorded before a stop", metadata: ["operations": "\(resumed)"]) }
         let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
