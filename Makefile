@@ -4,7 +4,7 @@ DB ?= data/marketplace-test.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test deps build bench
+.PHONY: run test deps build bench bench-api
 
 ## Install the system libraries the package links (as root), or name them and stop.
 deps:
@@ -38,3 +38,8 @@ test: deps
 bench: deps
 	swift build -c release --product marketplace
 	.build/release/marketplace bench ledger
+
+## Full task lifecycles over loopback HTTP, release build (see README, Performance).
+bench-api: deps
+	swift build -c release --product marketplace
+	.build/release/marketplace bench api --concurrency 64 --lifecycles 20
