@@ -74,6 +74,21 @@ struct CrossCuttingTests {
         }
     }
 
+    @Test func storedAnswersAreForgottenAfterTheirRetention() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            let (first, _, _) = try await raw(client, .post, "/v1/tasks", token: agent, json: Self.create, key: "old")
+            #expect(first == .created)
+            #expect(try await test.services.idempotency.prune() == 0)
+            test.clock.advance(seconds: IdempotencyStore.retentionSeconds + 1)
+            #expect(try await test.services.idempotency.prune() == 1)
+            // The key is free again: a new request runs (and makes a second task).
+            let (again, headers, _) = try await raw(client, .post, "/v1/tasks", token: agent, json: Self.create, key: "old")
+            #expect(again == .created)
+            #expect(headers[IdempotencyMiddleware.replayedHeader] == nil)
+        }
+    }
+
     @Test func callersAreLimitedPerEndpointClassWithHeaders() async throws {
         let test = try await TestServices()
         defer { test.close() }

@@ -37,6 +37,10 @@ struct MockOperatorTests {
             #expect(try test.ledger.account(code: "wallet:user:test:usr_mock_operator:USD")?.balance.posted(for: .liability) == 2_000)
             try await client.expectWalletMatchesLedger(agent, test)
 
+            // The mock operator (like an anonymous task's owner) is a user nobody can log in as.
+            let (mockLogin, _) = try await client.send(.post, "/v1/auth/login", json: #"{"email":"mock-operator@marketplace.invalid","password":"!"}"#)
+            #expect(mockLogin == .unauthorized)
+
             // Live mode has no mock operators.
             let (_, live) = try await client.send(.post, "/v1/auth/login", json: #"{"email":"agent@example.com","password":"correct horse","mode":"live"}"#)
             let liveToken = try #require(data(live)["access_token"] as? String)

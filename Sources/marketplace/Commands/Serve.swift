@@ -52,14 +52,16 @@ struct Serve: AsyncParsableCommand {
     /// How often published tasks past their deadline are expired (and refunded).
     static let expirySweepSeconds = 30
 
-    static func sweepExpiredTasks(_ settlement: SettlementService, logger: Logger) async throws {
+    static func sweepExpiredTasks(_ settlement: SettlementService, idempotency: IdempotencyStore, logger: Logger) async throws {
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(expirySweepSeconds))
             do {
                 let expired = try await settlement.expireOverdueTasks()
                 if !expired.isEmpty { logger.info("expired overdue tasks", metadata: ["count": "\(expired.count)"]) }
+                // Stored answers to Idempotency-Keys older than their 24 hours go too.
+                _ = try await idempotency.prune()
             } catch {
-                logger.error("expiry sweep failed; retrying next round", metadata: ["error": "\(error)"])
+                logger.error("sweep failed; retrying next round", metadata: ["error": "\(error)"])
             }
         }
     }
@@ -91,7 +93,7 @@ struct Serve: AsyncParsableCommand {
         let sweepLogger = logger
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
-            group.addTask { try await Self.sweepExpiredTasks(settlement, logger: sweepLogger) }
+            group.addTask { try await Self.sweepExpiredTasks(settlement, idempotency: services.idempotency, logger: sweepLogger) }
             try await group.next()
             group.cancelAll()
         }
