@@ -164,10 +164,19 @@ extension SettlementService {
             }
             throw .internalError("the ledger refused the withdrawal: \(error)")
         }
-        // The test connector pays at once: settle the intent.
+        return try await settleTestWithdrawal(intent: intent, withdrawalID: withdrawalID, amountMinor: amountMinor, asset: asset)
+    }
+
+    /// The test connector pays at once: posts the committed intent and moves the money from
+    /// payouts in flight to the connector's clearing (16 + 17), then marks the withdrawal paid.
+    func settleTestWithdrawal(intent: Operation, withdrawalID: String, amountMinor: Int64, asset: Asset) async throws(MarketplaceError) -> Withdrawal {
+        let inFlight = try await account(chart.payoutsInFlight(connector: "test", asset: asset)!)
+        let clearing = try await account(chart.clearing(connector: "test", asset: asset)!)
         let intentID = TransferID(intent.id * Operation.transfersMax)
+        let now = clock.nowMicros()
+        let settleKey = String(intent.key.dropLast(":intent".count)) + ":settle"
         let settle = try await store.write { db in
-            try Operation.record(key: key + ":settle", in: db, nowMicros: now) { first in
+            try Operation.record(key: settleKey, in: db, nowMicros: now) { first in
                 try PostingRecipes.withdrawalSucceeded(firstID: first, intent: intentID, inFlight: inFlight, clearing: clearing,
                                                        amountMinor: amountMinor, asset: asset, metadata: #"{"connector":"test"}"#)
             }
@@ -177,5 +186,31 @@ extension SettlementService {
             try db.run(sql: "UPDATE withdrawals SET status = 'paid', settled_at = COALESCE(settled_at, ?) WHERE id = ?", arguments: [now, withdrawalID])
             return Withdrawal(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM withdrawals WHERE id = ?"), arguments: [withdrawalID])!)
         }
+    }
+
+    /// After a restart: every test-connector withdrawal still pending whose intent is in the
+    /// ledger is settled (the connector pays at once); one whose intent never committed is
+    /// marked failed (nothing moved). Returns how many it finished.
+    func finishTestWithdrawals() async throws(MarketplaceError) -> Int {
+        let pending = try store.read { db in
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM withdrawals WHERE status = 'pending' AND connector = 'test'"))
+        }
+        for row in pending {
+            let withdrawal = Withdrawal(row: row)
+            let intentOperationID = Int64(withdrawal.id.dropFirst("wdr_".count)) ?? -1
+            let intent = try store.read { db in
+                try Row.fetchOne(try db.cachedStatement(sql: "SELECT key FROM operations WHERE id = ?"), arguments: [intentOperationID])
+                    .flatMap { try Operation.find(key: $0["key"], in: db) }
+            }
+            guard let intent, intent.isCommitted else {
+                try await store.write { db in
+                    try db.run(sql: "UPDATE withdrawals SET status = 'failed', settled_at = ? WHERE id = ? AND status = 'pending'",
+                               arguments: [clock.nowMicros(), withdrawal.id])
+                }
+                continue
+            }
+            _ = try await settleTestWithdrawal(intent: intent, withdrawalID: withdrawal.id, amountMinor: withdrawal.amountMinor, asset: withdrawal.asset)
+        }
+        return pending.count
     }
 }

@@ -165,6 +165,8 @@ public struct SettlementService: Sendable {
             }
             if operation.key.hasPrefix("approve:") { _ = try await markPaid(String(operation.key.dropFirst(8))) }
         }
+        // Withdrawals whose settlement was never recorded (a stop between the two commits).
+        _ = try await finishTestWithdrawals()
         return pending.count
     }
 

@@ -31,7 +31,9 @@ final class StoreWriter: @unchecked Sendable {
 
     init(pool: DatabasePool) {
         self.pool = pool
-        let thread = Thread { [unowned self] in self.loop() }
+        // The thread holds the writer until `stop()` ends its loop: a store dropped without
+        // `close()` leaks a parked thread rather than letting it touch freed memory.
+        let thread = Thread { self.loop() }
         thread.name = "marketplace-store-writer"
         self.thread = thread
         thread.start()
