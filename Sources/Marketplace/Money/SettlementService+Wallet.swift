@@ -139,7 +139,6 @@ extension SettlementService {
         let key = try Self.clientKey(idempotencyKey, scope: "withdraw:\(caller.userID)")
         let wallet = try await account(chart.wallet(user: "\(caller.mode.rawValue):\(caller.userID)", asset: asset))
         let inFlight = try await account(chart.payoutsInFlight(connector: "test", asset: asset)!)
-        let clearing = try await account(chart.clearing(connector: "test", asset: asset)!)
         let now = clock.nowMicros()
         let (withdrawalID, intent) = try await store.write { db -> (String, Operation) in
             let operation = try Operation.record(key: key + ":intent", in: db, nowMicros: now) { first in
