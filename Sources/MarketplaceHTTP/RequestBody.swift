@@ -13,14 +13,26 @@ enum RequestBody {
         return value
     }
 
-    /// Like `decode`, but an empty body is nil (for routes whose body is optional).
-    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: APIContext) async throws -> T? {
-        let buffer: ByteBuffer
+    /// Gathers the body (at most `bytesMax`) and keeps it in the request for whoever reads it next.
+    static func collect(_ request: inout Request) async throws -> ByteBuffer {
         do {
-            buffer = try await request.body.collect(upTo: bytesMax)
+            return try await request.collectBody(upTo: bytesMax)
         } catch {
             throw APIError(.badRequest, code: "VALIDATION_ERROR", message: "the body is over \(bytesMax) bytes", field: "body")
         }
+    }
+
+    /// A whole-number query parameter, or `fallback` when absent; the domain checks its range.
+    static func wholeNumber(_ name: String, in request: Request, default fallback: Int) throws -> Int {
+        guard let text = request.uri.queryParameters[Substring(name)] else { return fallback }
+        guard let value = Int(text) else { throw APIError.validation("\(name) must be a whole number", field: name) }
+        return value
+    }
+
+    /// Like `decode`, but an empty body is nil (for routes whose body is optional).
+    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: APIContext) async throws -> T? {
+        var request = request
+        let buffer = try await collect(&request)
         guard buffer.readableBytesView.contains(where: { !" \t\r\n".utf8.contains($0) }) else { return nil }
         do {
             return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))

@@ -36,7 +36,7 @@ struct LedgerRoutesTests {
     }
 
     @Test func healthSaysTheMode() async throws {
-        let (app, ledger, _, admin) = try await app()
+        let (app, ledger, _, _) = try await app()
         defer { ledger.close() }
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in

@@ -27,6 +27,12 @@ public struct Principal: Sendable, Hashable {
         self.isAdmin = isAdmin
     }
 
+    /// The task's owner, for what the marketplace does on the owner's standing orders (a mock
+    /// operator accepted once funded, a score's auto-approval or auto-rejection).
+    static func owner(of task: MarketTask) -> Principal {
+        Principal(userID: task.ownerID, mode: task.mode, scopes: Set(Scope.allCases), credential: .session, role: .agent)
+    }
+
     /// Refuses the call unless the caller holds `scope`.
     public func require(_ scope: Scope) throws(MarketplaceError) {
         guard scopes.contains(scope) else { throw .forbidden("this key lacks the \(scope.rawValue) scope") }

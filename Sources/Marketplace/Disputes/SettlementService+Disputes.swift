@@ -74,8 +74,8 @@ extension SettlementService {
             throw .internalError("the disputed task \(task.id) has no funding or worker")
         }
         let split = try Self.split(funding, toWorker: toWorker, toPayer: toPayer)
-        let worker = try await account(chart.wallet(user: "\(task.mode.rawValue):\(workerID)", asset: funding.asset))
-        let payer = try await account(chart.wallet(user: "\(task.mode.rawValue):\(task.ownerID)", asset: funding.asset))
+        let worker = try await account(walletAccount(user: workerID, mode: task.mode, funding.asset))
+        let payer = try await account(walletAccount(user: task.ownerID, mode: task.mode, funding.asset))
         let revenue = try await account(feeRevenue(task.mode, funding.asset))
         let now = clock.nowMicros()
         let operation = try await store.write { db -> Operation in

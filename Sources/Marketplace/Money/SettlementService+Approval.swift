@@ -13,7 +13,7 @@ extension SettlementService {
         let winner = try store.read { db in try WorkService.targetSubmission(submissionID, of: current, db) }
         let workerID = current.spec.deliveryType == .bounty ? winner.workerID : current.workerID
         guard let workerID, winner.workerID == workerID else { throw .conflict(field: "status", message: "the task is \(current.status.rawValue)") }
-        let worker = try await account(chart.wallet(user: "\(caller.mode.rawValue):\(workerID)", asset: funding.asset))
+        let worker = try await account(walletAccount(user: workerID, mode: caller.mode, funding.asset))
         let revenue = try await account(feeRevenue(caller.mode, funding.asset))
         let split: FeeSplit
         do { split = try FeeSplit(payoutMinor: funding.payoutMinor, feeMinor: funding.feeMinor) } catch {

@@ -29,7 +29,7 @@ extension SettlementService {
             try caller.map { try TaskService.owned(taskID, by: $0, db) } ?? TaskService.fetch(taskID, db)
         }
         guard let current else { return nil }
-        let wallet = try await account(chart.wallet(user: "\(current.mode.rawValue):\(current.ownerID)", asset: current.spec.asset))
+        let wallet = try await account(walletAccount(user: current.ownerID, mode: current.mode, current.spec.asset))
         let closed = try await store.write { db -> (MarketTask, Operation?)? in
             guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, db) }) ?? TaskService.fetch(taskID, db) else { return nil }
             if caller == nil, (try? task.status.applying(event)) == nil { return nil }

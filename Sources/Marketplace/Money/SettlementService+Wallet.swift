@@ -62,28 +62,47 @@ extension SettlementService {
     public func totals(for caller: Principal) throws(MarketplaceError) -> [WalletTotals] {
         try caller.require(.walletRead)
         return try store.read { db in
-            try Self.walletAssets.map { asset in
-                func sum(_ sql: String) throws -> Int64 {
-                    try Int64.fetchOne(try db.cachedStatement(sql: sql), arguments: [caller.userID, caller.mode.rawValue, asset.code]) ?? 0
+            var totals = Dictionary(uniqueKeysWithValues: Self.walletAssets.map { ($0.code, WalletTotals(asset: $0)) })
+            /// Adds each row's sums (after the asset column) into the totals through `apply`.
+            func add(_ sql: String, _ apply: (inout WalletTotals, [Int64]) -> Void) throws {
+                for row in try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: [caller.userID, caller.mode.rawValue]) {
+                    guard let code = row[0] as String?, totals[code] != nil else { continue }
+                    apply(&totals[code]!, (1..<row.count).map { (row[$0] as Int64?) ?? 0 })
                 }
-                var totals = WalletTotals(asset: asset)
-                let owned = "FROM task_funding f JOIN tasks t ON t.id = f.task_id WHERE t.owner_id = ? AND t.mode = ? AND f.asset = ?"
-                let committed = "EXISTS (SELECT 1 FROM operations o WHERE o.key = ? || f.task_id AND o.state = 'committed')"
-                totals.fundedMinor = try sum("SELECT COALESCE(SUM(f.escrow_minor), 0) \(owned) AND \(committed.replacingOccurrences(of: "? ||", with: "'fund:' ||"))")
-                let approved = committed.replacingOccurrences(of: "? ||", with: "'approve:' ||")
-                let refunded = committed.replacingOccurrences(of: "? ||", with: "'refund:' ||")
-                let disputes = "FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id WHERE d.status = 'resolved' AND t.mode = ? AND f.asset = ?"
-                totals.paidOutMinor = try sum("SELECT COALESCE(SUM(f.payout_minor), 0) \(owned) AND \(approved)")
-                    + sum("SELECT COALESCE(SUM(d.to_worker_minor), 0) FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id WHERE t.owner_id = ? AND d.status = 'resolved' AND t.mode = ? AND f.asset = ?")
-                totals.feesMinor = try sum("SELECT COALESCE(SUM(f.fee_minor), 0) \(owned) AND \(approved)")
-                    + sum("SELECT COALESCE(SUM(d.fee_minor), 0) FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id WHERE t.owner_id = ? AND d.status = 'resolved' AND t.mode = ? AND f.asset = ?")
-                totals.refundedMinor = try sum("SELECT COALESCE(SUM(f.escrow_minor), 0) \(owned) AND \(refunded)")
-                    + sum("SELECT COALESCE(SUM(d.to_payer_minor), 0) FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id WHERE t.owner_id = ? AND d.status = 'resolved' AND t.mode = ? AND f.asset = ?")
-                totals.earnedMinor = try sum("SELECT COALESCE(SUM(f.payout_minor), 0) FROM task_funding f JOIN tasks t ON t.id = f.task_id WHERE t.worker_id = ? AND t.mode = ? AND f.asset = ? AND \(approved)")
-                    + sum("SELECT COALESCE(SUM(d.to_worker_minor), 0) \(disputes.replacingOccurrences(of: "WHERE d.status", with: "WHERE t.worker_id = ? AND d.status"))")
-                totals.withdrawnMinor = try sum("SELECT COALESCE(SUM(amount_minor), 0) FROM withdrawals WHERE user_id = ? AND mode = ? AND asset = ? AND status = 'paid'")
-                return totals
             }
+            // The caller's own tasks: each funding, and whether its payout or refund committed.
+            try add("""
+                SELECT f.asset,
+                       SUM(CASE WHEN fo.state = 'committed' THEN f.escrow_minor ELSE 0 END),
+                       SUM(CASE WHEN ao.state = 'committed' THEN f.payout_minor ELSE 0 END),
+                       SUM(CASE WHEN ao.state = 'committed' THEN f.fee_minor ELSE 0 END),
+                       SUM(CASE WHEN ro.state = 'committed' THEN f.escrow_minor ELSE 0 END)
+                FROM task_funding f JOIN tasks t ON t.id = f.task_id
+                LEFT JOIN operations fo ON fo.key = 'fund:' || f.task_id
+                LEFT JOIN operations ao ON ao.key = 'approve:' || f.task_id
+                LEFT JOIN operations ro ON ro.key = 'refund:' || f.task_id
+                WHERE t.owner_id = ? AND t.mode = ? GROUP BY f.asset
+                """) { $0.fundedMinor += $1[0]; $0.paidOutMinor += $1[1]; $0.feesMinor += $1[2]; $0.refundedMinor += $1[3] }
+            // Resolved disputes on the caller's own tasks.
+            try add("""
+                SELECT f.asset, SUM(d.to_worker_minor), SUM(d.fee_minor), SUM(d.to_payer_minor)
+                FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id
+                WHERE t.owner_id = ? AND t.mode = ? AND d.status = 'resolved' GROUP BY f.asset
+                """) { $0.paidOutMinor += $1[0]; $0.feesMinor += $1[1]; $0.refundedMinor += $1[2] }
+            // As a worker: approved payouts and dispute shares.
+            try add("""
+                SELECT f.asset, SUM(f.payout_minor) FROM task_funding f JOIN tasks t ON t.id = f.task_id
+                JOIN operations ao ON ao.key = 'approve:' || f.task_id AND ao.state = 'committed'
+                WHERE t.worker_id = ? AND t.mode = ? GROUP BY f.asset
+                """) { $0.earnedMinor += $1[0] }
+            try add("""
+                SELECT f.asset, SUM(d.to_worker_minor) FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id
+                WHERE t.worker_id = ? AND t.mode = ? AND d.status = 'resolved' GROUP BY f.asset
+                """) { $0.earnedMinor += $1[0] }
+            try add("SELECT asset, SUM(amount_minor) FROM withdrawals WHERE user_id = ? AND mode = ? AND status = 'paid' GROUP BY asset") {
+                $0.withdrawnMinor += $1[0]
+            }
+            return Self.walletAssets.compactMap { totals[$0.code] }
         }
     }
 
@@ -104,7 +123,7 @@ extension SettlementService {
             guard let parsed = StatementCursor(cursor) else { throw .validation(field: "cursor", message: "cursor is not one this API returned") }
             after = parsed
         }
-        let wallet = try await account(chart.wallet(user: "\(caller.mode.rawValue):\(caller.userID)", asset: asset))
+        let wallet = try await account(walletAccount(caller, asset))
         var found: [WalletTransaction] = []
         // Scan statement pages until the page is full; a type filter may skip entries.
         while found.count < limit {
@@ -137,7 +156,7 @@ extension SettlementService {
         }
         let (asset, amountMinor) = try Self.money(amount, currency)
         let key = try Self.clientKey(idempotencyKey, scope: "withdraw:\(caller.userID)")
-        let wallet = try await account(chart.wallet(user: "\(caller.mode.rawValue):\(caller.userID)", asset: asset))
+        let wallet = try await account(walletAccount(caller, asset))
         let inFlight = try await account(chart.payoutsInFlight(connector: "test", asset: asset)!)
         let now = clock.nowMicros()
         let (withdrawalID, intent) = try await store.write { db -> (String, Operation) in

@@ -225,8 +225,13 @@ public struct SettlementService: Sendable {
     }
 
     /// Each user has a wallet per mode and asset: test and live money never share an account.
-    private func walletAccount(_ caller: Principal, _ asset: Asset) -> NewAccount {
-        chart.wallet(user: "\(caller.mode.rawValue):\(caller.userID)", asset: asset)
+    func walletAccount(_ caller: Principal, _ asset: Asset) -> NewAccount {
+        walletAccount(user: caller.userID, mode: caller.mode, asset)
+    }
+
+    /// The one place the wallet naming lives: a user's wallet per mode and asset.
+    func walletAccount(user userID: String, mode: Mode, _ asset: Asset) -> NewAccount {
+        chart.wallet(user: "\(mode.rawValue):\(userID)", asset: asset)
     }
 
     func account(_ new: NewAccount) async throws(MarketplaceError) -> AccountID {

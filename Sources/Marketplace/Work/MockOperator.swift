@@ -62,7 +62,7 @@ extension WorkService {
             return (task, application)
         }
         guard let (task, application) = found, task.spec.mockOperator, task.mode == .test, task.status == .published else { return false }
-        let owner = Principal(userID: task.ownerID, mode: task.mode, scopes: Set(Scope.allCases), credential: .session, role: .agent)
+        let owner = Principal.owner(of: task)
         if task.spec.deliveryType != .bounty {
             guard let application else { return false }
             _ = try await accept(application, on: taskID, by: owner)

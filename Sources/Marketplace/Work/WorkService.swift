@@ -129,7 +129,7 @@ public struct WorkService: Sendable {
     /// submission as it ends up.
     func applyScorePolicy(to submission: Submission, of task: MarketTask) async throws(MarketplaceError) -> Submission {
         guard let score = submission.score else { return submission }
-        let owner = Principal(userID: task.ownerID, mode: task.mode, scopes: Set(Scope.allCases), credential: .session, role: .agent)
+        let owner = Principal.owner(of: task)
         let entry = task.spec.deliveryType == .bounty ? submission.id : nil
         var result = submission
         if task.spec.autoApprove && score >= ProofScore.autoApproveMin {

@@ -30,10 +30,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
             throw APIError.validation("this route answers with a secret, which is never stored; send it without Idempotency-Key", field: "idempotency_key")
         }
         var request = request
-        let body: ByteBuffer
-        do { body = try await request.collectBody(upTo: RequestBody.bytesMax) } catch {
-            throw APIError(.badRequest, code: "VALIDATION_ERROR", message: "the body is over \(RequestBody.bytesMax) bytes", field: "body")
-        }
+        let body = try await RequestBody.collect(&request)
         let scope = context.principal.map { "\($0.userID):\($0.mode.rawValue)" } ?? "anonymous:\(context.clientAddress)"
         let fingerprint = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: body.readableBytesView)
         switch try await apiAsync({ try await store.claim(scope: scope, key: key, fingerprint: fingerprint) }) {

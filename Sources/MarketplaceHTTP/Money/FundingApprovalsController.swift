@@ -26,7 +26,7 @@ struct FundingApprovalsController: Sendable {
     @Sendable func approve(_ request: Request, context: APIContext) async throws -> Envelope<Approved> {
         let caller = try context.requirePrincipal()
         let (approval, funding) = try await apiAsync { try await settlement.approveFunding(context.parameters.get("approval") ?? "", by: caller) }
-        try await apiAsync { try await work.runMockOperator(on: funding.taskID) }
+        _ = try await apiAsync { try await work.runMockOperator(on: funding.taskID) }
         return Envelope(Approved(approval: FundingApprovalView(approval), funding: FundingView(funding)))
     }
 

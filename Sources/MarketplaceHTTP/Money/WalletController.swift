@@ -121,10 +121,7 @@ struct WalletController: Sendable {
     @Sendable func transactions(_ request: Request, context: APIContext) async throws -> Envelope<TransactionPage> {
         let caller = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let limit = try query["limit"].map { text in
-            guard let limit = Int(text) else { throw APIError.validation("limit must be a whole number", field: "limit") }
-            return limit
-        } ?? 50
+        let limit = try RequestBody.wholeNumber("limit", in: request, default: 50)
         let page = try await apiAsync {
             try await settlement.transactions(for: caller, asset: query["asset"].map(String.init) ?? "USD", type: query["type"].map(String.init),
                                               cursor: query["cursor"].map(String.init), limit: limit)

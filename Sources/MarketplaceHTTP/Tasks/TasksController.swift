@@ -83,10 +83,7 @@ struct TasksController: Sendable {
     @Sendable func list(_ request: Request, context: APIContext) async throws -> Envelope<TaskPageView> {
         let caller = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let limit = try query["limit"].map { text in
-            guard let limit = Int(text) else { throw APIError.validation("limit must be a whole number", field: "limit") }
-            return limit
-        } ?? 20
+        let limit = try RequestBody.wholeNumber("limit", in: request, default: 20)
         let filter = TaskFilter(status: query["status"].map(String.init), category: query["category"].map(String.init),
                                 locationType: query["location_type"].map(String.init), urgency: query["urgency"].map(String.init),
                                 mine: query["mine"] == "true", limit: limit, cursor: query["cursor"].map(String.init))
@@ -140,7 +137,7 @@ struct TasksController: Sendable {
         }
         switch try await apiAsync({ try await settlement.fund(id, from: source, by: caller) }) {
         case .funded(let funding):
-            try await apiAsync { try await work.runMockOperator(on: id) }  // test mode: a requested mock operator starts now
+            _ = try await apiAsync { try await work.runMockOperator(on: id) }  // test mode: a requested mock operator starts now
             return try Envelope(FundingView(funding)).response(from: request, context: context)
         case .awaitingApproval(let approval):
             return try EditedResponse(status: .accepted, response: Envelope(FundingApprovalView(approval))).response(from: request, context: context)
