@@ -202,6 +202,24 @@ struct WalletHistoryTests {
         }
     }
 
+    /// The test connector is test mode's only: a live withdrawal or a live funding through a
+    /// connector is refused, and nothing is written.
+    @Test func liveModeRefusesTheTestConnector() async throws {
+        try await withApp { client, test in
+            _ = try await client.session("agent@example.com")
+            let (_, live) = try await client.send(.post, "/v1/auth/login", json: #"{"email":"agent@example.com","password":"correct horse","mode":"live"}"#)
+            let token = try #require(data(live)["access_token"] as? String)
+            let task = try await client.createTask(token, #"{"title":"t","description":"d","category":"research","budget":{"amount":"10.00","currency":"USD"}}"#)
+            let before = try TestDatabase.snapshot(test.path)
+            let (funding, fundingBody) = try await client.send(.post, "/v1/tasks/\(task)/fund", token: token, json: #"{"source":"connector"}"#)
+            #expect(funding == .forbidden)
+            #expect(errorCode(fundingBody) == "FORBIDDEN")
+            let (withdrawal, _) = try await client.send(.post, "/v1/wallet/withdrawals", token: token, json: #"{"amount":"1.00","currency":"USD"}"#)
+            #expect(withdrawal == .forbidden)
+            #expect(try TestDatabase.snapshot(test.path) == before)
+        }
+    }
+
     private func statement(_ test: TestServices, _ account: Int64) throws -> [StatementEntry] {
         try #require(try test.ledger.statement(of: AccountID(account), limit: 1_000)).entries
     }
