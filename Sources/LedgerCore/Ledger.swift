@@ -30,7 +30,7 @@ public final class Ledger: Sendable {
             throw .storage("open \(path): \(error)")
         }
         try Migrations.apply(to: pool)
-        writer = try JournalWriter(path: path, clock: clock, logger: logger)
+        writer = try JournalWriter(pool: pool, clock: clock, logger: logger)
         writer.start()
     }
 
@@ -78,6 +78,35 @@ public final class Ledger: Sendable {
     /// Commits transfers as one batch.
     public func commit(_ transfers: [TransferRequest], idempotencyKey: String? = nil) async throws(LedgerError) -> CommitReceipt {
         try await commit(TransferBatch(transfers, idempotencyKey: idempotencyKey))
+    }
+
+    /// Runs `body` on the writer thread inside the next group commit, in its own savepoint, and
+    /// returns once that commit is durable. The body writes its own tables through
+    /// `transaction.db` and moves money through `transaction.commit`, all landing together;
+    /// when it throws, nothing it did lands (rows, batches, accounts) and its error is rethrown.
+    /// The caller suspends meanwhile; no thread of the cooperative pool waits on an fsync.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let outcome = JobOutcome<T>()
+            writer.submit(.transaction(TransactionJob(
+                run: { transaction in
+                    do {
+                        outcome.value = .success(try body(transaction))
+                        return true
+                    } catch {
+                        outcome.value = .failure(error)
+                        return false
+                    }
+                },
+                finish: { commitError in
+                    if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(with: outcome.value!) }
+                })))
+        }
+    }
+
+    /// Where a transaction job leaves its result until the commit is known; written and read on the writer thread.
+    private final class JobOutcome<T>: @unchecked Sendable {
+        var value: Result<T, any Error>?
     }
 
     /// Expires every hold whose timeout has passed now, and returns how many it expired.

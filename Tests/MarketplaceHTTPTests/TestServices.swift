@@ -16,7 +16,7 @@ struct TestServices {
         self.clock = clock
         path = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString).sqlite").path
         ledger = try Ledger(path: path, clock: clock.ledgerClock)
-        store = try MarketplaceStore(path: path)
+        store = try MarketplaceStore(ledger: ledger)
         let tokens = try await TokenIssuer(secret: Array(repeating: 7, count: 32))
         let settlement = SettlementService(ledger: ledger, store: store, clock: clock.ledgerClock)
         services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),

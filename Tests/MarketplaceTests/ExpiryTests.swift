@@ -11,7 +11,7 @@ struct ExpiryTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("expiry-\(UUID().uuidString).sqlite").path
         let ledger = try Ledger(path: path, clock: clock.ledgerClock)
         defer { ledger.close() }
-        let store = try MarketplaceStore(path: path)
+        let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
         try await store.write { db in
             try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_1', 'a@example.com', 'x', 'A', 'agent', 0)")
@@ -51,7 +51,7 @@ struct PricingChangeTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pricing-\(UUID().uuidString).sqlite").path
         let ledger = try Ledger(path: path, clock: clock.ledgerClock)
         defer { ledger.close() }
-        let store = try MarketplaceStore(path: path)
+        let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
         try await store.write { db in
             try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_1', 'a@example.com', 'x', 'A', 'agent', 0)")

@@ -11,7 +11,7 @@ struct SettlementResumeTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("resume-\(UUID().uuidString).sqlite").path
         let ledger = try Ledger(path: path)
         defer { ledger.close() }
-        let store = try MarketplaceStore(path: path)
+        let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
         _ = try await ChartOfAccounts.standard.install(in: ledger)
         let wallet = try await ledger.createAccounts([ChartOfAccounts.standard.wallet(user: "test:usr_1", asset: .usd)])[0].id
@@ -37,7 +37,7 @@ struct SettlementResumeTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("resume-\(UUID().uuidString).sqlite").path
         let ledger = try Ledger(path: path)
         defer { ledger.close() }
-        let store = try MarketplaceStore(path: path)
+        let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
         _ = try await ChartOfAccounts.standard.install(in: ledger)
         try await store.write { db in

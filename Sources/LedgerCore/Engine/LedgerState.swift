@@ -58,8 +58,10 @@ struct LedgerState {
         }
     }
 
-    /// Validates `batch` and applies it, appending its rows to `rows`; all or none.
-    mutating func stage(_ batch: TransferBatch, at timestamp: Int64, lookup: some JournalLookup, into rows: inout [Transfer.Fields]) throws(LedgerError) {
+    /// Validates `batch` and applies it, appending its rows to `rows`; all or none. Returns what
+    /// undoes it, for a transaction that fails after the batch was staged.
+    @discardableResult
+    mutating func stage(_ batch: TransferBatch, at timestamp: Int64, lookup: some JournalLookup, into rows: inout [Transfer.Fields]) throws(LedgerError) -> Undo {
         guard !batch.transfers.isEmpty else { throw .emptyBatch }
         guard batch.transfers.count <= TransferBatch.transfersMax else {
             throw .batchTooLarge(count: batch.transfers.count, max: TransferBatch.transfersMax)
@@ -77,6 +79,7 @@ struct LedgerState {
             rollBack(undo, rows: &rows)
             throw error
         }
+        return undo
     }
 
     // MARK: - One transfer
@@ -243,7 +246,8 @@ struct LedgerState {
         }
     }
 
-    private mutating func rollBack(_ undo: Undo, rows: inout [Transfer.Fields]) {
+    /// Puts back what one staged batch changed (batches are undone newest first).
+    mutating func rollBack(_ undo: Undo, rows: inout [Transfer.Fields]) {
         for (index, balance) in undo.accounts.reversed() { accounts[index].balance = balance }
         for id in undo.holdsAdded { holds[id] = nil }
         for hold in undo.holdsRemoved { holds[hold.id] = hold }
@@ -253,12 +257,19 @@ struct LedgerState {
         rows.removeSubrange(undo.rowCount...)
     }
 
+    /// Forgets accounts created at or after `count` (a failed transaction created them).
+    mutating func dropAccounts(from count: Int) {
+        guard accounts.count > count else { return }
+        accounts.removeSubrange(count...)
+        touchedInCommit.removeAll { $0 >= count }
+    }
+
     static func code(of assetID: Int64) -> String {
         Asset.withID(assetID)?.code ?? "asset \(assetID)"
     }
 
     /// What a failed batch must put back.
-    private struct Undo {
+    struct Undo {
         var accounts: [(Int, AccountBalance)] = []
         var holdsAdded: [TransferID] = []
         var holdsRemoved: [Hold] = []

@@ -1,10 +1,16 @@
 import Foundation
+import GRDB
 import Logging
 
-/// The ledger's one writer. Callers on any thread enqueue jobs; a dedicated thread takes
+/// The database file's one writer. Callers on any thread enqueue jobs; a dedicated thread takes
 /// every job waiting (up to `transfersPerCommitMax` transfers), validates each caller's
 /// batch against the balances it holds in memory, writes all of them in one durable SQLite
 /// commit (group commit), and only then gives each caller its own result.
+///
+/// It writes through GRDB's writer connection (holding it for each commit), so a transaction
+/// job can write other tables through GRDB in the same commit as its ledger batches: one
+/// writer for the file means no second writer waiting on SQLite's lock, and one fsync per
+/// business event instead of one per table.
 ///
 /// Thread-safety: `queue` and `isClosed` are guarded by `condition`; everything else is
 /// touched only by the writer thread after `start()`.
@@ -27,6 +33,7 @@ final class JournalWriter: @unchecked Sendable {
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
 
+    private let pool: DatabasePool
     private let connection: SQLiteConnection
     private let statements: WriterStatements
     var statementsForAccounts: WriterStatements { statements }
@@ -42,19 +49,28 @@ final class JournalWriter: @unchecked Sendable {
     private var lastCommitSeq: Int64 = 0
     /// Jobs in the last commit, for the linger rule.
     private var lastJobCount = 0
+    /// While a transaction job runs: what its staged batches must undo if it fails.
+    private var jobUndos: [LedgerState.Undo]?
 
-    init(path: String, clock: LedgerClock, logger: Logger) throws(LedgerError) {
-        connection = try SQLiteConnection(path: path)
-        // Durable when acknowledged: WAL with a sync on every commit.
-        try connection.execute("PRAGMA journal_mode = WAL")
-        try connection.execute("PRAGMA synchronous = FULL")
-        try connection.execute("PRAGMA cache_size = -131072")
-        try connection.execute("PRAGMA wal_autocheckpoint = 8192")
-        statements = try WriterStatements(connection)
+    init(pool: DatabasePool, clock: LedgerClock, logger: Logger) throws(LedgerError) {
+        self.pool = pool
         self.clock = clock
         self.logger = logger
-        state = try StateLoader(connection: connection).load()
-        lastCommitSeq = try StateLoader(connection: connection).lastCommitSeq()
+        let opened: Result<(SQLiteConnection, WriterStatements, LedgerState, Int64), LedgerError> = pool.writeWithoutTransaction { db in
+            do throws(LedgerError) {
+                let connection = SQLiteConnection(borrowing: db.sqliteConnection!)
+                // Durable when acknowledged: WAL with a sync on every commit.
+                try connection.execute("PRAGMA journal_mode = WAL")
+                try connection.execute("PRAGMA synchronous = FULL")
+                try connection.execute("PRAGMA cache_size = -131072")
+                try connection.execute("PRAGMA wal_autocheckpoint = 8192")
+                let loader = StateLoader(connection: connection)
+                return .success((connection, try WriterStatements(connection), try loader.load(), try loader.lastCommitSeq()))
+            } catch {
+                return .failure(error)
+            }
+        }
+        (connection, statements, state, lastCommitSeq) = try opened.get()
     }
 
     func start() {
@@ -73,6 +89,7 @@ final class JournalWriter: @unchecked Sendable {
         condition.signal()
         condition.unlock()
         if !wasClosed, thread != nil { finished.wait() }
+        if !wasClosed { pool.writeWithoutTransaction { _ in statements.finalize() } }
     }
 
     func submit(_ job: WriterJob) {
@@ -91,7 +108,7 @@ final class JournalWriter: @unchecked Sendable {
 
     private func run() {
         while let jobs = nextJobs() {
-            process(jobs)
+            pool.writeWithoutTransaction { db in process(jobs, db) }
         }
         finished.signal()
     }
@@ -124,7 +141,7 @@ final class JournalWriter: @unchecked Sendable {
         return jobs
     }
 
-    private func process(_ jobs: [WriterJob]) {
+    private func process(_ jobs: [WriterJob], _ db: Database) {
         var results: [Outcome] = []
         results.reserveCapacity(jobs.count)
         do {
@@ -136,7 +153,7 @@ final class JournalWriter: @unchecked Sendable {
             let expired = rows.count
             _ = try insertRows(from: 0)
             for job in jobs {
-                results.append(try perform(job, at: timestamp, expired: expired))
+                results.append(try perform(job, at: timestamp, expired: expired, db))
             }
             try writeBalances()
             try recordCommit(at: timestamp)
@@ -155,19 +172,21 @@ final class JournalWriter: @unchecked Sendable {
         case receipt(Result<CommitReceipt, LedgerError>)
         case accounts(Result<[Account], LedgerError>)
         case expired(Int)
+        case transaction
 
         func deliver(to job: WriterJob) {
             switch (job, self) {
             case (.commit(_, let continuation), .receipt(let result)): continuation.resume(returning: result)
             case (.createAccounts(_, let continuation), .accounts(let result)): continuation.resume(returning: result)
             case (.expire(let continuation), .expired(let count)): continuation.resume(returning: .success(count))
+            case (.transaction(let job), .transaction): job.finish(nil)
             default: preconditionFailure("outcome does not match its job")
             }
         }
     }
 
     /// Runs one job inside the open commit. Request errors become results; storage errors throw.
-    private func perform(_ job: WriterJob, at timestamp: Int64, expired: Int) throws(LedgerError) -> Outcome {
+    private func perform(_ job: WriterJob, at timestamp: Int64, expired: Int, _ db: Database) throws(LedgerError) -> Outcome {
         switch job {
         case .commit(let batch, _):
             do {
@@ -183,10 +202,38 @@ final class JournalWriter: @unchecked Sendable {
             }
         case .expire:
             return .expired(expired)
+        case .transaction(let job):
+            try perform(job, at: timestamp, db)
+            return .transaction
         }
     }
 
-    private func commit(_ batch: TransferBatch, at timestamp: Int64) throws(LedgerError) -> CommitReceipt {
+    /// Runs a transaction job in its own savepoint. When it fails, its rows go back with the
+    /// savepoint and its batches and accounts come out of memory, as if it never ran; the other
+    /// jobs of the commit are untouched. A storage failure fails the whole commit.
+    private func perform(_ job: TransactionJob, at timestamp: Int64, _ db: Database) throws(LedgerError) {
+        let rowCount = rows.count
+        let accountCount = state.accounts.count
+        let lastHash = state.lastHash
+        try statements.savepoint.run()
+        jobUndos = []
+        let transaction = LedgerTransaction(writer: self, db: db, timestamp: timestamp)
+        let succeeded = job.run(transaction)
+        transaction.close()
+        let undos = jobUndos ?? []
+        jobUndos = nil
+        if let failure = transaction.storageFailure { throw failure }
+        if !succeeded {
+            try statements.rollbackToSavepoint.run()
+            for undo in undos.reversed() { state.rollBack(undo, rows: &rows) }
+            rows.removeSubrange(rowCount...)
+            state.lastHash = lastHash
+            state.dropAccounts(from: accountCount)
+        }
+        try statements.releaseSavepoint.run()
+    }
+
+    func commit(_ batch: TransferBatch, at timestamp: Int64) throws(LedgerError) -> CommitReceipt {
         var requestHash = JournalHash.genesis
         if let key = batch.idempotencyKey {
             guard !key.isEmpty, key.count <= TransferBatch.idempotencyKeyLengthMax else { throw .idempotencyKeyInvalid }
@@ -194,7 +241,8 @@ final class JournalWriter: @unchecked Sendable {
             if let replay = try replay(key: key, requestHash: requestHash) { return replay }
         }
         let start = rows.count
-        try state.stage(batch, at: timestamp, lookup: self, into: &rows)
+        let undo = try state.stage(batch, at: timestamp, lookup: self, into: &rows)
+        jobUndos?.append(undo)
         let transfers = try insertRows(from: start)
         if let key = batch.idempotencyKey {
             let insert = statements.insertIdempotencyKey

@@ -1,10 +1,19 @@
 import CSQLite
 
-/// A raw libsqlite3 connection for the ledger's single writer. The hot path binds and steps
-/// cached prepared statements directly; GRDB serves migrations and reads.
-/// Not thread-safe: it belongs to the writer thread.
+/// A raw libsqlite3 connection. The ledger's writer borrows the handle of GRDB's writer
+/// connection, so the journal and the marketplace's tables share one writer and one commit;
+/// the hot path binds and steps cached prepared statements directly.
+/// Not thread-safe: it belongs to whoever holds GRDB's writer.
 final class SQLiteConnection {
     let handle: OpaquePointer
+    /// False when the handle is borrowed: its owner closes it.
+    private let ownsHandle: Bool
+
+    /// Wraps a connection someone else opened and will close.
+    init(borrowing handle: OpaquePointer) {
+        self.handle = handle
+        ownsHandle = false
+    }
 
     init(path: String) throws(LedgerError) {
         var db: OpaquePointer?
@@ -16,11 +25,12 @@ final class SQLiteConnection {
             throw .storage("open \(path): \(message)")
         }
         handle = db
+        ownsHandle = true
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 5_000)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit { if ownsHandle { sqlite3_close_v2(handle) } }
 
     func execute(_ sql: String) throws(LedgerError) {
         var error: UnsafeMutablePointer<CChar>?
@@ -47,6 +57,7 @@ final class SQLiteConnection {
 final class PreparedStatement {
     let handle: OpaquePointer
     unowned let connection: SQLiteConnection
+    private var isFinalized = false
 
     /// SQLITE_TRANSIENT: SQLite copies bound text and blobs before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -56,7 +67,14 @@ final class PreparedStatement {
         self.connection = connection
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit { finalize() }
+
+    /// Releases the statement now (a connection with live statements cannot be closed).
+    func finalize() {
+        guard !isFinalized else { return }
+        isFinalized = true
+        sqlite3_finalize(handle)
+    }
 
     @inline(__always) func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(handle, index, value)

@@ -19,6 +19,10 @@ struct WriterStatements {
     let begin: PreparedStatement
     let commit: PreparedStatement
     let rollback: PreparedStatement
+    /// One transaction job's savepoint inside the group commit.
+    let savepoint: PreparedStatement
+    let releaseSavepoint: PreparedStatement
+    let rollbackToSavepoint: PreparedStatement
 
     init(_ connection: SQLiteConnection) throws(LedgerError) {
         insertTransfer = try connection.prepare("""
@@ -61,5 +65,13 @@ struct WriterStatements {
         begin = try connection.prepare("BEGIN IMMEDIATE")
         commit = try connection.prepare("COMMIT")
         rollback = try connection.prepare("ROLLBACK")
+        savepoint = try connection.prepare("SAVEPOINT ledger_job")
+        releaseSavepoint = try connection.prepare("RELEASE ledger_job")
+        rollbackToSavepoint = try connection.prepare("ROLLBACK TO ledger_job")
+    }
+
+    /// Finalizes every statement, so the connection they belong to can close.
+    func finalize() {
+        for child in Mirror(reflecting: self).children { (child.value as? PreparedStatement)?.finalize() }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Crypto
 import JWTKit
+import Synchronization
 
 /// Signs and checks short-lived access tokens (JWT, HS256).
 public struct TokenIssuer: Sendable {
@@ -10,6 +11,7 @@ public struct TokenIssuer: Sendable {
     public static let secretBytesMin = 32
 
     private let keys: JWTKeyCollection
+    private let verified = VerifiedTokens()
 
     /// Uses `secret` (at least 32 bytes) as the HMAC key.
     public init(secret: [UInt8]) async throws(MarketplaceError) {
@@ -40,13 +42,45 @@ public struct TokenIssuer: Sendable {
 
     /// The user, mode, role and admin flag of a valid, unexpired token. The role and flag are
     /// those at login (a token lives 15 minutes); nil in a token signed before they were added.
+    /// A token already verified is recognised by its exact text (same bytes, same signature)
+    /// until its expiry, without parsing or hashing it again.
     func verify(_ token: String) async throws(MarketplaceError) -> (userID: String, mode: Mode, role: UserRole?, isAdmin: Bool?) {
+        let now = Date()
+        if let known = verified.claims(of: token, at: now) { return known }
         do {
             let claims = try await keys.verify(token, as: AccessClaims.self)
             guard let mode = Mode(rawValue: claims.mode) else { throw MarketplaceError.unauthorized("bad token") }
-            return (claims.sub.value, mode, claims.role.flatMap(UserRole.init), claims.admin)
+            let result = (userID: claims.sub.value, mode: mode, role: claims.role.flatMap(UserRole.init), isAdmin: claims.admin)
+            verified.remember(token, result, until: claims.exp.value)
+            return result
         } catch {
             throw .unauthorized("the access token is invalid or expired")
+        }
+    }
+}
+
+/// Tokens that passed verification, each with its expiry; bounded (emptied when full, so a
+/// flood of distinct tokens costs verifications, never memory).
+final class VerifiedTokens: Sendable {
+    typealias Claims = (userID: String, mode: Mode, role: UserRole?, isAdmin: Bool?)
+    static let entriesMax = 10_000
+    private let entries = Mutex<[String: (claims: Claims, expires: Date)]>([:])
+
+    func claims(of token: String, at now: Date) -> Claims? {
+        entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.expires > now else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.claims
+        }
+    }
+
+    func remember(_ token: String, _ claims: Claims, until expires: Date) {
+        entries.withLock { entries in
+            if entries.count >= Self.entriesMax { entries.removeAll(keepingCapacity: true) }
+            entries[token] = (claims, expires)
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import LedgerCore
+import LedgerCore
 
 extension SettlementService {
     /// Either side of an assigned task opens a dispute with a reason. The task leaves the normal
@@ -74,11 +74,12 @@ extension SettlementService {
             throw .internalError("the disputed task \(task.id) has no funding or worker")
         }
         let split = try Self.split(funding, toWorker: toWorker, toPayer: toPayer)
-        let worker = try await account(walletAccount(user: workerID, mode: task.mode, funding.asset))
-        let payer = try await account(walletAccount(user: task.ownerID, mode: task.mode, funding.asset))
-        let revenue = try await account(feeRevenue(task.mode, funding.asset))
+        let workerAccount = walletAccount(user: workerID, mode: task.mode, funding.asset)
+        let payerAccount = walletAccount(user: task.ownerID, mode: task.mode, funding.asset)
+        let revenueAccount = feeRevenue(task.mode, funding.asset)
         let now = clock.nowMicros()
-        let operation = try await store.write { db -> Operation in
+        try await store.transaction { transaction in
+            let db = transaction.db
             guard var current = try TaskService.fetch(task.id, db) else { throw MarketplaceError.notFound("no task \(task.id)") }
             current.status = try current.status.applying(.resolve)
             current.updatedAt = now
@@ -92,14 +93,16 @@ extension SettlementService {
                 try Notification.add(.disputeResolved, for: party, mode: task.mode, task: task.id, "The dispute on \"\(task.spec.title)\" was resolved: \(resolution)",
                                      nowMicros: now, db)
             }
-            return try Operation.record(key: "dispute:\(task.id)", in: db, nowMicros: now) { first in
+            let worker = try transaction.account(workerAccount)
+            let payer = try transaction.account(payerAccount)
+            let revenue = try transaction.account(revenueAccount)
+            _ = try Operation.commit(key: "dispute:\(task.id)", in: transaction, nowMicros: now) { first in
                 try PostingRecipes.disputeSplit(firstID: first, escrow: funding.escrowAccountID, worker: worker, agent: payer, feeRevenue: revenue,
                                                 escrowMinor: funding.escrowMinor, workerMinor: split.toWorkerMinor, agentMinor: split.toPayerMinor,
                                                 feeMinor: split.feeMinor, asset: funding.asset,
                                                 metadata: #"{"task":"\#(task.id)","dispute":"\#(disputeID)","fee_rule":"\#(funding.feeRule)"}"#)
             }
         }
-        do { try await commit(operation) } catch { throw .internalError("the dispute split of \(task.id) is recorded and will be retried: \(error)") }
         return try self.dispute(of: task.id, for: caller)
     }
 

@@ -33,6 +33,40 @@ struct Operation: Sendable {
         return Operation(id: id, key: key, batch: batch, isCommitted: false)
     }
 
+    /// Records the operation (or finds it) and commits its batch in the same transaction, so
+    /// the marketplace's rows and the money land in one commit or not at all.
+    static func commit(key: String, in transaction: LedgerTransaction, nowMicros: Int64,
+                       build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
+        try record(key: key, in: transaction.db, nowMicros: nowMicros, build: build).committed(in: transaction)
+    }
+
+    /// Commits this recorded operation's batch inside `transaction` and marks it committed;
+    /// a committed one comes back as it is. A ledger refusal throws a MarketplaceError (a short
+    /// balance is INSUFFICIENT_BALANCE), which rolls the whole transaction back.
+    func committed(in transaction: LedgerTransaction) throws -> Operation {
+        guard !isCommitted else { return self }
+        let refusal: LedgerError?
+        do {
+            _ = try transaction.commit(batch)
+            refusal = nil
+        } catch {
+            refusal = error
+        }
+        if let refusal { throw Self.marketplaceError(refusal, committing: key, asset: batch.transfers.first?.asset?.code ?? "?") }
+        try Self.markCommitted(id, in: transaction.db)
+        return Operation(id: id, key: key, batch: batch, isCommitted: true)
+    }
+
+    /// A storage failure stays as it is (the whole commit fails); a short balance is
+    /// INSUFFICIENT_BALANCE; any other refusal is the marketplace's bug.
+    private static func marketplaceError(_ error: LedgerError, committing key: String, asset: String) -> any Error {
+        if error.isTransient { return error }
+        if case .exceedsCredits(_, _, let available, let requested) = error {
+            return MarketplaceError.insufficientBalance(availableMinor: available, requiredMinor: requested, asset: asset)
+        }
+        return MarketplaceError.internalError("the ledger refused \(key): \(error)")
+    }
+
     static func find(key: String, in db: Database) throws -> Operation? {
         try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, key, batch, state FROM operations WHERE key = ?"), arguments: [key]).map(decode)
     }

@@ -3,9 +3,9 @@ import GRDB
 import LedgerCore
 
 extension SettlementService {
-    /// Approves the submitted work: escrow pays the worker and the platform fee in one commit
-    /// (payout + fee = escrow exactly), and the task becomes paid. On a bounty the owner names
-    /// the winning entry (`submissionID`); the other entries are declined.
+    /// Approves the submitted work: escrow pays the worker and the platform fee (payout + fee =
+    /// escrow exactly) in the same commit that moves the task through completed to paid. On a
+    /// bounty the owner names the winning entry (`submissionID`); the other entries are declined.
     public func approve(_ taskID: String, submission submissionID: String? = nil, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
         let current = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
@@ -13,19 +13,21 @@ extension SettlementService {
         let winner = try store.read { db in try WorkService.targetSubmission(submissionID, of: current, db) }
         let workerID = current.spec.deliveryType == .bounty ? winner.workerID : current.workerID
         guard let workerID, winner.workerID == workerID else { throw .conflict(field: "status", message: "the task is \(current.status.rawValue)") }
-        let worker = try await account(walletAccount(user: workerID, mode: caller.mode, funding.asset))
-        let revenue = try await account(feeRevenue(caller.mode, funding.asset))
+        let workerAccount = walletAccount(user: workerID, mode: caller.mode, funding.asset)
+        let revenueAccount = feeRevenue(caller.mode, funding.asset)
         let split: FeeSplit
         do { split = try FeeSplit(payoutMinor: funding.payoutMinor, feeMinor: funding.feeMinor) } catch {
             throw .internalError("the funding of \(taskID) does not split: \(error)")
         }
-        let operation = try await store.write { db -> Operation in
+        return try await store.transaction { transaction -> MarketTask in
+            let db = transaction.db
             var task = try TaskService.owned(taskID, by: caller, db)
             let entry = try WorkService.targetSubmission(submissionID, of: task, db)
             guard entry.status == .submitted else {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); the submission is \(entry.status.rawValue)")
             }
-            task.status = try task.status.applying(task.spec.deliveryType == .bounty ? .award : .approve)
+            // submitted → completed → paid in this one commit: the payout below lands with it.
+            task.status = try task.status.applying(task.spec.deliveryType == .bounty ? .award : .approve).applying(.pay)
             task.workerID = entry.workerID
             task.updatedAt = clock.nowMicros()
             try TaskService.save(task, db)
@@ -35,21 +37,18 @@ extension SettlementService {
                                  nowMicros: task.updatedAt, db)
             try db.run(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
                            arguments: [taskID, entry.id])
-            return try Operation.record(key: "approve:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
+            let worker = try transaction.account(workerAccount)
+            let revenue = try transaction.account(revenueAccount)
+            _ = try Operation.commit(key: "approve:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in
                 try PostingRecipes.approve(firstID: first, escrow: funding.escrowAccountID, worker: worker, feeRevenue: revenue, split: split,
                                            asset: funding.asset, metadata: #"{"task":"\#(taskID)","fee_rule":"\#(funding.feeRule)"}"#)
             }
+            return task
         }
-        do {
-            if !operation.isCommitted { _ = try await ledger.commit(operation.batch) }
-        } catch {
-            throw .internalError("the payout of \(taskID) is recorded and will be retried: \(error)")
-        }
-        return try await markPaid(taskID, operation: operation.id)
     }
 
-    /// completed → paid once the payout is in the ledger, and its operation marked committed,
-    /// in one write.
+    /// completed → paid once the payout is in the ledger (for a payout recorded before a stop
+    /// by an older binary, which committed the two apart), and its operation marked committed.
     func markPaid(_ taskID: String, operation: Int64? = nil) async throws(MarketplaceError) -> MarketTask {
         try await store.write { db in
             if let operation { try Operation.markCommitted(operation, in: db) }

@@ -19,9 +19,9 @@ extension SettlementService {
         return expired
     }
 
-    /// Moves a task to a closing status (cancel, expire) and, in the same write, records the
-    /// refund of whatever its funding put in escrow. The funding is read inside that write, so a
-    /// funding recorded concurrently is refunded too. With an `owner`, only the owner's task
+    /// Moves a task to a closing status (cancel, expire) and, in the same commit, refunds
+    /// whatever its funding put in escrow. The funding is read inside that commit, so a funding
+    /// made concurrently is either refunded too or refused by the task's new status. With an `owner`, only the owner's task
     /// closes and an illegal move is a conflict; without one (the sweeper), a task that moved
     /// on is left alone and nil comes back.
     func close(_ taskID: String, on event: TaskEvent, reason: String, owner caller: Principal?) async throws(MarketplaceError) -> MarketTask? {
@@ -29,8 +29,9 @@ extension SettlementService {
             try caller.map { try TaskService.owned(taskID, by: $0, db) } ?? TaskService.fetch(taskID, db)
         }
         guard let current else { return nil }
-        let wallet = try await account(walletAccount(user: current.ownerID, mode: current.mode, current.spec.asset))
-        let closed = try await store.write { db -> (MarketTask, Operation?)? in
+        let walletAccount = walletAccount(user: current.ownerID, mode: current.mode, current.spec.asset)
+        return try await store.transaction { transaction -> MarketTask? in
+            let db = transaction.db
             guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, db) }) ?? TaskService.fetch(taskID, db) else { return nil }
             if caller == nil, (try? task.status.applying(event)) == nil { return nil }
             task.status = try task.status.applying(event)
@@ -44,34 +45,18 @@ extension SettlementService {
                                      "\"\(task.spec.title)\" was canceled by its owner", nowMicros: task.updatedAt, db)
             }
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM task_funding WHERE task_id = ?"), arguments: [taskID]) else {
-                return (task, nil)
+                return task
             }
             let funding = TaskFunding(row: row)
-            let refund = try Operation.record(key: "refund:\(taskID)", in: db, nowMicros: clock.nowMicros()) { first in
+            // A funding recorded apart from its batch (before a stop, by an older binary) goes
+            // first: the refund needs its money in escrow.
+            if let fund = try Operation.find(key: "fund:\(taskID)", in: db) { _ = try fund.committed(in: transaction) }
+            let wallet = try transaction.account(walletAccount)
+            _ = try Operation.commit(key: "refund:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in
                 PostingRecipes.cancelToWallet(id: first, escrow: funding.escrowAccountID, wallet: wallet, amountMinor: funding.escrowMinor,
                                               asset: funding.asset, metadata: #"{"task":"\#(taskID)","reason":"\#(reason)"}"#)
             }
-            return (task, refund)
-        }
-        guard let (task, refund) = closed else { return nil }
-        if let refund { try await commitRefund(refund, of: taskID) }
-        return task
-    }
-
-    /// Commits a refund; a funding of the same task still in flight goes first, since the
-    /// refund needs its money in escrow. A refused funding means the refund has nothing to move.
-    private func commitRefund(_ refund: Operation, of taskID: String) async throws(MarketplaceError) {
-        if let fund = try store.read({ db in try Operation.find(key: "fund:\(taskID)", in: db) }), !fund.isCommitted {
-            do { try await commit(fund) } catch where !error.isTransient { try await forget(fund) } catch {}
-        }
-        do {
-            try await commit(refund)
-        } catch {
-            let fundingRemains = try store.read { db in
-                try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM task_funding WHERE task_id = ?"), arguments: [taskID]) == true
-            }
-            guard error.isTransient || fundingRemains else { return try await forget(refund) }
-            throw .internalError("the refund of \(taskID) is recorded and will be retried: \(error)")
+            return task
         }
     }
 }

@@ -46,14 +46,16 @@ public struct SettlementService: Sendable {
         }
         let (asset, amountMinor) = try Self.money(amount, currency)
         let key = try Self.clientKey(idempotencyKey, scope: "deposit:\(caller.userID)")
-        let clearing = try await account(chart.clearing(connector: "test", asset: asset)!)
-        let wallet = try await account(walletAccount(caller, asset))
-        let operation = try await store.write { db in
-            try Operation.record(key: key, in: db, nowMicros: clock.nowMicros()) { first in
+        let clearing = chart.clearing(connector: "test", asset: asset)!
+        let wallet = walletAccount(caller, asset)
+        let now = clock.nowMicros()
+        try await store.transaction { transaction in
+            let clearing = try transaction.account(clearing)
+            let wallet = try transaction.account(wallet)
+            _ = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: amountMinor, asset: asset)
             }
         }
-        do { try await commit(operation) } catch { throw .internalError("the deposit is recorded and will be retried: \(error)") }
         return try await self.wallet(of: caller, asset: asset)
     }
 
@@ -78,21 +80,9 @@ public struct SettlementService: Sendable {
         guard source == .wallet || caller.mode == .test else {
             throw .forbidden("live funding through a connector goes through Stripe Checkout or a USDC authorization")
         }
-        let operation: Operation
         switch try await recordFunding(taskID, from: source, by: caller) {
-        case .recorded(let recorded): operation = recorded
+        case .recorded: break
         case .held(let approval): return .awaitingApproval(approval)
-        }
-        do {
-            try await commit(operation)
-        } catch where error.isTransient {
-            throw .internalError("the funding of \(taskID) is recorded and will be retried: \(error)")
-        } catch {
-            try await forget(operation)
-            if case .exceedsCredits(_, _, let available, let requested) = error {
-                throw .insufficientBalance(availableMinor: available, requiredMinor: requested, asset: Self.assetCode(of: operation))
-            }
-            throw .internalError("the ledger refused the funding: \(error)")
         }
         guard let funding = try funding(of: taskID) else { throw .internalError("funding of \(taskID) vanished") }
         return .funded(funding)
@@ -103,9 +93,10 @@ public struct SettlementService: Sendable {
         case held(FundingApproval)
     }
 
-    /// Records the funding operation and the task's funding row in one write, checking the
-    /// task's status (and the key's spend policy) inside it, so a concurrent cancel either sees
-    /// this funding or refuses it, and two fundings through one key cannot both slip under its cap.
+    /// Records the funding, its ledger batch and the task's funding row in one commit, checking
+    /// the task's status (and the key's spend policy) inside it, so a concurrent cancel either
+    /// sees this funding or refuses it, and two fundings through one key cannot both slip under
+    /// its cap. A short wallet rolls all of it back (INSUFFICIENT_BALANCE).
     func recordFunding(_ taskID: String, from source: FundingSource = .wallet, by caller: Principal) async throws(MarketplaceError) -> RecordedFunding {
         let task = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
         let split: FeeSplit
@@ -113,21 +104,25 @@ public struct SettlementService: Sendable {
             throw .validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
         }
         let asset = task.spec.asset
-        let payer = source == .wallet ? try await account(walletAccount(caller, asset)) : try await account(chart.clearing(connector: "test", asset: asset)!)
-        let escrow = try await account(chart.escrow(task: taskID, asset: asset))
+        let payerAccount = source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", asset: asset)!
+        let escrowAccount = chart.escrow(task: taskID, asset: asset)
         let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let now = clock.nowMicros()
-        return try await store.write { db -> RecordedFunding in
+        return try await store.transaction { transaction -> RecordedFunding in
+            let db = transaction.db
             let current = try TaskService.owned(taskID, by: caller, db)
             guard current.status == .published || current.status == .assigned else {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(current.status.rawValue); it cannot be funded")
             }
+            if let existing = try Operation.find(key: "fund:\(taskID)", in: db), existing.isCommitted { return .recorded(existing) }
             if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: asset, nowMicros: now, db) {
                 return .held(try Self.holdForApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
                                                       asset: asset, reason: reason, nowMicros: now, db))
             }
+            let payer = try transaction.account(payerAccount)
+            let escrow = try transaction.account(escrowAccount)
             let metadata = #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#
-            let operation = try Operation.record(key: "fund:\(taskID)", in: db, nowMicros: now) { first in
+            let operation = try Operation.commit(key: "fund:\(taskID)", in: transaction, nowMicros: now) { first in
                 source == .wallet
                     ? PostingRecipes.fundFromWallet(id: first, wallet: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
                     : PostingRecipes.fundFromDeposit(id: first, clearing: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
@@ -196,8 +191,11 @@ public struct SettlementService: Sendable {
         operation.batch.transfers.first?.asset?.code ?? "?"
     }
 
+    /// Commits an operation recorded in an earlier write (a crash's leftovers, a withdrawal's
+    /// second step) and marks it; one already committed is left alone.
     func commit(_ operation: Operation) async throws(LedgerError) {
-        if !operation.isCommitted { _ = try await ledger.commit(operation.batch) }
+        guard !operation.isCommitted else { return }
+        _ = try await ledger.commit(operation.batch)
         do {
             try await store.write { db in try Operation.markCommitted(operation.id, in: db) }
         } catch {

@@ -1,11 +1,16 @@
 import Foundation
 import GRDB
+public import LedgerCore
 
 /// The marketplace's tables, in the same SQLite file as the ledger, through GRDB.
 /// Its migrations are named `m…` and live in Sources/Marketplace/Schema.
+///
+/// Reads go through a pool of its own; every write goes through the ledger's one writer
+/// (`Ledger.transaction`), so the marketplace's rows and the ledger's batches share its
+/// group commits, and a business event that moves money is one atomic commit.
 public final class MarketplaceStore: Sendable {
     let pool: DatabasePool
-    let writer: StoreWriter
+    let ledger: Ledger
     /// Where the database lives.
     public let path: String
 
@@ -23,9 +28,10 @@ public final class MarketplaceStore: Sendable {
         ("m0011_proof_scores", String(decoding: PackageResources.m0011_proof_scores_sql, as: UTF8.self)),
     ]
 
-    /// Opens the file and migrates the marketplace's tables forward; refuses a newer schema.
-    public init(path: String) throws(MarketplaceError) {
-        self.path = path
+    /// Opens the ledger's file and migrates the marketplace's tables forward; refuses a newer schema.
+    public init(ledger: Ledger) throws(MarketplaceError) {
+        self.ledger = ledger
+        path = ledger.path
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON") }
         configuration.busyMode = .timeout(5)
@@ -41,7 +47,6 @@ public final class MarketplaceStore: Sendable {
                 throw MarketplaceError.internalError("the database was migrated by a newer binary (\(unknown.sorted().joined(separator: ", ")))")
             }
             try migrator.migrate(pool)
-            writer = StoreWriter(pool: pool)
         } catch let error as MarketplaceError {
             throw error
         } catch {
@@ -49,8 +54,8 @@ public final class MarketplaceStore: Sendable {
         }
     }
 
+    /// Closes the store's readers; the ledger (and its writer) is closed by its owner.
     public func close() {
-        writer.stop()
         try? pool.close()
     }
 
@@ -59,27 +64,16 @@ public final class MarketplaceStore: Sendable {
     }
 
     /// Runs `body` in its own savepoint of the next group commit and returns once that commit
-    /// is durable (WAL, synchronous=FULL). A body that throws rolls back its savepoint only;
-    /// the caller suspends meanwhile, so no thread of the cooperative pool waits on an fsync.
+    /// is durable (WAL, synchronous=FULL). A body that throws rolls back its savepoint only.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(MarketplaceError) -> T {
+        try await transaction { transaction in try body(transaction.db) }
+    }
+
+    /// Like `write`, with the ledger's side of the commit: the body's ledger batches and
+    /// accounts land with its rows, or (when it throws) none of them do.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) async throws(MarketplaceError) -> T {
         do {
-            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                let outcome = StoreWriter.Outcome<T>()
-                writer.enqueue(StoreWriter.Job(
-                    run: { db in
-                        do {
-                            try db.inSavepoint {
-                                outcome.value = .success(try body(db))
-                                return .commit
-                            }
-                        } catch {
-                            outcome.value = .failure(error)
-                        }
-                    },
-                    finish: { commitError in
-                        if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(with: outcome.value!) }
-                    }))
-            }
+            return try await ledger.transaction(body)
         } catch {
             throw Self.mapped(error)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerCore
 import Marketplace
 
 /// `marketplace admin grant EMAIL`: makes a registered user an admin (dispute resolution,
@@ -14,7 +15,9 @@ struct Admin: AsyncParsableCommand {
         @Argument(help: "The user's email.") var email: String
 
         func run() async throws {
-            let store = try MarketplaceStore(path: database.db)
+            let ledger = try Ledger(path: database.db)
+            defer { ledger.close() }
+            let store = try MarketplaceStore(ledger: ledger)
             defer { store.close() }
             // Granting signs nothing; the issuer is only there because the service needs one.
             let tokens = try await TokenIssuer(secret: TokenIssuer.randomSecret())

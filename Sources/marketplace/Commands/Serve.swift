@@ -75,7 +75,7 @@ struct Serve: AsyncParsableCommand {
         // The platform's accounts from Ledger/chart-of-accounts.json; creating them again is a no-op.
         let platform = try await ChartOfAccounts.standard.install(in: ledger)
         logger.info("chart of accounts installed", metadata: ["platform_accounts": "\(platform.count)"])
-        let store = try MarketplaceStore(path: database.db)
+        let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
         let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
         let settlement = SettlementService(ledger: ledger, store: store, pricing: try Self.pricing())
