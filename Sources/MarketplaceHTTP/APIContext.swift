@@ -27,5 +27,5 @@ public struct APIContext: RequestContext {
         return decoder
     }
 
-    public var responseEncoder: JSONEncoder { JSONOutput.encoder(pretty: false) }
+    public var responseEncoder: CompactJSONEncoder { CompactJSONEncoder() }
 }

@@ -69,7 +69,7 @@ public struct APIError: HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = Body(error: .init(code: code, message: message, field: field))
-        let data = try JSONOutput.encoder(pretty: false).encode(body)
+        let data = try CompactJSONEncoder().encode(body)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
