@@ -8,28 +8,25 @@ extension SettlementService {
     /// bounty the owner names the winning entry (`submissionID`); the other entries are declined.
     public func approve(_ taskID: String, submission submissionID: String? = nil, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
-        let current = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
-        guard let funding = try funding(of: taskID) else { throw .paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund") }
-        let winner = try store.read { db in try WorkService.targetSubmission(submissionID, of: current, db) }
-        let workerID = current.spec.deliveryType == .bounty ? winner.workerID : current.workerID
-        guard let workerID, winner.workerID == workerID else { throw .conflict(field: "status", message: "the task is \(current.status.rawValue)") }
-        let workerAccount = walletAccount(user: workerID, mode: caller.mode, funding.asset)
-        let revenueAccount = feeRevenue(caller.mode, funding.asset)
-        let split: FeeSplit
-        do { split = try FeeSplit(payoutMinor: funding.payoutMinor, feeMinor: funding.feeMinor) } catch {
-            throw .internalError("the funding of \(taskID) does not split: \(error)")
-        }
+        let now = clock.nowMicros()
         return try await store.transaction { transaction -> MarketTask in
             let db = transaction.db
             var task = try TaskService.owned(taskID, by: caller, db)
+            guard let funding = try Self.committedFunding(of: taskID, db) else {
+                throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
+            }
             let entry = try WorkService.targetSubmission(submissionID, of: task, db)
+            let workerID = task.spec.deliveryType == .bounty ? entry.workerID : task.workerID
+            guard let workerID, entry.workerID == workerID else {
+                throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue)")
+            }
             guard entry.status == .submitted else {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); the submission is \(entry.status.rawValue)")
             }
             // submitted → completed → paid in this one commit: the payout below lands with it.
             task.status = try task.status.applying(task.spec.deliveryType == .bounty ? .award : .approve).applying(.pay)
             task.workerID = entry.workerID
-            task.updatedAt = clock.nowMicros()
+            task.updatedAt = now
             try TaskService.save(task, db)
             try db.run(sql: "UPDATE submissions SET status = 'approved' WHERE id = ?", arguments: [entry.id])
             try Notification.add(.paid, for: entry.workerID, mode: task.mode, task: taskID,
@@ -37,8 +34,12 @@ extension SettlementService {
                                  nowMicros: task.updatedAt, db)
             try db.run(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
                            arguments: [taskID, entry.id])
-            let worker = try transaction.account(workerAccount)
-            let revenue = try transaction.account(revenueAccount)
+            let split: FeeSplit
+            do { split = try FeeSplit(payoutMinor: funding.payoutMinor, feeMinor: funding.feeMinor) } catch {
+                throw MarketplaceError.internalError("the funding of \(taskID) does not split: \(error)")
+            }
+            let worker = try transaction.account(walletAccount(user: workerID, mode: caller.mode, funding.asset))
+            let revenue = try transaction.account(feeRevenue(caller.mode, funding.asset))
             _ = try Operation.commit(key: "approve:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in
                 try PostingRecipes.approve(firstID: first, escrow: funding.escrowAccountID, worker: worker, feeRevenue: revenue, split: split,
                                            asset: funding.asset, metadata: #"{"task":"\#(taskID)","fee_rule":"\#(funding.feeRule)"}"#)

@@ -63,76 +63,54 @@ public struct SettlementService: Sendable {
     /// escrow. Funding twice returns the first funding; a short wallet is INSUFFICIENT_BALANCE.
     public func fund(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> TaskFunding {
         switch try await fund(taskID, from: .wallet, by: caller) {
-        case .funded(let funding): return funding
+        case .funded(let funding, _): return funding
         case .awaitingApproval(let approval):
             throw .conflict(field: nil, message: "the funding waits for the account owner's approval (\(approval.id))")
         }
     }
 
-    /// Funds a published or assigned task from the owner's wallet or through the test connector.
-    /// Through an API key with a spend policy, a funding above its caps is not made: it waits
-    /// for the account owner's approval. Funding twice returns the first funding.
+    /// Funds a published or assigned task from the owner's wallet or through the test connector,
+    /// in one commit: the checks, the ledger batch, the funding row. Through an API key with a
+    /// spend policy, a funding above its caps is not made: it waits for the account owner's
+    /// approval. Funding twice returns the first funding. Checked inside the commit, so a
+    /// concurrent cancel either sees this funding (and refunds it) or refuses it, and two
+    /// fundings through one key cannot both slip under its cap; a short wallet rolls all of it
+    /// back (INSUFFICIENT_BALANCE).
     public func fund(_ taskID: String, from source: FundingSource, by caller: Principal) async throws(MarketplaceError) -> FundingOutcome {
         try caller.require(.walletWrite)
         try caller.requirePoster()
-        _ = try store.read { db in try TaskService.owned(taskID, by: caller, db) }  // another user's task is "not found"
-        if let funding = try funding(of: taskID) { return .funded(funding) }
-        guard source == .wallet || caller.mode == .test else {
-            throw .forbidden("live funding through a connector goes through Stripe Checkout or a USDC authorization")
-        }
-        switch try await recordFunding(taskID, from: source, by: caller) {
-        case .recorded: break
-        case .held(let approval): return .awaitingApproval(approval)
-        }
-        guard let funding = try funding(of: taskID) else { throw .internalError("funding of \(taskID) vanished") }
-        return .funded(funding)
-    }
-
-    enum RecordedFunding {
-        case recorded(Operation)
-        case held(FundingApproval)
-    }
-
-    /// Records the funding, its ledger batch and the task's funding row in one commit, checking
-    /// the task's status (and the key's spend policy) inside it, so a concurrent cancel either
-    /// sees this funding or refuses it, and two fundings through one key cannot both slip under
-    /// its cap. A short wallet rolls all of it back (INSUFFICIENT_BALANCE).
-    func recordFunding(_ taskID: String, from source: FundingSource = .wallet, by caller: Principal) async throws(MarketplaceError) -> RecordedFunding {
-        let task = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
-        let split: FeeSplit
-        do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
-            throw .validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
-        }
-        let asset = task.spec.asset
-        let payerAccount = source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", asset: asset)!
-        let escrowAccount = chart.escrow(task: taskID, asset: asset)
         let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let now = clock.nowMicros()
-        return try await store.transaction { transaction -> RecordedFunding in
+        return try await store.transaction { transaction -> FundingOutcome in
             let db = transaction.db
-            let current = try TaskService.owned(taskID, by: caller, db)
-            guard current.status == .published || current.status == .assigned else {
-                throw MarketplaceError.conflict(field: "status", message: "the task is \(current.status.rawValue); it cannot be funded")
+            let task = try TaskService.owned(taskID, by: caller, db)  // another user's task is "not found"
+            if let funding = try Self.committedFunding(of: taskID, db) { return .funded(funding, mockOperator: task.spec.mockOperator) }
+            guard source == .wallet || caller.mode == .test else {
+                throw MarketplaceError.forbidden("live funding through a connector goes through Stripe Checkout or a USDC authorization")
             }
-            if let existing = try Operation.find(key: "fund:\(taskID)", in: db), existing.isCommitted { return .recorded(existing) }
+            guard task.status == .published || task.status == .assigned else {
+                throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
+            }
+            let split: FeeSplit
+            do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
+                throw MarketplaceError.validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
+            }
+            let asset = task.spec.asset
             if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: asset, nowMicros: now, db) {
-                return .held(try Self.holdForApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
-                                                      asset: asset, reason: reason, nowMicros: now, db))
+                return .awaitingApproval(try Self.holdForApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
+                                                                  asset: asset, reason: reason, nowMicros: now, db))
             }
-            let payer = try transaction.account(payerAccount)
-            let escrow = try transaction.account(escrowAccount)
+            let payer = try transaction.account(source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", asset: asset)!)
+            let escrow = try transaction.account(chart.escrow(task: taskID, asset: asset))
             let metadata = #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#
-            let operation = try Operation.commit(key: "fund:\(taskID)", in: transaction, nowMicros: now) { first in
+            _ = try Operation.commit(key: "fund:\(taskID)", in: transaction, nowMicros: now) { first in
                 source == .wallet
                     ? PostingRecipes.fundFromWallet(id: first, wallet: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
                     : PostingRecipes.fundFromDeposit(id: first, clearing: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
             }
-            try db.run(sql: """
-                INSERT OR IGNORE INTO task_funding (task_id, escrow_account_id, asset, escrow_minor, payout_minor, fee_minor, fee_rule, funded_at, source, key_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [taskID, escrow.rawValue, asset.code, split.escrowMinor, split.payoutMinor, split.feeMinor,
-                                 pricing.version, now, source.rawValue, keyID])
-            return .recorded(operation)
+            let funding = TaskFunding(taskID: taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: pricing.version, source: source)
+            try funding.insert(fundedAt: now, keyID: keyID, db)
+            return .funded(funding, mockOperator: task.spec.mockOperator)
         }
     }
 
@@ -167,12 +145,15 @@ public struct SettlementService: Sendable {
 
     /// A task's funding, when its money is in escrow.
     public func funding(of taskID: String) throws(MarketplaceError) -> TaskFunding? {
-        try store.read { db in
-            try Row.fetchOne(try db.cachedStatement(sql: """
-                SELECT f.* FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id
-                WHERE f.task_id = ? AND o.state = 'committed'
-                """), arguments: [taskID]).map(TaskFunding.init)
-        }
+        try store.read { db in try Self.committedFunding(of: taskID, db) }
+    }
+
+    /// A task's funding whose ledger batch is committed (read inside a read or a transaction).
+    static func committedFunding(of taskID: String, _ db: Database) throws -> TaskFunding? {
+        try Row.fetchOne(try db.cachedStatement(sql: """
+            SELECT f.* FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id
+            WHERE f.task_id = ? AND o.state = 'committed'
+            """), arguments: [taskID]).map(TaskFunding.init)
     }
 
     // MARK: - Ledger plumbing

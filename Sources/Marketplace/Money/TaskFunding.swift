@@ -14,6 +14,25 @@ public struct TaskFunding: Sendable, Hashable {
     /// Where the money came from.
     public let source: FundingSource
 
+    init(taskID: String, escrowAccountID: AccountID, asset: Asset, split: FeeSplit, feeRule: String, source: FundingSource) {
+        self.taskID = taskID
+        self.escrowAccountID = escrowAccountID
+        self.asset = asset
+        escrowMinor = split.escrowMinor
+        payoutMinor = split.payoutMinor
+        feeMinor = split.feeMinor
+        self.feeRule = feeRule
+        self.source = source
+    }
+
+    /// Records the funding (once per task), with when it was made and through which key.
+    func insert(fundedAt: Int64, keyID: String?, _ db: Database) throws {
+        try db.run(sql: """
+            INSERT OR IGNORE INTO task_funding (task_id, escrow_account_id, asset, escrow_minor, payout_minor, fee_minor, fee_rule, funded_at, source, key_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [taskID, escrowAccountID.rawValue, asset.code, escrowMinor, payoutMinor, feeMinor, feeRule, fundedAt, source.rawValue, keyID])
+    }
+
     init(row: Row) {
         taskID = row["task_id"]
         escrowAccountID = AccountID(row["escrow_account_id"] as Int64)
@@ -36,7 +55,9 @@ public enum FundingSource: String, Sendable, Hashable, CaseIterable {
 
 /// What asking to fund a task led to.
 public enum FundingOutcome: Sendable, Hashable {
-    case funded(TaskFunding)
+    /// Funded (now or before); `mockOperator` when the task asked for a test-mode mock operator,
+    /// which starts once the task is funded.
+    case funded(TaskFunding, mockOperator: Bool)
     /// Above the key's spend policy: waiting for the account owner.
     case awaitingApproval(FundingApproval)
 }

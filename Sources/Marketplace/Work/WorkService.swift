@@ -60,12 +60,11 @@ public struct WorkService: Sendable {
     /// Accepts an application: the task must be funded (402 with the fund URL otherwise).
     public func accept(_ applicationID: String, on taskID: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
-        guard try settlement.funding(of: taskID) != nil else {
-            _ = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
-            throw .paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
-        }
         return try await store.write { db in
             var task = try TaskService.owned(taskID, by: caller, db)
+            guard try SettlementService.committedFunding(of: taskID, db) != nil else {
+                throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
+            }
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?"), arguments: [applicationID, taskID]) else {
                 throw MarketplaceError.notFound("no application \(applicationID)")
             }

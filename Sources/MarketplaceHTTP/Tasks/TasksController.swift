@@ -136,8 +136,8 @@ struct TasksController: Sendable {
             throw APIError.validation("source must be wallet or connector", field: "source")
         }
         switch try await apiAsync({ try await settlement.fund(id, from: source, by: caller) }) {
-        case .funded(let funding):
-            _ = try await apiAsync { try await work.runMockOperator(on: id) }  // test mode: a requested mock operator starts now
+        case .funded(let funding, let mockOperator):
+            if mockOperator { _ = try await apiAsync { try await work.runMockOperator(on: id) } }  // test mode: it starts now
             return try Envelope(FundingView(funding)).response(from: request, context: context)
         case .awaitingApproval(let approval):
             return try EditedResponse(status: .accepted, response: Envelope(FundingApprovalView(approval))).response(from: request, context: context)
