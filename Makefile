@@ -42,4 +42,4 @@ bench: deps
 ## Full task lifecycles over loopback HTTP, release build (see README, Performance).
 bench-api: deps
 	swift build -c release --product marketplace
-	.build/release/marketplace bench api --concurrency 64 --lifecycles 20
+	.build/release/marketplace bench api --concurrency 64 --lifecycles 40

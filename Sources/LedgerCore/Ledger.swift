@@ -40,6 +40,7 @@ public final class Ledger: Sendable {
 
     private static func createFileIfNeeded(path: String) throws(LedgerError) {
         _ = csqlite_disable_memory_statistics()
+        _ = csqlite_use_multithread_mode()
         let connection = try SQLiteConnection(path: path)
         // Both pragmas take effect only on an empty database and are harmless otherwise.
         try connection.execute("PRAGMA page_size = \(pageSizeBytes)")
