@@ -85,6 +85,6 @@ struct Operation: Sendable {
     }
 
     private static func encode(_ batch: TransferBatch) throws -> String {
-        String(decoding: try JSONEncoder().encode(batch), as: UTF8.self)
+        try CompactJSON.storage.string(batch)
     }
 }

@@ -142,7 +142,7 @@ public struct TaskService: Sendable {
     }
 
     static func encode(_ spec: TaskSpec) throws -> String {
-        String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        try CompactJSON.storage.string(spec)
     }
 }
 
