@@ -56,11 +56,14 @@ public func buildApplication(_ configuration: ServerConfiguration, services: Ser
 }
 
 /// The router with every route; exposed for tests of the OpenAPI document.
-public func buildRouter(services: Services, mode: String, rateLimits: RateLimits = .standard) -> Router<APIContext> {
+/// `rateLimitClock` (seconds since 1970) places requests in the limiter's one-minute windows;
+/// tests pin it so that a slow run never straddles a window's end.
+public func buildRouter(services: Services, mode: String, rateLimits: RateLimits = .standard,
+                        rateLimitClock: @escaping @Sendable () -> Int64 = RateLimits.wallClock) -> Router<APIContext> {
     let router = Router(context: APIContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AuthMiddleware(auth: services.auth))
-    router.add(middleware: RateLimitMiddleware(limits: rateLimits))
+    router.add(middleware: RateLimitMiddleware(limits: rateLimits, now: rateLimitClock))
     router.add(middleware: IdempotencyMiddleware(store: services.idempotency))
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response() }

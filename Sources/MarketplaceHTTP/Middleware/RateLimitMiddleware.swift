@@ -20,6 +20,8 @@ public struct RateLimits: Sendable, Hashable {
     public static let standard = RateLimits(perMinute: [.auth: 30, .write: 300, .read: 1_200])
     /// No limits: for benchmarks that measure the server, not the throttle.
     public static let unlimited = RateLimits(perMinute: [:])
+    /// Whole seconds since 1970 by the wall clock, which places requests in their windows.
+    public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     static func endpointClass(of request: Request) -> EndpointClass {
         if request.uri.path.hasPrefix("/v1/auth/") && request.method == .post { return .auth }
@@ -40,7 +42,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     static let resetHeader = HTTPField.Name("X-RateLimit-Reset")!
     static let retryAfterHeader = HTTPField.Name("Retry-After")!
 
-    init(limits: RateLimits, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    init(limits: RateLimits, now: @escaping @Sendable () -> Int64 = RateLimits.wallClock) {
         self.limits = limits
         limiter = RateLimiter(now: now)
     }
