@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import GRDB
+import Synchronization
 public import Logging
 
 /// The double-entry ledger on one SQLite file: accounts, transfers committed atomically in
@@ -45,6 +46,12 @@ public final class Ledger: Sendable {
         // Both pragmas take effect only on an empty database and are harmless otherwise.
         try connection.execute("PRAGMA page_size = \(pageSizeBytes)")
         try connection.execute("PRAGMA journal_mode = WAL")
+    }
+
+    /// Durable commits the writer has made since the ledger opened, and the jobs (batches,
+    /// account creations, transactions) they carried: how well group commit is grouping.
+    public var writerCommits: (commits: Int, jobs: Int) {
+        (writer.commitsMade.load(ordering: .relaxed), writer.jobsCommitted.load(ordering: .relaxed))
     }
 
     /// Finishes queued work and stops the writer; later calls fail with `.closed`.
