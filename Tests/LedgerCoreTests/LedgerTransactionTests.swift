@@ -92,4 +92,35 @@ struct LedgerTransactionTests {
         #expect(try test.ledger.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notes") } == 40)
         #expect(try test.ledger.verify().isClean)
     }
+
+    /// Failed jobs leave no trace in the commit's account index either, and an account a failed
+    /// job touched first still gets its balance written when a later job in the same commit
+    /// moves it: wallets 0–19 see only failing jobs, 20–39 failing and succeeding ones, 40–59
+    /// only succeeding ones, all at once.
+    @Test func failedJobsLeaveTheCommitIndexExact() async throws {
+        let test = try TestLedger()
+        let (source, wallets) = try await test.accounts(wallets: 60)
+        // Failing and succeeding jobs alternate, so that they share group commits.
+        let jobs: [(wallet: Int, fails: Bool)] = (0..<40).flatMap { [($0, true), ($0 + 20, false)] }
+        await withTaskGroup(of: Void.self) { group in
+            for (index, job) in jobs.enumerated() {
+                group.addTask {
+                    _ = try? await test.ledger.transaction { transaction in
+                        _ = try transaction.commit(TransferBatch([
+                            .posted(id: TransferID(Int64(index + 1)), debit: source, credit: wallets[job.wallet % 40 + (job.fails ? 0 : 20)], amountMinor: 100, asset: .usd),
+                        ]))
+                        if job.fails { throw Refused() }
+                    }
+                }
+            }
+        }
+        for (index, wallet) in wallets.enumerated() {
+            #expect(try test.balance(wallet).creditsPosted == (index < 20 ? 0 : 100), "wallet \(index)")
+            let indexed = try test.ledger.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_commits WHERE account_id = ?", arguments: [wallet.rawValue])
+            }
+            #expect(indexed == (index < 20 ? 0 : 1), "wallet \(index)")
+        }
+        #expect(try test.ledger.verify().isClean)
+    }
 }

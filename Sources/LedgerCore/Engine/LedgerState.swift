@@ -257,11 +257,16 @@ struct LedgerState {
         rows.removeSubrange(undo.rowCount...)
     }
 
-    /// Forgets accounts created at or after `count` (a failed transaction created them).
-    mutating func dropAccounts(from count: Int) {
-        guard accounts.count > count else { return }
-        accounts.removeSubrange(count...)
-        touchedInCommit.removeAll { $0 >= count }
+    /// How many accounts the open commit has touched so far: a transaction's checkpoint.
+    var touchedCount: Int { touchedInCommit.count }
+
+    /// Undoes a failed transaction's bookkeeping: accounts it first touched in this commit are
+    /// untouched again (so the commit's index lists only accounts whose rows it holds), and
+    /// accounts it created (ids at or after `accountCount`) are forgotten.
+    mutating func forgetTransaction(touchedCount: Int, accountCount: Int) {
+        for index in touchedInCommit[touchedCount...] where index < accounts.count { accounts[index].commitMark = 0 }
+        touchedInCommit.removeSubrange(touchedCount...)
+        if accounts.count > accountCount { accounts.removeSubrange(accountCount...) }
     }
 
     static func code(of assetID: Int64) -> String {

@@ -224,6 +224,7 @@ final class JournalWriter: @unchecked Sendable {
     private func perform(_ job: TransactionJob, at timestamp: Int64, _ db: Database) throws(LedgerError) {
         let rowCount = rows.count
         let accountCount = state.accounts.count
+        let touchedCount = state.touchedCount
         let lastHash = state.lastHash
         try statements.savepoint.run()
         jobUndos = []
@@ -238,7 +239,7 @@ final class JournalWriter: @unchecked Sendable {
             for undo in undos.reversed() { state.rollBack(undo, rows: &rows) }
             rows.removeSubrange(rowCount...)
             state.lastHash = lastHash
-            state.dropAccounts(from: accountCount)
+            state.forgetTransaction(touchedCount: touchedCount, accountCount: accountCount)
         }
         try statements.releaseSavepoint.run()
     }
