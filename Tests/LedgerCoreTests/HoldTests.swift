@@ -127,4 +127,26 @@ struct HoldTests {
         #expect(try reopened.account(wallets[1])?.balance == AccountBalance(creditsPosted: 500))
         #expect(try reopened.verify().isClean)
     }
+
+    /// A batch that creates a hold, resolves it, then fails leaves no hold behind in memory:
+    /// nothing to post later, nothing to expire (which would push pending balances negative).
+    @Test func aFailedBatchThatCreatedAndResolvedAHoldLeavesNone() async throws {
+        let test = try TestLedger()
+        let (source, wallets) = try await test.accounts(wallets: 2)
+        _ = try await test.ledger.commit([.posted(id: TransferID(1), debit: source, credit: wallets[0], amountMinor: 1_000, asset: .usd)])
+        let error = await ledgerError {
+            _ = try await test.ledger.commit([
+                .pending(id: TransferID(10), debit: wallets[0], credit: wallets[1], amountMinor: 100, asset: .usd, timeoutSeconds: 60),
+                .post(id: TransferID(11), pending: TransferID(10)),
+                .posted(id: TransferID(12), debit: wallets[1], credit: wallets[0], amountMinor: 5_000, asset: .usd),
+            ])
+        }
+        #expect(error != nil)
+        test.clock.advance(seconds: 120)
+        #expect(try await test.ledger.expireDueHolds() == 0)
+        #expect(try test.balance(wallets[0]) == AccountBalance(creditsPosted: 1_000))
+        let post = await ledgerError { _ = try await test.ledger.commit([.post(id: TransferID(13), pending: TransferID(10))]) }
+        #expect(post == .pendingNotFound(index: 0, pendingID: TransferID(10)))
+        #expect(try test.ledger.verify().isClean)
+    }
 }

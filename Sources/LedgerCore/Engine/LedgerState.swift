@@ -249,8 +249,10 @@ struct LedgerState {
     /// Puts back what one staged batch changed (batches are undone newest first).
     mutating func rollBack(_ undo: Undo, rows: inout [Transfer.Fields]) {
         for (index, balance) in undo.accounts.reversed() { accounts[index].balance = balance }
-        for id in undo.holdsAdded { holds[id] = nil }
+        // Removed holds first, then added ones: a hold the batch both created and resolved must
+        // end up gone, not restored.
         for hold in undo.holdsRemoved { holds[hold.id] = hold }
+        for id in undo.holdsAdded { holds[id] = nil }
         maxTransferID = undo.maxTransferID
         lastSeq = undo.lastSeq
         nextExpiryAt = undo.nextExpiryAt
