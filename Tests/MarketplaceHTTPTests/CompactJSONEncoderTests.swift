@@ -10,6 +10,7 @@ struct CompactJSONEncoderTests {
         let fundURL: URL
         let amountMinor: Int64
         let ratio: Double
+        let weight: Float
         let tags: [String]
     }
 
@@ -41,7 +42,7 @@ struct CompactJSONEncoderTests {
 
     private func sample(_ seed: Int) -> Sample {
         let inner = Inner(taskID: "tsk_\(seed)", fundURL: URL(string: "https://example.com/v1/tasks/tsk_\(seed)/fund?x=1&y=/z")!,
-                          amountMinor: Int64(seed) * 1_000_003, ratio: Double(seed) / 7, tags: ["a", "b/c", "ünï", ""])
+                          amountMinor: Int64(seed) * 1_000_003, ratio: Double(seed) / 7, weight: Float(seed) / 10, tags: ["a", "b/c", "ünï", ""])
         return Sample(id: "id-\(seed)", success: seed % 2 == 0, availableMinor: seed % 3 == 0 ? .max : .min + Int64(seed),
                       smallCount: Int32(-seed), unsignedCount: UInt8(seed % 256), latitude: 37.7749 + Double(seed), wholeDouble: Double(seed),
                       tinyDouble: 1e-7 * Double(seed + 1), missing: nil, present: "here",

@@ -42,6 +42,8 @@ enum JSONNode {
     case integer(Int64)
     case unsigned(UInt64)
     case double(Double)
+    /// Written with Float's own shortest form (0.1 stays 0.1, as JSONEncoder writes it).
+    case float(Float)
     case number(String)
     case string(String)
     case object(JSONObject)
@@ -55,13 +57,8 @@ enum JSONNode {
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
         case .integer(let value): output.append(contentsOf: String(value).utf8)
         case .unsigned(let value): output.append(contentsOf: String(value).utf8)
-        case .double(let value):
-            guard value.isFinite else {
-                throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "\(value) is not a JSON number"))
-            }
-            var text = value.description
-            if text.hasSuffix(".0") { text.removeLast(2) }
-            output.append(contentsOf: text.utf8)
+        case .double(let value): try Self.write(number: value, value.isFinite, to: &output)
+        case .float(let value): try Self.write(number: value, value.isFinite, to: &output)
         case .number(let text): output.append(contentsOf: text.utf8)
         case .string(let text): Self.write(string: text, to: &output)
         case .object(let object):
@@ -82,6 +79,16 @@ enum JSONNode {
             output.append(UInt8(ascii: "]"))
         case .slot(let slot): try slot.node.write(to: &output, sortedKeys: sortedKeys)
         }
+    }
+
+    /// A finite number in its shortest round-tripping form, without a trailing ".0".
+    private static func write(number: some CustomStringConvertible, _ isFinite: Bool, to output: inout [UInt8]) throws {
+        guard isFinite else {
+            throw EncodingError.invalidValue(number, .init(codingPath: [], debugDescription: "\(number) is not a JSON number"))
+        }
+        var text = number.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        output.append(contentsOf: text.utf8)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
@@ -237,7 +244,7 @@ final class JSONTreeEncoder: Encoder {
         mutating func encode(_ value: Int, forKey key: Key) throws { add(.integer(Int64(value)), key) }
         mutating func encode(_ value: Int64, forKey key: Key) throws { add(.integer(value), key) }
         mutating func encode(_ value: Double, forKey key: Key) throws { add(.double(value), key) }
-        mutating func encode(_ value: Float, forKey key: Key) throws { add(.double(Double(value)), key) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { add(.float(value), key) }
         mutating func encode(_ value: Int8, forKey key: Key) throws { add(.integer(Int64(value)), key) }
         mutating func encode(_ value: Int16, forKey key: Key) throws { add(.integer(Int64(value)), key) }
         mutating func encode(_ value: Int32, forKey key: Key) throws { add(.integer(Int64(value)), key) }
@@ -289,7 +296,7 @@ final class JSONTreeEncoder: Encoder {
         mutating func encode(_ value: UInt16) throws { array.items.append(.unsigned(UInt64(value))) }
         mutating func encode(_ value: UInt32) throws { array.items.append(.unsigned(UInt64(value))) }
         mutating func encode(_ value: UInt64) throws { array.items.append(.unsigned(value)) }
-        mutating func encode(_ value: Float) throws { array.items.append(.double(Double(value))) }
+        mutating func encode(_ value: Float) throws { array.items.append(.float(value)) }
         mutating func encode(_ value: Double) throws { array.items.append(.double(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws { array.items.append(try JSONTreeEncoder.node(for: value, snakeCase: snakeCase)) }
 
@@ -330,7 +337,7 @@ final class JSONTreeEncoder: Encoder {
         mutating func encode(_ value: UInt8) throws { slot.node = .unsigned(UInt64(value)) }
         mutating func encode(_ value: UInt16) throws { slot.node = .unsigned(UInt64(value)) }
         mutating func encode(_ value: UInt32) throws { slot.node = .unsigned(UInt64(value)) }
-        mutating func encode(_ value: Float) throws { slot.node = .double(Double(value)) }
+        mutating func encode(_ value: Float) throws { slot.node = .float(value) }
         mutating func encode(_ value: Double) throws { slot.node = .double(value) }
         mutating func encode<T: Encodable>(_ value: T) throws { slot.node = try JSONTreeEncoder.node(for: value, snakeCase: snakeCase) }
     }
