@@ -117,6 +117,32 @@ struct MoneyRoutesTests {
         }
     }
 
+    /// The API takes Idempotency-Keys of up to 255 characters; scoped for the ledger they would
+    /// pass its own 255, so deposits and withdrawals with such keys used to fail with 500.
+    @Test func longestIdempotencyKeysDepositAndWithdraw() async throws {
+        try await withApp { client, test in
+            let ada = try await client.session("ada@example.com")
+            let longest = String(repeating: "k", count: SettlementService.idempotencyKeyLengthMax)
+            let sibling = String(longest.dropLast()) + "j"  // same first 254 characters, another request
+            let (first, _) = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"10.00","currency":"USD"}"#, idempotencyKey: longest)
+            #expect(first == .created)
+            let (second, _) = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"10.00","currency":"USD"}"#, idempotencyKey: sibling)
+            #expect(second == .created)
+            #expect(try await usd(client, ada).available == 2_000)
+            let (withdrawn, body) = try await client.send(.post, "/v1/wallet/withdrawals", token: ada, json: #"{"amount":"3.00","currency":"USD"}"#,
+                                                     idempotencyKey: String(repeating: "w", count: SettlementService.idempotencyKeyLengthMax))
+            #expect(withdrawn == .created)
+            #expect(data(body)["status"] as? String == "paid")
+            #expect(try await usd(client, ada).available == 1_700)
+            let (tooLong, tooLongBody) = try await client.send(.post, "/v1/wallet/deposits", token: ada, json: #"{"amount":"1.00","currency":"USD"}"#,
+                                                               idempotencyKey: longest + "k")
+            #expect(tooLong == .badRequest)
+            #expect((tooLongBody["error"] as? [String: Any])?["field"] as? String == "idempotency_key")
+            #expect(try await usd(client, ada).available == 1_700)
+            try await checkAgainstLedger(client, ada, test)
+        }
+    }
+
     @Test func anotherUsersTaskCannotBeFundedOrCanceled() async throws {
         try await withApp { client, _ in
             let ada = try await client.session("ada@example.com")

@@ -155,7 +155,7 @@ extension SettlementService {
             throw .forbidden("live withdrawals go through Stripe Connect or USDC on Base")
         }
         let (asset, amountMinor) = try Self.money(amount, currency)
-        let key = try Self.clientKey(idempotencyKey, scope: "withdraw:\(caller.userID)")
+        let key = try Self.clientKey(idempotencyKey, scope: "withdraw:\(caller.userID)", suffixLength: ":intent".count)
         let wallet = try await account(walletAccount(caller, asset))
         let inFlight = try await account(chart.payoutsInFlight(connector: "test", asset: asset)!)
         let now = clock.nowMicros()

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 public import LedgerCore
@@ -79,39 +80,43 @@ public struct SettlementService: Sendable {
     public func fund(_ taskID: String, from source: FundingSource, by caller: Principal) async throws(MarketplaceError) -> FundingOutcome {
         try caller.require(.walletWrite)
         try caller.requirePoster()
-        let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let now = clock.nowMicros()
-        return try await store.transaction { transaction -> FundingOutcome in
-            let db = transaction.db
-            let task = try TaskService.owned(taskID, by: caller, db)  // another user's task is "not found"
-            if let funding = try Self.committedFunding(of: taskID, db) { return .funded(funding, mockOperator: task.spec.mockOperator) }
-            guard source == .wallet || caller.mode == .test else {
-                throw MarketplaceError.forbidden("live funding through a connector goes through Stripe Checkout or a USDC authorization")
-            }
-            guard task.status == .published || task.status == .assigned else {
-                throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
-            }
-            let split: FeeSplit
-            do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
-                throw MarketplaceError.validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
-            }
-            let asset = task.spec.asset
-            if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: asset, nowMicros: now, db) {
-                return .awaitingApproval(try Self.holdForApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
-                                                                  asset: asset, reason: reason, nowMicros: now, db))
-            }
-            let payer = try transaction.account(source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", asset: asset)!)
-            let escrow = try transaction.account(chart.escrow(task: taskID, asset: asset))
-            let metadata = #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#
-            _ = try Operation.commit(key: "fund:\(taskID)", in: transaction, nowMicros: now) { first in
-                source == .wallet
-                    ? PostingRecipes.fundFromWallet(id: first, wallet: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
-                    : PostingRecipes.fundFromDeposit(id: first, clearing: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
-            }
-            let funding = TaskFunding(taskID: taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: pricing.version, source: source)
-            try funding.insert(fundedAt: now, keyID: keyID, db)
-            return .funded(funding, mockOperator: task.spec.mockOperator)
+        return try await store.transaction { transaction in try fund(taskID, from: source, by: caller, nowMicros: now, in: transaction) }
+    }
+
+    /// Funding's work inside a commit, for `fund` and for approving a held funding.
+    func fund(_ taskID: String, from source: FundingSource, by caller: Principal, nowMicros now: Int64,
+              in transaction: LedgerTransaction) throws -> FundingOutcome {
+        let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
+        let db = transaction.db
+        let task = try TaskService.owned(taskID, by: caller, db)  // another user's task is "not found"
+        if let funding = try Self.committedFunding(of: taskID, db) { return .funded(funding, mockOperator: task.spec.mockOperator) }
+        guard source == .wallet || caller.mode == .test else {
+            throw MarketplaceError.forbidden("live funding through a connector goes through Stripe Checkout or a USDC authorization")
         }
+        guard task.status == .published || task.status == .assigned else {
+            throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
+        }
+        let split: FeeSplit
+        do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
+            throw MarketplaceError.validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
+        }
+        let asset = task.spec.asset
+        if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: asset, nowMicros: now, db) {
+            return .awaitingApproval(try Self.holdForApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
+                                                              asset: asset, reason: reason, nowMicros: now, db))
+        }
+        let payer = try transaction.account(source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", asset: asset)!)
+        let escrow = try transaction.account(chart.escrow(task: taskID, asset: asset))
+        let metadata = #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#
+        _ = try Operation.commit(key: "fund:\(taskID)", in: transaction, nowMicros: now) { first in
+            source == .wallet
+                ? PostingRecipes.fundFromWallet(id: first, wallet: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
+                : PostingRecipes.fundFromDeposit(id: first, clearing: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
+        }
+        let funding = TaskFunding(taskID: taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: pricing.version, source: source)
+        try funding.insert(fundedAt: now, keyID: keyID, db)
+        return .funded(funding, mockOperator: task.spec.mockOperator)
     }
 
     /// Cancels a published or assigned task; a funded one is refunded to the owner's wallet in full.
@@ -236,10 +241,16 @@ public struct SettlementService: Sendable {
         return (asset, minor)
     }
 
-    static func clientKey(_ key: String, scope: String) throws(MarketplaceError) -> String {
+    /// The ledger key for a client's Idempotency-Key: `scope:key`, or, when that plus
+    /// `suffixLength` characters would not fit the ledger's 255, `scope:#` and the key's SHA-256
+    /// in hex. Keys that fitted before keep their old form, so a retry across versions replays.
+    static func clientKey(_ key: String, scope: String, suffixLength: Int = 0) throws(MarketplaceError) -> String {
         guard !key.isEmpty, key.count <= idempotencyKeyLengthMax else {
             throw .validation(field: "idempotency_key", message: "send an Idempotency-Key header of 1 to \(idempotencyKeyLengthMax) characters")
         }
-        return "\(scope):\(key)"
+        let plain = "\(scope):\(key)"
+        if plain.count + suffixLength <= TransferBatch.idempotencyKeyLengthMax { return plain }
+        let digest = SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        return "\(scope):#\(digest)"
     }
 }
