@@ -94,4 +94,37 @@ struct ConcurrencyTests {
             try await client.expectWalletMatchesLedger(agent, test)
         }
     }
+
+    /// Approvals and declines of one held funding, all at once: one decision wins, and the
+    /// money agrees with it (funded only when the approval reads "approved").
+    @Test func racingApprovalsAndDeclinesOfAHeldFundingDecideOnce() async throws {
+        try await withApp { client, test in
+            let owner = try await client.session("owner@example.com")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: owner, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d")
+            let (_, created) = try await client.send(.post, "/v1/keys", token: owner, json: """
+                {"name":"bot","scopes":["tasks:read","tasks:write","wallet:read","wallet:write"],"mode":"test",
+                 "spend_policy":{"currency":"USD","per_task":"5.00"}}
+                """)
+            let key = try #require(data(created)["secret"] as? String)
+            for round in 0..<4 {
+                let id = try await client.createTask(key, #"{"title":"t","description":"d","category":"research","budget":{"amount":"10.00","currency":"USD"}}"#)
+                let (held, heldBody) = try await client.send(.post, "/v1/tasks/\(id)/fund", token: key)
+                #expect(held == .accepted)
+                let approval = try #require(data(heldBody)["id"] as? String)
+                let calls = (0..<16).map { index in
+                    (HTTPRequest.Method.post, "/v1/funding-approvals/\(approval)/\(index % 2 == round % 2 ? "approve" : "decline")", owner, String?.none)
+                }
+                let statuses = try await race(client, calls)
+                #expect(statuses.filter { $0 == .ok }.count == 1)
+                #expect(statuses.filter { $0 == .conflict }.count == 15)
+
+                let (_, listed) = try await client.send(.get, "/v1/funding-approvals", token: owner)
+                let status = try #require((listed["data"] as? [[String: Any]])?.first { $0["id"] as? String == approval }?["status"] as? String)
+                let funded = try test.services.settlement.funding(of: id) != nil
+                #expect(funded == (status == "approved"))
+                #expect(status == "approved" || status == "declined")
+            }
+            try await client.expectWalletMatchesLedger(owner, test)
+        }
+    }
 }

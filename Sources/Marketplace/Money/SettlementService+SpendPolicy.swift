@@ -54,38 +54,43 @@ extension SettlementService {
     }
 
     /// The account owner, logged in, approves a held funding: the task is funded from the
-    /// wallet as an owner-approved payment, whatever the key's caps.
+    /// wallet as an owner-approved payment, whatever the key's caps. The approval's state, the
+    /// funding and the decision are one commit, so an approval and a decline racing each other
+    /// cannot both win, and a funding that fails (a short wallet) leaves the approval pending.
     public func approveFunding(_ approvalID: String, by caller: Principal) async throws(MarketplaceError) -> (FundingApproval, TaskFunding) {
         try caller.requireSession()
-        let approval = try pendingApproval(approvalID, of: caller)
-        let funding = try await fund(approval.taskID, by: caller)
-        let decided = try await decide(approvalID, as: .approved)
-        return (decided, funding)
+        try caller.require(.walletWrite)
+        try caller.requirePoster()
+        let now = clock.nowMicros()
+        return try await store.transaction { transaction in
+            let approval = try Self.decide(approvalID, as: .approved, by: caller, nowMicros: now, transaction.db)
+            guard case .funded(let funding, _) = try fund(approval.taskID, from: .wallet, by: caller, nowMicros: now, in: transaction) else {
+                throw MarketplaceError.internalError("a logged-in owner's funding was held for approval")
+            }
+            return (approval, funding)
+        }
     }
 
     /// The account owner declines a held funding; nothing moves.
     public func declineFunding(_ approvalID: String, by caller: Principal) async throws(MarketplaceError) -> FundingApproval {
         try caller.requireSession()
-        _ = try pendingApproval(approvalID, of: caller)
-        return try await decide(approvalID, as: .declined)
+        let now = clock.nowMicros()
+        return try await store.write { db in try Self.decide(approvalID, as: .declined, by: caller, nowMicros: now, db) }
     }
 
-    private func pendingApproval(_ approvalID: String, of caller: Principal) throws(MarketplaceError) -> FundingApproval {
-        let approval = try store.read { db in
-            try Row.fetchOne(try db.cachedStatement(sql: """
-                SELECT a.* FROM funding_approvals a JOIN tasks t ON t.id = a.task_id WHERE a.id = ? AND a.user_id = ? AND t.mode = ?
-                """), arguments: [approvalID, caller.userID, caller.mode.rawValue]).map(FundingApproval.init)
+    /// Moves the caller's pending approval to `status` inside the caller's commit; another
+    /// user's approval, or one of the other mode, is not found, and a decided one is a conflict.
+    private static func decide(_ approvalID: String, as status: FundingApproval.Status, by caller: Principal, nowMicros: Int64,
+                               _ db: Database) throws -> FundingApproval {
+        let approval = try Row.fetchOne(try db.cachedStatement(sql: """
+            SELECT a.* FROM funding_approvals a JOIN tasks t ON t.id = a.task_id WHERE a.id = ? AND a.user_id = ? AND t.mode = ?
+            """), arguments: [approvalID, caller.userID, caller.mode.rawValue]).map(FundingApproval.init)
+        guard let approval else { throw MarketplaceError.notFound("no funding approval \(approvalID)") }
+        try db.run(sql: "UPDATE funding_approvals SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+                   arguments: [status.rawValue, nowMicros, approvalID])
+        guard db.changesCount == 1 else {
+            throw MarketplaceError.conflict(field: "status", message: "the approval is already \(approval.status.rawValue)")
         }
-        guard let approval else { throw .notFound("no funding approval \(approvalID)") }
-        guard approval.status == .pending else { throw .conflict(field: "status", message: "the approval is already \(approval.status.rawValue)") }
-        return approval
-    }
-
-    private func decide(_ approvalID: String, as status: FundingApproval.Status) async throws(MarketplaceError) -> FundingApproval {
-        try await store.write { db in
-            try db.run(sql: "UPDATE funding_approvals SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
-                           arguments: [status.rawValue, clock.nowMicros(), approvalID])
-            return FundingApproval(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM funding_approvals WHERE id = ?"), arguments: [approvalID])!)
-        }
+        return FundingApproval(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM funding_approvals WHERE id = ?"), arguments: [approvalID])!)
     }
 }
