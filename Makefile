@@ -4,7 +4,7 @@ DB ?= data/marketplace-test.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test deps build bench bench-api
+.PHONY: run test interop deps build bench bench-api
 
 ## Install the system libraries the package links (as root), or name them and stop.
 deps:
@@ -29,10 +29,23 @@ run: deps
 	@mkdir -p $(dir $(DB))
 	.build/debug/marketplace serve --db $(DB) --host $(HOST) --port $(PORT) --mode test
 
-## Build everything once, then run every test.
+INTEROP := .build/interop/stripe-fake-webhooks.json
+VENV := .build/venv-stripe
+
+## Build everything once, then run every test, then the interop checks against Python packages.
 test: deps
 	swift build --build-tests
-	swift test --skip-build
+	@rm -f $(INTEROP)
+	STRIPE_INTEROP_OUT=$(CURDIR)/$(INTEROP) swift test --skip-build
+	@$(MAKE) --no-print-directory interop
+
+## The official stripe package (PyPI, pinned in Fixtures/stripe) accepts what the fake Stripe signed.
+interop:
+	@if ! command -v python3 >/dev/null; then echo "python3 not found: skipping the stripe-python interop check"; exit 0; fi; \
+	set -e; \
+	[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV); \
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/stripe/requirements.txt; \
+	$(VENV)/bin/python Fixtures/stripe/check_fake_signatures.py $(INTEROP)
 
 ## The ledger benchmark, release build (see README, Performance).
 bench: deps

@@ -1,0 +1,105 @@
+import Connectors
+import Crypto
+import Foundation
+
+/// Verifies Stripe-Signature headers: `t=<unix seconds>` and one or more `v1=<hex>` (any
+/// `v0` and unknown schemes ignored), each v1 an HMAC-SHA256 under an endpoint secret of
+/// `"<t>." + the raw body bytes`. Several secrets verify at once while one is rotated out; a
+/// timestamp older than `toleranceSeconds` is refused; signatures compare in constant time.
+public struct StripeWebhookVerifier: Sendable {
+    public static let defaultToleranceSeconds: Int64 = 300
+
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case missingHeader
+        case malformedHeader
+        case noSignature
+        case stale(ageSeconds: Int64)
+        case mismatch
+
+        public var description: String {
+            switch self {
+            case .missingHeader: "no Stripe-Signature header"
+            case .malformedHeader: "the Stripe-Signature header has no readable t= timestamp"
+            case .noSignature: "the Stripe-Signature header has no v1 signature"
+            case .stale(let age): "the signature is \(age) s old (more than the tolerance)"
+            case .mismatch: "no v1 signature matches the body under any endpoint secret"
+            }
+        }
+    }
+
+    private let keys: [SymmetricKey]
+    public let toleranceSeconds: Int64
+
+    /// `secrets`: the endpoint secrets (`whsec_…`), used as they are, bytes of their text.
+    public init(secrets: [String], toleranceSeconds: Int64 = defaultToleranceSeconds) {
+        keys = secrets.map { SymmetricKey(data: Array($0.utf8)) }
+        self.toleranceSeconds = toleranceSeconds
+    }
+
+    public func verify(payload: [UInt8], header: String?, nowSeconds: Int64) throws(Failure) {
+        guard let header, !header.isEmpty else { throw .missingHeader }
+        var timestamp: Int64?
+        var signatures: [[UInt8]] = []
+        var sawSignature = false
+        for element in header.split(separator: ",") {
+            let parts = element.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "t": timestamp = Int64(parts[1])
+            case "v1":
+                sawSignature = true
+                if let bytes = Self.hexBytes(parts[1]) { signatures.append(bytes) }
+            default: continue
+            }
+        }
+        guard let timestamp else { throw .malformedHeader }
+        guard sawSignature else { throw .noSignature }
+        var signed = Array("\(timestamp).".utf8)
+        signed.append(contentsOf: payload)
+        var matched = false
+        for key in keys {
+            let expected = Array(HMAC<SHA256>.authenticationCode(for: signed, using: key))
+            for signature in signatures where Self.constantTimeEqual(signature, expected) { matched = true }
+        }
+        guard matched else { throw .mismatch }
+        let age = nowSeconds - timestamp
+        guard age <= toleranceSeconds else { throw .stale(ageSeconds: age) }
+    }
+
+    /// A header signing `payload` at `timestamp` with `secret`, as Stripe writes it.
+    public static func header(payload: [UInt8], secret: String, timestamp: Int64) -> String {
+        var signed = Array("\(timestamp).".utf8)
+        signed.append(contentsOf: payload)
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
+        return "t=\(timestamp),v1=\(mac.map { String(format: "%02x", $0) }.joined())"
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+
+    static func hexBytes(_ text: Substring) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard !digits.isEmpty, digits.count.isMultiple(of: 2) else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        default: nil  // Stripe writes lower-case hex, and its own libraries accept nothing else
+        }
+    }
+}
