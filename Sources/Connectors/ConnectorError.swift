@@ -8,7 +8,9 @@ public enum ConnectorError: Error, Sendable, Equatable {
     /// No definite answer after the retries (connection errors, 5xx, 429, 409): the request may
     /// or may not have taken effect; send it again with the same idempotency key.
     case unavailable(String)
-    /// An inbound event that does not verify or cannot be read; act on nothing.
+    /// An inbound event whose signature is missing, malformed, stale or wrong; act on nothing.
+    case invalidSignature(String)
+    /// A verified inbound event that cannot be read; act on nothing.
     case invalidEvent(String)
     /// The processor answered something this client cannot read.
     case malformedResponse(String)
@@ -18,7 +20,7 @@ public enum ConnectorError: Error, Sendable, Equatable {
     public var isIndefinite: Bool {
         switch self {
         case .unavailable, .malformedResponse: true
-        case .refused, .idempotencyConflict, .invalidEvent: false
+        case .refused, .idempotencyConflict, .invalidSignature, .invalidEvent: false
         }
     }
 }

@@ -12,6 +12,11 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
     case riskBlocked(field: String, message: String)
     case insufficientBalance(availableMinor: Int64, requiredMinor: Int64, asset: String)
     case paymentRequired(taskID: String, fundURL: String)
+    /// A payment connector refused the request; nothing moved (502 CONNECTOR_ERROR).
+    case connectorRefused(field: String?, message: String)
+    /// A payment connector gave no definite answer; the request is recorded and retried with
+    /// the same idempotency key (503 CONNECTOR_UNAVAILABLE).
+    case connectorUnavailable(String)
     case internalError(String)
 
     /// The API's error code.
@@ -26,6 +31,8 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         case .riskBlocked: "RISK_GATE_BLOCKED"
         case .insufficientBalance: "INSUFFICIENT_BALANCE"
         case .paymentRequired: "PAYMENT_REQUIRED"
+        case .connectorRefused: "CONNECTOR_ERROR"
+        case .connectorUnavailable: "CONNECTOR_UNAVAILABLE"
         case .internalError: "INTERNAL_ERROR"
         }
     }
@@ -34,7 +41,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
     public var field: String? {
         switch self {
         case .validation(let field, _), .riskBlocked(let field, _): field
-        case .conflict(let field, _), .limitExceeded(let field, _): field
+        case .conflict(let field, _), .limitExceeded(let field, _), .connectorRefused(let field, _): field
         case .insufficientBalance: "amount"
         default: nil
         }
@@ -44,7 +51,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         switch self {
         case .validation(_, let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
              .conflict(_, let message), .limitExceeded(_, let message), .internalError(let message), .tooMany(let message),
-             .riskBlocked(_, let message):
+             .riskBlocked(_, let message), .connectorRefused(_, let message), .connectorUnavailable(let message):
             message
         case .paymentRequired(let taskID, let fundURL):
             "task \(taskID) is not funded yet; fund it first: POST \(fundURL)"

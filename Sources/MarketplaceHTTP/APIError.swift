@@ -51,6 +51,8 @@ public struct APIError: HTTPResponseError, Sendable {
         case .limitExceeded, .riskBlocked: .unprocessableContent
         case .tooMany: .tooManyRequests
         case .insufficientBalance, .paymentRequired: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
+        case .connectorRefused: .badGateway
+        case .connectorUnavailable: .serviceUnavailable
         case .internalError: .internalServerError
         }
         let message = if case .internalError = error { "internal error" } else { error.description }

@@ -79,6 +79,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     MessagesController(messages: services.messages).addRoutes(to: router)
     PeopleController(profiles: services.profiles, work: services.work).addRoutes(to: router)
     AdminController(settlement: services.settlement, profiles: services.profiles).addRoutes(to: router.group("v1/admin"))
+    ConnectorWebhookController(settlement: services.settlement).addRoutes(to: router.group("v1/connectors"))
     return router
 }
 

@@ -151,7 +151,11 @@ extension OpenAPIDocument {
             "/v1/tasks/{task}/cancel": ["post": operation("cancelTask", "Cancel a published or assigned task (owner); a funded task is refunded in full",
                                                           "Task", parameters: [task], secured: true)],
             "/v1/tasks/{task}/fund": ["post": operation("fundTask", "Fund: budget + fee into escrow, from the wallet (402 INSUFFICIENT_BALANCE when short) or through the test connector. Above an API key's spend policy: 202 with a FundingApproval for the account owner",
-                                                        "Funding", parameters: [task], body: "FundRequest", secured: true)],
+                                                        "Funding", parameters: [task], body: "FundRequest", secured: true),
+                                      "get": operation("openCheckout", "The browser flow: 303 to the task's card checkout page (opened if none is open)",
+                                                       "Checkout", parameters: [task], secured: true)],
+            "/v1/connectors/stripe/webhook": ["post": operation("stripeWebhook", "Stripe's events, verified by Stripe-Signature (HMAC-SHA256 of t.raw_body, 300 s tolerance); each event id acted on once; 400 and nothing written when it does not verify",
+                                                                "WebhookReceipt")],
             "/v1/funding-approvals": ["get": operation("listFundingApprovals", "Fundings held by a key's spend policy (logged-in owner)", "FundingApprovalList", secured: true)],
             "/v1/funding-approvals/{approval}/approve": ["post": operation("approveFunding", "Approve a held funding: the task is funded from the wallet (logged-in owner)",
                                                                            "ApprovedFunding", parameters: [approval], secured: true)],
@@ -347,7 +351,18 @@ extension OpenAPIDocument {
                 "skills": strings, "available": ["type": "boolean"], "verified": ["type": "boolean"], "updated_at": string,
             ]],
             "RevisionRequest": ["type": "object", "required": ["feedback"], "properties": ["feedback": string]],
-            "FundRequest": ["type": "object", "properties": ["source": ["type": "string", "enum": FundingSource.allCases.map(\.rawValue)]]],
+            "FundRequest": ["type": "object", "properties": [
+                "source": ["type": "string", "enum": FundingSource.allCases.map(\.rawValue)],
+                "success_url": ["type": "string", "description": "card: where the checkout page sends the payer after paying"],
+                "cancel_url": ["type": "string", "description": "card: where the checkout page sends the payer who gives up"],
+            ]],
+            "Checkout": ["type": "object", "description": "source card: 202 with the open checkout; the task is funded when Stripe's verified event says it was paid", "properties": [
+                "task_id": string, "status": ["type": "string", "enum": ["open", "paid", "failed"]], "session_id": nullableString,
+                "checkout_url": nullableString, "amount": ["$ref": "#/components/schemas/Money"],
+            ]],
+            "WebhookReceipt": ["type": "object", "properties": [
+                "received": ["type": "boolean"], "outcome": ["type": "string", "enum": ["applied", "duplicate", "ignored", "unmatched"]],
+            ]],
             "FundingApproval": ["type": "object", "properties": [
                 "id": string, "task_id": string, "key_id": string, "amount": ["$ref": "#/components/schemas/Money"], "reason": string,
                 "status": ["type": "string", "enum": ["pending", "approved", "declined"]], "approve_url": string, "created_at": string,

@@ -103,7 +103,7 @@ public struct StripeConnector: PaymentConnector {
 
     public func event(payload: [UInt8], signature: String?, nowSeconds: Int64) throws(ConnectorError) -> ConnectorEvent {
         do { try verifier.verify(payload: payload, header: signature, nowSeconds: nowSeconds) } catch {
-            throw .invalidEvent(error.description)
+            throw .invalidSignature(error.description)
         }
         return try Self.read(payload)
     }

@@ -15,6 +15,8 @@ public struct Notification: Sendable, Hashable {
         case paid
         case taskCanceled = "task_canceled"
         case taskExpired = "task_expired"
+        case taskFunded = "task_funded"
+        case refundFailed = "refund_failed"
         case disputeOpened = "dispute_opened"
         case disputeResolved = "dispute_resolved"
         case messageReceived = "message_received"

@@ -1,3 +1,4 @@
+import Connectors
 import Foundation
 import GRDB
 import LedgerCore
@@ -29,8 +30,9 @@ extension SettlementService {
             try caller.map { try TaskService.owned(taskID, by: $0, db) } ?? TaskService.fetch(taskID, db)
         }
         guard let current else { return nil }
+        if (try? current.status.applying(event)) != nil { try await closeOpenCheckouts(of: taskID) }
         let walletAccount = walletAccount(user: current.ownerID, mode: current.mode, current.spec.asset)
-        return try await store.transaction { transaction -> MarketTask? in
+        let closed = try await store.transaction { transaction -> MarketTask? in
             let db = transaction.db
             guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, db) }) ?? TaskService.fetch(taskID, db) else { return nil }
             if caller == nil, (try? task.status.applying(event)) == nil { return nil }
@@ -51,6 +53,10 @@ extension SettlementService {
             // A funding recorded apart from its batch (before a stop, by an older binary) goes
             // first: the refund needs its money in escrow.
             if let fund = try Operation.find(key: "fund:\(taskID)", in: db) { _ = try fund.committed(in: transaction) }
+            if funding.source == .card, let card {
+                try refundToCard(funding, reason: reason, connector: card.connector.name, nowMicros: task.updatedAt, transaction)
+                return task
+            }
             let wallet = try transaction.account(walletAccount)
             _ = try Operation.commit(key: "refund:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in
                 PostingRecipes.cancelToWallet(id: first, escrow: funding.escrowAccountID, wallet: wallet, amountMinor: funding.escrowMinor,
@@ -58,5 +64,7 @@ extension SettlementService {
             }
             return task
         }
+        if closed != nil { await sendPendingCalls() }
+        return closed
     }
 }

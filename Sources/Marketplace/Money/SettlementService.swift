@@ -12,6 +12,8 @@ public struct SettlementService: Sendable {
     let chart: ChartOfAccounts
     public let pricing: Pricing
     let clock: LedgerClock
+    /// Card payments through a connector (Stripe); nil keeps the test-mode connector only.
+    public var card: CardPayments?
 
     /// Tasks in these states have emptied their escrow (paid out or refunded), so the frozen
     /// figure reads only the others' escrows, not every task the user ever funded.
@@ -87,6 +89,7 @@ public struct SettlementService: Sendable {
     /// Funding's work inside a commit, for `fund` and for approving a held funding.
     func fund(_ taskID: String, from source: FundingSource, by caller: Principal, nowMicros now: Int64,
               in transaction: LedgerTransaction) throws -> FundingOutcome {
+        guard source != .card else { throw MarketplaceError.validation(field: "source", message: "card funding opens a checkout (fundByCard)") }
         let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let db = transaction.db
         let task = try TaskService.owned(taskID, by: caller, db)  // another user's task is "not found"

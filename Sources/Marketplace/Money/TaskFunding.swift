@@ -51,6 +51,8 @@ public enum FundingSource: String, Sendable, Hashable, CaseIterable {
     case wallet
     /// A payment connector straight into escrow (recipe 7); in test mode it settles at once.
     case connector
+    /// A card, through a connector's hosted checkout (recipes 2 + 3): funded when it is paid.
+    case card
 }
 
 /// What asking to fund a task led to.

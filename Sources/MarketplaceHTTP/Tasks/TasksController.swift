@@ -1,4 +1,5 @@
 import Hummingbird
+import LedgerCore
 import Marketplace
 
 /// Tasks: create, list, read, change while published, cancel; and the category list.
@@ -16,6 +17,7 @@ struct TasksController: Sendable {
         group.patch(":task", use: update)
         group.post(":task/cancel", use: cancel)
         group.post(":task/fund", use: fund)
+        group.get(":task/fund", use: checkoutRedirect)
     }
 
     struct BudgetBody: Decodable {
@@ -124,7 +126,11 @@ struct TasksController: Sendable {
         return Envelope(TaskView(try await apiAsync { try await settlement.cancel(id, by: caller) }))
     }
 
-    struct FundBody: Decodable { let source: String? }
+    struct FundBody: Decodable {
+        let source: String?
+        let successUrl: String?
+        let cancelUrl: String?
+    }
 
     /// Funds the task (budget + fee) from the wallet or through the test connector; again
     /// returns the first funding. Held by a key's spend policy: 202 with the approval.
@@ -133,7 +139,14 @@ struct TasksController: Sendable {
         let id = context.parameters.get("task") ?? ""
         let body = try await RequestBody.decodeIfPresent(FundBody.self, from: request, context: context)
         guard let source = FundingSource(rawValue: body?.source ?? "wallet") else {
-            throw APIError.validation("source must be wallet or connector", field: "source")
+            throw APIError.validation("source must be wallet, connector or card", field: "source")
+        }
+        if source == .card {
+            let checkout = try await apiAsync {
+                try await settlement.fundByCard(id, successURL: body?.successUrl, cancelURL: body?.cancelUrl, by: caller)
+            }
+            return try EditedResponse(status: checkout.status == .paid ? .ok : .accepted, response: Envelope(CheckoutView(checkout)))
+                .response(from: request, context: context)
         }
         switch try await apiAsync({ try await settlement.fund(id, from: source, by: caller) }) {
         case .funded(let funding, let mockOperator):
@@ -142,5 +155,33 @@ struct TasksController: Sendable {
         case .awaitingApproval(let approval):
             return try EditedResponse(status: .accepted, response: Envelope(FundingApprovalView(approval))).response(from: request, context: context)
         }
+    }
+
+    /// The browser flow: opens (or reuses) the task's card checkout and redirects to its page.
+    @Sendable func checkoutRedirect(_ request: Request, context: APIContext) async throws -> Response {
+        let caller = try context.requirePrincipal()
+        let id = context.parameters.get("task") ?? ""
+        let checkout = try await apiAsync { try await settlement.fundByCard(id, successURL: nil, cancelURL: nil, by: caller) }
+        guard checkout.status == .open, let url = checkout.checkoutURL else {
+            throw APIError(.conflict, code: "CONFLICT", message: "the task is already funded", field: nil)
+        }
+        return Response(status: .seeOther, headers: [.location: url])
+    }
+}
+
+/// A card checkout: where to send the payer, and where the funding stands.
+struct CheckoutView: Encodable, Sendable {
+    let taskId: String
+    let status: String
+    let sessionId: String?
+    let checkoutUrl: String?
+    let amount: MoneyView?
+
+    init(_ checkout: CardCheckout) {
+        taskId = checkout.taskID
+        status = checkout.status.rawValue
+        sessionId = checkout.sessionID
+        checkoutUrl = checkout.checkoutURL
+        amount = Asset.named(checkout.asset).map { MoneyView(minor: checkout.amountMinor, asset: $0) }
     }
 }

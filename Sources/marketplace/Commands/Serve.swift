@@ -5,6 +5,7 @@ import LedgerCore
 import Logging
 import Marketplace
 import MarketplaceHTTP
+import StripeConnector
 
 /// `marketplace serve`: the HTTP API on the embedded SQLite ledger. The one place that builds
 /// live services.
@@ -49,6 +50,25 @@ struct Serve: AsyncParsableCommand {
         return RiskGate(deniedTerms: terms.split(separator: ",").map(String.init))
     }
 
+    /// Card payments through Stripe when STRIPE_SECRET_KEY is set: STRIPE_WEBHOOK_SECRET (one
+    /// endpoint secret, or several comma-separated while rotating) is then required;
+    /// STRIPE_API_BASE points at another Stripe (a fake in tests); MARKETPLACE_CHECKOUT_SUCCESS_URL
+    /// and MARKETPLACE_CHECKOUT_CANCEL_URL are where checkout pages send the payer back. Without
+    /// it, card funding is off and the test-mode connector settles at once. Keys are never logged.
+    static func cardPayments(host: String, port: Int, logger: Logger) throws -> CardPayments? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let secretKey = environment["STRIPE_SECRET_KEY"], !secretKey.isEmpty else { return nil }
+        let secrets = (environment["STRIPE_WEBHOOK_SECRET"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !secrets.isEmpty else { throw ValidationError("STRIPE_SECRET_KEY needs STRIPE_WEBHOOK_SECRET (comma-separated while rotating)") }
+        let base = environment["STRIPE_API_BASE"] ?? "https://api.stripe.com"
+        let connector = StripeConnector(secretKey: secretKey, webhookSecrets: secrets, baseURL: base, logger: logger)
+        let site = "http://\(host):\(port)"
+        logger.info("card payments through Stripe", metadata: ["api": "\(base)", "webhook_secrets": "\(secrets.count)"])
+        return CardPayments(connector: connector, successURL: environment["MARKETPLACE_CHECKOUT_SUCCESS_URL"] ?? "\(site)/checkout/success",
+                            cancelURL: environment["MARKETPLACE_CHECKOUT_CANCEL_URL"] ?? "\(site)/checkout/cancel",
+                            crashPoint: environment["MARKETPLACE_CRASH_POINT"].flatMap(CardPayments.CrashPoint.init))
+    }
+
     /// How often published tasks past their deadline are expired (and refunded).
     static let expirySweepSeconds = 30
 
@@ -56,6 +76,9 @@ struct Serve: AsyncParsableCommand {
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(expirySweepSeconds))
             do {
+                // Connector calls without an answer go again (same keys); open checkouts are re-read.
+                await settlement.sendPendingCalls()
+                _ = await settlement.refreshOpenCheckouts()
                 let expired = try await settlement.expireOverdueTasks()
                 if !expired.isEmpty { logger.info("expired overdue tasks", metadata: ["count": "\(expired.count)"]) }
                 // Stored answers to Idempotency-Keys older than their 24 hours go too.
@@ -78,8 +101,11 @@ struct Serve: AsyncParsableCommand {
         let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
         let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
-        let settlement = SettlementService(ledger: ledger, store: store, pricing: try Self.pricing())
+        var configured = SettlementService(ledger: ledger, store: store, pricing: try Self.pricing())
+        configured.card = try Self.cardPayments(host: host, port: port, logger: logger)
+        let settlement = configured
         let resumed = try await settlement.resumePendingOperations()
+        await settlement.sendPendingCalls()
         if resumed > 0 { logger.notice("finished operations recorded before a stop", metadata: ["operations": "\(resumed)"]) }
         let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
                                 tasks: TaskService(store: store, riskGate: Self.riskGate()), settlement: settlement,

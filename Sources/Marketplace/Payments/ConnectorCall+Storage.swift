@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+
+extension ConnectorCall {
+    static func insert(connector: String, kind: Kind, taskID: String, intentKey: String, request: Request, nowMicros: Int64,
+                       _ db: Database) throws -> ConnectorCall {
+        let json = String(decoding: try CompactJSON.storage.encode(request), as: UTF8.self)
+        // The connector's idempotency key names the ledger intent, so every retry and every
+        // resume after a stop asks for the same thing.
+        let idempotencyKey = "marketplace:\(intentKey)"
+        try db.run(sql: """
+            INSERT INTO connector_calls (connector, kind, task_id, intent_key, idempotency_key, request, state, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+            """, arguments: [connector, kind.rawValue, taskID, intentKey, idempotencyKey, json, nowMicros, nowMicros])
+        return ConnectorCall(id: db.lastInsertedRowID, connector: connector, kind: kind, taskID: taskID, intentKey: intentKey,
+                             idempotencyKey: idempotencyKey, request: request, state: .pending)
+    }
+
+    static func fetch(id: Int64, _ db: Database) throws -> ConnectorCall? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE id = ?"), arguments: [id]).map(decode)
+    }
+
+    static func fetch(connector: String, reference: String, _ db: Database) throws -> ConnectorCall? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE connector = ? AND reference = ?"),
+                         arguments: [connector, reference]).map(decode)
+    }
+
+    static func forTask(_ taskID: String, kind: Kind, _ db: Database) throws -> [ConnectorCall] {
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE task_id = ? AND kind = ? ORDER BY id"),
+                         arguments: [taskID, kind.rawValue]).map(decode)
+    }
+
+    /// Calls that have not been answered yet, oldest first.
+    static func pending(_ db: Database) throws -> [ConnectorCall] {
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE state = 'pending' ORDER BY id")).map(decode)
+    }
+
+    /// Moves the call on from `from` states only; false when another writer got there first.
+    func move(to state: State, from: Set<State>, reference: String? = nil, url: String? = nil, paymentReference: String? = nil,
+              error: String? = nil, nowMicros: Int64, _ db: Database) throws -> Bool {
+        let allowed = from.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        try db.run(sql: """
+            UPDATE connector_calls SET state = ?, reference = COALESCE(?, reference), url = COALESCE(?, url),
+                payment_ref = COALESCE(?, payment_ref), error = COALESCE(?, error), updated_at = ?
+            WHERE id = ? AND state IN (\(allowed))
+            """, arguments: [state.rawValue, reference, url, paymentReference, error, nowMicros, id])
+        return db.changesCount == 1
+    }
+
+    private static func decode(_ row: Row) throws -> ConnectorCall {
+        let json: String = row["request"]
+        return ConnectorCall(id: row["id"], connector: row["connector"], kind: Kind(rawValue: row["kind"]) ?? .checkout, taskID: row["task_id"],
+                             intentKey: row["intent_key"], idempotencyKey: row["idempotency_key"],
+                             request: try JSONDecoder().decode(Request.self, from: Data(json.utf8)), state: State(rawValue: row["state"]) ?? .pending,
+                             reference: row["reference"], url: row["url"], paymentReference: row["payment_ref"], error: row["error"])
+    }
+}

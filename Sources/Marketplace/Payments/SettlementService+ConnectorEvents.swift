@@ -1,0 +1,236 @@
+public import Connectors
+import Foundation
+import GRDB
+import LedgerCore
+
+/// What came of one connector event.
+public enum ConnectorEventOutcome: String, Sendable {
+    /// It moved the money or the state it names.
+    case applied
+    /// Its id was seen before: nothing done again.
+    case duplicate
+    /// Verified, but nothing to do (a type we do not act on, or a state already reached).
+    case ignored
+    /// About a session, refund or payout this marketplace does not know.
+    case unmatched
+}
+
+extension SettlementService {
+    /// Verifies and acts on one connector event, once per event id. Anything that does not
+    /// verify is a validation error and writes nothing.
+    public func receiveEvent(from connectorName: String, payload: [UInt8], signature: String?) async throws(MarketplaceError) -> ConnectorEventOutcome {
+        guard let card, card.connector.name == connectorName else { throw .notFound("no \(connectorName) connector is configured") }
+        let event: ConnectorEvent
+        do {
+            event = try card.connector.event(payload: payload, signature: signature, nowSeconds: clock.nowMicros() / 1_000_000)
+        } catch {
+            switch error {
+            case .invalidSignature(let message): throw .validation(field: "Stripe-Signature", message: message)
+            default: throw .validation(field: "body", message: "\(error)")
+            }
+        }
+        let outcome = try await apply(event.kind, eventID: event.id, type: event.type, connector: connectorName)
+        if outcome == .applied { await sendPendingCalls() }
+        return outcome
+    }
+
+    /// Acts on what a connector said, in one commit with the record of the event (when it has
+    /// an id), so a second delivery finds it and does nothing.
+    func apply(_ kind: ConnectorEvent.Kind, eventID: String?, type: String = "", connector: String) async throws(MarketplaceError) -> ConnectorEventOutcome {
+        let now = clock.nowMicros()
+        return try await store.transaction { transaction in
+            let db = transaction.db
+            if let eventID {
+                try db.run(sql: "INSERT OR IGNORE INTO connector_events (connector, event_id, type, outcome, received_at) VALUES (?, ?, ?, 'received', ?)",
+                           arguments: [connector, eventID, type, now])
+                guard db.changesCount == 1 else { return .duplicate }
+            }
+            let outcome = try self.effect(of: kind, connector: connector, nowMicros: now, transaction)
+            if let eventID {
+                try db.run(sql: "UPDATE connector_events SET outcome = ? WHERE connector = ? AND event_id = ?", arguments: [outcome.rawValue, connector, eventID])
+            }
+            return outcome
+        }
+    }
+
+    private func effect(of kind: ConnectorEvent.Kind, connector: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws -> ConnectorEventOutcome {
+        let db = transaction.db
+        switch kind {
+        case .fundingSucceeded(let session):
+            guard let call = try checkoutCall(for: session, connector: connector, db) else { return .unmatched }
+            switch call.state {
+            case .settled: return .ignored
+            case .failed:
+                try creditLatePayment(call, session: session, connector: connector, nowMicros: now, transaction)
+                return .applied
+            case .pending, .sent:
+                if try Self.committedFunding(of: call.taskID, db) != nil {
+                    // Funded another way while the checkout was open: this payment is the payer's money.
+                    try void(call, reason: "the task was funded another way", nowMicros: now, transaction)
+                    try creditLatePayment(call, session: session, connector: connector, nowMicros: now, transaction)
+                    return .applied
+                }
+                try post(call, session: session, nowMicros: now, transaction)
+                return .applied
+            }
+        case .fundingFailed(let session, let reason):
+            guard let call = try checkoutCall(for: session, connector: connector, db) else { return .unmatched }
+            guard call.state == .pending || call.state == .sent else { return .ignored }
+            try void(call, reason: reason, nowMicros: now, transaction)
+            return .applied
+        case .fundingPending(let session):
+            return try checkoutCall(for: session, connector: connector, db) == nil ? .unmatched : .ignored
+        case .refundSucceeded(let refundID, _):
+            guard let call = try ConnectorCall.fetch(connector: connector, reference: refundID, db), call.kind == .refund else { return .unmatched }
+            guard call.state == .pending || call.state == .sent else { return .ignored }
+            try postRefund(call, nowMicros: now, transaction)
+            return .applied
+        case .refundFailed(let refundID, let reason, _):
+            guard let call = try ConnectorCall.fetch(connector: connector, reference: refundID, db), call.kind == .refund else { return .unmatched }
+            guard call.state == .pending || call.state == .sent else { return .ignored }
+            try failRefund(call, reason: reason, nowMicros: now, transaction)
+            return .applied
+        case .payoutReversed:
+            return .ignored
+        case .ignored:
+            return .ignored
+        }
+    }
+
+    /// The checkout call a session belongs to: by the session id once recorded, else by the
+    /// call id the session carries (an event can beat the record of the connector's answer).
+    private func checkoutCall(for session: FundingSession, connector: String, _ db: Database) throws -> ConnectorCall? {
+        if let call = try ConnectorCall.fetch(connector: connector, reference: session.id, db) { return call.kind == .checkout ? call : nil }
+        guard let id = session.metadata["call_id"].flatMap(Int64.init), let call = try ConnectorCall.fetch(id: id, db),
+              call.kind == .checkout, call.connector == connector, call.intentKey == session.metadata["intent_key"] else { return nil }
+        return call
+    }
+
+    /// Posts a paid checkout's intent: the task is funded (as `fund:<task>`, like every funding).
+    private func post(_ call: ConnectorCall, session: FundingSession, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
+        let db = transaction.db
+        guard let intent = try Operation.find(key: call.intentKey, in: db), let asset = Asset.named(call.request.asset) else {
+            throw MarketplaceError.internalError("checkout \(call.id) has no recorded intent")
+        }
+        let request = call.request
+        let split = try FeeSplit(payoutMinor: request.payoutMinor ?? 0, feeMinor: request.feeMinor ?? 0)
+        _ = try Operation.commit(key: "fund:\(call.taskID)", in: transaction, nowMicros: now) { first in
+            PostingRecipes.fundIntentSucceeded(id: first, intent: TransferID(intent.id * Operation.transfersMax),
+                                               metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"}"#)
+        }
+        let escrow = try transaction.account(chart.escrow(task: call.taskID, asset: asset))
+        try TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: request.feeRule ?? pricing.version, source: .card)
+            .insert(fundedAt: now, keyID: nil, db)
+        _ = try call.move(to: .settled, from: [.pending, .sent], reference: session.id, paymentReference: session.paymentReference, nowMicros: now, db)
+        if let owner = request.userID, let task = try TaskService.fetch(call.taskID, db) {
+            try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID, "\"\(task.spec.title)\" is funded by card", nowMicros: now, db)
+        }
+    }
+
+    /// Money paid for a checkout that no longer funds anything (expired first, or the task was
+    /// funded or closed meanwhile): it is the payer's, credited to their wallet (recipe deposit).
+    private func creditLatePayment(_ call: ConnectorCall, session: FundingSession, connector: String, nowMicros now: Int64,
+                                   _ transaction: LedgerTransaction) throws {
+        guard let owner = call.request.userID, let asset = Asset.named(call.request.asset), let task = try TaskService.fetch(call.taskID, transaction.db) else {
+            throw MarketplaceError.internalError("checkout \(call.id) names no payer")
+        }
+        let clearing = try transaction.account(chart.clearing(connector: connector, asset: asset)!)
+        let wallet = try transaction.account(walletAccount(user: owner, mode: task.mode, asset))
+        _ = try Operation.commit(key: "card-late:\(session.id)", in: transaction, nowMicros: now) { first in
+            PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: session.amountMinor, asset: asset,
+                                   metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)","late":true}"#)
+        }
+        try transaction.db.run(sql: "UPDATE connector_calls SET payment_ref = COALESCE(payment_ref, ?) WHERE id = ?",
+                               arguments: [session.paymentReference, call.id])
+        try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
+                             "A card payment for \"\(task.spec.title)\" arrived after its checkout closed; it is in your wallet", nowMicros: now, transaction.db)
+    }
+
+    func postRefund(_ call: ConnectorCall, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
+        guard let intent = try Operation.find(key: call.intentKey, in: transaction.db) else { return }
+        _ = try Operation.commit(key: "\(call.intentKey):post", in: transaction, nowMicros: now) { first in
+            PostingRecipes.refundSucceeded(id: first, intent: TransferID(intent.id * Operation.transfersMax))
+        }
+        _ = try call.move(to: .settled, from: [.pending, .sent], nowMicros: now, transaction.db)
+    }
+
+    /// A refund that failed: the money goes back to escrow and the owner is told; the task
+    /// stays closed, its refund marked failed for support to resolve.
+    func failRefund(_ call: ConnectorCall, reason: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
+        try void(call, reason: "refund failed: \(reason)", nowMicros: now, transaction)
+        if let owner = call.request.userID, let task = try TaskService.fetch(call.taskID, transaction.db) {
+            try Notification.add(.refundFailed, for: owner, mode: task.mode, task: call.taskID,
+                                 "The card refund for \"\(task.spec.title)\" failed (\(reason)); the money is held for you", nowMicros: now, transaction.db)
+        }
+    }
+
+    // MARK: - Sending and resuming calls
+
+    /// Sends every call not yet answered (after a stop, or after no definite answer), oldest
+    /// first, each with its recorded idempotency key. Failures stay for the next round.
+    public func sendPendingCalls() async {
+        guard let card else { return }
+        guard let pending = try? store.read({ db in try ConnectorCall.pending(db) }) else { return }
+        for call in pending {
+            switch call.kind {
+            case .checkout: _ = try? await sendCheckout(call, card)
+            case .refund: try? await sendRefund(call, card)
+            case .payout: continue
+            }
+        }
+    }
+
+    /// Re-reads open checkouts from the connector, for events that are late or lost.
+    public func refreshOpenCheckouts() async -> Int {
+        guard let card else { return 0 }
+        guard let open = try? store.read({ db in
+            try Row.fetchAll(db, sql: "SELECT id FROM connector_calls WHERE kind = 'checkout' AND state = 'sent' ORDER BY id").map { $0["id"] as Int64 }
+        }) else { return 0 }
+        var changed = 0
+        for id in open {
+            guard let call = try? store.read({ db in try ConnectorCall.fetch(id: id, db) }), let reference = call.reference,
+                  let session = try? await card.connector.fundingSession(reference) else { continue }
+            let kind: ConnectorEvent.Kind? = switch session.status {
+            case .paid: .fundingSucceeded(session)
+            case .failed: .fundingFailed(session, reason: "expired")
+            case .open: nil
+            }
+            if let kind, (try? await apply(kind, eventID: nil, connector: card.connector.name)) == .applied { changed += 1 }
+        }
+        return changed
+    }
+
+    /// Asks the connector to refund a card-funded task's money and records its answer.
+    func sendRefund(_ call: ConnectorCall, _ card: CardPayments) async throws(MarketplaceError) {
+        guard let payment = call.request.paymentReference else {
+            throw .internalError("refund \(call.id) names no payment")
+        }
+        let result: RefundResult
+        do {
+            result = try await card.connector.refund(RefundRequest(paymentReference: payment, amountMinor: call.request.amountMinor,
+                                                                   metadata: ["task_id": call.taskID, "intent_key": call.intentKey, "call_id": String(call.id)],
+                                                                   idempotencyKey: call.idempotencyKey))
+        } catch {
+            if error.isIndefinite { throw .connectorUnavailable("the refund is recorded and will be retried: \(error)") }
+            let now = clock.nowMicros()
+            try await store.transaction { transaction in
+                guard let current = try ConnectorCall.fetch(id: call.id, transaction.db), current.state == .pending else { return }
+                try self.failRefund(current, reason: "\(error)", nowMicros: now, transaction)
+            }
+            return
+        }
+        crash(at: .afterConnectorCall)
+        let now = clock.nowMicros()
+        try await store.transaction { transaction in
+            let db = transaction.db
+            guard let current = try ConnectorCall.fetch(id: call.id, db) else { return }
+            if current.state == .pending { _ = try current.move(to: .sent, from: [.pending], reference: result.id, nowMicros: now, db) }
+            guard let sent = try ConnectorCall.fetch(id: call.id, db), sent.state == .sent else { return }
+            switch result.status {
+            case .succeeded: try self.postRefund(sent, nowMicros: now, transaction)
+            case .failed: try self.failRefund(sent, reason: "the refund failed", nowMicros: now, transaction)
+            case .pending: break
+            }
+        }
+    }
+}
