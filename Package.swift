@@ -108,6 +108,7 @@ let package = Package(
                 .embedInCode("Schema/m0010_withdrawals.sql"),
                 .embedInCode("Schema/m0011_proof_scores.sql"),
                 .embedInCode("Schema/m0012_connectors.sql"),
+                .embedInCode("Schema/m0013_payout_accounts.sql"),
             ],
             swiftSettings: strictSettings
         ),

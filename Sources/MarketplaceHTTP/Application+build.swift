@@ -80,6 +80,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     PeopleController(profiles: services.profiles, work: services.work).addRoutes(to: router)
     AdminController(settlement: services.settlement, profiles: services.profiles).addRoutes(to: router.group("v1/admin"))
     ConnectorWebhookController(settlement: services.settlement).addRoutes(to: router.group("v1/connectors"))
+    PayoutAccountController(settlement: services.settlement).addRoutes(to: router)
     return router
 }
 

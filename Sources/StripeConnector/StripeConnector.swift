@@ -71,7 +71,10 @@ public struct StripeConnector: PaymentConnector {
             ("destination", .string(request.destination)),
             ("transfer_group", .string(request.group)),
         ]
-        if let charge = request.paymentReference { fields.append(("source_transaction", .string(charge))) }
+        // source_transaction takes the charge (ch_…), not the payment intent: read it when given one.
+        var source = request.paymentReference
+        if let payment = source, payment.hasPrefix("pi_") { source = try await charge(ofPayment: payment) }
+        if let source { fields.append(("source_transaction", .string(source))) }
         fields.append(("metadata", .map(request.metadata)))
         let transfer: Stripe.Transfer = try await client.post("/v1/transfers", fields, idempotencyKey: request.idempotencyKey)
         return PayoutResult(id: transfer.id, amountMinor: transfer.amount)

@@ -39,6 +39,8 @@ struct AuthorizationTests {
         "GET /v1/tasks/{task}": .owned(.tasksRead, .owner), "PATCH /v1/tasks/{task}": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/cancel": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/fund": .owned(.walletWrite, .owner), "GET /v1/tasks/{task}/fund": .owned(.walletWrite, .owner),
         "POST /v1/connectors/stripe/webhook": .open,
+        "GET /v1/payout-account": .own(.walletRead, .worker), "PUT /v1/payout-account": .own(.walletWrite, .worker),
+        "DELETE /v1/payout-account": .own(.walletWrite, .worker), "POST /v1/admin/payouts/{task}/reverse": .admin,
         "POST /v1/tasks/{task}/applications": .owned(.tasksWrite, .worker), "GET /v1/tasks/{task}/applications": .owned(.tasksRead, .owner),
         "POST /v1/tasks/{task}/applications/{application}/accept": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/applications/{application}/reject": .owned(.tasksWrite, .owner),
@@ -71,6 +73,7 @@ struct AuthorizationTests {
         "POST /v1/wallet/deposits": #"{"amount":"1.00","currency":"USD"}"#, "POST /v1/wallet/withdrawals": #"{"amount":"1.00","currency":"USD"}"#,
         "POST /v1/tasks": #"{"title":"t","description":"d","category":"research","budget":{"amount":"1","currency":"USD"}}"#,
         "POST /v1/keys": #"{"name":"k","scopes":["tasks:read"],"mode":"test"}"#,
+        "PUT /v1/payout-account": #"{"account_id":"acct_1Worker"}"#,
     ]
 
     private func snapshot(_ path: String) throws -> String { try TestDatabase.snapshot(path) }

@@ -1,3 +1,4 @@
+import Connectors
 import Foundation
 import GRDB
 import LedgerCore
@@ -96,13 +97,21 @@ extension SettlementService {
             let worker = try transaction.account(workerAccount)
             let payer = try transaction.account(payerAccount)
             let revenue = try transaction.account(revenueAccount)
+            // A card-funded task: the payer's part goes back to the card (a partial refund) and
+            // the worker's on to their Connect account (a partial transfer), when linked.
+            let toCard = funding.source == .card && card != nil ? split.toPayerMinor : 0
             _ = try Operation.commit(key: "dispute:\(task.id)", in: transaction, nowMicros: now) { first in
                 try PostingRecipes.disputeSplit(firstID: first, escrow: funding.escrowAccountID, worker: worker, agent: payer, feeRevenue: revenue,
-                                                escrowMinor: funding.escrowMinor, workerMinor: split.toWorkerMinor, agentMinor: split.toPayerMinor,
-                                                feeMinor: split.feeMinor, asset: funding.asset,
+                                                escrowMinor: funding.escrowMinor - toCard, workerMinor: split.toWorkerMinor,
+                                                agentMinor: split.toPayerMinor - toCard, feeMinor: split.feeMinor, asset: funding.asset,
                                                 metadata: #"{"task":"\#(task.id)","dispute":"\#(disputeID)","fee_rule":"\#(funding.feeRule)"}"#)
             }
+            if toCard > 0, let card {
+                try refundToCard(funding, amountMinor: toCard, reason: "dispute", connector: card.connector.name, nowMicros: now, transaction)
+            }
+            try schedulePayout(task: current, workerID: workerID, amountMinor: split.toWorkerMinor, funding: funding, nowMicros: now, transaction)
         }
+        await sendPendingCalls()
         return try self.dispute(of: task.id, for: caller)
     }
 

@@ -9,7 +9,7 @@ extension SettlementService {
     public func approve(_ taskID: String, submission submissionID: String? = nil, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
         let now = clock.nowMicros()
-        return try await store.transaction { transaction -> MarketTask in
+        let approved = try await store.transaction { transaction -> MarketTask in
             let db = transaction.db
             var task = try TaskService.owned(taskID, by: caller, db)
             guard let funding = try Self.committedFunding(of: taskID, db) else {
@@ -44,8 +44,12 @@ extension SettlementService {
                 try PostingRecipes.approve(firstID: first, escrow: funding.escrowAccountID, worker: worker, feeRevenue: revenue, split: split,
                                            asset: funding.asset, metadata: #"{"task":"\#(taskID)","fee_rule":"\#(funding.feeRule)"}"#)
             }
+            // Card-funded work goes on to the worker's Connect account, when linked.
+            try schedulePayout(task: task, workerID: workerID, amountMinor: funding.payoutMinor, funding: funding, nowMicros: now, transaction)
             return task
         }
+        await sendPendingCalls()
+        return approved
     }
 
     /// completed → paid once the payout is in the ledger (for a payout recorded before a stop

@@ -82,4 +82,6 @@ struct ConnectorCall: Sendable {
     var url: String?
     var paymentReference: String?
     var error: String?
+    /// How much of a payout the connector took back so far.
+    var reversedMinor: Int64 = 0
 }

@@ -52,6 +52,7 @@ extension ConnectorCall {
         return ConnectorCall(id: row["id"], connector: row["connector"], kind: Kind(rawValue: row["kind"]) ?? .checkout, taskID: row["task_id"],
                              intentKey: row["intent_key"], idempotencyKey: row["idempotency_key"],
                              request: try JSONDecoder().decode(Request.self, from: Data(json.utf8)), state: State(rawValue: row["state"]) ?? .pending,
-                             reference: row["reference"], url: row["url"], paymentReference: row["payment_ref"], error: row["error"])
+                             reference: row["reference"], url: row["url"], paymentReference: row["payment_ref"], error: row["error"],
+                             reversedMinor: row["reversed_minor"])
     }
 }

@@ -160,7 +160,9 @@ extension SettlementService {
 extension SettlementService {
     /// Inside a closing commit: the escrow of a card-funded task goes back to the card. A refund
     /// intent (pending escrow -> clearing) and the refund call, sent after the commit.
-    func refundToCard(_ funding: TaskFunding, reason: String, connector: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
+    func refundToCard(_ funding: TaskFunding, amountMinor: Int64? = nil, reason: String, connector: String, nowMicros now: Int64,
+                      _ transaction: LedgerTransaction) throws {
+        let amountMinor = amountMinor ?? funding.escrowMinor
         let db = transaction.db
         guard let paid = try ConnectorCall.forTask(funding.taskID, kind: .checkout, db).last(where: { $0.state == .settled }),
               let payment = paid.paymentReference else {
@@ -169,10 +171,10 @@ extension SettlementService {
         let intentKey = "refund:\(funding.taskID)"
         let clearing = try transaction.account(chart.clearing(connector: connector, asset: funding.asset)!)
         _ = try Operation.commit(key: intentKey, in: transaction, nowMicros: now) { first in
-            PostingRecipes.refundIntent(id: first, escrow: funding.escrowAccountID, clearing: clearing, amountMinor: funding.escrowMinor,
+            PostingRecipes.refundIntent(id: first, escrow: funding.escrowAccountID, clearing: clearing, amountMinor: amountMinor,
                                         asset: funding.asset, metadata: #"{"task":"\#(funding.taskID)","reason":"\#(reason)"}"#)
         }
-        let request = ConnectorCall.Request(amountMinor: funding.escrowMinor, currency: funding.asset.code.lowercased(), asset: funding.asset.code,
+        let request = ConnectorCall.Request(amountMinor: amountMinor, currency: funding.asset.code.lowercased(), asset: funding.asset.code,
                                             paymentReference: payment, userID: paid.request.userID)
         _ = try ConnectorCall.insert(connector: connector, kind: .refund, taskID: funding.taskID, intentKey: intentKey, request: request,
                                      nowMicros: now, db)

@@ -90,8 +90,8 @@ extension SettlementService {
             guard call.state == .pending || call.state == .sent else { return .ignored }
             try failRefund(call, reason: reason, nowMicros: now, transaction)
             return .applied
-        case .payoutReversed:
-            return .ignored
+        case .payoutReversed(let transfer, let reversedMinor, _):
+            return try reverse(transfer: transfer, cumulativeMinor: reversedMinor, connector: connector, nowMicros: now, transaction)
         case .ignored:
             return .ignored
         }
@@ -175,7 +175,7 @@ extension SettlementService {
             switch call.kind {
             case .checkout: _ = try? await sendCheckout(call, card)
             case .refund: try? await sendRefund(call, card)
-            case .payout: continue
+            case .payout: try? await sendPayout(call, card)
             }
         }
     }

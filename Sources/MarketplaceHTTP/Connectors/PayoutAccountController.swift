@@ -1,0 +1,57 @@
+import Hummingbird
+import LedgerCore
+import Marketplace
+
+/// The caller's Connect account for payouts of card-funded work, and the admin's reversal
+/// of a payout.
+struct PayoutAccountController: Sendable {
+    let settlement: SettlementService
+
+    func addRoutes(to router: Router<APIContext>) {
+        router.get("v1/payout-account", use: get)
+        router.put("v1/payout-account", use: link)
+        router.delete("v1/payout-account", use: unlink)
+        router.post("v1/admin/payouts/:task/reverse", use: reverse)
+    }
+
+    struct LinkBody: Decodable { let accountId: String }
+    struct ReverseBody: Decodable { let amount: String? }
+
+    struct AccountView: Encodable, Sendable {
+        let connector: String?
+        let accountId: String?
+        let linked: Bool
+    }
+
+    struct ReversalView: Encodable, Sendable {
+        let taskId: String
+        let reversed: MoneyView
+    }
+
+    @Sendable func get(_ request: Request, context: APIContext) async throws -> Envelope<AccountView> {
+        let caller = try context.requirePrincipal()
+        let account = try api { try settlement.payoutAccount(for: caller) }
+        return Envelope(AccountView(connector: account?.connector, accountId: account?.accountID, linked: account != nil))
+    }
+
+    @Sendable func link(_ request: Request, context: APIContext) async throws -> Envelope<AccountView> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decode(LinkBody.self, from: request, context: context)
+        let account = try await apiAsync { try await settlement.linkPayoutAccount(body.accountId, by: caller) }
+        return Envelope(AccountView(connector: account.connector, accountId: account.accountID, linked: true))
+    }
+
+    @Sendable func unlink(_ request: Request, context: APIContext) async throws -> Envelope<AccountView> {
+        let caller = try context.requirePrincipal()
+        try await apiAsync { try await settlement.unlinkPayoutAccount(by: caller) }
+        return Envelope(AccountView(connector: nil, accountId: nil, linked: false))
+    }
+
+    @Sendable func reverse(_ request: Request, context: APIContext) async throws -> Envelope<ReversalView> {
+        let caller = try context.requirePrincipal()
+        let task = context.parameters.get("task") ?? ""
+        let body = try await RequestBody.decodeIfPresent(ReverseBody.self, from: request, context: context)
+        let reversed = try await apiAsync { try await settlement.reversePayout(of: task, amount: body?.amount, by: caller) }
+        return Envelope(ReversalView(taskId: task, reversed: MoneyView(minor: reversed, asset: .usd)))
+    }
+}
