@@ -177,7 +177,11 @@ let package = Package(
         ),
         .testTarget(
             name: "marketplaceTests",
-            dependencies: ["marketplace", "LedgerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "marketplace", "LedgerCore", "StripeFake", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -69,7 +69,6 @@ extension SettlementService {
         case .failure(.funded(let checkout)): return checkout
         case .success(let call):
             if call.state == .sent { return Self.checkout(call, status: .open) }
-            crash(at: .afterIntent)
             return try await sendCheckout(call, card)
         }
     }
@@ -94,6 +93,7 @@ extension SettlementService {
     /// Asks the connector for the checkout page and records it. A refusal voids the intent;
     /// no definite answer leaves the call pending, to be sent again with the same key.
     func sendCheckout(_ call: ConnectorCall, _ card: CardPayments) async throws(MarketplaceError) -> CardCheckout {
+        crash(at: .afterIntent)
         let request = call.request
         let session: FundingSession
         do {

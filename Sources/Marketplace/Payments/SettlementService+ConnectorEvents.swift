@@ -205,6 +205,7 @@ extension SettlementService {
         guard let payment = call.request.paymentReference else {
             throw .internalError("refund \(call.id) names no payment")
         }
+        crash(at: .afterIntent)
         let result: RefundResult
         do {
             result = try await card.connector.refund(RefundRequest(paymentReference: payment, amountMinor: call.request.amountMinor,

@@ -76,6 +76,7 @@ extension SettlementService {
     /// voids it (the worker's wallet has the money back).
     func sendPayout(_ call: ConnectorCall, _ card: CardPayments) async throws(MarketplaceError) {
         guard let destination = call.request.destination else { throw .internalError("payout \(call.id) names no destination") }
+        crash(at: .afterIntent)
         let result: PayoutResult
         do {
             result = try await card.connector.payOut(PayoutRequest(destination: destination, amountMinor: call.request.amountMinor, currency: call.request.currency,
