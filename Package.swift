@@ -117,6 +117,7 @@ let package = Package(
             dependencies: [
                 "LedgerCore",
                 "Marketplace",
+                "Connectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -162,6 +162,8 @@ extension OpenAPIDocument {
             ],
             "/v1/admin/payouts/{task}/reverse": ["post": operation("reversePayout", "Take back all or part of a task's Connect transfer (admin); the worker's wallet gets it back",
                                                                    "PayoutReversal", parameters: [task], body: "PayoutReversalRequest", secured: true)],
+            "/v1/admin/connectors/stripe/statement": ["post": operation("stripeStatement", "Stripe's balance transactions in [from, to) (Unix seconds, default the last 7 days) as statement lines; each fee booked once as a processor-fee expense (admin or finance)",
+                                                                       "ConnectorStatement", body: "StatementRequest", secured: true)],
             "/v1/connectors/stripe/webhook": ["post": operation("stripeWebhook", "Stripe's events, verified by Stripe-Signature (HMAC-SHA256 of t.raw_body, 300 s tolerance); each event id acted on once; 400 and nothing written when it does not verify",
                                                                 "WebhookReceipt")],
             "/v1/funding-approvals": ["get": operation("listFundingApprovals", "Fundings held by a key's spend policy (logged-in owner)", "FundingApprovalList", secured: true)],
@@ -372,6 +374,15 @@ extension OpenAPIDocument {
             "PayoutAccountRequest": ["type": "object", "required": ["account_id"], "properties": ["account_id": string]],
             "PayoutReversal": ["type": "object", "properties": ["task_id": string, "reversed": ["$ref": "#/components/schemas/Money"]]],
             "PayoutReversalRequest": ["type": "object", "properties": ["amount": ["type": "string", "description": "decimal; all that is left when absent"]]],
+            "StatementRequest": ["type": "object", "properties": ["from": ["type": "integer"], "to": ["type": "integer"]]],
+            "ConnectorStatement": ["type": "object", "properties": [
+                "connector": string, "from": ["type": "integer"], "to": ["type": "integer"],
+                "lines": ["type": "array", "items": ["type": "object", "properties": [
+                    "id": string, "kind": ["type": "string", "enum": ["charge", "refund", "transfer", "transfer_reversal", "processor_fee", "other"]],
+                    "amount_minor": ["type": "integer"], "fee_minor": ["type": "integer"], "currency": string, "source": nullableString, "created": ["type": "integer"],
+                ]]],
+                "fees_booked": ["$ref": "#/components/schemas/Money"], "lines_booked": ["type": "integer"],
+            ]],
             "WebhookReceipt": ["type": "object", "properties": [
                 "received": ["type": "boolean"], "outcome": ["type": "string", "enum": ["applied", "duplicate", "ignored", "unmatched"]],
             ]],

@@ -41,6 +41,7 @@ struct AuthorizationTests {
         "POST /v1/connectors/stripe/webhook": .open,
         "GET /v1/payout-account": .own(.walletRead, .worker), "PUT /v1/payout-account": .own(.walletWrite, .worker),
         "DELETE /v1/payout-account": .own(.walletWrite, .worker), "POST /v1/admin/payouts/{task}/reverse": .admin,
+        "POST /v1/admin/connectors/stripe/statement": .admin,
         "POST /v1/tasks/{task}/applications": .owned(.tasksWrite, .worker), "GET /v1/tasks/{task}/applications": .owned(.tasksRead, .owner),
         "POST /v1/tasks/{task}/applications/{application}/accept": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/applications/{application}/reject": .owned(.tasksWrite, .owner),

@@ -122,3 +122,35 @@ struct PayoutTests {
         }
     }
 }
+
+/// Stripe's balance transactions as statement lines, and its fees booked once as an expense.
+struct StatementTests {
+    @Test func theStatementListsWhatMovedAndBooksEachFeeOnce() async throws {
+        try await CardFundingTests.withStripe { stripe in
+            let (task, agent, worker) = try await PayoutTests.assignedCardTask(stripe)
+            _ = try await stripe.client.send(.post, "/v1/tasks/\(task)/submissions", token: worker, json: #"{"deliverables":[{"kind":"text","value":"done"}]}"#)
+            _ = try await stripe.client.send(.post, "/v1/tasks/\(task)/approve", token: agent)
+            let admin = try await stripe.test.adminToken("admin@example.com")
+            let now = stripe.fake.nowSeconds
+            let range = #"{"from":\#(now - 60),"to":\#(now + 60)}"#
+            let (status, body) = try await stripe.client.send(.post, "/v1/admin/connectors/stripe/statement", token: admin, json: range)
+            #expect(status == .ok)
+            let lines = try #require(data(body)["lines"] as? [[String: Any]])
+            #expect(lines.compactMap { $0["kind"] as? String } == ["charge", "transfer"])
+            #expect(lines.compactMap { $0["amount_minor"] as? Int } == [2_750, -2_500])
+            #expect(lines.first?["fee_minor"] as? Int == 110)  // 2.9 % of 27.50 rounded, plus 0.30
+            #expect((data(body)["fees_booked"] as? [String: Any])?["amount_minor"] as? Int == 110)
+            #expect(try stripe.balance("expense:processor-fees:USD")?.posted(for: .expense) == 110)
+            // Read again: the same lines, nothing booked twice.
+            let (_, again) = try await stripe.client.send(.post, "/v1/admin/connectors/stripe/statement", token: admin, json: range)
+            #expect(data(again)["lines_booked"] as? Int == 0)
+            #expect(try stripe.balance("expense:processor-fees:USD")?.posted(for: .expense) == 110)
+            // What Stripe holds for us, by its own account, equals the ledger's clearing balance.
+            let net = lines.reduce(0) { $0 + ($1["amount_minor"] as? Int ?? 0) - ($1["fee_minor"] as? Int ?? 0) }
+            #expect(try stripe.balance("clearing:stripe:USD")?.posted(for: .asset) == Int64(net))
+            let (forbidden, _) = try await stripe.client.send(.post, "/v1/admin/connectors/stripe/statement", token: agent, json: range)
+            #expect(forbidden == .forbidden)
+            try stripe.expectClean()
+        }
+    }
+}

@@ -56,6 +56,11 @@ public struct ChartOfAccounts: Sendable, Hashable {
         first(.payoutsInFlight, connector: connector, asset: asset)
     }
 
+    /// Where fees the connector keeps in `asset` are booked as the platform's expense, or nil.
+    public func processorFeeExpense(connector: String, asset: Asset) -> NewAccount? {
+        first(.processorFeeExpense, connector: connector, asset: asset)
+    }
+
     /// The opening-balance equity account in `asset`, or nil.
     public func opening(asset: Asset) -> NewAccount? {
         first(.opening, connector: nil, asset: asset)

@@ -1,3 +1,5 @@
+import Connectors
+import Foundation
 import Hummingbird
 import LedgerCore
 import Marketplace
@@ -12,6 +14,7 @@ struct PayoutAccountController: Sendable {
         router.put("v1/payout-account", use: link)
         router.delete("v1/payout-account", use: unlink)
         router.post("v1/admin/payouts/:task/reverse", use: reverse)
+        router.post("v1/admin/connectors/stripe/statement", use: statement)
     }
 
     struct LinkBody: Decodable { let accountId: String }
@@ -53,5 +56,43 @@ struct PayoutAccountController: Sendable {
         let body = try await RequestBody.decodeIfPresent(ReverseBody.self, from: request, context: context)
         let reversed = try await apiAsync { try await settlement.reversePayout(of: task, amount: body?.amount, by: caller) }
         return Envelope(ReversalView(taskId: task, reversed: MoneyView(minor: reversed, asset: .usd)))
+    }
+
+    struct StatementBody: Decodable {
+        let from: Int64?
+        let to: Int64?
+    }
+
+    struct LineView: Encodable, Sendable {
+        let id: String
+        let kind: String
+        let amountMinor: Int64
+        let feeMinor: Int64
+        let currency: String
+        let source: String?
+        let created: Int64
+    }
+
+    struct StatementView: Encodable, Sendable {
+        let connector: String
+        let from: Int64
+        let to: Int64
+        let lines: [LineView]
+        let feesBooked: MoneyView
+        let linesBooked: Int
+    }
+
+    /// Stripe's balance transactions for [from, to) (Unix seconds; the last 7 days by default),
+    /// with every fee in them booked once as a processor-fee expense.
+    @Sendable func statement(_ request: Request, context: APIContext) async throws -> Envelope<StatementView> {
+        let caller = try context.requirePrincipal()
+        let body = try await RequestBody.decodeIfPresent(StatementBody.self, from: request, context: context)
+        let to = body?.to ?? Int64(Date().timeIntervalSince1970) + 1
+        let from = body?.from ?? to - 7 * 86_400
+        let statement = try await apiAsync { try await settlement.syncStatement(from: from, to: to, by: caller) }
+        return Envelope(StatementView(connector: statement.connector, from: from, to: to,
+                                      lines: statement.lines.map { LineView(id: $0.id, kind: $0.kind.rawValue, amountMinor: $0.amountMinor, feeMinor: $0.feeMinor,
+                                                                            currency: $0.currency, source: $0.source, created: $0.createdSeconds) },
+                                      feesBooked: MoneyView(minor: statement.feesBookedMinor, asset: .usd), linesBooked: statement.linesBooked))
     }
 }

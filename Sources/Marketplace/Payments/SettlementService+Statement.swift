@@ -1,0 +1,55 @@
+public import Connectors
+import Foundation
+import GRDB
+public import LedgerCore
+
+/// What the processor says moved, and its fees booked once each as the platform's expense.
+public struct ConnectorStatement: Sendable {
+    public let connector: String
+    public let lines: [StatementLine]
+    /// Fees booked by this call (lines seen before are not booked again).
+    public let feesBookedMinor: Int64
+    public let linesBooked: Int
+}
+
+extension SettlementService {
+    /// Reads the card connector's statement for [from, to) (Unix seconds) and books every fee in
+    /// it as a processor-fee expense (expense -> clearing), keyed by the line's id so a line is
+    /// booked once however often the statement is read. Admin or finance only.
+    public func syncStatement(from: Int64, to: Int64, by caller: Principal) async throws(MarketplaceError) -> ConnectorStatement {
+        guard caller.isAdmin || caller.scopes.contains(.financeRead) else { throw .forbidden("the connector statement is for finance and admins") }
+        guard let card else { throw .validation(field: "connector", message: "no card connector is configured") }
+        guard from < to else { throw .validation(field: "from", message: "from must be before to") }
+        let lines: [StatementLine]
+        do { lines = try await card.connector.statement(from: from, to: to) } catch {
+            throw error.isIndefinite ? .connectorUnavailable("\(error)") : Self.refusal(error)
+        }
+        let connector = card.connector.name
+        let now = clock.nowMicros()
+        let booked = try await store.transaction { transaction -> (Int64, Int) in
+            var total: Int64 = 0
+            var count = 0
+            for line in lines {
+                // A fee on a charge, or a line that is itself a Stripe fee (its amount is negative).
+                let fee = line.kind == .processorFee ? -line.amountMinor : line.feeMinor
+                guard fee > 0, let asset = Asset.named(line.currency.uppercased()),
+                      let expense = self.chart.processorFeeExpense(connector: connector, asset: asset),
+                      let clearing = self.chart.clearing(connector: connector, asset: asset) else { continue }
+                let key = "processor-fee:\(connector):\(line.id)"
+                if try Operation.find(key: key, in: transaction.db) != nil { continue }
+                let expenseID = try transaction.account(expense)
+                let clearingID = try transaction.account(clearing)
+                _ = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
+                    PostingRecipes.processorFee(id: first, expense: expenseID, clearing: clearingID, amountMinor: fee, asset: asset,
+                                                metadata: #"{"line":"\#(line.id)","source":"\#(line.source ?? "")"}"#)
+                }
+                let (sum, overflow) = total.addingReportingOverflow(fee)
+                guard !overflow else { throw MarketplaceError.internalError("fees overflow") }
+                total = sum
+                count += 1
+            }
+            return (total, count)
+        }
+        return ConnectorStatement(connector: connector, lines: lines, feesBookedMinor: booked.0, linesBooked: booked.1)
+    }
+}
