@@ -154,6 +154,8 @@ extension OpenAPIDocument {
                                                         "Funding", parameters: [task], body: "FundRequest", secured: true),
                                       "get": operation("openCheckout", "The browser flow: 303 to the task's card checkout page (opened if none is open)",
                                                        "Checkout", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/payments": ["get": operation("listTaskPayments", "The task's card checkouts, refunds and payouts and where each stands (owner); a failed refund flags the task",
+                                                           "TaskPaymentList", parameters: [task], secured: true)],
             "/v1/payout-account": [
                 "get": operation("getPayoutAccount", "The caller's Stripe Connect account for payouts of card-funded work", "PayoutAccount", secured: true),
                 "put": operation("linkPayoutAccount", "Link (or replace) the caller's Stripe Connect account (acct_…)", "PayoutAccount",
@@ -383,6 +385,12 @@ extension OpenAPIDocument {
                 ]]],
                 "fees_booked": ["$ref": "#/components/schemas/Money"], "lines_booked": ["type": "integer"],
             ]],
+            "TaskPaymentList": ["type": "array", "items": ["type": "object", "properties": [
+                "kind": ["type": "string", "enum": ["checkout", "refund", "payout"]],
+                "state": ["type": "string", "enum": ["pending", "sent", "settled", "failed"]],
+                "amount": ["$ref": "#/components/schemas/Money"], "reference": nullableString, "reversed": ["$ref": "#/components/schemas/Money"],
+                "error": nullableString, "created_at": string, "updated_at": string,
+            ]]],
             "WebhookReceipt": ["type": "object", "properties": [
                 "received": ["type": "boolean"], "outcome": ["type": "string", "enum": ["applied", "duplicate", "ignored", "unmatched"]],
             ]],

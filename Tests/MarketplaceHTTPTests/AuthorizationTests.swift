@@ -38,6 +38,7 @@ struct AuthorizationTests {
         "POST /v1/tasks": .own(.tasksWrite, .owner), "GET /v1/tasks": .own(.tasksRead, .owner),
         "GET /v1/tasks/{task}": .owned(.tasksRead, .owner), "PATCH /v1/tasks/{task}": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/cancel": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/fund": .owned(.walletWrite, .owner), "GET /v1/tasks/{task}/fund": .owned(.walletWrite, .owner),
+        "GET /v1/tasks/{task}/payments": .owned(.tasksRead, .owner),
         "POST /v1/connectors/stripe/webhook": .open,
         "GET /v1/payout-account": .own(.walletRead, .worker), "PUT /v1/payout-account": .own(.walletWrite, .worker),
         "DELETE /v1/payout-account": .own(.walletWrite, .worker), "POST /v1/admin/payouts/{task}/reverse": .admin,

@@ -203,6 +203,11 @@ struct CardFundingTests {
             let (_, notifications) = try await stripe.client.send(.get, "/v1/notifications", token: agent)
             let kinds = (notifications["data"] as? [[String: Any]] ?? (data(notifications)["notifications"] as? [[String: Any]]) ?? []).compactMap { $0["kind"] as? String }
             #expect(kinds.contains("refund_failed"))
+            // The task's payments show the flag: the checkout settled, the refund failed.
+            let (_, payments) = try await stripe.client.send(.get, "/v1/tasks/\(task)/payments", token: agent)
+            let rows = try #require(payments["data"] as? [[String: Any]])
+            #expect(rows.compactMap { "\($0["kind"] ?? ""):\($0["state"] ?? "")" } == ["checkout:settled", "refund:failed"])
+            #expect((rows.last?["error"] as? String)?.contains("expired_or_canceled_card") == true)
             try stripe.expectClean()
         }
     }

@@ -53,3 +53,33 @@ extension SettlementService {
         return ConnectorStatement(connector: connector, lines: lines, feesBookedMinor: booked.0, linesBooked: booked.1)
     }
 }
+
+/// One connector call of a task as its owner sees it: a card checkout, a refund, a payout.
+public struct TaskPayment: Sendable, Hashable {
+    public let kind: String
+    /// pending (recorded, not answered yet), sent (waiting for the connector's outcome),
+    /// settled, or failed (its intent voided: for a refund, the money is back in escrow).
+    public let state: String
+    public let amountMinor: Int64
+    public let asset: String
+    public let reference: String?
+    public let reversedMinor: Int64
+    public let error: String?
+    public let createdAt: Int64
+    public let updatedAt: Int64
+}
+
+extension SettlementService {
+    /// The task's connector calls, oldest first (owner only); a failed refund is the task's flag.
+    public func payments(of taskID: String, by caller: Principal) throws(MarketplaceError) -> [TaskPayment] {
+        try caller.require(.tasksRead)
+        return try store.read { db in
+            _ = try TaskService.owned(taskID, by: caller, db)
+            return try Row.fetchAll(db, sql: "SELECT * FROM connector_calls WHERE task_id = ? ORDER BY id", arguments: [taskID]).map { row in
+                let request = try JSONDecoder().decode(ConnectorCall.Request.self, from: Data((row["request"] as String).utf8))
+                return TaskPayment(kind: row["kind"], state: row["state"], amountMinor: request.amountMinor, asset: request.asset, reference: row["reference"],
+                                   reversedMinor: row["reversed_minor"], error: row["error"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+            }
+        }
+    }
+}

@@ -18,6 +18,7 @@ struct TasksController: Sendable {
         group.post(":task/cancel", use: cancel)
         group.post(":task/fund", use: fund)
         group.get(":task/fund", use: checkoutRedirect)
+        group.get(":task/payments", use: payments)
     }
 
     struct BudgetBody: Decodable {
@@ -166,6 +167,31 @@ struct TasksController: Sendable {
             throw APIError(.conflict, code: "CONFLICT", message: "the task is already funded", field: nil)
         }
         return Response(status: .seeOther, headers: [.location: url])
+    }
+}
+
+extension TasksController {
+    struct PaymentView: Encodable, Sendable {
+        let kind: String
+        let state: String
+        let amount: MoneyView?
+        let reference: String?
+        let reversed: MoneyView?
+        let error: String?
+        let createdAt: String
+        let updatedAt: String
+    }
+
+    /// The task's card checkouts, refunds and payouts, and where each stands.
+    @Sendable func payments(_ request: Request, context: APIContext) async throws -> Envelope<[PaymentView]> {
+        let caller = try context.requirePrincipal()
+        let id = context.parameters.get("task") ?? ""
+        return Envelope(try api { try settlement.payments(of: id, by: caller) }.map { payment in
+            let asset = Asset.named(payment.asset)
+            return PaymentView(kind: payment.kind, state: payment.state, amount: asset.map { MoneyView(minor: payment.amountMinor, asset: $0) },
+                               reference: payment.reference, reversed: asset.map { MoneyView(minor: payment.reversedMinor, asset: $0) }, error: payment.error,
+                               createdAt: Timestamps.format(payment.createdAt), updatedAt: Timestamps.format(payment.updatedAt))
+        })
     }
 }
 
