@@ -263,3 +263,31 @@ struct CardFundingTests {
         }
     }
 }
+
+extension CardFundingTests {
+    /// Paid after the task was funded from the wallet, or after it closed while Stripe could not
+    /// be reached to expire the page: the payment is the payer's, in their wallet, not in escrow.
+    @Test func aPaymentThatFundsNothingGoesToThePayersWallet() async throws {
+        try await Self.withStripe { stripe in
+            let agent = try await stripe.client.session("agent@example.com")
+            _ = try await stripe.client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"50.00","currency":"USD"}"#, idempotencyKey: "d")
+            let (first, firstSession) = try await Self.checkout(stripe, agent)
+            let (walletFunded, _) = try await stripe.client.send(.post, "/v1/tasks/\(first)/fund", token: agent)
+            #expect(walletFunded == .ok)
+            try await stripe.deliver(try stripe.fake.pay(firstSession))
+            #expect(try await stripe.client.wallet(agent).available == 5_000 - 2_750 + 2_750)
+            #expect(try stripe.test.services.settlement.funding(of: first)?.source == .wallet)
+
+            let (second, secondSession) = try await Self.checkout(stripe, agent)
+            stripe.fake.inject(FakeFault(method: "POST", pathPrefix: "/v1/checkout/sessions/\(secondSession)/expire", times: 10, status: 500))
+            stripe.fake.inject(FakeFault(method: "GET", pathPrefix: "/v1/checkout/sessions/\(secondSession)", times: 10, status: 500))
+            let (canceled, _) = try await stripe.client.send(.post, "/v1/tasks/\(second)/cancel", token: agent)
+            #expect(canceled == .ok)
+            try await stripe.deliver(try stripe.fake.pay(secondSession))
+            #expect(try stripe.test.services.settlement.funding(of: second) == nil)
+            #expect(try await stripe.client.wallet(agent).available == 5_000 - 2_750 + 2_750 + 2_750)
+            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPending == 0)
+            try stripe.expectClean()
+        }
+    }
+}

@@ -64,9 +64,10 @@ extension SettlementService {
                 try creditLatePayment(call, session: session, connector: connector, nowMicros: now, transaction)
                 return .applied
             case .pending, .sent:
-                if try Self.committedFunding(of: call.taskID, db) != nil {
-                    // Funded another way while the checkout was open: this payment is the payer's money.
-                    try void(call, reason: "the task was funded another way", nowMicros: now, transaction)
+                let fundable = try TaskService.fetch(call.taskID, db).map { $0.status == .published || $0.status == .assigned } ?? false
+                if try Self.committedFunding(of: call.taskID, db) != nil || !fundable {
+                    // Funded another way, or closed, while the checkout was open: this payment is the payer's money.
+                    try void(call, reason: fundable ? "the task was funded another way" : "the task closed first", nowMicros: now, transaction)
                     try creditLatePayment(call, session: session, connector: connector, nowMicros: now, transaction)
                     return .applied
                 }
