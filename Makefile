@@ -30,22 +30,28 @@ run: deps
 	.build/debug/marketplace serve --db $(DB) --host $(HOST) --port $(PORT) --mode test
 
 INTEROP := .build/interop/stripe-fake-webhooks.json
+ETH_INTEROP := .build/interop/base-cli-signatures.json
 VENV := .build/venv-stripe
+ETH_VENV := .build/venv-eth
 
 ## Build everything once, then run every test, then the interop checks against Python packages.
 test: deps
 	swift build --build-tests
-	@rm -f $(INTEROP)
-	STRIPE_INTEROP_OUT=$(CURDIR)/$(INTEROP) swift test --skip-build
+	@rm -f $(INTEROP) $(ETH_INTEROP)
+	STRIPE_INTEROP_OUT=$(CURDIR)/$(INTEROP) ETH_INTEROP_OUT=$(CURDIR)/$(ETH_INTEROP) swift test --skip-build
 	@$(MAKE) --no-print-directory interop
 
-## The official stripe package (PyPI, pinned in Fixtures/stripe) accepts what the fake Stripe signed.
+## The official stripe package (PyPI, pinned in Fixtures/stripe) accepts what the fake Stripe signed,
+## and eth-account (pinned in Fixtures/ethereum) recovers and decodes what our CLI signed.
 interop:
 	@if ! command -v python3 >/dev/null; then echo "python3 not found: skipping the stripe-python interop check"; exit 0; fi; \
 	set -e; \
 	[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV); \
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/stripe/requirements.txt; \
-	$(VENV)/bin/python Fixtures/stripe/check_fake_signatures.py $(INTEROP)
+	$(VENV)/bin/python Fixtures/stripe/check_fake_signatures.py $(INTEROP); \
+	[ -x $(ETH_VENV)/bin/python ] || python3 -m venv $(ETH_VENV); \
+	$(ETH_VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/ethereum/requirements.txt; \
+	$(ETH_VENV)/bin/python Fixtures/ethereum/check_interop.py $(ETH_INTEROP)
 
 ## The ledger benchmark, release build (see README, Performance).
 bench: deps

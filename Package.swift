@@ -70,6 +70,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "BaseConnector",
+            dependencies: ["Connectors", "CSecp256k1", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // Test support: a Stripe that speaks the real wire format over loopback HTTP.
         .target(
             name: "StripeFake",
@@ -131,6 +136,7 @@ let package = Package(
                 "Marketplace",
                 "MarketplaceHTTP",
                 "StripeConnector",
+                "BaseConnector",
                 "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -168,6 +174,12 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BaseConnectorTests",
+            dependencies: ["BaseConnector"],
+            resources: [.embedInCode("../../Fixtures/ethereum/vectors.json")],
             swiftSettings: strictSettings
         ),
         .testTarget(

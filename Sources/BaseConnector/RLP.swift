@@ -1,0 +1,77 @@
+/// Recursive Length Prefix, the encoding of Ethereum transactions (Yellow Paper, appendix B).
+public indirect enum RLP: Sendable, Hashable {
+    case bytes([UInt8])
+    case list([RLP])
+
+    public static func uint(_ value: UInt256) -> RLP { .bytes(value.minimalBytes) }
+    public static func uint(_ value: UInt64) -> RLP { .bytes(UInt256(value).minimalBytes) }
+
+    public var encoded: [UInt8] {
+        switch self {
+        case .bytes(let bytes):
+            if bytes.count == 1, bytes[0] < 0x80 { return bytes }
+            return Self.header(0x80, bytes.count) + bytes
+        case .list(let items):
+            let payload = items.flatMap(\.encoded)
+            return Self.header(0xC0, payload.count) + payload
+        }
+    }
+
+    private static func header(_ base: UInt8, _ length: Int) -> [UInt8] {
+        if length <= 55 { return [base + UInt8(length)] }
+        let lengthBytes = UInt256(UInt64(length)).minimalBytes
+        return [base + 55 + UInt8(lengthBytes.count)] + lengthBytes
+    }
+
+    public enum DecodeError: Error, Sendable, Equatable {
+        case truncated
+        case nonCanonical
+        case trailingBytes
+    }
+
+    /// Decodes exactly one item that fills `input`; refuses non-canonical forms (a single byte
+    /// below 0x80 written with a header, long forms for short lengths, leading zeros in lengths).
+    public static func decode(_ input: [UInt8]) throws(DecodeError) -> RLP {
+        var offset = 0
+        let item = try decodeItem(input, &offset)
+        guard offset == input.count else { throw .trailingBytes }
+        return item
+    }
+
+    private static func decodeItem(_ input: [UInt8], _ offset: inout Int) throws(DecodeError) -> RLP {
+        guard offset < input.count else { throw .truncated }
+        let prefix = input[offset]
+        offset += 1
+        switch prefix {
+        case 0x00...0x7F:
+            return .bytes([prefix])
+        case 0x80...0xBF:
+            let length = try self.length(prefix, base: 0x80, input, &offset)
+            guard input.count - offset >= length else { throw .truncated }
+            let bytes = Array(input[offset..<offset + length])
+            offset += length
+            if length == 1, bytes[0] < 0x80 { throw .nonCanonical }
+            return .bytes(bytes)
+        default:
+            let length = try self.length(prefix, base: 0xC0, input, &offset)
+            guard input.count - offset >= length else { throw .truncated }
+            let end = offset + length
+            var items: [RLP] = []
+            while offset < end { items.append(try decodeItem(input, &offset)) }
+            guard offset == end else { throw .truncated }
+            return .list(items)
+        }
+    }
+
+    private static func length(_ prefix: UInt8, base: UInt8, _ input: [UInt8], _ offset: inout Int) throws(DecodeError) -> Int {
+        if prefix - base <= 55 { return Int(prefix - base) }
+        let count = Int(prefix - base - 55)
+        guard input.count - offset >= count else { throw .truncated }
+        let bytes = input[offset..<offset + count]
+        offset += count
+        guard bytes.first != 0, count <= 4 else { throw .nonCanonical }
+        let length = bytes.reduce(0) { $0 << 8 | Int($1) }
+        guard length > 55 else { throw .nonCanonical }
+        return length
+    }
+}
