@@ -4,7 +4,7 @@ DB ?= data/marketplace-test.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test interop deps build bench bench-api
+.PHONY: run test interop deps build bench bench-api bench-sign
 
 ## Install the system libraries the package links (as root), or name them and stop.
 deps:
@@ -62,3 +62,8 @@ bench: deps
 bench-api: deps
 	swift build -c release --product marketplace
 	.build/release/marketplace bench api --concurrency 64 --lifecycles 40
+
+## EIP-1559 signatures/s against bare libsecp256k1 signs/s, release build (see README, Performance).
+bench-sign: deps
+	swift build -c release --product marketplace
+	.build/release/marketplace bench sign

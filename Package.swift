@@ -138,6 +138,7 @@ let package = Package(
                 "StripeConnector",
                 "BaseConnector",
                 "CSQLite",
+                "CSecp256k1",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // The loopback client of `bench api` (no extra package: part of hummingbird).

@@ -6,21 +6,44 @@ public indirect enum RLP: Sendable, Hashable {
     public static func uint(_ value: UInt256) -> RLP { .bytes(value.minimalBytes) }
     public static func uint(_ value: UInt64) -> RLP { .bytes(UInt256(value).minimalBytes) }
 
+    /// The encoding, written into one buffer of the exact size.
     public var encoded: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(encodedLength)
+        encode(into: &out)
+        return out
+    }
+
+    var encodedLength: Int {
         switch self {
-        case .bytes(let bytes):
-            if bytes.count == 1, bytes[0] < 0x80 { return bytes }
-            return Self.header(0x80, bytes.count) + bytes
+        case .bytes(let bytes): return bytes.count == 1 && bytes[0] < 0x80 ? 1 : Self.headerLength(bytes.count) + bytes.count
         case .list(let items):
-            let payload = items.flatMap(\.encoded)
-            return Self.header(0xC0, payload.count) + payload
+            let payload = items.reduce(0) { $0 + $1.encodedLength }
+            return Self.headerLength(payload) + payload
         }
     }
 
-    private static func header(_ base: UInt8, _ length: Int) -> [UInt8] {
-        if length <= 55 { return [base + UInt8(length)] }
-        let lengthBytes = UInt256(UInt64(length)).minimalBytes
-        return [base + 55 + UInt8(lengthBytes.count)] + lengthBytes
+    func encode(into out: inout [UInt8]) {
+        switch self {
+        case .bytes(let bytes):
+            if bytes.count == 1, bytes[0] < 0x80 { out.append(bytes[0]); return }
+            Self.header(0x80, bytes.count, into: &out)
+            out.append(contentsOf: bytes)
+        case .list(let items):
+            Self.header(0xC0, items.reduce(0) { $0 + $1.encodedLength }, into: &out)
+            for item in items { item.encode(into: &out) }
+        }
+    }
+
+    private static func headerLength(_ length: Int) -> Int {
+        length <= 55 ? 1 : 1 + (Int.bitWidth - length.leadingZeroBitCount + 7) / 8
+    }
+
+    private static func header(_ base: UInt8, _ length: Int, into out: inout [UInt8]) {
+        if length <= 55 { out.append(base + UInt8(length)); return }
+        let count = (Int.bitWidth - length.leadingZeroBitCount + 7) / 8
+        out.append(base + 55 + UInt8(count))
+        for index in stride(from: count - 1, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: length >> (8 * index))) }
     }
 
     public enum DecodeError: Error, Sendable, Equatable {
