@@ -137,6 +137,7 @@ let package = Package(
                 "MarketplaceHTTP",
                 "StripeConnector",
                 "BaseConnector",
+                "Connectors",
                 "CSQLite",
                 "CSecp256k1",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -179,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BaseConnectorTests",
-            dependencies: ["BaseConnector"],
+            dependencies: ["BaseConnector", "Connectors"],
             resources: [.embedInCode("../../Fixtures/ethereum/vectors.json")],
             swiftSettings: strictSettings
         ),

@@ -1,3 +1,5 @@
+import Connectors
+
 /// A 20-byte account address, written with its EIP-55 mixed-case checksum.
 public struct EthereumAddress: Sendable, Hashable, CustomStringConvertible {
     public let bytes: [UInt8]

@@ -1,3 +1,4 @@
+import Connectors
 import CSecp256k1
 
 /// A recoverable ECDSA signature over secp256k1: r, s (low-s), and the recovery id 0 or 1.

@@ -40,25 +40,22 @@ public struct StripeWebhookVerifier: Sendable {
         guard let header, !header.isEmpty else { throw .missingHeader }
         var timestamp: Int64?
         var signatures: [[UInt8]] = []
-        var sawSignature = false
         for element in header.split(separator: ",") {
             let parts = element.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else { continue }
             switch parts[0] {
             case "t": timestamp = Int64(parts[1])
-            case "v1":
-                sawSignature = true
-                if let bytes = Self.hexBytes(parts[1]) { signatures.append(bytes) }
+            case "v1": signatures.append(Array(parts[1].utf8))
             default: continue
             }
         }
         guard let timestamp else { throw .malformedHeader }
-        guard sawSignature else { throw .noSignature }
-        var signed = Array("\(timestamp).".utf8)
-        signed.append(contentsOf: payload)
+        guard !signatures.isEmpty else { throw .noSignature }
+        // The expected signatures as lower-case hex text, compared as text: Stripe writes lower
+        // case, and its own libraries accept nothing else.
         var matched = false
         for key in keys {
-            let expected = Array(HMAC<SHA256>.authenticationCode(for: signed, using: key))
+            let expected = Array(Self.signature(payload: payload, timestamp: timestamp, key: key).utf8)
             for signature in signatures where Self.constantTimeEqual(signature, expected) { matched = true }
         }
         guard matched else { throw .mismatch }
@@ -68,10 +65,14 @@ public struct StripeWebhookVerifier: Sendable {
 
     /// A header signing `payload` at `timestamp` with `secret`, as Stripe writes it.
     public static func header(payload: [UInt8], secret: String, timestamp: Int64) -> String {
+        "t=\(timestamp),v1=\(signature(payload: payload, timestamp: timestamp, key: SymmetricKey(data: Array(secret.utf8))))"
+    }
+
+    /// HMAC-SHA256 of "<t>." ‖ payload, in lower-case hex.
+    static func signature(payload: [UInt8], timestamp: Int64, key: SymmetricKey) -> String {
         var signed = Array("\(timestamp).".utf8)
         signed.append(contentsOf: payload)
-        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
-        return "t=\(timestamp),v1=\(mac.map { String(format: "%02x", $0) }.joined())"
+        return Hex.encode(HMAC<SHA256>.authenticationCode(for: signed, using: key), prefix: false)
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
@@ -79,27 +80,5 @@ public struct StripeWebhookVerifier: Sendable {
         var difference: UInt8 = 0
         for index in a.indices { difference |= a[index] ^ b[index] }
         return difference == 0
-    }
-
-    static func hexBytes(_ text: Substring) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard !digits.isEmpty, digits.count.isMultiple(of: 2) else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        default: nil  // Stripe writes lower-case hex, and its own libraries accept nothing else
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Connectors
 import Testing
 @testable import BaseConnector
 

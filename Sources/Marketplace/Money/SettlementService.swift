@@ -1,3 +1,4 @@
+import Connectors
 import Crypto
 import Foundation
 import GRDB
@@ -253,7 +254,6 @@ public struct SettlementService: Sendable {
         }
         let plain = "\(scope):\(key)"
         if plain.count + suffixLength <= TransferBatch.idempotencyKeyLengthMax { return plain }
-        let digest = SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
-        return "\(scope):#\(digest)"
+        return "\(scope):#\(Hex.encode(SHA256.hash(data: Array(key.utf8)), prefix: false))"
     }
 }

@@ -1,3 +1,4 @@
+import Connectors
 import ArgumentParser
 import BaseConnector
 import Foundation

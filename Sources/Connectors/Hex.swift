@@ -1,4 +1,5 @@
-/// 0x-prefixed lower-case hex, as Ethereum writes bytes.
+/// Lower-case hex, the way Stripe writes signatures (no prefix) and Ethereum writes bytes (0x).
+/// The one hex codec of the connectors and the marketplace.
 public enum Hex {
     public static func encode(_ bytes: some Sequence<UInt8>, prefix: Bool = true) -> String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -29,7 +30,8 @@ public enum Hex {
         return out
     }
 
-    static func value(_ digit: UInt8) -> UInt8? {
+    /// The value of one hex digit (either case), or nil.
+    public static func value(_ digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
