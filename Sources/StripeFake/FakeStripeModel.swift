@@ -154,6 +154,13 @@ public struct FakeEvent: Sendable {
     public var type: String
     public var created: Int64
     public var payload: [UInt8]
+
+    public init(id: String, type: String, created: Int64, payload: [UInt8]) {
+        self.id = id
+        self.type = type
+        self.created = created
+        self.payload = payload
+    }
 }
 
 /// One request as the fake received it, for tests to assert on.

@@ -283,10 +283,41 @@ extension CardFundingTests {
             stripe.fake.inject(FakeFault(method: "GET", pathPrefix: "/v1/checkout/sessions/\(secondSession)", times: 10, status: 500))
             let (canceled, _) = try await stripe.client.send(.post, "/v1/tasks/\(second)/cancel", token: agent)
             #expect(canceled == .ok)
-            try await stripe.deliver(try stripe.fake.pay(secondSession))
+            let paid = try stripe.fake.pay(secondSession)
+            try await stripe.deliver(paid)
             #expect(try stripe.test.services.settlement.funding(of: second) == nil)
             #expect(try await stripe.client.wallet(agent).available == 5_000 - 2_750 + 2_750 + 2_750)
             #expect(try stripe.balance("clearing:stripe:USD")?.debitsPending == 0)
+            // Told again about the same payment under another event id: credited and announced once.
+            let other = String(decoding: paid.payload, as: UTF8.self).replacingOccurrences(of: paid.id, with: paid.id + "x")
+            let retold = FakeEvent(id: paid.id + "x", type: paid.type, created: paid.created, payload: Array(other.utf8))
+            let (_, again) = try await stripe.deliver(retold)
+            #expect(data(again)["outcome"] as? String == "applied")
+            #expect(try await stripe.client.wallet(agent).available == 5_000 - 2_750 + 2_750 + 2_750)
+            let (_, notifications) = try await stripe.client.send(.get, "/v1/notifications", token: agent)
+            let late = (notifications["data"] as? [[String: Any]] ?? []).filter { ($0["body"] as? String ?? $0["text"] as? String ?? "").contains("after its checkout closed") }
+            #expect(late.count == 2)  // one per payment: the first task's and the second's
+            try stripe.expectClean()
+        }
+    }
+
+    /// A request sends the calls its own commit recorded, not another task's stuck one; the
+    /// sweeper's round sends every call still waiting.
+    @Test func aRequestSendsOnlyItsOwnTasksCalls() async throws {
+        try await Self.withStripe { stripe in
+            let agent = try await stripe.client.session("agent@example.com")
+            let (first, firstSession) = try await Self.checkout(stripe, agent)
+            let (second, secondSession) = try await Self.checkout(stripe, agent)
+            for session in [firstSession, secondSession] { try await stripe.deliver(try stripe.fake.pay(session)) }
+            stripe.fake.inject(FakeFault(pathPrefix: "/v1/refunds", times: 3, status: 503))  // every attempt of the first refund
+            _ = try await stripe.client.send(.post, "/v1/tasks/\(first)/cancel", token: agent)
+            #expect(stripe.fake.requests("POST", "/v1/refunds").map(\.status) == [503, 503, 503])
+            _ = try await stripe.client.send(.post, "/v1/tasks/\(second)/cancel", token: agent)
+            let keys = stripe.fake.requests("POST", "/v1/refunds").map { $0.idempotencyKey ?? "" }
+            #expect(keys == Array(repeating: "marketplace:refund:\(first)", count: 3) + ["marketplace:refund:\(second)"])
+            await stripe.test.services.settlement.sendPendingCalls()  // the sweeper's round
+            #expect(stripe.fake.requests("POST", "/v1/refunds").last?.idempotencyKey == "marketplace:refund:\(first)")
+            #expect(stripe.fake.refundIDs().count == 2)
             try stripe.expectClean()
         }
     }

@@ -111,7 +111,7 @@ extension SettlementService {
             }
             try schedulePayout(task: current, workerID: workerID, amountMinor: split.toWorkerMinor, funding: funding, nowMicros: now, transaction)
         }
-        await sendPendingCalls()
+        await sendPendingCalls(task: task.id)
         return try self.dispute(of: task.id, for: caller)
     }
 

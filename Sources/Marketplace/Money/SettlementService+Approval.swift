@@ -48,7 +48,7 @@ extension SettlementService {
             try schedulePayout(task: task, workerID: workerID, amountMinor: funding.payoutMinor, funding: funding, nowMicros: now, transaction)
             return task
         }
-        await sendPendingCalls()
+        await sendPendingCalls(task: taskID)
         return approved
     }
 

@@ -64,7 +64,7 @@ extension SettlementService {
             }
             return task
         }
-        if closed != nil { await sendPendingCalls() }
+        if closed != nil { await sendPendingCalls(task: taskID) }
         return closed
     }
 }

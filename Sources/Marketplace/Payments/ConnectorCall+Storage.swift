@@ -30,9 +30,13 @@ extension ConnectorCall {
                          arguments: [taskID, kind.rawValue]).map(decode)
     }
 
-    /// Calls that have not been answered yet, oldest first.
-    static func pending(_ db: Database) throws -> [ConnectorCall] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE state = 'pending' ORDER BY id")).map(decode)
+    /// Calls that have not been answered yet, oldest first; only `taskID`'s when given.
+    static func pending(task taskID: String? = nil, _ db: Database) throws -> [ConnectorCall] {
+        guard let taskID else {
+            return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE state = 'pending' ORDER BY id")).map(decode)
+        }
+        return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE task_id = ? AND state = 'pending' ORDER BY id"),
+                                arguments: [taskID]).map(decode)
     }
 
     /// Moves the call on from `from` states only; false when another writer got there first.

@@ -39,9 +39,8 @@ extension SettlementService {
             guard asset == .usd else {
                 throw MarketplaceError.validation(field: "source", message: "card funding takes USD tasks; fund a USDC task from the wallet")
             }
-            if let open = try ConnectorCall.forTask(taskID, kind: .checkout, db).last(where: { $0.state == .pending || $0.state == .sent }) {
-                return .success(open)
-            }
+            let checkouts = try ConnectorCall.forTask(taskID, kind: .checkout, db)
+            if let open = checkouts.last(where: { $0.state == .pending || $0.state == .sent }) { return .success(open) }
             let split: FeeSplit
             do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
                 throw MarketplaceError.validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
@@ -49,7 +48,7 @@ extension SettlementService {
             if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: asset, nowMicros: now, db) {
                 throw MarketplaceError.forbidden("this key's spend policy does not allow it (\(reason)); the account owner can fund it")
             }
-            let attempt = try ConnectorCall.forTask(taskID, kind: .checkout, db).count + 1
+            let attempt = checkouts.count + 1
             let intentKey = "card-intent:\(taskID):\(attempt)"
             let clearing = try transaction.account(chart.clearing(connector: connector, asset: asset)!)
             let escrow = try transaction.account(chart.escrow(task: taskID, asset: asset))

@@ -29,9 +29,7 @@ extension SettlementService {
             default: throw .validation(field: "body", message: "\(error)")
             }
         }
-        let outcome = try await apply(event.kind, eventID: event.id, type: event.type, connector: connectorName)
-        if outcome == .applied { await sendPendingCalls() }
-        return outcome
+        return try await apply(event.kind, eventID: event.id, type: event.type, connector: connectorName)
     }
 
     /// Acts on what a connector said, in one commit with the record of the event (when it has
@@ -135,9 +133,11 @@ extension SettlementService {
         guard let owner = call.request.userID, let asset = Asset.named(call.request.asset), let task = try TaskService.fetch(call.taskID, transaction.db) else {
             throw MarketplaceError.internalError("checkout \(call.id) names no payer")
         }
+        let key = "card-late:\(session.id)"
+        guard try Operation.find(key: key, in: transaction.db) == nil else { return }  // told by an event and a re-read: credited once
         let clearing = try transaction.account(chart.clearing(connector: connector, asset: asset)!)
         let wallet = try transaction.account(walletAccount(user: owner, mode: task.mode, asset))
-        _ = try Operation.commit(key: "card-late:\(session.id)", in: transaction, nowMicros: now) { first in
+        _ = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
             PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: session.amountMinor, asset: asset,
                                    metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)","late":true}"#)
         }
@@ -167,11 +167,13 @@ extension SettlementService {
 
     // MARK: - Sending and resuming calls
 
-    /// Sends every call not yet answered (after a stop, or after no definite answer), oldest
-    /// first, each with its recorded idempotency key. Failures stay for the next round.
-    public func sendPendingCalls() async {
+    /// Sends the calls not yet answered, oldest first, each with its recorded idempotency key:
+    /// every one (at start and from the sweeper, after a stop or no definite answer), or only
+    /// `taskID`'s (right after the commit that recorded them, so a request never waits on
+    /// another task's stuck call). Failures stay for the next round.
+    public func sendPendingCalls(task taskID: String? = nil) async {
         guard let card else { return }
-        guard let pending = try? store.read({ db in try ConnectorCall.pending(db) }) else { return }
+        guard let pending = try? store.read({ db in try ConnectorCall.pending(task: taskID, db) }) else { return }
         for call in pending {
             switch call.kind {
             case .checkout: _ = try? await sendCheckout(call, card)
