@@ -84,4 +84,6 @@ struct ConnectorCall: Sendable {
     var error: String?
     /// How much of a payout the connector took back so far.
     var reversedMinor: Int64 = 0
+    var createdAt: Int64 = 0
+    var updatedAt: Int64 = 0
 }

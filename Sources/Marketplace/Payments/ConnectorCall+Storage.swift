@@ -25,9 +25,13 @@ extension ConnectorCall {
                          arguments: [connector, reference]).map(decode)
     }
 
-    static func forTask(_ taskID: String, kind: Kind, _ db: Database) throws -> [ConnectorCall] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE task_id = ? AND kind = ? ORDER BY id"),
-                         arguments: [taskID, kind.rawValue]).map(decode)
+    /// A task's calls of `kind` (all of them when nil), oldest first.
+    static func forTask(_ taskID: String, kind: Kind?, _ db: Database) throws -> [ConnectorCall] {
+        guard let kind else {
+            return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE task_id = ? ORDER BY id"), arguments: [taskID]).map(decode)
+        }
+        return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE task_id = ? AND kind = ? ORDER BY id"),
+                                arguments: [taskID, kind.rawValue]).map(decode)
     }
 
     /// Calls that have not been answered yet, oldest first; only `taskID`'s when given.
@@ -57,6 +61,6 @@ extension ConnectorCall {
                              intentKey: row["intent_key"], idempotencyKey: row["idempotency_key"],
                              request: try JSONDecoder().decode(Request.self, from: Data(json.utf8)), state: State(rawValue: row["state"]) ?? .pending,
                              reference: row["reference"], url: row["url"], paymentReference: row["payment_ref"], error: row["error"],
-                             reversedMinor: row["reversed_minor"])
+                             reversedMinor: row["reversed_minor"], createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 }

@@ -75,10 +75,10 @@ extension SettlementService {
         try caller.require(.tasksRead)
         return try store.read { db in
             _ = try TaskService.owned(taskID, by: caller, db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM connector_calls WHERE task_id = ? ORDER BY id", arguments: [taskID]).map { row in
-                let request = try JSONDecoder().decode(ConnectorCall.Request.self, from: Data((row["request"] as String).utf8))
-                return TaskPayment(kind: row["kind"], state: row["state"], amountMinor: request.amountMinor, asset: request.asset, reference: row["reference"],
-                                   reversedMinor: row["reversed_minor"], error: row["error"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+            return try ConnectorCall.forTask(taskID, kind: nil, db).map { call in
+                TaskPayment(kind: call.kind.rawValue, state: call.state.rawValue, amountMinor: call.request.amountMinor, asset: call.request.asset,
+                            reference: call.reference, reversedMinor: call.reversedMinor, error: call.error, createdAt: call.createdAt,
+                            updatedAt: call.updatedAt)
             }
         }
     }
