@@ -9,6 +9,9 @@ struct Operation: Sendable {
     /// The most transfers one operation may carry.
     static let transfersMax: Int64 = 16
 
+    /// The id of its first transfer (an intent's pending transfer, for the post or void that follows).
+    var firstTransferID: TransferID { TransferID(id * Self.transfersMax) }
+
     let id: Int64
     let key: String
     let batch: TransferBatch
@@ -18,7 +21,7 @@ struct Operation: Sendable {
     /// first transfer id. The same key with another batch is a conflict.
     static func record(key: String, in db: Database, nowMicros: Int64, build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
         if let existing = try find(key: key, in: db) {
-            let again = try build(TransferID(existing.id * transfersMax))
+            let again = try build(existing.firstTransferID)
             guard again == existing.batch.transfers else {
                 throw MarketplaceError.conflict(field: "idempotency_key", message: "this idempotency key was used with a different request")
             }

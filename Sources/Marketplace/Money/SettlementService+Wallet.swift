@@ -190,7 +190,7 @@ extension SettlementService {
     func settleTestWithdrawal(intent: Operation, withdrawalID: String, amountMinor: Int64, asset: Asset) async throws(MarketplaceError) -> Withdrawal {
         let inFlight = try await account(chart.payoutsInFlight(connector: "test", asset: asset)!)
         let clearing = try await account(chart.clearing(connector: "test", asset: asset)!)
-        let intentID = TransferID(intent.id * Operation.transfersMax)
+        let intentID = intent.firstTransferID
         let now = clock.nowMicros()
         let settleKey = String(intent.key.dropLast(":intent".count)) + ":settle"
         let settle = try await store.write { db in

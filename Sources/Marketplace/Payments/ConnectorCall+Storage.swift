@@ -34,6 +34,11 @@ extension ConnectorCall {
                                 arguments: [taskID, kind.rawValue]).map(decode)
     }
 
+    /// A task's latest settled call of `kind`: the checkout that paid for it, the payout made.
+    static func settled(_ taskID: String, kind: Kind, _ db: Database) throws -> ConnectorCall? {
+        try forTask(taskID, kind: kind, db).last { $0.state == .settled }
+    }
+
     /// Calls that have not been answered yet, oldest first; only `taskID`'s when given.
     static func pending(task taskID: String? = nil, _ db: Database) throws -> [ConnectorCall] {
         guard let taskID else {

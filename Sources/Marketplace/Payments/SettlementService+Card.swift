@@ -136,7 +136,7 @@ extension SettlementService {
     func void(_ call: ConnectorCall, reason: String, nowMicros: Int64, _ transaction: LedgerTransaction) throws {
         let db = transaction.db
         guard let intent = try Operation.find(key: call.intentKey, in: db) else { return }
-        let intentID = TransferID(intent.id * Operation.transfersMax)
+        let intentID = intent.firstTransferID
         _ = try Operation.commit(key: "\(call.intentKey):void", in: transaction, nowMicros: nowMicros) { first in
             switch call.kind {
             case .checkout: PostingRecipes.fundIntentFailed(id: first, intent: intentID)
@@ -163,7 +163,7 @@ extension SettlementService {
                       _ transaction: LedgerTransaction) throws {
         let amountMinor = amountMinor ?? funding.escrowMinor
         let db = transaction.db
-        guard let paid = try ConnectorCall.forTask(funding.taskID, kind: .checkout, db).last(where: { $0.state == .settled }),
+        guard let paid = try ConnectorCall.settled(funding.taskID, kind: .checkout, db),
               let payment = paid.paymentReference else {
             throw MarketplaceError.internalError("card-funded task \(funding.taskID) has no paid checkout")
         }

@@ -114,7 +114,7 @@ extension SettlementService {
         let request = call.request
         let split = try FeeSplit(payoutMinor: request.payoutMinor ?? 0, feeMinor: request.feeMinor ?? 0)
         _ = try Operation.commit(key: "fund:\(call.taskID)", in: transaction, nowMicros: now) { first in
-            PostingRecipes.fundIntentSucceeded(id: first, intent: TransferID(intent.id * Operation.transfersMax),
+            PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID,
                                                metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"}"#)
         }
         let escrow = try transaction.account(chart.escrow(task: call.taskID, asset: asset))
@@ -150,7 +150,7 @@ extension SettlementService {
     func postRefund(_ call: ConnectorCall, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
         guard let intent = try Operation.find(key: call.intentKey, in: transaction.db) else { return }
         _ = try Operation.commit(key: "\(call.intentKey):post", in: transaction, nowMicros: now) { first in
-            PostingRecipes.refundSucceeded(id: first, intent: TransferID(intent.id * Operation.transfersMax))
+            PostingRecipes.refundSucceeded(id: first, intent: intent.firstTransferID)
         }
         _ = try call.move(to: .settled, from: [.pending, .sent], nowMicros: now, transaction.db)
     }

@@ -58,7 +58,7 @@ extension SettlementService {
         guard let card, funding.source == .card, amountMinor > 0, let asset = Optional(funding.asset),
               let account = try Self.payoutAccount(user: workerID, mode: task.mode, transaction.db) else { return }
         let connector = card.connector.name
-        let payment = try ConnectorCall.forTask(task.id, kind: .checkout, transaction.db).last(where: { $0.state == .settled })?.paymentReference
+        let payment = try ConnectorCall.settled(task.id, kind: .checkout, transaction.db)?.paymentReference
         let wallet = try transaction.account(walletAccount(user: workerID, mode: task.mode, asset))
         let inFlight = try transaction.account(chart.payoutsInFlight(connector: connector, asset: asset)!)
         let intentKey = "payout:\(task.id)"
@@ -96,7 +96,7 @@ extension SettlementService {
             let inFlight = try transaction.account(self.chart.payoutsInFlight(connector: card.connector.name, asset: asset)!)
             let clearing = try transaction.account(self.chart.clearing(connector: card.connector.name, asset: asset)!)
             _ = try Operation.commit(key: "\(current.intentKey):post", in: transaction, nowMicros: now) { first in
-                try PostingRecipes.withdrawalSucceeded(firstID: first, intent: TransferID(intent.id * Operation.transfersMax), inFlight: inFlight,
+                try PostingRecipes.withdrawalSucceeded(firstID: first, intent: intent.firstTransferID, inFlight: inFlight,
                                                        clearing: clearing, amountMinor: current.request.amountMinor, asset: asset,
                                                        metadata: #"{"task":"\#(current.taskID)","transfer":"\#(result.id)"}"#)
             }
@@ -109,7 +109,7 @@ extension SettlementService {
     public func reversePayout(of taskID: String, amount: String?, by caller: Principal) async throws(MarketplaceError) -> Int64 {
         try caller.requireAdmin()
         guard let card else { throw .validation(field: "task", message: "no payout connector is configured") }
-        guard let call = try store.read({ db in try ConnectorCall.forTask(taskID, kind: .payout, db).last(where: { $0.state == .settled }) }),
+        guard let call = try store.read({ db in try ConnectorCall.settled(taskID, kind: .payout, db) }),
               let transfer = call.reference, let asset = Asset.named(call.request.asset) else {
             throw .notFound("task \(taskID) has no settled payout")
         }
