@@ -66,16 +66,17 @@ public struct EIP1559Transaction: Sendable, Hashable {
          .bytes(data), .list([])]
     }
 
-    public var signingHash: [UInt8] { Keccak256.hash([0x02] + RLP.list(fields).encoded) }
+    public var signingHash: [UInt8] { Self.signingHash(fields) }
 
+    private static func signingHash(_ fields: [RLP]) -> [UInt8] { Keccak256.hash([0x02] + RLP.list(fields).encoded) }
+
+    /// The fields are built once for the hash and the raw bytes.
     public func signed(with privateKey: [UInt8]) throws(Secp256k1.Failure) -> SignedTransaction {
-        let signature = try Secp256k1.sign(hash: signingHash, privateKey: privateKey)
-        return SignedTransaction(raw: raw(signature), signature: signature)
-    }
-
-    func raw(_ signature: RecoverableSignature) -> [UInt8] {
-        [0x02] + RLP.list(fields + [.uint(UInt64(signature.recoveryID)), .bytes(Array(signature.r.drop { $0 == 0 })),
-                                    .bytes(Array(signature.s.drop { $0 == 0 }))]).encoded
+        let fields = self.fields
+        let signature = try Secp256k1.sign(hash: Self.signingHash(fields), privateKey: privateKey)
+        let raw = [0x02] + RLP.list(fields + [.uint(UInt64(signature.recoveryID)), .bytes(Array(signature.r.drop { $0 == 0 })),
+                                              .bytes(Array(signature.s.drop { $0 == 0 }))]).encoded
+        return SignedTransaction(raw: raw, signature: signature)
     }
 
     public enum DecodeError: Error, Sendable, Equatable {

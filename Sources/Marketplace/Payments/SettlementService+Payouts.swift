@@ -55,7 +55,8 @@ extension SettlementService {
     /// Connect account, `amountMinor` leaves their wallet as a payout intent with its transfer call.
     func schedulePayout(task: MarketTask, workerID: String, amountMinor: Int64, funding: TaskFunding, nowMicros now: Int64,
                         _ transaction: LedgerTransaction) throws {
-        guard let card, funding.source == .card, amountMinor > 0, let asset = Optional(funding.asset),
+        let asset = funding.asset
+        guard let card, funding.source == .card, amountMinor > 0,
               let account = try Self.payoutAccount(user: workerID, mode: task.mode, transaction.db) else { return }
         let connector = card.connector.name
         let payment = try ConnectorCall.settled(task.id, kind: .checkout, transaction.db)?.paymentReference

@@ -42,8 +42,8 @@ struct BaseCommand: ParsableCommand {
     }
 
     static func print(_ object: [String: String]) {
-        let json = object.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
-        Swift.print("{\(json)}")
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        Swift.print(String(decoding: data, as: UTF8.self))
     }
 
     struct Address: ParsableCommand {
