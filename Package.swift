@@ -72,7 +72,27 @@ let package = Package(
         ),
         .target(
             name: "BaseConnector",
-            dependencies: ["Connectors", "CSecp256k1", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Connectors",
+                "CSecp256k1",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Test support: a Base node that speaks Ethereum JSON-RPC over loopback HTTP.
+        .target(
+            name: "BaseFake",
+            dependencies: [
+                "BaseConnector",
+                "Connectors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strictSettings
         ),
         // Test support: a Stripe that speaks the real wire format over loopback HTTP.
@@ -114,6 +134,7 @@ let package = Package(
                 .embedInCode("Schema/m0011_proof_scores.sql"),
                 .embedInCode("Schema/m0012_connectors.sql"),
                 .embedInCode("Schema/m0013_payout_accounts.sql"),
+                .embedInCode("Schema/m0014_chain.sql"),
             ],
             swiftSettings: strictSettings
         ),
@@ -172,15 +193,19 @@ let package = Package(
                 "Connectors",
                 "StripeConnector",
                 "StripeFake",
+                "BaseConnector",
+                "BaseFake",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            resources: [.embedInCode("../../Fixtures/x402/payments.json")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BaseConnectorTests",
-            dependencies: ["BaseConnector", "Connectors"],
+            dependencies: ["BaseConnector", "BaseFake", "Connectors", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio")],
             resources: [.embedInCode("../../Fixtures/ethereum/vectors.json")],
             swiftSettings: strictSettings
         ),
@@ -193,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "marketplaceTests",
             dependencies: [
-                "marketplace", "LedgerCore", "StripeFake", .product(name: "GRDB", package: "GRDB.swift"),
+                "marketplace", "LedgerCore", "StripeFake", "BaseFake", "BaseConnector", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -81,6 +81,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     AdminController(settlement: services.settlement, profiles: services.profiles).addRoutes(to: router.group("v1/admin"))
     ConnectorWebhookController(settlement: services.settlement).addRoutes(to: router.group("v1/connectors"))
     PayoutAccountController(settlement: services.settlement).addRoutes(to: router)
+    ChainFundingController(settlement: services.settlement).addRoutes(to: router)
     return router
 }
 

@@ -43,6 +43,7 @@ struct AuthorizationTests {
         "GET /v1/payout-account": .own(.walletRead, .worker), "PUT /v1/payout-account": .own(.walletWrite, .worker),
         "DELETE /v1/payout-account": .own(.walletWrite, .worker), "POST /v1/admin/payouts/{task}/reverse": .admin,
         "POST /v1/admin/connectors/stripe/statement": .admin,
+        "GET /v1/deposit-addresses": .own(.walletRead, .owner), "POST /v1/deposit-addresses": .own(.walletWrite, .owner),
         "POST /v1/tasks/{task}/applications": .owned(.tasksWrite, .worker), "GET /v1/tasks/{task}/applications": .owned(.tasksRead, .owner),
         "POST /v1/tasks/{task}/applications/{application}/accept": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/applications/{application}/reject": .owned(.tasksWrite, .owner),
@@ -76,6 +77,7 @@ struct AuthorizationTests {
         "POST /v1/tasks": #"{"title":"t","description":"d","category":"research","budget":{"amount":"1","currency":"USD"}}"#,
         "POST /v1/keys": #"{"name":"k","scopes":["tasks:read"],"mode":"test"}"#,
         "PUT /v1/payout-account": #"{"account_id":"acct_1Worker"}"#,
+        "POST /v1/deposit-addresses": #"{"address":"0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"}"#,
     ]
 
     private func snapshot(_ path: String) throws -> String { try TestDatabase.snapshot(path) }

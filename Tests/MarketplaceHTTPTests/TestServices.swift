@@ -12,7 +12,7 @@ struct TestServices {
     let path: String
     let clock: ManualClock
 
-    init(clock: ManualClock = ManualClock(), card: CardPayments? = nil) async throws {
+    init(clock: ManualClock = ManualClock(), card: CardPayments? = nil, chain: ChainPayments? = nil) async throws {
         self.clock = clock
         path = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString).sqlite").path
         ledger = try Ledger(path: path, clock: clock.ledgerClock)
@@ -20,6 +20,7 @@ struct TestServices {
         let tokens = try await TokenIssuer(secret: Array(repeating: 7, count: 32))
         var settlement = SettlementService(ledger: ledger, store: store, clock: clock.ledgerClock)
         settlement.card = card
+        settlement.chain = chain
         services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),
                             tasks: TaskService(store: store, clock: clock.ledgerClock), settlement: settlement,
                             work: WorkService(store: store, settlement: settlement, clock: clock.ledgerClock),

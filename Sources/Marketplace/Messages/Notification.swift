@@ -21,6 +21,9 @@ public struct Notification: Sendable, Hashable {
         case disputeResolved = "dispute_resolved"
         case messageReceived = "message_received"
         case fundingHeld = "funding_held"
+        case fundingFailed = "funding_failed"
+        case payoutFailed = "payout_failed"
+        case depositCredited = "deposit_credited"
     }
 
     public let id: String

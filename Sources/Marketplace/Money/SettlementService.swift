@@ -15,6 +15,8 @@ public struct SettlementService: Sendable {
     let clock: LedgerClock
     /// Card payments through a connector (Stripe); nil keeps the test-mode connector only.
     public var card: CardPayments?
+    /// USDC on Base (payouts, deposits, authorization funding); nil keeps the test connector.
+    public var chain: ChainPayments?
 
     /// Tasks in these states have emptied their escrow (paid out or refunded), so the frozen
     /// figure reads only the others' escrows, not every task the user ever funded.

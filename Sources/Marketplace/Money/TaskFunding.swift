@@ -53,6 +53,9 @@ public enum FundingSource: String, Sendable, Hashable, CaseIterable {
     case connector
     /// A card, through a connector's hosted checkout (recipes 2 + 3): funded when it is paid.
     case card
+    /// A signed USDC authorization (EIP-3009, as x402 clients send it), settled on chain by the
+    /// hot wallet: funded once the settlement is confirmed.
+    case authorization
 }
 
 /// What asking to fund a task led to.

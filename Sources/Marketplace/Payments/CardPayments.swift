@@ -49,7 +49,7 @@ public struct CardCheckout: Sendable, Hashable {
 
 /// One recorded connector call, as the settlement service keeps it.
 struct ConnectorCall: Sendable {
-    enum Kind: String, Sendable { case checkout, refund, payout }
+    enum Kind: String, Sendable { case checkout, refund, payout, authorization }
     enum State: String, Sendable { case pending, sent, settled, failed }
 
     /// What the call asks, kept so it can be sent again byte for byte.
@@ -68,6 +68,8 @@ struct ConnectorCall: Sendable {
         var paymentReference: String?
         var destination: String?
         var userID: String?
+        /// An agent's EIP-3009 authorization, settled on chain for a funding.
+        var authorization: ChainAuthorization?
     }
 
     var id: Int64

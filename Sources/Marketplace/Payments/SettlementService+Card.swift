@@ -139,7 +139,7 @@ extension SettlementService {
         let intentID = intent.firstTransferID
         _ = try Operation.commit(key: "\(call.intentKey):void", in: transaction, nowMicros: nowMicros) { first in
             switch call.kind {
-            case .checkout: PostingRecipes.fundIntentFailed(id: first, intent: intentID)
+            case .checkout, .authorization: PostingRecipes.fundIntentFailed(id: first, intent: intentID)
             case .refund: PostingRecipes.refundFailed(id: first, intent: intentID)
             case .payout: PostingRecipes.withdrawalFailed(id: first, intent: intentID)
             }
@@ -149,7 +149,7 @@ extension SettlementService {
 
     /// Stops the process at `point` when the crash test asked for it.
     func crash(at point: CardPayments.CrashPoint) {
-        if card?.crashPoint == point {
+        if card?.crashPoint == point || chain?.crashPoint == point {
             FileHandle.standardError.write(Data("crash point \(point.rawValue) reached: stopping\n".utf8))
             kill(getpid(), SIGKILL)
         }

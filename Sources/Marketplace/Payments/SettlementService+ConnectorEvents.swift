@@ -172,13 +172,18 @@ extension SettlementService {
     /// `taskID`'s (right after the commit that recorded them, so a request never waits on
     /// another task's stuck call). Failures stay for the next round.
     public func sendPendingCalls(task taskID: String? = nil) async {
-        guard let card else { return }
         guard let pending = try? store.read({ db in try ConnectorCall.pending(task: taskID, db) }) else { return }
         for call in pending {
+            if let chain, call.connector == chain.chain.name {
+                _ = try? await sendChainCall(call, chain)
+                continue
+            }
+            guard let card, call.connector == card.connector.name else { continue }
             switch call.kind {
             case .checkout: _ = try? await sendCheckout(call, card)
             case .refund: try? await sendRefund(call, card)
             case .payout: try? await sendPayout(call, card)
+            case .authorization: continue
             }
         }
     }

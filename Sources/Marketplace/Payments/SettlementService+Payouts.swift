@@ -13,7 +13,7 @@ public struct PayoutAccount: Sendable, Hashable {
 /// wallet -> payouts in flight) and the transfer call in the commit that pays the wallet; the
 /// transfer's creation settles it; a reversal gives the worker's balance back.
 extension SettlementService {
-    static let payoutConnector = "stripe"
+    public static let payoutConnector = "stripe"
 
     /// Links (or replaces) the caller's Connect account for payouts in the caller's mode.
     public func linkPayoutAccount(_ accountID: String, by caller: Principal) async throws(MarketplaceError) -> PayoutAccount {
@@ -38,17 +38,44 @@ extension SettlementService {
         return try store.read { db in try Self.payoutAccount(user: caller.userID, mode: caller.mode, db) }
     }
 
-    public func unlinkPayoutAccount(by caller: Principal) async throws(MarketplaceError) {
+    /// Links (or replaces) the Base address the caller's USDC earnings are paid to.
+    public func linkPayoutAddress(_ address: String, by caller: Principal) async throws(MarketplaceError) -> PayoutAccount {
+        try caller.require(.walletWrite)
+        let chain = try self.chain(for: caller, field: "base_address")
+        let normalized: String
+        do { normalized = try chain.chain.normalize(address: address.trimmingCharacters(in: .whitespaces), field: "base_address") } catch {
+            throw Self.invalidInput(error)
+        }
+        let connector = chain.chain.name
+        let now = clock.nowMicros()
+        try await store.write { db in
+            try db.run(sql: """
+                INSERT INTO payout_accounts (user_id, mode, connector, account_id, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (user_id, mode, connector) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at
+                """, arguments: [caller.userID, caller.mode.rawValue, connector, normalized, now])
+        }
+        return PayoutAccount(connector: connector, accountID: normalized)
+    }
+
+    /// The caller's linked Base address, when USDC on Base is configured.
+    public func payoutAddress(for caller: Principal) throws(MarketplaceError) -> PayoutAccount? {
+        try caller.require(.walletRead)
+        guard let chain else { return nil }
+        return try store.read { db in try Self.payoutAccount(user: caller.userID, mode: caller.mode, connector: chain.chain.name, db) }
+    }
+
+    /// Unlinks the caller's Connect account, or (`connector` "base") their Base address.
+    public func unlinkPayoutAccount(connector: String = payoutConnector, by caller: Principal) async throws(MarketplaceError) {
         try caller.require(.walletWrite)
         try await store.write { db in
             try db.run(sql: "DELETE FROM payout_accounts WHERE user_id = ? AND mode = ? AND connector = ?",
-                       arguments: [caller.userID, caller.mode.rawValue, Self.payoutConnector])
+                       arguments: [caller.userID, caller.mode.rawValue, connector])
         }
     }
 
-    static func payoutAccount(user: String, mode: Mode, _ db: Database) throws -> PayoutAccount? {
+    static func payoutAccount(user: String, mode: Mode, connector: String = payoutConnector, _ db: Database) throws -> PayoutAccount? {
         try String.fetchOne(try db.cachedStatement(sql: "SELECT account_id FROM payout_accounts WHERE user_id = ? AND mode = ? AND connector = ?"),
-                            arguments: [user, mode.rawValue, payoutConnector]).map { PayoutAccount(connector: payoutConnector, accountID: $0) }
+                            arguments: [user, mode.rawValue, connector]).map { PayoutAccount(connector: connector, accountID: $0) }
     }
 
     /// Inside the commit that credits a worker for card-funded work: when the worker linked a
@@ -56,10 +83,22 @@ extension SettlementService {
     func schedulePayout(task: MarketTask, workerID: String, amountMinor: Int64, funding: TaskFunding, nowMicros now: Int64,
                         _ transaction: LedgerTransaction) throws {
         let asset = funding.asset
-        guard let card, funding.source == .card, amountMinor > 0,
-              let account = try Self.payoutAccount(user: workerID, mode: task.mode, transaction.db) else { return }
-        let connector = card.connector.name
-        let payment = try ConnectorCall.settled(task.id, kind: .checkout, transaction.db)?.paymentReference
+        guard amountMinor > 0 else { return }
+        let connector: String
+        let account: PayoutAccount
+        var payment: String?
+        if let chain, asset == .usdc, chain.mode == task.mode,
+           let address = try Self.payoutAccount(user: workerID, mode: task.mode, connector: chain.chain.name, transaction.db) {
+            // USDC earnings go on to the worker's linked Base address, however the task was funded.
+            connector = chain.chain.name
+            account = address
+        } else if let card, funding.source == .card, let linked = try Self.payoutAccount(user: workerID, mode: task.mode, transaction.db) {
+            connector = card.connector.name
+            account = linked
+            payment = try ConnectorCall.settled(task.id, kind: .checkout, transaction.db)?.paymentReference
+        } else {
+            return
+        }
         let wallet = try transaction.account(walletAccount(user: workerID, mode: task.mode, asset))
         let inFlight = try transaction.account(chart.payoutsInFlight(connector: connector, asset: asset)!)
         let intentKey = "payout:\(task.id)"

@@ -28,6 +28,7 @@ public final class MarketplaceStore: Sendable {
         ("m0011_proof_scores", String(decoding: PackageResources.m0011_proof_scores_sql, as: UTF8.self)),
         ("m0012_connectors", String(decoding: PackageResources.m0012_connectors_sql, as: UTF8.self)),
         ("m0013_payout_accounts", String(decoding: PackageResources.m0013_payout_accounts_sql, as: UTF8.self)),
+        ("m0014_chain", String(decoding: PackageResources.m0014_chain_sql, as: UTF8.self)),
     ]
 
     /// Opens the ledger's file and migrates the marketplace's tables forward; refuses a newer schema.

@@ -17,13 +17,19 @@ struct PayoutAccountController: Sendable {
         router.post("v1/admin/connectors/stripe/statement", use: statement)
     }
 
-    struct LinkBody: Decodable { let accountId: String }
+    /// A Connect account (`account_id`) or a Base address for USDC (`base_address`), one of them.
+    struct LinkBody: Decodable {
+        let accountId: String?
+        let baseAddress: String?
+    }
     struct ReverseBody: Decodable { let amount: String? }
 
     struct AccountView: Encodable, Sendable {
         let connector: String?
         let accountId: String?
         let linked: Bool
+        /// Where USDC earnings are paid on Base, when linked.
+        var baseAddress: String?
     }
 
     struct ReversalView: Encodable, Sendable {
@@ -34,19 +40,29 @@ struct PayoutAccountController: Sendable {
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Envelope<AccountView> {
         let caller = try context.requirePrincipal()
         let account = try api { try settlement.payoutAccount(for: caller) }
-        return Envelope(AccountView(connector: account?.connector, accountId: account?.accountID, linked: account != nil))
+        let address = try api { try settlement.payoutAddress(for: caller) }
+        return Envelope(AccountView(connector: account?.connector, accountId: account?.accountID, linked: account != nil, baseAddress: address?.accountID))
     }
 
     @Sendable func link(_ request: Request, context: APIContext) async throws -> Envelope<AccountView> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(LinkBody.self, from: request, context: context)
-        let account = try await apiAsync { try await settlement.linkPayoutAccount(body.accountId, by: caller) }
-        return Envelope(AccountView(connector: account.connector, accountId: account.accountID, linked: true))
+        switch (body.accountId, body.baseAddress) {
+        case (let accountID?, nil):
+            let account = try await apiAsync { try await settlement.linkPayoutAccount(accountID, by: caller) }
+            return Envelope(AccountView(connector: account.connector, accountId: account.accountID, linked: true))
+        case (nil, let address?):
+            let account = try await apiAsync { try await settlement.linkPayoutAddress(address, by: caller) }
+            return Envelope(AccountView(connector: account.connector, accountId: nil, linked: true, baseAddress: account.accountID))
+        default:
+            throw APIError.validation("give exactly one of account_id (a Stripe Connect account) and base_address (a Base address)", field: "account_id")
+        }
     }
 
     @Sendable func unlink(_ request: Request, context: APIContext) async throws -> Envelope<AccountView> {
         let caller = try context.requirePrincipal()
-        try await apiAsync { try await settlement.unlinkPayoutAccount(by: caller) }
+        let connector = request.uri.queryParameters.get("connector") ?? SettlementService.payoutConnector
+        try await apiAsync { try await settlement.unlinkPayoutAccount(connector: connector, by: caller) }
         return Envelope(AccountView(connector: nil, accountId: nil, linked: false))
     }
 

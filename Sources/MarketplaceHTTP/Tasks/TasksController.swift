@@ -139,8 +139,11 @@ struct TasksController: Sendable {
         let caller = try context.requirePrincipal()
         let id = context.parameters.get("task") ?? ""
         let body = try await RequestBody.decodeIfPresent(FundBody.self, from: request, context: context)
-        guard let source = FundingSource(rawValue: body?.source ?? "wallet") else {
-            throw APIError.validation("source must be wallet, connector or card", field: "source")
+        if ChainFundingController.carriesPayment(request) || body?.source == "usdc" {
+            return try await ChainFundingController(settlement: settlement).fund(id, request, context: context)
+        }
+        guard let source = FundingSource(rawValue: body?.source ?? "wallet"), source != .authorization else {
+            throw APIError.validation("source must be wallet, connector, card or usdc", field: "source")
         }
         if source == .card {
             let checkout = try await apiAsync {

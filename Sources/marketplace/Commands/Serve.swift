@@ -6,6 +6,7 @@ import Logging
 import Marketplace
 import MarketplaceHTTP
 import StripeConnector
+import BaseConnector
 
 /// `marketplace serve`: the HTTP API on the embedded SQLite ledger. The one place that builds
 /// live services.
@@ -69,6 +70,54 @@ struct Serve: AsyncParsableCommand {
                             crashPoint: environment["MARKETPLACE_CRASH_POINT"].flatMap(CardPayments.CrashPoint.init))
     }
 
+    /// USDC on Base when BASE_RPC_URL is set: BASE_NETWORK (base-sepolia, the default, serves
+    /// test-mode keys; base serves live ones), the hot wallet key (BASE_KEY_FILE with
+    /// BASE_KEY_ENCRYPTION_KEY, or BASE_PRIVATE_KEY), BASE_FAST_PATH_MAX (USDC, e.g. "5.00";
+    /// unset: every transaction and deposit waits for the safe head), BASE_FAST_PATH_SECONDS,
+    /// BASE_REPLACE_AFTER_SECONDS and BASE_DEPOSITS_FROM_BLOCK. Without it, USDC moves through
+    /// the test-mode connector. The key is never logged.
+    static func chainPayments(logger: Logger) throws -> ChainPayments? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = environment["BASE_RPC_URL"], !url.isEmpty else { return nil }
+        let name = environment["BASE_NETWORK"] ?? "base-sepolia"
+        guard let network = BaseNetwork.named(name) else { throw ValidationError("BASE_NETWORK must be base or base-sepolia, not \(name)") }
+        let key: HotWalletKey
+        do { key = try HotWalletKey.load(environment: environment) } catch { throw ValidationError("the Base hot wallet key: \(error)") }
+        var policy = ConfirmationPolicy()
+        if let fast = environment["BASE_FAST_PATH_MAX"] {
+            do { policy.fastPathMaxMinor = try MinorUnits.parse(fast, scale: Asset.usdc.scale) } catch {
+                throw ValidationError("BASE_FAST_PATH_MAX must be a USDC amount with at most 6 decimals: \(error)")
+            }
+        }
+        if let seconds = environment["BASE_FAST_PATH_SECONDS"] {
+            guard let value = Int64(seconds), value >= 0 else { throw ValidationError("BASE_FAST_PATH_SECONDS must be whole seconds") }
+            policy.fastPathSeconds = value
+        }
+        var chain = ChainPayments(chain: BaseChain(network: network, rpc: EthereumRPC(url: url, logger: logger), key: key),
+                                  mode: network == .base ? .live : .test, policy: policy,
+                                  depositStartBlock: environment["BASE_DEPOSITS_FROM_BLOCK"].flatMap { UInt64($0) },
+                                  crashPoint: environment["MARKETPLACE_CRASH_POINT"].flatMap(CardPayments.CrashPoint.init))
+        if let seconds = environment["BASE_REPLACE_AFTER_SECONDS"] {
+            guard let value = Int64(seconds), value > 0 else { throw ValidationError("BASE_REPLACE_AFTER_SECONDS must be whole seconds above 0") }
+            chain.replaceAfterSeconds = value
+        }
+        logger.info("USDC on Base", metadata: ["network": "\(network.name)", "hot_wallet": "\(key.address.checksummed)",
+                                               "fast_path_max_minor": "\(policy.fastPathMaxMinor)"])
+        return chain
+    }
+
+    /// How often the chain is read: sends, receipts, replacements, deposits (env BASE_POLL_SECONDS).
+    static func chainPollSeconds() -> Double { Double(ProcessInfo.processInfo.environment["BASE_POLL_SECONDS"] ?? "") ?? 2 }
+
+    static func followChain(_ settlement: SettlementService, logger: Logger) async throws {
+        let interval = chainPollSeconds()
+        while !Task.isCancelled {
+            let pass = await settlement.advanceChain()
+            if pass != SettlementService.ChainPass() { logger.info("chain pass", metadata: ["pass": "\(pass)"]) }
+            try await Task.sleep(for: .seconds(interval))
+        }
+    }
+
     /// How often published tasks past their deadline are expired (and refunded).
     static let expirySweepSeconds = 30
 
@@ -103,7 +152,10 @@ struct Serve: AsyncParsableCommand {
         let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
         var configured = SettlementService(ledger: ledger, store: store, pricing: try Self.pricing())
         configured.card = try Self.cardPayments(host: host, port: port, logger: logger)
+        configured.chain = try Self.chainPayments(logger: logger)
         let settlement = configured
+        // A node on another chain stops the start: nothing is signed for the wrong chain.
+        try await settlement.startChain()
         let resumed = try await settlement.resumePendingOperations()
         await settlement.sendPendingCalls()
         if resumed > 0 { logger.notice("finished operations recorded before a stop", metadata: ["operations": "\(resumed)"]) }
@@ -120,6 +172,7 @@ struct Serve: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             group.addTask { try await Self.sweepExpiredTasks(settlement, idempotency: services.idempotency, logger: sweepLogger) }
+            if settlement.chain != nil { group.addTask { try await Self.followChain(settlement, logger: sweepLogger) } }
             try await group.next()
             group.cancelAll()
         }

@@ -1,0 +1,132 @@
+public import Connectors
+import Foundation
+import GRDB
+
+/// USDC on a chain (Base): the connector, which mode's money it moves, when a transaction
+/// counts as confirmed, and when a stuck one is replaced.
+public struct ChainPayments: Sendable {
+    public let chain: any StablecoinChain
+    /// Base Sepolia serves test-mode keys, Base live ones: a test key never moves real USDC.
+    public var mode: Mode
+    public var policy: ConfirmationPolicy
+    /// A sent transaction with no receipt after this long is replaced (same nonce, fees +10 %).
+    public var replaceAfterSeconds: Int64
+    /// x402's maxTimeoutSeconds: how long an agent's authorization must stay valid.
+    public var authorizationTimeoutSeconds: Int64
+    /// An authorization must stay valid at least this long after it is checked, so the
+    /// settlement can be mined in time.
+    public var authorizationMarginSeconds: Int64
+    /// The block the deposit watcher starts from on a new database (nil: the safe head then).
+    public var depositStartBlock: UInt64?
+    /// Test hook: stop the process after a transaction is signed and stored, before broadcast.
+    public var crashPoint: CardPayments.CrashPoint?
+
+    public init(chain: any StablecoinChain, mode: Mode, policy: ConfirmationPolicy = .init(), replaceAfterSeconds: Int64 = 120,
+                authorizationTimeoutSeconds: Int64 = 300, authorizationMarginSeconds: Int64 = 6, depositStartBlock: UInt64? = nil,
+                crashPoint: CardPayments.CrashPoint? = nil) {
+        self.chain = chain
+        self.mode = mode
+        self.policy = policy
+        self.replaceAfterSeconds = replaceAfterSeconds
+        self.authorizationTimeoutSeconds = authorizationTimeoutSeconds
+        self.authorizationMarginSeconds = authorizationMarginSeconds
+        self.depositStartBlock = depositStartBlock
+        self.crashPoint = crashPoint
+    }
+}
+
+/// When a mined transaction (or a deposit in it) is final enough to move the ledger.
+///
+/// By default its block must be at or below the chain's safe head: its batch is posted to L1,
+/// so only an L1 reorg could undo it. Never a bare block count: Base's blocks come every
+/// 200 ms, so a count says little about time or safety. Small amounts may take a fast path:
+/// at most `fastPathMaxMinor`, mined at least `fastPathSeconds` ago by the head's clock.
+public struct ConfirmationPolicy: Sendable, Hashable {
+    /// 0 turns the fast path off (the default: a reorg of unsafe blocks then never credits).
+    public var fastPathMaxMinor: Int64
+    public var fastPathSeconds: Int64
+
+    public init(fastPathMaxMinor: Int64 = 0, fastPathSeconds: Int64 = 60) {
+        self.fastPathMaxMinor = fastPathMaxMinor
+        self.fastPathSeconds = fastPathSeconds
+    }
+
+    /// Whether money that moved in `block` (mined at `blockTimestamp`) counts. A failure
+    /// (`succeeded` false) always waits for the safe head: a reverted settlement that a reorg
+    /// undid could still be mined again and succeed.
+    public func holds(amountMinor: Int64, block: UInt64, blockTimestamp: Int64, succeeded: Bool, heads: ChainHeads) -> Bool {
+        if block <= heads.safe { return true }
+        guard succeeded, fastPathMaxMinor > 0, amountMinor <= fastPathMaxMinor, block <= heads.latest else { return false }
+        return heads.latestTimestamp - blockTimestamp >= fastPathSeconds
+    }
+}
+
+/// One transaction the hot wallet signed for a connector call, stored before broadcast.
+struct ChainTransactionRecord: Sendable {
+    enum State: String, Sendable { case signed, sent, replaced, abandoned }
+
+    var id: Int64
+    var callID: Int64
+    var nonce: UInt64
+    var hash: String
+    var raw: String
+    var fees: ChainFees
+    var state: State
+    var createdAt: Int64
+    var sentAt: Int64?
+
+    var signed: SignedChainTransaction { SignedChainTransaction(hash: hash, raw: raw, nonce: nonce, fees: fees) }
+
+    static func insert(_ transaction: SignedChainTransaction, call: Int64, nowMicros: Int64, _ db: Database) throws -> ChainTransactionRecord {
+        try db.run(sql: """
+            INSERT INTO chain_transactions (call_id, nonce, hash, raw, max_fee, tip, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'signed', ?, ?)
+            """, arguments: [call, Int64(transaction.nonce), transaction.hash, transaction.raw, Int64(clamping: transaction.fees.maxFeePerGas),
+                             Int64(clamping: transaction.fees.maxPriorityFeePerGas), nowMicros, nowMicros])
+        return ChainTransactionRecord(id: db.lastInsertedRowID, callID: call, nonce: transaction.nonce, hash: transaction.hash, raw: transaction.raw,
+                                      fees: transaction.fees, state: .signed, createdAt: nowMicros, sentAt: nil)
+    }
+
+    /// A call's transactions still in play (not abandoned), oldest first.
+    static func live(call: Int64, _ db: Database) throws -> [ChainTransactionRecord] {
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM chain_transactions WHERE call_id = ? AND state <> 'abandoned' ORDER BY id"),
+                         arguments: [call]).map(decode)
+    }
+
+    static func mark(_ ids: [Int64], _ state: State, nowMicros: Int64, _ db: Database) throws {
+        for id in ids {
+            try db.run(sql: """
+                UPDATE chain_transactions SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN COALESCE(sent_at, ?) ELSE sent_at END, updated_at = ?
+                WHERE id = ?
+                """, arguments: [state.rawValue, state.rawValue, nowMicros, nowMicros, id])
+        }
+    }
+
+    private static func decode(_ row: Row) -> ChainTransactionRecord {
+        ChainTransactionRecord(id: row["id"], callID: row["call_id"], nonce: UInt64(row["nonce"] as Int64), hash: row["hash"], raw: row["raw"],
+                               fees: ChainFees(maxFeePerGas: UInt64(row["max_fee"] as Int64), maxPriorityFeePerGas: UInt64(row["tip"] as Int64)),
+                               state: State(rawValue: row["state"]) ?? .signed, createdAt: row["created_at"], sentAt: row["sent_at"])
+    }
+}
+
+/// The hot wallet's nonce sequence, persisted so a restart never signs two transactions with
+/// one nonce, nor skips one.
+enum NonceSequence {
+    /// Takes the next nonce in the caller's commit; nil until the first resync stored one.
+    static func take(_ address: String, _ db: Database) throws -> UInt64? {
+        guard let next = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT next_nonce FROM chain_nonces WHERE address = ?"),
+                                            arguments: [address]) else { return nil }
+        try db.run(sql: "UPDATE chain_nonces SET next_nonce = next_nonce + 1 WHERE address = ?", arguments: [address])
+        return UInt64(next)
+    }
+
+    /// Moves the sequence to the node's pending count. Never backwards past a nonce this store
+    /// signed and still means to send (a crash between signing and broadcast): that transaction
+    /// is sent again with its own nonce.
+    static func resync(_ address: String, pendingCount: UInt64, _ db: Database) throws {
+        let signed = try Int64.fetchOne(db, sql: "SELECT MAX(nonce) + 1 FROM chain_transactions WHERE state IN ('signed', 'sent')") ?? 0
+        let next = max(Int64(clamping: pendingCount), signed)
+        try db.run(sql: """
+            INSERT INTO chain_nonces (address, next_nonce) VALUES (?, ?) ON CONFLICT (address) DO UPDATE SET next_nonce = excluded.next_nonce
+            """, arguments: [address, next])
+    }
+}

@@ -1,0 +1,162 @@
+public import Connectors
+import Foundation
+import GRDB
+public import LedgerCore
+
+/// What asking to fund a USDC task by authorization led to.
+public enum AuthorizationFunding: Sendable {
+    /// No payment (or one that did not verify): pay this, as x402 asks. `reason` says why a
+    /// payment was turned down, `field` what in it.
+    case paymentRequired(X402.Requirements, reason: String?, field: String?)
+    /// Verified and held; the settlement transaction is on its way (its hash once broadcast).
+    case settling(taskID: String, transaction: String?, payer: String, network: String, amountMinor: Int64)
+    /// Funded already.
+    case funded(TaskFunding)
+}
+
+/// Funding a USDC task with an agent's signed EIP-3009 authorization, the way x402 clients
+/// pay: without a payment the answer is the requirements; with one, it is checked (fields,
+/// window, network, amount, recipient, then on chain: signature, nonce, balance, simulation),
+/// held in the ledger (pending clearing -> escrow) with its call in one commit, and settled by
+/// the hot wallet's transferWithAuthorization. Confirmation funds the task; a failed
+/// settlement voids the hold.
+extension SettlementService {
+    public func fundByAuthorization(_ taskID: String, payment: X402.Payment?, resource: String,
+                                    by caller: Principal) async throws(MarketplaceError) -> AuthorizationFunding {
+        try caller.require(.walletWrite)
+        try caller.requirePoster()
+        let chain = try self.chain(for: caller, field: "source")
+        let task = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
+        if let funding = try store.read({ db in try Self.committedFunding(of: taskID, db) }) { return .funded(funding) }
+        guard task.status == .published || task.status == .assigned else {
+            throw .conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
+        }
+        guard task.spec.asset == .usdc else {
+            throw .validation(field: "source", message: "USDC authorizations fund USDC tasks; this task is priced in \(task.spec.asset.code)")
+        }
+        let split: FeeSplit
+        do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
+            throw .validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
+        }
+        if let open = try store.read({ db in try ConnectorCall.forTask(taskID, kind: .authorization, db).last { $0.state == .pending || $0.state == .sent } }),
+           let authorization = open.request.authorization {
+            let hash = try store.read { db in try ChainTransactionRecord.live(call: open.id, db).last?.hash }
+            return .settling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network, amountMinor: open.request.amountMinor)
+        }
+        let requirements = X402.Requirements(network: chain.chain.network, chainID: chain.chain.chainID, amountMinor: split.escrowMinor,
+                                             payTo: chain.chain.hotWallet, asset: chain.chain.asset, resource: resource,
+                                             description: "Fund task \(taskID): \(task.spec.title.prefix(120))",
+                                             maxTimeoutSeconds: chain.authorizationTimeoutSeconds, domainName: chain.chain.assetDomain.name,
+                                             domainVersion: chain.chain.assetDomain.version)
+        guard let payment else { return .paymentRequired(requirements, reason: nil, field: nil) }
+        let authorization = try check(payment, against: requirements, chain)
+        do { try await chain.chain.verify(authorization) } catch {
+            guard case .refused(_, _, let code, let message, let param) = error else {
+                throw .connectorUnavailable("the Base node could not check the authorization: \(error)")
+            }
+            return .paymentRequired(requirements, reason: "\(code ?? "invalid_payment"): \(message)", field: param)
+        }
+        let call = try await hold(authorization, task: task, split: split, by: caller, chain)
+        let hash = try? await sendChainCall(call, chain)
+        return .settling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network, amountMinor: split.escrowMinor)
+    }
+
+    /// The checks that need no node: well-formed fields, the network, what is paid and to
+    /// whom, and the validity window with a margin for the settlement to be mined.
+    private func check(_ payment: X402.Payment, against requirements: X402.Requirements, _ chain: ChainPayments) throws(MarketplaceError) -> ChainAuthorization {
+        let expected = payment.version == 1 ? requirements.network : requirements.caip2Network
+        guard payment.network == expected else {
+            throw .validation(field: "network", message: "the payment is for \(payment.network); this marketplace takes \(expected) (chain id \(requirements.chainID))")
+        }
+        let authorization: ChainAuthorization
+        do { authorization = try chain.chain.parseAuthorization(payment.authorization) } catch { throw Self.invalidInput(error) }
+        guard authorization.to == requirements.payTo else {
+            throw .validation(field: "authorization.to", message: "the authorization pays \(authorization.to), not \(requirements.payTo)")
+        }
+        guard authorization.amountMinor == requirements.amountMinor else {
+            throw .validation(field: "authorization.value", message: "the authorization is for \(authorization.amountMinor) base units; the funding is \(requirements.amountMinor)")
+        }
+        let now = clock.nowMicros() / 1_000_000
+        guard authorization.validAfter <= now else {
+            throw .validation(field: "authorization.validAfter", message: "the authorization is not valid before \(authorization.validAfter) (now \(now))")
+        }
+        guard authorization.validBefore >= now + chain.authorizationMarginSeconds else {
+            throw .validation(field: "authorization.validBefore",
+                              message: "the authorization expires at \(authorization.validBefore); it must stay valid \(chain.authorizationMarginSeconds) s past now (\(now))")
+        }
+        return authorization
+    }
+
+    /// The hold and the settlement call in one commit. An authorization is taken once, ever:
+    /// its (payer, nonce) is the call's reference, unique per connector.
+    private func hold(_ authorization: ChainAuthorization, task: MarketTask, split: FeeSplit, by caller: Principal,
+                      _ chain: ChainPayments) async throws(MarketplaceError) -> ConnectorCall {
+        let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
+        let now = clock.nowMicros()
+        let connector = chain.chain.name
+        let reference = "authorization:\(authorization.from.lowercased()):\(authorization.nonce)"
+        return try await store.transaction { transaction in
+            let db = transaction.db
+            guard try ConnectorCall.fetch(connector: connector, reference: reference, db) == nil else {
+                throw MarketplaceError.validation(field: "authorization.nonce", message: "this authorization was already used")
+            }
+            guard try Self.committedFunding(of: task.id, db) == nil,
+                  try ConnectorCall.forTask(task.id, kind: .authorization, db).allSatisfy({ $0.state == .failed || $0.state == .settled }) else {
+                throw MarketplaceError.conflict(field: nil, message: "the task is funded or being funded already")
+            }
+            if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: .usdc, nowMicros: now, db) {
+                throw MarketplaceError.forbidden("this key's spend policy does not allow it (\(reason)); the account owner can fund it")
+            }
+            let attempt = try ConnectorCall.forTask(task.id, kind: .authorization, db).count + 1
+            let intentKey = "usdc-intent:\(task.id):\(attempt)"
+            let clearing = try transaction.account(chart.clearing(connector: connector, asset: .usdc)!)
+            let escrow = try transaction.account(chart.escrow(task: task.id, asset: .usdc))
+            _ = try Operation.commit(key: intentKey, in: transaction, nowMicros: now) { first in
+                PostingRecipes.fundIntent(id: first, clearing: clearing, escrow: escrow, split: split, asset: .usdc, timeoutSeconds: 0,
+                                          metadata: #"{"task":"\#(task.id)","connector":"\#(connector)","payer":"\#(authorization.from)"}"#)
+            }
+            let request = ConnectorCall.Request(amountMinor: split.escrowMinor, currency: "usdc", asset: Asset.usdc.code, escrowMinor: split.escrowMinor,
+                                                payoutMinor: split.payoutMinor, feeMinor: split.feeMinor, feeRule: pricing.version,
+                                                userID: task.ownerID, authorization: authorization)
+            let call = try ConnectorCall.insert(connector: connector, kind: .authorization, taskID: task.id, intentKey: intentKey, request: request,
+                                                nowMicros: now, db)
+            try db.run(sql: "UPDATE connector_calls SET reference = ? WHERE id = ?", arguments: [reference, call.id])
+            return call
+        }
+    }
+
+    /// Inside the commit that saw the settlement confirmed: the task is funded (as `fund:<task>`,
+    /// like every funding). A task closed or funded another way meanwhile gets nothing: the
+    /// money is the payer's, credited to their wallet.
+    func settleAuthorization(_ call: ConnectorCall, hash: String, connector: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
+        let db = transaction.db
+        guard let intent = try Operation.find(key: call.intentKey, in: db), let owner = call.request.userID,
+              let task = try TaskService.fetch(call.taskID, db) else {
+            throw MarketplaceError.internalError("authorization funding \(call.id) has no recorded intent")
+        }
+        let fundable = task.status == .published || task.status == .assigned
+        guard fundable, try Self.committedFunding(of: call.taskID, db) == nil else {
+            _ = try Operation.commit(key: "\(call.intentKey):void", in: transaction, nowMicros: now) { first in
+                PostingRecipes.fundIntentFailed(id: first, intent: intent.firstTransferID)
+            }
+            let clearing = try transaction.account(chart.clearing(connector: connector, asset: .usdc)!)
+            let wallet = try transaction.account(walletAccount(user: owner, mode: task.mode, .usdc))
+            _ = try Operation.commit(key: "usdc-late:\(hash)", in: transaction, nowMicros: now) { first in
+                PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: call.request.amountMinor, asset: .usdc,
+                                       metadata: #"{"task":"\#(call.taskID)","transaction":"\#(hash)","late":true}"#)
+            }
+            try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
+                                 "A USDC payment for \"\(task.spec.title)\" settled after the task closed; it is in your wallet", nowMicros: now, db)
+            return
+        }
+        let split = try FeeSplit(payoutMinor: call.request.payoutMinor ?? 0, feeMinor: call.request.feeMinor ?? 0)
+        _ = try Operation.commit(key: "fund:\(call.taskID)", in: transaction, nowMicros: now) { first in
+            PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID, metadata: #"{"task":"\#(call.taskID)","transaction":"\#(hash)"}"#)
+        }
+        let escrow = try transaction.account(chart.escrow(task: call.taskID, asset: .usdc))
+        try TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: .usdc, split: split, feeRule: call.request.feeRule ?? pricing.version,
+                        source: .authorization).insert(fundedAt: now, keyID: nil, db)
+        try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
+                             "\"\(task.spec.title)\" is funded by a USDC authorization (\(hash))", nowMicros: now, db)
+    }
+}
