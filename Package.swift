@@ -205,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "BaseConnectorTests",
             dependencies: ["BaseConnector", "BaseFake", "Connectors", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                           .product(name: "NIOCore", package: "swift-nio")],
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             resources: [.embedInCode("../../Fixtures/ethereum/vectors.json")],
             swiftSettings: strictSettings
         ),

@@ -109,6 +109,7 @@ struct BaseChainFlowTests {
         try await Self.withChain { chain in
             let agent = try await chain.client.session("agent@example.com")
             _ = try await chain.client.send(.post, "/v1/deposit-addresses", token: agent, json: #"{"address":"\#(chain.payer.checksummed)"}"#)
+            await chain.pass()  // the deposit watcher starts reading here
             chain.node.mintUSDC(to: chain.payer, amount: 5_000_000)
             chain.node.externalTransfer(from: chain.payer, to: chain.hot, amount: 5_000_000)
             chain.node.mine()
@@ -129,6 +130,7 @@ struct BaseChainFlowTests {
         try await Self.withChain(policy: ConfirmationPolicy(fastPathMaxMinor: 2_000_000, fastPathSeconds: 30)) { chain in
             let agent = try await chain.client.session("agent@example.com")
             _ = try await chain.client.send(.post, "/v1/deposit-addresses", token: agent, json: #"{"address":"\#(chain.payer.checksummed)"}"#)
+            await chain.pass()  // the deposit watcher starts reading here
             chain.node.mintUSDC(to: chain.payer, amount: 5_000_000)
             chain.node.externalTransfer(from: chain.payer, to: chain.hot, amount: 1_500_000)
             chain.node.externalTransfer(from: chain.payer, to: chain.hot, amount: 3_000_000)
@@ -329,6 +331,9 @@ struct BaseChainFlowTests {
             #expect(response["payer"] as? String == chain.payer.checksummed)
             #expect(response["network"] as? String == (fixture.version == 1 ? "base-sepolia" : "eip155:84532"))
             let hash = try #require(response["transaction"] as? String)
+            // The payer is also a registered deposit address: the settlement's Transfer log must not credit it again.
+            _ = try await chain.client.send(.post, "/v1/deposit-addresses", token: agent, json: #"{"address":"\#(chain.payer.checksummed)"}"#)
+            await chain.pass()  // the deposit watcher starts reading here
             #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, asset: .usdc).code)?.creditsPending == 1_050_000)  // held, not funded
             chain.node.mine()
             chain.node.markSafe()
@@ -341,6 +346,8 @@ struct BaseChainFlowTests {
             let (again, _, againBody) = try await Self.pay(chain, task: task, token: agent, header: nil)
             #expect(again == .ok)  // funded: the funding, not another 402
             #expect(data(againBody)["source"] as? String == "authorization")
+            #expect(try await chain.client.wallet(agent, asset: "USDC").available == 0)
+            #expect(try Self.count(chain, "SELECT COUNT(*) FROM chain_deposits") == 0)
             try chain.expectClean()
         }
     }

@@ -104,6 +104,9 @@ extension SettlementService {
                            arguments: [row["tx_hash"] as String, row["log_index"] as Int64])
             }
             for transfer in transfers {
+                // The hot wallet's own settlements of authorizations log a Transfer into it too:
+                // that money funds a task, never a deposit.
+                if try Int64.fetchOne(db, sql: "SELECT 1 FROM chain_transactions WHERE hash = ?", arguments: [transfer.transactionHash]) != nil { continue }
                 let owner = try String.fetchOne(db, sql: "SELECT user_id FROM deposit_addresses WHERE address = ? AND mode = ?",
                                                 arguments: [transfer.from, mode])
                 try db.run(sql: """
