@@ -1,3 +1,4 @@
+import Connectors
 import Hummingbird
 import LedgerCore
 import Marketplace
@@ -45,14 +46,28 @@ struct PlatformController: Sendable {
         let apiKeysActiveMax: Int
         let anonymousUnfundedTasksPerAddressMax: Int
         let pricingVersion: String
+        /// Where USDC is paid on chain (deposits and x402 authorizations), when configured.
+        let usdc: ChainView?
+    }
+
+    struct ChainView: Encodable, Sendable {
+        let network: String
+        let chainId: UInt64
+        let asset: String
+        let payTo: String
+        /// The mode whose keys this chain serves.
+        let mode: String
     }
 
     @Sendable func platform(_ request: Request, context: APIContext) async throws -> Envelope<PlatformView> {
-        Envelope(PlatformView(
-            mode: mode, currencies: SettlementService.walletAssets.map(\.code), connectors: mode == "test" ? ["test"] : [],
+        let chain = settlement.chain
+        let connectors = (mode == "test" ? ["test"] : []) + [settlement.card?.connector.name, chain?.chain.name].compactMap { $0 }
+        return Envelope(PlatformView(
+            mode: mode, currencies: SettlementService.walletAssets.map(\.code), connectors: connectors,
             deliveryTypes: DeliveryType.allCases.map(\.rawValue),
             rateLimitsPerMinute: Dictionary(uniqueKeysWithValues: rateLimits.perMinute.map { ($0.key.rawValue, $0.value) }),
             idempotencyKeyHours: IdempotencyStore.retentionSeconds / 3_600, apiKeysActiveMax: APIKey.activeKeysMax,
-            anonymousUnfundedTasksPerAddressMax: AnonymousTask.unfundedPerAddressMax, pricingVersion: settlement.pricing.version))
+            anonymousUnfundedTasksPerAddressMax: AnonymousTask.unfundedPerAddressMax, pricingVersion: settlement.pricing.version,
+            usdc: chain.map { ChainView(network: $0.chain.network, chainId: $0.chain.chainID, asset: $0.chain.asset, payTo: $0.chain.hotWallet, mode: $0.mode.rawValue) }))
     }
 }

@@ -105,7 +105,16 @@ struct EthereumRPCTests {
             #expect(!receipt.succeeded)  // the hot wallet holds no USDC: the transfer reverts
             #expect(receipt.feeWei > 0)
             do {
-                _ = try await rpc.call(to: BaseNetwork.baseSepolia.usdc, data: ABI.transfer(to: recipient, value: UInt256(1)), from: key.address)
+                _ = try await rpc.estimateGas(from: key.address, to: BaseNetwork.baseSepolia.usdc, data: ABI.transfer(to: recipient, value: UInt256(1)))
+                Issue.record("the estimate did not revert")
+            } catch let error as RPCError {
+                #expect(error.revertReason == "ERC20: transfer amount exceeds balance")
+            }
+            node.mintUSDC(to: key.address, amount: 5)
+            #expect(try await rpc.estimateGas(from: key.address, to: BaseNetwork.baseSepolia.usdc, data: ABI.transfer(to: recipient, value: UInt256(1))) > 21_000)
+            node.setETHBalance(of: key.address, wei: 1_000_000_000_000_000)
+            do {
+                _ = try await rpc.call(to: BaseNetwork.baseSepolia.usdc, data: ABI.transfer(to: recipient, value: UInt256(6)), from: key.address)
                 Issue.record("the call did not revert")
             } catch let error as RPCError {
                 #expect(error.revertReason == "ERC20: transfer amount exceeds balance")

@@ -79,6 +79,9 @@ struct BaseChainFlowTests {
     @Test func aDepositIsCreditedOnceTheBlockIsSafeAndOnlyOnce() async throws {
         try await Self.withChain { chain in
             let agent = try await chain.client.session("agent@example.com")
+            let (_, platform) = try await chain.client.send(.get, "/v1/platform")
+            #expect((data(platform)["usdc"] as? [String: Any])?["pay_to"] as? String == chain.hot.checksummed)
+            #expect((data(platform)["connectors"] as? [String]) == ["test", "base"])
             let (registered, body) = try await chain.client.send(.post, "/v1/deposit-addresses", token: agent,
                                                                   json: #"{"address":"\#(chain.payer.checksummed)"}"#)
             #expect(registered == .created)
@@ -390,6 +393,7 @@ struct BaseChainFlowTests {
             #expect(errorField(body) == "authorization.validBefore")
             #expect(try TestDatabase.snapshot(chain.test.path) == before)
             #expect(chain.hotTransactions.isEmpty)
+            try chain.expectClean()
         }
     }
 
