@@ -88,6 +88,7 @@ let package = Package(
             name: "BaseFake",
             dependencies: [
                 "BaseConnector",
+                "LoopbackServer",
                 "Connectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,11 +96,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Test support: the loopback HTTP server the fakes of outside services sit behind.
+        .target(
+            name: "LoopbackServer",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         // Test support: a Stripe that speaks the real wire format over loopback HTTP.
         .target(
             name: "StripeFake",
             dependencies: [
                 "StripeConnector",
+                "LoopbackServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

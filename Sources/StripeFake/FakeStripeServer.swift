@@ -4,32 +4,12 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOHTTP1
-import Synchronization
+import LoopbackServer
 
 /// Serves a `FakeStripe` on loopback HTTP (a port the system picks) for as long as `body` runs.
 public enum FakeStripeServer {
     public static func run<T: Sendable>(_ fake: FakeStripe, _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T {
-        let router = Router()
-        router.add(middleware: Responder(fake: fake))
-        let port = Mutex<Int?>(nil)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            var bound: Int?
-            for _ in 0..<500 {
-                bound = port.withLock { $0 }
-                if bound != nil { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            guard let bound else { throw FakeStripeServerError.didNotStart }
-            let result = try await body("http://127.0.0.1:\(bound)")
-            group.cancelAll()
-            return result
-        }
+        try await LoopbackServer.run(Responder(fake: fake), body)
     }
 
     /// POSTs a delivery of `event` to `url` as Stripe's webhook sender does; returns the status.
@@ -45,8 +25,6 @@ public enum FakeStripeServer {
         _ = try await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
     }
-
-    enum FakeStripeServerError: Error { case didNotStart }
 
     struct Responder: RouterMiddleware {
         typealias Context = BasicRequestContext

@@ -11,45 +11,6 @@ import Testing
 /// payout's transaction was signed and stored and before it was broadcast: the restart sends
 /// the stored bytes, so the chain sees one transaction with one nonce, and the payout settles.
 struct BaseCrashTests {
-    final class Server {
-        let process = Process()
-        let port: Int
-
-        init(db: String, port: Int, rpc: String, keyFile: String, keyEncryptionKey: String, crashPoint: String?) throws {
-            self.port = port
-            process.executableURL = CommandRunner.binary
-            process.arguments = ["serve", "--db", db, "--port", String(port), "--mode", "test"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["BASE_RPC_URL"] = rpc
-            environment["BASE_NETWORK"] = "base-sepolia"
-            environment["BASE_KEY_FILE"] = keyFile
-            environment["BASE_KEY_ENCRYPTION_KEY"] = keyEncryptionKey
-            environment["BASE_POLL_SECONDS"] = "0.1"
-            environment["MARKETPLACE_JWT_SECRET"] = String(repeating: "k", count: 40)
-            environment["MARKETPLACE_CRASH_POINT"] = crashPoint
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-        }
-
-        var base: String { "http://127.0.0.1:\(port)" }
-
-        func waitUntilUp() async throws {
-            for _ in 0..<300 {
-                if (try? await StripeCrashTests.call(.GET, "\(base)/healthz"))?.0 == 200 { return }
-                guard process.isRunning else { throw StripeCrashTests.CrashTestError.serverExited(process.terminationStatus) }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            throw StripeCrashTests.CrashTestError.serverDidNotStart
-        }
-
-        func stop() {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
-    }
-
     @Test func aStopBetweenSigningAndBroadcastSendsTheStoredTransactionOnce() async throws {
         let hotKey = [UInt8](repeating: 0x5a, count: 32)
         let hot = try Secp256k1.address(of: hotKey)
@@ -63,9 +24,11 @@ struct BaseCrashTests {
         try await FakeBaseServer.run(node) { rpc in
             let db = CommandRunner.temporaryPath("base-crash") + ".sqlite"
             let port = Int.random(in: 30_000..<60_000)
-            func start(_ crashPoint: String? = nil) async throws -> Server {
-                let server = try Server(db: db, port: port, rpc: rpc, keyFile: keyFile, keyEncryptionKey: Hex.encode(keyEncryptionKey, prefix: false),
-                                        crashPoint: crashPoint)
+            func start(_ crashPoint: String? = nil) async throws -> ServeProcess {
+                var environment = ["BASE_RPC_URL": rpc, "BASE_NETWORK": "base-sepolia", "BASE_KEY_FILE": keyFile,
+                                   "BASE_KEY_ENCRYPTION_KEY": Hex.encode(keyEncryptionKey, prefix: false), "BASE_POLL_SECONDS": "0.1"]
+                environment["MARKETPLACE_CRASH_POINT"] = crashPoint
+                let server = try ServeProcess(db: db, port: port, environment: environment)
                 try await server.waitUntilUp()
                 return server
             }
@@ -102,8 +65,7 @@ struct BaseCrashTests {
             // Killed right after the payout's transaction is signed and stored.
             server = try await start("after-intent")
             _ = try? await call(.POST, "/v1/tasks/\(task)/approve", agent)
-            for _ in 0..<200 where server.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-            #expect(server.process.terminationReason == .uncaughtSignal)
+            try await server.waitUntilKilled()
             #expect(node.sentTransactions.isEmpty)
 
             // The restart sends the stored bytes; the chain then mines and marks them safe.

@@ -1,4 +1,8 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
 
 /// Runs the `marketplace` binary that `swift build --build-tests` put beside the test bundle.
 enum CommandRunner {
@@ -23,5 +27,56 @@ enum CommandRunner {
 
     static func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)").path
+    }
+}
+
+/// `marketplace serve` as a child process (test mode, a fixed JWT secret, `environment` on top
+/// of this process's), for tests that stop it hard and start it again on the same database.
+final class ServeProcess {
+    let process = Process()
+    let port: Int
+
+    init(db: String, port: Int, environment: [String: String]) throws {
+        self.port = port
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["serve", "--db", db, "--port", String(port), "--mode", "test"]
+        var merged = ProcessInfo.processInfo.environment
+        merged["MARKETPLACE_JWT_SECRET"] = String(repeating: "k", count: 40)
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    enum Failure: Error {
+        case exited(Int32)
+        case didNotStart
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    func waitUntilUp() async throws {
+        for _ in 0..<300 {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "\(base)/healthz"), timeout: .seconds(2)), response.status == .ok {
+                return
+            }
+            guard process.isRunning else { throw Failure.exited(process.terminationStatus) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw Failure.didNotStart
+    }
+
+    /// Waits for the crash hook's SIGKILL.
+    func waitUntilKilled() async throws {
+        for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning)
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationStatus == SIGKILL)
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
     }
 }

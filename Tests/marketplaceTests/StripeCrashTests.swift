@@ -10,49 +10,10 @@ import Testing
 /// with the same idempotency keys, and the fake's log shows no second charge, refund or transfer.
 struct StripeCrashTests {
     /// `marketplace serve` as a child process against the fake Stripe.
-    final class Server {
-        let process = Process()
-        let port: Int
-
-        init(db: String, port: Int, stripe: String, fake: FakeStripe, crashPoint: String?) throws {
-            self.port = port
-            process.executableURL = CommandRunner.binary
-            process.arguments = ["serve", "--db", db, "--port", String(port), "--mode", "test"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["STRIPE_SECRET_KEY"] = fake.secretKey
-            environment["STRIPE_WEBHOOK_SECRET"] = fake.webhookSecret
-            environment["STRIPE_API_BASE"] = stripe
-            environment["MARKETPLACE_JWT_SECRET"] = String(repeating: "k", count: 40)
-            environment["MARKETPLACE_CRASH_POINT"] = crashPoint
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-        }
-
-        var base: String { "http://127.0.0.1:\(port)" }
-
-        func waitUntilUp() async throws {
-            for _ in 0..<300 {
-                if (try? await StripeCrashTests.call(.GET, "\(base)/healthz"))?.0 == 200 { return }
-                guard process.isRunning else { throw CrashTestError.serverExited(process.terminationStatus) }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            throw CrashTestError.serverDidNotStart
-        }
-
-        /// Waits for the crash hook's SIGKILL.
-        func waitUntilKilled() async throws {
-            for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-            #expect(!process.isRunning)
-            #expect(process.terminationReason == .uncaughtSignal)
-            #expect(process.terminationStatus == SIGKILL)
-        }
-
-        func stop() {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
+    static func server(db: String, port: Int, stripe: String, fake: FakeStripe, crashPoint: String?) throws -> ServeProcess {
+        var environment = ["STRIPE_SECRET_KEY": fake.secretKey, "STRIPE_WEBHOOK_SECRET": fake.webhookSecret, "STRIPE_API_BASE": stripe]
+        environment["MARKETPLACE_CRASH_POINT"] = crashPoint
+        return try ServeProcess(db: db, port: port, environment: environment)
     }
 
     enum CrashTestError: Error {
@@ -86,8 +47,8 @@ struct StripeCrashTests {
         try await FakeStripeServer.run(fake) { stripe in
             let db = CommandRunner.temporaryPath("stripe-crash") + ".sqlite"
             let port = Int.random(in: 30_000..<60_000)
-            func start(_ crashPoint: String? = nil) async throws -> Server {
-                let server = try Server(db: db, port: port, stripe: stripe, fake: fake, crashPoint: crashPoint)
+            func start(_ crashPoint: String? = nil) async throws -> ServeProcess {
+                let server = try Self.server(db: db, port: port, stripe: stripe, fake: fake, crashPoint: crashPoint)
                 try await server.waitUntilUp()
                 return server
             }
@@ -166,7 +127,7 @@ struct StripeCrashTests {
             try await server.waitUntilKilled()
             #expect(fake.requests("POST", "/v1/transfers").isEmpty)
             // The restart resends it as it starts; Stripe creates it, and the process dies again before serving.
-            server = try Server(db: db, port: port, stripe: stripe, fake: fake, crashPoint: "after-connector-call")
+            server = try Self.server(db: db, port: port, stripe: stripe, fake: fake, crashPoint: "after-connector-call")
             try await server.waitUntilKilled()
             #expect(Self.fresh(fake, "/v1/transfers").count == 1)
             server = try await start()

@@ -1,0 +1,35 @@
+public import Hummingbird
+import NIOCore
+import Synchronization
+
+/// Test support: serves one middleware on loopback HTTP (a port the system picks) for as long
+/// as `body` runs, then stops. The fakes of outside services (Stripe, a Base node) sit behind it
+/// so the real clients reach them over a real socket.
+public enum LoopbackServer {
+    public enum Failure: Error { case didNotStart }
+
+    public static func run<T: Sendable>(_ responder: some RouterMiddleware<BasicRequestContext>,
+                                        _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T {
+        let router = Router()
+        router.add(middleware: responder)
+        let port = Mutex<Int?>(nil)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await app.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            var bound: Int?
+            for _ in 0..<500 {
+                bound = port.withLock { $0 }
+                if bound != nil { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            guard let bound else { throw Failure.didNotStart }
+            let result = try await body("http://127.0.0.1:\(bound)")
+            group.cancelAll()
+            return result
+        }
+    }
+}
