@@ -33,6 +33,7 @@ INTEROP := .build/interop/stripe-fake-webhooks.json
 ETH_INTEROP := .build/interop/base-cli-signatures.json
 VENV := .build/venv-stripe
 ETH_VENV := .build/venv-eth
+MCP_VENV := .build/venv-mcp
 
 ## Build everything once, then run every test, then the interop checks against Python packages.
 test: deps
@@ -42,7 +43,8 @@ test: deps
 	@$(MAKE) --no-print-directory interop
 
 ## The official stripe package (PyPI, pinned in Fixtures/stripe) accepts what the fake Stripe signed,
-## and eth-account (pinned in Fixtures/ethereum) recovers and decodes what our CLI signed.
+## eth-account (pinned in Fixtures/ethereum) recovers and decodes what our CLI signed, and the
+## official MCP Python client (pinned in Fixtures/mcp) drives our MCP server over stdio and HTTP.
 interop:
 	@if ! command -v python3 >/dev/null; then echo "python3 not found: skipping the stripe-python interop check"; exit 0; fi; \
 	set -e; \
@@ -51,7 +53,12 @@ interop:
 	$(VENV)/bin/python Fixtures/stripe/check_fake_signatures.py $(INTEROP); \
 	[ -x $(ETH_VENV)/bin/python ] || python3 -m venv $(ETH_VENV); \
 	$(ETH_VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/ethereum/requirements.txt; \
-	$(ETH_VENV)/bin/python Fixtures/ethereum/check_interop.py $(ETH_INTEROP)
+	$(ETH_VENV)/bin/python Fixtures/ethereum/check_interop.py $(ETH_INTEROP); \
+	if python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then \
+	  [ -x $(MCP_VENV)/bin/python ] || python3 -m venv $(MCP_VENV); \
+	  $(MCP_VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/mcp/requirements.txt; \
+	  $(MCP_VENV)/bin/python Fixtures/mcp/check_mcp.py --binary .build/debug/marketplace; \
+	else echo "python3 is older than 3.10 (the mcp package needs 3.10): skipping the MCP interop check"; fi
 
 ## The ledger benchmark, release build (see README, Performance).
 bench: deps

@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Hummingbird's own lifecycle package, named here for the fakes' graceful shutdown.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
     ],
     targets: [
         .systemLibrary(
@@ -99,7 +102,12 @@ let package = Package(
         // Test support: the loopback HTTP server the fakes of outside services sit behind.
         .target(
             name: "LoopbackServer",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // Test support: a Stripe that speaks the real wire format over loopback HTTP.
@@ -143,6 +151,19 @@ let package = Package(
                 .embedInCode("Schema/m0012_connectors.sql"),
                 .embedInCode("Schema/m0013_payout_accounts.sql"),
                 .embedInCode("Schema/m0014_chain.sql"),
+                .embedInCode("Schema/m0015_webhooks.sql"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // MCP tools over the Marketplace services, for stdio (`marketplace mcp`) and streamable HTTP (/v1/mcp).
+        .target(
+            name: "MarketplaceMCP",
+            dependencies: [
+                "Marketplace",
+                "LedgerCore",
+                "Connectors",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -150,6 +171,10 @@ let package = Package(
             name: "MarketplaceHTTP",
             dependencies: [
                 "LedgerCore",
+                "MarketplaceMCP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "Marketplace",
                 "Connectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -164,6 +189,7 @@ let package = Package(
                 "LedgerCore",
                 "Marketplace",
                 "MarketplaceHTTP",
+                "MarketplaceMCP",
                 "StripeConnector",
                 "BaseConnector",
                 "Connectors",
@@ -203,9 +229,32 @@ let package = Package(
                 "StripeFake",
                 "BaseConnector",
                 "BaseFake",
+                "LoopbackServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.embedInCode("../../Fixtures/x402/payments.json")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MarketplaceMCPTests",
+            dependencies: [
+                "MarketplaceMCP",
+                "MarketplaceHTTP",
+                "Marketplace",
+                "LedgerCore",
+                "Connectors",
+                "StripeConnector",
+                "StripeFake",
+                "BaseConnector",
+                "BaseFake",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.embedInCode("../../Fixtures/x402/payments.json")],
             swiftSettings: strictSettings
@@ -226,7 +275,8 @@ let package = Package(
         .testTarget(
             name: "marketplaceTests",
             dependencies: [
-                "marketplace", "LedgerCore", "StripeFake", "BaseFake", "BaseConnector", .product(name: "GRDB", package: "GRDB.swift"),
+                "marketplace", "LedgerCore", "StripeFake", "BaseFake", "BaseConnector", "Marketplace", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

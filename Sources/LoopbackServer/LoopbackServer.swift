@@ -1,9 +1,12 @@
 public import Hummingbird
+import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// Test support: serves one middleware on loopback HTTP (a port the system picks) for as long
-/// as `body` runs, then stops. The fakes of outside services (Stripe, a Base node) sit behind it
+/// as `body` runs, then stops gracefully: requests in flight (a child process's last poll, say)
+/// finish before the server goes. The fakes of outside services (Stripe, a Base node) sit behind it
 /// so the real clients reach them over a real socket.
 public enum LoopbackServer {
     public enum Failure: Error { case didNotStart }
@@ -15,9 +18,10 @@ public enum LoopbackServer {
         let port = Mutex<Int?>(nil)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "loopback")))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await services.run()
                 return nil
             }
             var bound: Int?
@@ -27,8 +31,13 @@ public enum LoopbackServer {
                 try await Task.sleep(for: .milliseconds(10))
             }
             guard let bound else { throw Failure.didNotStart }
-            let result = try await body("http://127.0.0.1:\(bound)")
-            group.cancelAll()
+            let result: T
+            do { result = try await body("http://127.0.0.1:\(bound)") } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
             return result
         }
     }

@@ -30,6 +30,8 @@ public struct Services: Sendable {
     public let profiles: ProfileService
     public let idempotency: IdempotencyStore
     public let messages: MessageService
+    /// Outbound webhooks; nil answers their routes 404.
+    public var webhooks: WebhookService?
 
     public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService, settlement: SettlementService, work: WorkService,
                 profiles: ProfileService, idempotency: IdempotencyStore, messages: MessageService) {
@@ -82,6 +84,8 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     ConnectorWebhookController(settlement: services.settlement).addRoutes(to: router.group("v1/connectors"))
     PayoutAccountController(settlement: services.settlement).addRoutes(to: router)
     ChainFundingController(settlement: services.settlement).addRoutes(to: router)
+    MCPController(services: services, mode: mode, rateLimits: rateLimits).addRoutes(to: router)
+    WebhooksController(webhooks: services.webhooks).addRoutes(to: router.group("v1/webhooks"))
     return router
 }
 

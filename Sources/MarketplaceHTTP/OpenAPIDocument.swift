@@ -130,6 +130,7 @@ extension OpenAPIDocument {
     static var taskPaths: [String: Any] {
         let task: [String: Any] = ["name": "task", "in": "path", "required": true, "schema": ["type": "string"]]
         let approval: [String: Any] = ["name": "approval", "in": "path", "required": true, "schema": ["type": "string"]]
+        let webhook: [String: Any] = ["name": "webhook", "in": "path", "required": true, "schema": ["type": "string"]]
         let query = { (name: String, values: [String]) -> [String: Any] in ["name": name, "in": "query", "schema": ["type": "string", "enum": values]] }
         return [
             "/v1/categories": ["get": operation("listCategories", "The task categories", "CategoryList")],
@@ -162,6 +163,23 @@ extension OpenAPIDocument {
                                  body: "PayoutAccountRequest", secured: true),
                 "delete": operation("unlinkPayoutAccount", "Unlink it; later payouts stay in the wallet", "PayoutAccount", secured: true),
             ],
+            "/v1/webhooks": [
+                "post": operation("createWebhook", "Create an endpoint for events (url, events or [\"*\"], description); the signing secret is in this answer only. Deliveries carry Marketplace-Event-Id, Marketplace-Event and Marketplace-Signature t=…,v1=HMAC-SHA256(secret, \"t.body\")",
+                                  "WebhookEndpoint", body: "WebhookRequest", created: true, secured: true),
+                "get": operation("listWebhooks", "The caller's endpoints (no secrets)", "WebhookEndpointList", secured: true),
+            ],
+            "/v1/webhooks/callback-secret": ["post": operation("rotateCallbackSecret", "Make (or replace) the secret that signs the caller's task callback_url deliveries; shown once",
+                                                               "WebhookSecret", created: true, secured: true)],
+            "/v1/webhooks/{webhook}": [
+                "patch": operation("updateWebhook", "Change url, events, description, or enabled (true turns a disabled endpoint back on)", "WebhookEndpoint",
+                                   parameters: [webhook], body: "WebhookUpdate", secured: true),
+                "delete": operation("deleteWebhook", "Delete an endpoint; its pending deliveries are never sent", "WebhookEndpoint", parameters: [webhook], secured: true),
+            ],
+            "/v1/webhooks/{webhook}/deliveries": ["get": operation("listWebhookDeliveries", "The endpoint's latest deliveries with their attempts and state",
+                                                                   "WebhookDeliveryList", parameters: [webhook], secured: true)],
+            "/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver": ["post": operation(
+                "redeliverWebhook", "Send a delivery again as soon as the dispatcher runs", "WebhookDelivery",
+                parameters: [webhook, ["name": "delivery", "in": "path", "required": true, "schema": ["type": "integer"]]], secured: true)],
             "/v1/deposit-addresses": [
                 "get": operation("listDepositAddresses", "The addresses the caller pays USDC deposits from, and where to send them", "DepositAddressList", secured: true),
                 "post": operation("registerDepositAddress", "Register an address the caller pays USDC from; its transfers to pay_to are credited once the block is safe",
@@ -180,6 +198,7 @@ extension OpenAPIDocument {
                                                                            parameters: [approval], secured: true)],
             "/v1/pricing": ["get": operation("getPricing", "The fee rule in force and its version", "Pricing")],
             "/v1/platform": ["get": operation("getPlatform", "Mode, currencies, connectors, limits", "Platform")],
+            "/v1/mcp": mcpPath,
             "/v1/tasks/{task}/applications": [
                 "post": operation("apply", "Apply to a published task (once)", "Application", parameters: [task], body: "ApplyRequest", created: true, secured: true),
                 "get": operation("listApplications", "The applications to the caller's task", "ApplicationList", parameters: [task], secured: true),
@@ -382,6 +401,27 @@ extension OpenAPIDocument {
                                                                "base_address": nullableString]],
             "PayoutAccountRequest": ["type": "object", "description": "exactly one of account_id and base_address",
                                      "properties": ["account_id": string, "base_address": ["type": "string", "description": "an EIP-55 Base address for USDC earnings"]]],
+            "WebhookRequest": ["type": "object", "required": ["url", "events"], "properties": [
+                "url": ["type": "string", "description": "http(s); private, loopback and link-local addresses are refused"],
+                "events": ["type": "array", "items": ["type": "string", "enum": ["*"] + WebhookEvent.allCases.map(\.rawValue)]],
+                "description": ["type": "string", "maxLength": 500],
+            ]],
+            "WebhookUpdate": ["type": "object", "properties": [
+                "url": string, "events": ["type": "array", "items": string], "description": string, "enabled": ["type": "boolean"],
+            ]],
+            "WebhookEndpoint": ["type": "object", "properties": [
+                "id": string, "url": string, "events": ["type": "array", "items": string], "description": nullableString, "enabled": ["type": "boolean"],
+                "failures": ["type": "integer"], "disabled_reason": nullableString, "created_at": string,
+                "secret": ["type": "string", "description": "in the answer to create only"],
+            ]],
+            "WebhookEndpointList": ["type": "object", "properties": ["data": ["type": "array", "items": ["$ref": "#/components/schemas/WebhookEndpoint"]]]],
+            "WebhookSecret": ["type": "object", "properties": ["secret": string]],
+            "WebhookDelivery": ["type": "object", "properties": [
+                "id": ["type": "integer"], "event_id": string, "event": string, "task_id": nullableString,
+                "state": ["type": "string", "enum": ["pending", "delivered", "failed"]], "attempts": ["type": "integer"],
+                "last_status": ["type": ["integer", "null"]], "last_error": nullableString, "next_attempt_at": nullableString, "delivered_at": nullableString,
+            ]],
+            "WebhookDeliveryList": ["type": "object", "properties": ["data": ["type": "array", "items": ["$ref": "#/components/schemas/WebhookDelivery"]]]],
             "DepositAddressRequest": ["type": "object", "required": ["address"], "properties": ["address": string]],
             "DepositAddress": ["type": "object", "properties": ["address": string, "pay_to": string, "network": string, "asset": string]],
             "DepositAddressList": ["type": "object", "properties": ["data": ["type": "array", "items": ["$ref": "#/components/schemas/DepositAddress"]]]],

@@ -44,6 +44,10 @@ struct AuthorizationTests {
         "DELETE /v1/payout-account": .own(.walletWrite, .worker), "POST /v1/admin/payouts/{task}/reverse": .admin,
         "POST /v1/admin/connectors/stripe/statement": .admin,
         "GET /v1/deposit-addresses": .own(.walletRead, .owner), "POST /v1/deposit-addresses": .own(.walletWrite, .owner),
+        "POST /v1/webhooks": .own(.webhooks, .owner), "GET /v1/webhooks": .own(.webhooks, .owner), "POST /v1/webhooks/callback-secret": .own(.webhooks, .owner),
+        "PATCH /v1/webhooks/{webhook}": .owned(.webhooks, .owner), "DELETE /v1/webhooks/{webhook}": .owned(.webhooks, .owner),
+        "GET /v1/webhooks/{webhook}/deliveries": .owned(.webhooks, .owner),
+        "POST /v1/webhooks/{webhook}/deliveries/{delivery}/redeliver": .owned(.webhooks, .owner),
         "POST /v1/tasks/{task}/applications": .owned(.tasksWrite, .worker), "GET /v1/tasks/{task}/applications": .owned(.tasksRead, .owner),
         "POST /v1/tasks/{task}/applications/{application}/accept": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/applications/{application}/reject": .owned(.tasksWrite, .owner),
@@ -63,6 +67,8 @@ struct AuthorizationTests {
         "GET /v1/admin/disputes": .admin, "POST /v1/admin/disputes/{dispute}/resolve": .admin, "POST /v1/admin/workers/{user}/verify": .admin,
         "GET /v1/ledger/accounts": .finance, "GET /v1/ledger/accounts/{account}": .finance, "GET /v1/ledger/accounts/{account}/statement": .finance,
         "GET /v1/ledger/verify": .finance,
+        // MCP: every request needs a key; each tool's scope and ownership are checked by MarketplaceMCPTests.
+        "POST /v1/mcp": .own(nil, .owner), "GET /v1/mcp": .own(nil, .owner), "DELETE /v1/mcp": .own(nil, .owner),
     ]
 
     /// Bodies that would succeed for the rightful caller, so a refusal is about who calls.
@@ -78,6 +84,7 @@ struct AuthorizationTests {
         "POST /v1/keys": #"{"name":"k","scopes":["tasks:read"],"mode":"test"}"#,
         "PUT /v1/payout-account": #"{"account_id":"acct_1Worker"}"#,
         "POST /v1/deposit-addresses": #"{"address":"0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"}"#,
+        "POST /v1/webhooks": #"{"url":"http://127.0.0.1:9/hooks","events":["*"]}"#, "PATCH /v1/webhooks/{webhook}": #"{"description":"x"}"#,
     ]
 
     private func snapshot(_ path: String) throws -> String { try TestDatabase.snapshot(path) }
@@ -99,6 +106,8 @@ struct AuthorizationTests {
             let admin = try await test.adminToken("admin@example.com")
             _ = try await client.send(.post, "/v1/wallet/deposits", token: owner, json: #"{"amount":"200.00","currency":"USD"}"#, idempotencyKey: "d")
             _ = try await client.send(.put, "/v1/profile", token: worker, json: #"{"display_name":"Worker"}"#)
+            let (_, hook) = try await client.send(.post, "/v1/webhooks", token: owner, json: #"{"url":"http://127.0.0.1:9/hooks","events":["*"]}"#)
+            let webhook = try #require(data(hook)["id"] as? String)
             func assignedTask(_ title: String) async throws -> (task: String, application: String) {
                 let id = try await client.createTask(owner, #"{"title":"\#(title)","description":"d","category":"research","budget":{"amount":"10","currency":"USD"}}"#)
                 _ = try await client.send(.post, "/v1/tasks/\(id)/fund", token: owner)
@@ -121,9 +130,12 @@ struct AuthorizationTests {
             let walletAccount = try await client.wallet(owner).account
             let (_, notifications) = try await client.send(.get, "/v1/notifications", token: owner)
             let notification = try #require((notifications["data"] as? [[String: Any]])?.first?["id"] as? String)
+            let (_, deliveries) = try await client.send(.get, "/v1/webhooks/\(webhook)/deliveries", token: owner)
+            let delivery = try #require((deliveries["data"] as? [[String: Any]])?.first?["id"] as? Int)
             let parameters = [
                 "{task}": task, "{application}": application, "{key}": keyID, "{approval}": try #require(data(approval)["id"] as? String),
                 "{dispute}": try #require(data(dispute)["id"] as? String), "{user}": try await client.userID(worker), "{account}": String(walletAccount), "{notification}": notification,
+                "{webhook}": webhook, "{delivery}": String(delivery),
             ]
             func uri(_ path: String, task override: String? = nil) -> String {
                 var uri = path
@@ -139,7 +151,7 @@ struct AuthorizationTests {
             var keys: [String: String] = [:]
             let grantable = Scope.allCases.filter { $0 != .financeRead }
             for (actor, token) in [("owner", owner), ("worker", worker)] {
-                for missing in [Scope.tasksRead, .tasksWrite, .walletRead, .walletWrite, .messagesRead, .messagesWrite] {
+                for missing in [Scope.tasksRead, .tasksWrite, .walletRead, .walletWrite, .messagesRead, .messagesWrite, .webhooks] {
                     let scopes = grantable.filter { $0 != missing }.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
                     let (_, body) = try await client.send(.post, "/v1/keys", token: token, json: #"{"name":"no-\#(missing.rawValue)","scopes":[\#(scopes)],"mode":"test"}"#)
                     keys["\(actor)-\(missing.rawValue)"] = try #require(data(body)["secret"] as? String)

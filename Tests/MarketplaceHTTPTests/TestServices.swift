@@ -6,13 +6,17 @@ import MarketplaceHTTP
 
 /// The real services on a fresh SQLite file, with a cheap bcrypt cost so tests stay fast.
 struct TestServices {
-    let services: Services
+    var services: Services
     let ledger: Ledger
     let store: MarketplaceStore
     let path: String
     let clock: ManualClock
 
-    init(clock: ManualClock = ManualClock(), card: CardPayments? = nil, chain: ChainPayments? = nil) async throws {
+    /// The key that seals webhook secrets in tests.
+    static let secretsKey = [UInt8](repeating: 0x5e, count: 32)
+
+    init(clock: ManualClock = ManualClock(), card: CardPayments? = nil, chain: ChainPayments? = nil,
+         webhookPolicy: WebhookService.Policy = .init(attemptsMax: 6, allowPrivateTargets: true)) async throws {
         self.clock = clock
         path = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString).sqlite").path
         ledger = try Ledger(path: path, clock: clock.ledgerClock)
@@ -27,6 +31,7 @@ struct TestServices {
                             profiles: ProfileService(store: store, clock: clock.ledgerClock),
                             idempotency: IdempotencyStore(store: store, clock: clock.ledgerClock),
                             messages: MessageService(store: store, clock: clock.ledgerClock))
+        services.webhooks = WebhookService(store: store, secretsKey: Self.secretsKey, policy: webhookPolicy, clock: clock.ledgerClock)
     }
 
     /// Registers `email` (an agent), grants it admin as `marketplace admin grant` does, and

@@ -25,6 +25,8 @@ extension SettlementService {
                 try Notification.add(.disputeOpened, for: other, mode: task.mode, task: taskID,
                                      "A dispute was opened on \"\(task.spec.title)\": \(reason)", nowMicros: dispute.createdAt, db)
             }
+            try Outbox.emit(.taskDisputed, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode, task: task,
+                            data: ["dispute_id": dispute.id, "opened_by": caller.userID, "reason": reason], nowMicros: dispute.createdAt, db)
             return dispute
         }
     }
@@ -94,6 +96,10 @@ extension SettlementService {
                 try Notification.add(.disputeResolved, for: party, mode: task.mode, task: task.id, "The dispute on \"\(task.spec.title)\" was resolved: \(resolution)",
                                      nowMicros: now, db)
             }
+            try Outbox.emit(.disputeResolved, to: [task.ownerID, workerID], mode: task.mode, task: current,
+                            data: ["dispute_id": disputeID, "resolution": resolution, "to_worker": Outbox.money(split.toWorkerMinor, funding.asset),
+                                   "to_payer": Outbox.money(split.toPayerMinor, funding.asset), "fee": Outbox.money(split.feeMinor, funding.asset)],
+                            nowMicros: now, db)
             let worker = try transaction.account(workerAccount)
             let payer = try transaction.account(payerAccount)
             let revenue = try transaction.account(revenueAccount)

@@ -93,6 +93,7 @@ public struct MessageService: Sendable {
                            arguments: [id, taskID, applicantID, caller.userID, body, now])
             let other = caller.userID == task.ownerID ? applicantID : task.ownerID
             try Notification.add(.messageReceived, for: other, mode: task.mode, task: taskID, "New message on \"\(task.spec.title)\"", nowMicros: now, db)
+            try Outbox.emit(.messageReceived, to: [other], mode: task.mode, task: task, data: ["message_id": id, "from": caller.userID], nowMicros: now, db)
             return Message(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [id])!)
         }
     }

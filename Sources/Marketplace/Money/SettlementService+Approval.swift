@@ -44,6 +44,14 @@ extension SettlementService {
                 try PostingRecipes.approve(firstID: first, escrow: funding.escrowAccountID, worker: worker, feeRevenue: revenue, split: split,
                                            asset: funding.asset, metadata: #"{"task":"\#(taskID)","fee_rule":"\#(funding.feeRule)"}"#)
             }
+            let parties = [task.ownerID, workerID]
+            try Outbox.emit(.submissionApproved, to: parties, mode: task.mode, task: task, data: ["submission_id": entry.id, "worker_id": workerID],
+                            nowMicros: task.updatedAt, db)
+            try Outbox.emit(.taskCompleted, to: parties, mode: task.mode, task: task,
+                            data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset), "fee": Outbox.money(funding.feeMinor, funding.asset),
+                                   "fee_rule": funding.feeRule], nowMicros: task.updatedAt, db)
+            try Outbox.emit(.taskPaid, to: parties, mode: task.mode, task: task,
+                            data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset)], nowMicros: task.updatedAt, db)
             // Card-funded work goes on to the worker's Connect account, when linked.
             try schedulePayout(task: task, workerID: workerID, amountMinor: funding.payoutMinor, funding: funding, nowMicros: now, transaction)
             return task

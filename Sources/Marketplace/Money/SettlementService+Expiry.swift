@@ -46,9 +46,14 @@ extension SettlementService {
                 try Notification.add(.taskCanceled, for: worker, mode: task.mode, task: taskID,
                                      "\"\(task.spec.title)\" was canceled by its owner", nowMicros: task.updatedAt, db)
             }
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM task_funding WHERE task_id = ?"), arguments: [taskID]) else {
-                return task
-            }
+            let fundingRow = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM task_funding WHERE task_id = ?"), arguments: [taskID])
+            let refund: Any = fundingRow.map { row -> Any in
+                let funding = TaskFunding(row: row)
+                return Outbox.money(funding.escrowMinor, funding.asset).merging(["to": funding.source == .card ? "card" : "wallet"]) { $1 }
+            } ?? NSNull()
+            try Outbox.emit(event == .expire ? .taskExpired : .taskCanceled, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode,
+                            task: task, data: ["reason": reason, "refund": refund], nowMicros: task.updatedAt, db)
+            guard let row = fundingRow else { return task }
             let funding = TaskFunding(row: row)
             // A funding recorded apart from its batch (before a stop, by an older binary) goes
             // first: the refund needs its money in escrow.

@@ -58,8 +58,13 @@ public struct SettlementService: Sendable {
         try await store.transaction { transaction in
             let clearing = try transaction.account(clearing)
             let wallet = try transaction.account(wallet)
+            let replayed = try Operation.find(key: key, in: transaction.db) != nil
             _ = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: amountMinor, asset: asset)
+            }
+            if !replayed {  // a replayed key moves nothing and tells nothing again
+                try Outbox.emit(.depositCredited, to: [caller.userID], mode: caller.mode, task: nil,
+                                data: ["amount": Outbox.money(amountMinor, asset), "connector": "test"], nowMicros: now, transaction.db)
             }
         }
         return try await self.wallet(of: caller, asset: asset)
@@ -122,6 +127,7 @@ public struct SettlementService: Sendable {
         }
         let funding = TaskFunding(taskID: taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: pricing.version, source: source)
         try funding.insert(fundedAt: now, keyID: keyID, db)
+        try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, db)
         return .funded(funding, mockOperator: task.spec.mockOperator)
     }
 

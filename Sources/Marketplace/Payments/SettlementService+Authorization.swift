@@ -154,8 +154,11 @@ extension SettlementService {
             PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID, metadata: #"{"task":"\#(call.taskID)","transaction":"\#(hash)"}"#)
         }
         let escrow = try transaction.account(chart.escrow(task: call.taskID, asset: .usdc))
-        try TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: .usdc, split: split, feeRule: call.request.feeRule ?? pricing.version,
-                        source: .authorization).insert(fundedAt: now, keyID: nil, db)
+        let funding = TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: .usdc, split: split, feeRule: call.request.feeRule ?? pricing.version,
+                                  source: .authorization)
+        try funding.insert(fundedAt: now, keyID: nil, db)
+        try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task,
+                        data: Outbox.funded(funding).merging(["transaction": hash]) { $1 }, nowMicros: now, db)
         try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
                              "\"\(task.spec.title)\" is funded by a USDC authorization (\(hash))", nowMicros: now, db)
     }

@@ -145,6 +145,11 @@ extension SettlementService {
             }
         }
         _ = try call.move(to: .failed, from: [.pending, .sent], error: String(reason.prefix(500)), nowMicros: nowMicros, db)
+        if call.kind == .payout, let worker = call.request.userID, let task = try TaskService.fetch(call.taskID, db), let asset = Asset.named(call.request.asset) {
+            try Outbox.emit(.payoutFailed, to: [worker], mode: task.mode, task: task,
+                            data: ["amount": Outbox.money(call.request.amountMinor, asset), "connector": call.connector, "reason": String(reason.prefix(500))],
+                            nowMicros: nowMicros, db)
+        }
     }
 
     /// Stops the process at `point` when the crash test asked for it.

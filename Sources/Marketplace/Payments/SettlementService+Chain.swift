@@ -260,5 +260,6 @@ extension SettlementService {
             ? "The USDC payout of \(amount) for \"\(task.spec.title)\" failed on chain (\(hash)); it is back in your wallet"
             : "The USDC authorization of \(amount) for \"\(task.spec.title)\" did not settle (\(hash)); the task is not funded"
         try Notification.add(call.kind == .payout ? .payoutFailed : .fundingFailed, for: user, mode: task.mode, task: call.taskID, text, nowMicros: now, db)
+
     }
 }

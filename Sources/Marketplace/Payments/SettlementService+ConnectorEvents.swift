@@ -118,8 +118,12 @@ extension SettlementService {
                                                metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"}"#)
         }
         let escrow = try transaction.account(chart.escrow(task: call.taskID, asset: asset))
-        try TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: request.feeRule ?? pricing.version, source: .card)
-            .insert(fundedAt: now, keyID: nil, db)
+        let funding = TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: request.feeRule ?? pricing.version,
+                                  source: .card)
+        try funding.insert(fundedAt: now, keyID: nil, db)
+        if let task = try TaskService.fetch(call.taskID, db) {
+            try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, db)
+        }
         _ = try call.move(to: .settled, from: [.pending, .sent], reference: session.id, paymentReference: session.paymentReference, nowMicros: now, db)
         if let owner = request.userID, let task = try TaskService.fetch(call.taskID, db) {
             try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID, "\"\(task.spec.title)\" is funded by card", nowMicros: now, db)

@@ -165,6 +165,9 @@ extension SettlementService {
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: amount, asset: .usdc,
                                        metadata: #"{"transaction":"\#(hash)","log_index":\#(index)}"#)
             }
+            try Outbox.emit(.depositCredited, to: [owner], mode: mode, task: nil,
+                            data: ["amount": Outbox.money(amount, .usdc), "connector": connector, "transaction": hash, "log_index": index, "from": payer],
+                            nowMicros: now, db)
             try Notification.add(.depositCredited, for: owner, mode: mode, task: nil,
                                  "\(MinorUnits.format(amount, scale: Asset.usdc.scale)) USDC from \(payer) is in your wallet",
                                  nowMicros: now, db)

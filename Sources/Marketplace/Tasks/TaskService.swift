@@ -36,6 +36,7 @@ public struct TaskService: Sendable {
                               spec: spec, workerID: nil, createdAt: now, updatedAt: now)
         try await store.write { db in
             try Self.insert(task, db)
+            try Outbox.emit(.taskCreated, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.summary(task), nowMicros: now, db)
             if spec.mockOperator { try MockOperator.apply(to: task, nowMicros: now, db) }
         }
         return task

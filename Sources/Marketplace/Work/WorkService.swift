@@ -44,6 +44,8 @@ public struct WorkService: Sendable {
                            arguments: [application.id, taskID, caller.userID, message, "pending", application.createdAt])
             try Notification.add(.applicationReceived, for: task.ownerID, mode: task.mode, task: taskID,
                                  "New application to \"\(task.spec.title)\"", nowMicros: application.createdAt, db)
+            try Outbox.emit(.applicationCreated, to: [task.ownerID], mode: task.mode, task: task,
+                            data: ["application_id": application.id, "applicant_id": caller.userID], nowMicros: application.createdAt, db)
             return application
         }
     }
@@ -79,6 +81,8 @@ public struct WorkService: Sendable {
             try db.run(sql: "UPDATE applications SET status = 'accepted' WHERE id = ?", arguments: [applicationID])
             try Notification.add(.applicationAccepted, for: application.applicantID, mode: task.mode, task: taskID,
                                  "You were accepted for \"\(task.spec.title)\"; it is funded", nowMicros: task.updatedAt, db)
+            try Outbox.emit(.applicationAccepted, to: [task.ownerID, application.applicantID], mode: task.mode, task: task,
+                            data: ["application_id": applicationID, "worker_id": application.applicantID], nowMicros: task.updatedAt, db)
             return task
         }
     }
@@ -118,6 +122,8 @@ public struct WorkService: Sendable {
                                  note, submission.createdAt, score.value, score.notes.joined(separator: "\n")])
             try Notification.add(.submissionReceived, for: task.ownerID, mode: task.mode, task: taskID,
                                  "New submission for \"\(task.spec.title)\" (proof score \(score.value))", nowMicros: submission.createdAt, db)
+            try Outbox.emit(.taskSubmitted, to: [task.ownerID], mode: task.mode, task: task,
+                            data: ["submission_id": submission.id, "worker_id": caller.userID, "proof_score": score.value], nowMicros: submission.createdAt, db)
             return (submission, task)
         }
         return try await applyScorePolicy(to: submission, of: task)
@@ -250,6 +256,8 @@ public struct WorkService: Sendable {
             try db.run(sql: "UPDATE applications SET status = 'rejected' WHERE id = ?", arguments: [applicationID])
             try Notification.add(.applicationRejected, for: application.applicantID, mode: task.mode, task: taskID,
                                  "Your application to \"\(task.spec.title)\" was declined", nowMicros: clock.nowMicros(), db)
+            try Outbox.emit(.applicationRejected, to: [task.ownerID, application.applicantID], mode: task.mode, task: task,
+                            data: ["application_id": applicationID, "applicant_id": application.applicantID], nowMicros: clock.nowMicros(), db)
             application.status = .rejected
             return application
         }
@@ -283,6 +291,8 @@ public struct WorkService: Sendable {
                 try Notification.add(.revisionRequested, for: worker, mode: task.mode, task: taskID,
                                      "A revision of \"\(task.spec.title)\" is requested: \(feedback)", nowMicros: task.updatedAt, db)
             }
+            try Outbox.emit(.submissionRevisionRequested, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode, task: task,
+                            data: ["feedback": feedback], nowMicros: task.updatedAt, db)
             return task
         }
     }

@@ -7,6 +7,7 @@ import Marketplace
 import MarketplaceHTTP
 import StripeConnector
 import BaseConnector
+import Connectors
 
 /// `marketplace serve`: the HTTP API on the embedded SQLite ledger. The one place that builds
 /// live services.
@@ -118,6 +119,54 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    /// The key that seals webhook signing secrets at rest: MARKETPLACE_SECRETS_KEY (64 hex
+    /// digits), else a random one kept beside the database in `<db>.secrets-key` (mode 0600),
+    /// made on first start, so a local server keeps its webhooks across restarts. Never logged.
+    static func secretsKey(database: String) throws -> [UInt8] {
+        if let text = ProcessInfo.processInfo.environment["MARKETPLACE_SECRETS_KEY"] {
+            guard let key = Hex.decode(text), key.count == 32 else { throw ValidationError("MARKETPLACE_SECRETS_KEY must be 64 hex digits") }
+            return key
+        }
+        let path = database + ".secrets-key"
+        if let text = try? String(contentsOfFile: path, encoding: .utf8), let key = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+           key.count == 32 {
+            return key
+        }
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        guard FileManager.default.createFile(atPath: path, contents: Data(Hex.encode(key, prefix: false).utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot write \(path); set MARKETPLACE_SECRETS_KEY")
+        }
+        return key
+    }
+
+    /// Webhook delivery: MARKETPLACE_WEBHOOKS_ALLOW_PRIVATE=1 lets endpoints on loopback and
+    /// private networks (local rehearsal); MARKETPLACE_WEBHOOK_ATTEMPTS (default 8) and
+    /// MARKETPLACE_WEBHOOK_RETRY_SECONDS (the first wait, default 5, doubling).
+    static func webhookPolicy() throws -> WebhookService.Policy {
+        let environment = ProcessInfo.processInfo.environment
+        var policy = WebhookService.Policy(allowPrivateTargets: environment["MARKETPLACE_WEBHOOKS_ALLOW_PRIVATE"] == "1")
+        if let text = environment["MARKETPLACE_WEBHOOK_ATTEMPTS"] {
+            guard let value = Int(text), value > 0 else { throw ValidationError("MARKETPLACE_WEBHOOK_ATTEMPTS must be a whole number above 0") }
+            policy.attemptsMax = value
+        }
+        if let text = environment["MARKETPLACE_WEBHOOK_RETRY_SECONDS"] {
+            guard let value = Int64(text), value > 0 else { throw ValidationError("MARKETPLACE_WEBHOOK_RETRY_SECONDS must be whole seconds above 0") }
+            policy.firstRetrySeconds = value
+        }
+        return policy
+    }
+
+    static func deliverWebhooks(_ webhooks: WebhookService, logger: Logger) async throws {
+        let sender = HTTPWebhookSender()
+        while !Task.isCancelled {
+            do { try await webhooks.dispatchDue(using: sender) } catch {
+                logger.error("webhook dispatch failed; retrying next round", metadata: ["error": "\(error)"])
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+
     /// How often published tasks past their deadline are expired (and refunded).
     static let expirySweepSeconds = 30
 
@@ -159,20 +208,24 @@ struct Serve: AsyncParsableCommand {
         let resumed = try await settlement.resumePendingOperations()
         await settlement.sendPendingCalls()
         if resumed > 0 { logger.notice("finished operations recorded before a stop", metadata: ["operations": "\(resumed)"]) }
-        let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
+        var services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
                                 tasks: TaskService(store: store, riskGate: Self.riskGate()), settlement: settlement,
                                 work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store),
                                 idempotency: IdempotencyStore(store: store), messages: MessageService(store: store))
+        let webhooks = WebhookService(store: store, secretsKey: try Self.secretsKey(database: database.db), policy: try Self.webhookPolicy())
+        services.webhooks = webhooks
         let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), services: services, logger: logger)
         print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
         print("try: curl http://\(host):\(port)/healthz")
         fflush(nil)  // all streams: stdout is not concurrency-safe to name
         // The server and the expiry sweeper run side by side; when the server stops, so does the sweeper.
         let sweepLogger = logger
+        let idempotency = services.idempotency
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
-            group.addTask { try await Self.sweepExpiredTasks(settlement, idempotency: services.idempotency, logger: sweepLogger) }
+            group.addTask { try await Self.sweepExpiredTasks(settlement, idempotency: idempotency, logger: sweepLogger) }
             if settlement.chain != nil { group.addTask { try await Self.followChain(settlement, logger: sweepLogger) } }
+            group.addTask { try await Self.deliverWebhooks(webhooks, logger: sweepLogger) }
             try await group.next()
             group.cancelAll()
         }

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// What happened, as webhooks name it.
+public enum WebhookEvent: String, Sendable, CaseIterable, Codable {
+    case taskCreated = "task.created"
+    case taskFunded = "task.funded"
+    case applicationCreated = "application.created"
+    case applicationAccepted = "application.accepted"
+    case applicationRejected = "application.rejected"
+    case taskSubmitted = "task.submitted"
+    case submissionApproved = "submission.approved"
+    case submissionRevisionRequested = "submission.revision_requested"
+    case taskCompleted = "task.completed"
+    case taskPaid = "task.paid"
+    case taskCanceled = "task.canceled"
+    case taskExpired = "task.expired"
+    case taskDisputed = "task.disputed"
+    case disputeResolved = "dispute.resolved"
+    case messageReceived = "message.received"
+    case payoutFailed = "payout.failed"
+    case depositCredited = "deposit.credited"
+}
+
+/// The outbox: an event row, and a delivery for each endpoint (and task callback_url) that
+/// wants it, written inside the commit of the change that caused it. A change that rolls
+/// back takes its events with it; one that commits cannot lose them.
+enum Outbox {
+    /// Records `event` for each of `users` (once each) in the caller's commit. `data` holds
+    /// strings, whole numbers, booleans and objects of them; the task id is added.
+    static func emit(_ event: WebhookEvent, to users: [String], mode: Mode, task: MarketTask?, data: [String: Any], nowMicros: Int64,
+                     _ db: Database) throws {
+        var body = data
+        if let task { body["task_id"] = task.id }
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        var seen = Set<String>()
+        for user in users where seen.insert(user).inserted {
+            let id = Secrets.id("evt", nowMicros: nowMicros)
+            try db.run(sql: "INSERT INTO outbox_events (id, user_id, mode, type, task_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [id, user, mode.rawValue, event.rawValue, task?.id, json, nowMicros])
+            let seq = db.lastInsertedRowID
+            let endpoints = try Row.fetchAll(try db.cachedStatement(sql: """
+                SELECT id, url, events FROM webhook_endpoints WHERE user_id = ? AND mode = ? AND status = 'enabled'
+                """), arguments: [user, mode.rawValue])
+            for endpoint in endpoints where WebhookEndpoint.subscribed(events: endpoint["events"], to: event) {
+                try addDelivery(seq: seq, target: endpoint["id"], endpoint: endpoint["id"], url: endpoint["url"], task: task?.id, nowMicros: nowMicros, db)
+            }
+            if let task, user == task.ownerID, let callback = task.spec.callbackURL {
+                try addDelivery(seq: seq, target: "callback:\(task.id)", endpoint: nil, url: callback, task: task.id, nowMicros: nowMicros, db)
+            }
+        }
+    }
+
+    private static func addDelivery(seq: Int64, target: String, endpoint: String?, url: String, task: String?, nowMicros: Int64, _ db: Database) throws {
+        try db.run(sql: """
+            INSERT OR IGNORE INTO webhook_deliveries (event_seq, target, endpoint_id, url, task_id, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)
+            """, arguments: [seq, target, endpoint, url, task, nowMicros])
+    }
+
+    /// A task as its events describe it.
+    static func summary(_ task: MarketTask) -> [String: Any] {
+        ["title": task.spec.title, "status": task.status.rawValue, "budget": money(task.spec.budgetMinor, task.spec.asset),
+         "delivery_type": task.spec.deliveryType.rawValue]
+    }
+
+    /// A funding as task.funded carries it.
+    static func funded(_ funding: TaskFunding) -> [String: Any] {
+        ["escrow": money(funding.escrowMinor, funding.asset), "payout": money(funding.payoutMinor, funding.asset),
+         "fee": money(funding.feeMinor, funding.asset), "fee_rule": funding.feeRule, "source": funding.source.rawValue]
+    }
+
+    /// Money as events carry it: the decimal text, the minor units and the currency.
+    static func money(_ minor: Int64, _ asset: Asset) -> [String: Any] {
+        ["amount": MinorUnits.format(minor, scale: asset.scale), "amount_minor": minor, "currency": asset.code]
+    }
+}

@@ -1,0 +1,275 @@
+import Crypto
+import Foundation
+import GRDB
+public import LedgerCore
+
+/// A user's webhook endpoint as the API shows it (never its secret, after creation).
+public struct WebhookEndpoint: Sendable, Hashable {
+    public let id: String
+    public let url: String
+    /// The event types it receives; `["*"]` for all.
+    public let events: [String]
+    public let description: String?
+    public let enabled: Bool
+    public let failures: Int
+    public let disabledReason: String?
+    public let createdAt: Int64
+
+    static func subscribed(events json: String, to event: WebhookEvent) -> Bool {
+        let list = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        return list.contains("*") || list.contains(event.rawValue)
+    }
+
+    init(row: Row) {
+        id = row["id"]
+        url = row["url"]
+        events = (try? JSONDecoder().decode([String].self, from: Data((row["events"] as String).utf8))) ?? []
+        description = row["description"]
+        enabled = (row["status"] as String) == "enabled"
+        failures = row["failures"]
+        disabledReason = row["disabled_reason"]
+        createdAt = row["created_at"]
+    }
+}
+
+/// One delivery of one event to one target, and where it stands.
+public struct WebhookDelivery: Sendable, Hashable {
+    public let id: Int64
+    public let eventID: String
+    public let event: String
+    public let taskID: String?
+    public let state: String
+    public let attempts: Int
+    public let lastStatus: Int?
+    public let lastError: String?
+    public let nextAttemptAt: Int64
+    public let deliveredAt: Int64?
+}
+
+/// What one POST to a receiver came to: its HTTP status, or why there was none.
+public struct WebhookAttemptResult: Sendable, Equatable {
+    public var status: Int?
+    public var error: String?
+
+    public init(status: Int?, error: String?) {
+        self.status = status
+        self.error = error
+    }
+
+    var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
+}
+
+/// Sends one signed delivery over HTTP (AsyncHTTPClient at the edge; a loopback receiver in tests).
+public protocol WebhookSender: Sendable {
+    func post(url: String, headers: [(String, String)], body: [UInt8], timeoutSeconds: Int64) async -> WebhookAttemptResult
+}
+
+/// Webhook endpoints (create, list, update, delete; the secret shown once), their deliveries
+/// and redelivery, and the dispatcher that drains the outbox.
+public struct WebhookService: Sendable {
+    public struct Policy: Sendable {
+        /// Attempts in all before a delivery is failed.
+        public var attemptsMax: Int
+        /// The first retry waits this long; each next one twice as long (5 s, 10 s, 20 s, …).
+        public var firstRetrySeconds: Int64
+        public var timeoutSeconds: Int64
+        /// Consecutive failed attempts after which an endpoint is disabled.
+        public var disableAfterFailures: Int
+        /// Targets on loopback, private or link-local addresses (tests and local rehearsal).
+        public var allowPrivateTargets: Bool
+
+        public init(attemptsMax: Int = 8, firstRetrySeconds: Int64 = 5, timeoutSeconds: Int64 = 30, disableAfterFailures: Int = 20,
+                    allowPrivateTargets: Bool = false) {
+            self.attemptsMax = attemptsMax
+            self.firstRetrySeconds = firstRetrySeconds
+            self.timeoutSeconds = timeoutSeconds
+            self.disableAfterFailures = disableAfterFailures
+            self.allowPrivateTargets = allowPrivateTargets
+        }
+    }
+
+    static let descriptionLengthMax = 500
+    static let endpointsPerUserMax = 20
+
+    let store: MarketplaceStore
+    let clock: LedgerClock
+    let sealingKey: SymmetricKey
+    public let policy: Policy
+
+    /// `secretsKey`: 32 bytes that seal signing secrets at rest (AES-256-GCM).
+    public init(store: MarketplaceStore, secretsKey: [UInt8], policy: Policy = .init(), clock: LedgerClock = .system) {
+        precondition(secretsKey.count == 32, "the secrets key is 32 bytes")
+        self.store = store
+        sealingKey = SymmetricKey(data: secretsKey)
+        self.policy = policy
+        self.clock = clock
+    }
+
+    // MARK: Endpoints
+
+    /// Creates an endpoint; answers it with its signing secret, which is never shown again.
+    public func create(url: String, events: [String], description: String?, by caller: Principal) async throws(MarketplaceError) -> (WebhookEndpoint, secret: String) {
+        try caller.require(.webhooks)
+        let url = try WebhookURLPolicy.check(url, field: "url", allowPrivate: policy.allowPrivateTargets)
+        let events = try Self.validated(events)
+        let description = try Self.validated(description: description)
+        let secret = Secrets.make(prefix: "whsec_")
+        let sealed = try seal(secret)
+        let now = clock.nowMicros()
+        let id = Secrets.id("whe", nowMicros: now)
+        let eventsJSON = try Self.json(events)
+        let endpoint = try await store.write { db in
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_endpoints WHERE user_id = ? AND mode = ?",
+                                         arguments: [caller.userID, caller.mode.rawValue]) ?? 0
+            guard count < Self.endpointsPerUserMax else {
+                throw MarketplaceError.limitExceeded(field: "url", message: "at most \(Self.endpointsPerUserMax) webhook endpoints per account and mode")
+            }
+            try db.run(sql: """
+                INSERT INTO webhook_endpoints (id, user_id, mode, url, events, description, secret_sealed, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'enabled', ?, ?)
+                """, arguments: [id, caller.userID, caller.mode.rawValue, url, eventsJSON, description, sealed, now, now])
+            return try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+        }
+        return (endpoint, secret)
+    }
+
+    public func list(by caller: Principal) throws(MarketplaceError) -> [WebhookEndpoint] {
+        try caller.require(.webhooks)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhook_endpoints WHERE user_id = ? AND mode = ? ORDER BY created_at",
+                             arguments: [caller.userID, caller.mode.rawValue]).map(WebhookEndpoint.init)
+        }
+    }
+
+    /// Changes what was given; `enabled: true` turns a disabled endpoint back on (its failure count reset).
+    public func update(_ id: String, url: String?, events: [String]?, description: String?, enabled: Bool?,
+                       by caller: Principal) async throws(MarketplaceError) -> WebhookEndpoint {
+        try caller.require(.webhooks)
+        let url = try url.map { (text) throws(MarketplaceError) -> String in try WebhookURLPolicy.check(text, field: "url", allowPrivate: policy.allowPrivateTargets) }
+        let events = try events.map { (list) throws(MarketplaceError) -> String in try Self.json(try Self.validated(list)) }
+        let description = try Self.validated(description: description)
+        let now = clock.nowMicros()
+        return try await store.write { db in
+            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+            try db.run(sql: """
+                UPDATE webhook_endpoints SET url = COALESCE(?, url), events = COALESCE(?, events), description = COALESCE(?, description),
+                    status = CASE WHEN ? IS NULL THEN status WHEN ? THEN 'enabled' ELSE 'disabled' END,
+                    failures = CASE WHEN ? THEN 0 ELSE failures END,
+                    disabled_reason = CASE WHEN ? IS NULL THEN disabled_reason WHEN ? THEN NULL ELSE 'disabled by its owner' END,
+                    updated_at = ? WHERE id = ?
+                """, arguments: [url, events, description, enabled, enabled, enabled == true, enabled, enabled, now, id])
+            return try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+        }
+    }
+
+    /// Deletes an endpoint; its pending deliveries are failed, never sent.
+    public func delete(_ id: String, by caller: Principal) async throws(MarketplaceError) -> WebhookEndpoint {
+        try caller.require(.webhooks)
+        return try await store.write { db in
+            let endpoint = try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+            try db.run(sql: "UPDATE webhook_deliveries SET state = 'failed', last_error = 'the endpoint was deleted', endpoint_id = NULL WHERE endpoint_id = ? AND state = 'pending'",
+                       arguments: [id])
+            try db.run(sql: "UPDATE webhook_deliveries SET endpoint_id = NULL WHERE endpoint_id = ?", arguments: [id])
+            try db.run(sql: "DELETE FROM webhook_endpoints WHERE id = ?", arguments: [id])
+            return endpoint
+        }
+    }
+
+    public func deliveries(of id: String, by caller: Principal, limit: Int = 100) throws(MarketplaceError) -> [WebhookDelivery] {
+        try caller.require(.webhooks)
+        return try store.read { db in
+            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+            return try Row.fetchAll(db, sql: """
+                SELECT d.*, e.id AS event_id, e.type FROM webhook_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
+                WHERE d.target = ? ORDER BY d.event_seq DESC LIMIT ?
+                """, arguments: [id, min(max(limit, 1), 500)]).map(Self.delivery)
+        }
+    }
+
+    /// Sends a delivery again (whatever its state), as soon as the dispatcher runs.
+    public func redeliver(_ deliveryID: Int64, of id: String, by caller: Principal) async throws(MarketplaceError) -> WebhookDelivery {
+        try caller.require(.webhooks)
+        let now = clock.nowMicros()
+        return try await store.write { db in
+            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+            try db.run(sql: "UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ? AND target = ?",
+                       arguments: [now, deliveryID, id])
+            guard db.changesCount == 1, let row = try Row.fetchOne(db, sql: """
+                SELECT d.*, e.id AS event_id, e.type FROM webhook_deliveries d JOIN outbox_events e ON e.seq = d.event_seq WHERE d.id = ?
+                """, arguments: [deliveryID]) else { throw MarketplaceError.notFound("no delivery \(deliveryID) for endpoint \(id)") }
+            return Self.delivery(row)
+        }
+    }
+
+    /// Makes (or replaces) the secret that signs the caller's task callback_url deliveries; shown once.
+    public func rotateCallbackSecret(by caller: Principal) async throws(MarketplaceError) -> String {
+        try caller.require(.webhooks)
+        let secret = Secrets.make(prefix: "whsec_")
+        let sealed = try seal(secret)
+        let now = clock.nowMicros()
+        try await store.write { db in
+            try db.run(sql: """
+                INSERT INTO webhook_callback_secrets (user_id, mode, secret_sealed, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (user_id, mode) DO UPDATE SET secret_sealed = excluded.secret_sealed, created_at = excluded.created_at
+                """, arguments: [caller.userID, caller.mode.rawValue, sealed, now])
+        }
+        return secret
+    }
+
+    // MARK: Validation
+
+    static func validated(_ events: [String]) throws(MarketplaceError) -> [String] {
+        guard !events.isEmpty, events.count <= WebhookEvent.allCases.count + 1 else {
+            throw .validation(field: "events", message: "events lists the event types to receive (or \"*\" for all)")
+        }
+        for event in events where event != "*" && WebhookEvent(rawValue: event) == nil {
+            throw .validation(field: "events", message: "unknown event \"\(event.prefix(64))\"; known: \(WebhookEvent.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return Array(Set(events)).sorted()
+    }
+
+    static func validated(description: String?) throws(MarketplaceError) -> String? {
+        guard let description else { return nil }
+        guard description.count <= descriptionLengthMax else {
+            throw .validation(field: "description", message: "description is at most \(descriptionLengthMax) characters")
+        }
+        return description
+    }
+
+    static func json(_ events: [String]) throws(MarketplaceError) -> String {
+        do { return String(decoding: try JSONEncoder().encode(events), as: UTF8.self) } catch { throw .internalError("events: \(error)") }
+    }
+
+    static func fetch(_ id: String, user: String, mode: Mode, _ db: Database) throws -> WebhookEndpoint {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM webhook_endpoints WHERE id = ? AND user_id = ? AND mode = ?",
+                                         arguments: [id, user, mode.rawValue]) else {
+            throw MarketplaceError.notFound("no webhook endpoint \(id)")
+        }
+        return WebhookEndpoint(row: row)
+    }
+
+    static func delivery(_ row: Row) -> WebhookDelivery {
+        WebhookDelivery(id: row["id"], eventID: row["event_id"], event: row["type"], taskID: row["task_id"], state: row["state"], attempts: row["attempts"],
+                        lastStatus: row["last_status"], lastError: row["last_error"], nextAttemptAt: row["next_attempt_at"], deliveredAt: row["delivered_at"])
+    }
+
+    // MARK: Secrets at rest
+
+    func seal(_ secret: String) throws(MarketplaceError) -> String {
+        do {
+            let box = try AES.GCM.seal(Array(secret.utf8), using: sealingKey, authenticating: Array("marketplace webhook secret v1".utf8))
+            guard let combined = box.combined else { throw MarketplaceError.internalError("sealing produced no bytes") }
+            return "v1:" + combined.base64EncodedString()
+        } catch { throw .internalError("cannot seal a webhook secret: \(error)") }
+    }
+
+    func open(_ sealed: String) throws(MarketplaceError) -> String {
+        guard sealed.hasPrefix("v1:"), let combined = Data(base64Encoded: String(sealed.dropFirst(3))) else {
+            throw .internalError("a sealed webhook secret is malformed")
+        }
+        do {
+            let box = try AES.GCM.SealedBox(combined: combined)
+            return String(decoding: try AES.GCM.open(box, using: sealingKey, authenticating: Array("marketplace webhook secret v1".utf8)), as: UTF8.self)
+        } catch { throw .internalError("a webhook secret does not open with this secrets key") }
+    }
+}

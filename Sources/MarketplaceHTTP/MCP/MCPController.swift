@@ -1,0 +1,48 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Marketplace
+import MarketplaceMCP
+
+/// MCP over streamable HTTP at /v1/mcp: the same tools as `marketplace mcp`, for the caller the
+/// auth middleware resolved from `Authorization: Bearer <API key>` on every request, so scopes,
+/// test/live mode and revocation apply exactly as in REST. Sessions and the JSON-RPC exchange
+/// live in `MCPHTTPSessions`; this controller only translates HTTP.
+struct MCPController: Sendable {
+    let sessions: MCPHTTPSessions
+
+    init(services: Services, mode: String, rateLimits: RateLimits) {
+        let limits = Dictionary(uniqueKeysWithValues: rateLimits.perMinute.map { ($0.key.rawValue, $0.value) })
+        let tools = MarketplaceTools(tasks: services.tasks, settlement: services.settlement, work: services.work, messages: services.messages,
+                                     platform: PlatformFacts(mode: mode, rateLimitsPerMinute: limits))
+        sessions = MCPHTTPSessions(tools: tools)
+    }
+
+    func addRoutes(to router: Router<APIContext>) {
+        router.post("v1/mcp", use: exchange)
+        router.get("v1/mcp", use: exchange)
+        router.delete("v1/mcp", use: exchange)
+    }
+
+    @Sendable func exchange(_ request: Request, context: APIContext) async throws -> Response {
+        guard let caller = context.principal else {
+            var response = try APIError(.unauthorized, code: "UNAUTHORIZED", message: "send Authorization: Bearer <API key>")
+                .response(from: request, context: context)
+            response.headers[.wwwAuthenticate] = #"Bearer realm="marketplace""#
+            return response
+        }
+        var request = request
+        let body = request.method == .post ? try await RequestBody.collect(&request) : ByteBuffer()
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        let reply = await sessions.handle(MCPHTTPRequest(method: request.method.rawValue, headers: headers, body: Data(body.readableBytesView)),
+                                          caller: caller)
+        var fields = HTTPFields()
+        for (name, value) in reply.headers { if let name = HTTPField.Name(name) { fields[name] = value } }
+        if let contentType = reply.contentType { fields[.contentType] = contentType }
+        return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: reply.bytes)))
+    }
+}

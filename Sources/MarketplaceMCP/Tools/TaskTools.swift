@@ -1,0 +1,145 @@
+import MCP
+import Marketplace
+
+/// Tasks: list, read, post, change while published, cancel (TaskService, SettlementService).
+enum TaskTools {
+    static let definitions = [listTasks, getTask, createTask, updateTask, cancelTask]
+
+    static let listTasks = ToolDefinition(
+        name: "list_tasks", title: "List tasks",
+        description: """
+            Lists tasks, newest first, 20 per page by default. Without mine=true it shows every published task \
+            in your key's mode; with mine=true it shows your own tasks in any status (filter with status). \
+            Pass next_cursor from the previous answer as cursor for the next page. Needs tasks:read.
+            """,
+        input: Schema.object([
+            "mine": Schema.boolean("true: only your own tasks, any status. false (default): published tasks of everyone."),
+            "status": Schema.string("Only tasks in this status (other than published needs mine=true).", oneOf: TaskStatus.allCases.map(\.rawValue)),
+            "category": Schema.string("Only this category id (see get_categories)."),
+            "location_type": Schema.string("Only remote or local tasks.", oneOf: LocationType.allCases.map(\.rawValue)),
+            "urgency": Schema.string("Only this urgency.", oneOf: Urgency.allCases.map(\.rawValue)),
+            "limit": Schema.integer("Tasks per page.", minimum: 1, maximum: TaskFilter.limitMax),
+            "cursor": Schema.string("next_cursor from the previous page."),
+        ]),
+        readOnly: true
+    ) { call in
+        let arguments = call.arguments
+        let filter = TaskFilter(status: arguments.string("status"), category: arguments.string("category"),
+                                locationType: arguments.string("location_type"), urgency: arguments.string("urgency"),
+                                mine: arguments.bool("mine") ?? false, limit: arguments.int("limit") ?? 20, cursor: arguments.string("cursor"))
+        let page = try call.tools.tasks.list(filter, for: call.caller)
+        return TaskPageView(tasks: page.tasks.map(TaskView.init), hasMore: page.hasMore, nextCursor: page.nextCursor)
+    }
+
+    static let getTask = ToolDefinition(
+        name: "get_task", title: "Get a task",
+        description: """
+            Reads one task: its status (published, assigned, submitted, revision_requested, completed, paid, canceled, expired, disputed, resolved), budget, worker, deliverables. \
+            Your own tasks, tasks you work on and published ones are visible; anything else is NOT_FOUND. Needs tasks:read.
+            """,
+        input: Schema.object(["task_id": Schema.taskID], required: ["task_id"]),
+        readOnly: true
+    ) { call in
+        TaskView(try call.tools.tasks.task(try call.arguments.requiredString("task_id"), for: call.caller))
+    }
+
+    static let createTask = ToolDefinition(
+        name: "create_task", title: "Post a task",
+        description: """
+            Posts a task for humans to do, in your key's mode (test or live). The budget is an exact decimal \
+            string in its currency ("25.00" USD, up to 2 decimals; USDC up to 6); the platform fee is added on top \
+            unless fee_paid_by is "worker". The task is published but nobody can be accepted until you fund it \
+            with fund_task. In test mode mock_operator=true has a simulated human apply, get accepted once funded, \
+            and submit. Needs tasks:write; only agent and client accounts post.
+            """,
+        input: Schema.object([
+            "title": Schema.string("What to do, in a line (at most \(TaskDraft.titleLengthMax) characters)."),
+            "description": Schema.string("Everything the human needs to know (at most \(TaskDraft.descriptionLengthMax) characters)."),
+            "category": Schema.string("A category id from get_categories, e.g. photography."),
+            "budget": Schema.object([
+                "amount": Schema.amount("The price as a decimal string, e.g. \"25.00\"; for an hourly task the rate per hour."),
+                "currency": Schema.string("USD or USDC.", oneOf: ["USD", "USDC"]),
+                "type": Schema.string("fixed (default) or hourly.", oneOf: BudgetType.allCases.map(\.rawValue)),
+                "estimated_hours": Schema.integer("Hours an hourly task takes; the total is rate × hours.", minimum: 1, maximum: TaskDraft.estimatedHoursMax),
+            ], required: ["amount", "currency"], description: "What the task pays."),
+            "task_type": Schema.string("A free label for your own use."),
+            "location_type": Schema.string("remote (default) or local (needs address or latitude and longitude).", oneOf: LocationType.allCases.map(\.rawValue)),
+            "address": Schema.string("Where a local task happens."),
+            "latitude": Schema.number("Latitude of a local task, -90 to 90."),
+            "longitude": Schema.number("Longitude of a local task, -180 to 180."),
+            "deadline": Schema.string("When the task expires unless taken, RFC 3339 (e.g. 2030-01-31T17:00:00Z); a funded task expiring is refunded."),
+            "delivery_type": Schema.string("submission (default): one worker submits; bounty: funded first, anyone enters once, you pick the winner; freeform.",
+                                           oneOf: DeliveryType.allCases.map(\.rawValue)),
+            "required_deliverables": Schema.strings("Kinds of proof a submission must include.", oneOf: Deliverable.allCases.map(\.rawValue)),
+            "proof_requirements": Schema.strings("Plain-language checks a submission must meet (at most \(TaskDraft.proofRequirementsMax))."),
+            "verified_only": Schema.boolean("Only verified workers may apply."),
+            "urgency": Schema.string("How urgent (default normal).", oneOf: Urgency.allCases.map(\.rawValue)),
+            "callback_url": Schema.string("An http(s) URL told about this task's events."),
+            "fee_paid_by": Schema.string("agent (default): the fee is added on top of the budget; worker: it comes out of the payout.",
+                                         oneOf: FeePayer.allCases.map(\.rawValue)),
+            "mock_operator": Schema.boolean("Test mode only: a simulated human does the task."),
+            "auto_approve": Schema.boolean("Approve (and pay) a submission whose proof score passes."),
+            "auto_reject": Schema.boolean("Reject a submission whose proof score fails."),
+        ], required: ["title", "description", "category", "budget"])
+    ) { call in
+        TaskView(try await call.tools.tasks.create(try draft(call.arguments), by: call.caller))
+    }
+
+    static func draft(_ arguments: ToolArguments) throws(MarketplaceError) -> TaskDraft {
+        guard let budget = arguments.object("budget") else { throw .validation(field: "budget", message: "budget is required") }
+        return TaskDraft(
+            title: try arguments.requiredString("title"), description: try arguments.requiredString("description"),
+            category: try arguments.requiredString("category"), taskType: arguments.string("task_type"),
+            locationType: arguments.string("location_type") ?? LocationType.remote.rawValue, address: arguments.string("address"),
+            latitude: arguments.number("latitude"), longitude: arguments.number("longitude"),
+            budget: .init(amount: try budget.requiredString("amount"), currency: try budget.requiredString("currency"),
+                          type: budget.string("type") ?? BudgetType.fixed.rawValue, estimatedHours: budget.int("estimated_hours")),
+            deadline: arguments.string("deadline"), deliveryType: arguments.string("delivery_type") ?? DeliveryType.submission.rawValue,
+            requiredDeliverables: arguments.strings("required_deliverables") ?? [], proofRequirements: arguments.strings("proof_requirements") ?? [],
+            verifiedOnly: arguments.bool("verified_only") ?? false, urgency: arguments.string("urgency") ?? Urgency.normal.rawValue,
+            callbackURL: arguments.string("callback_url"), feePaidBy: arguments.string("fee_paid_by") ?? FeePayer.agent.rawValue,
+            mockOperator: arguments.bool("mock_operator") ?? false, autoApprove: arguments.bool("auto_approve") ?? false,
+            autoReject: arguments.bool("auto_reject") ?? false)
+    }
+
+    static let updateTask = ToolDefinition(
+        name: "update_task", title: "Change a task",
+        description: """
+            Changes fields of your own task while it is still published; fields you leave out stay as they are. \
+            The budget and currency cannot change (cancel and post again). Needs tasks:write.
+            """,
+        input: Schema.object([
+            "task_id": Schema.taskID,
+            "title": Schema.string("New title."),
+            "description": Schema.string("New description."),
+            "category": Schema.string("New category id."),
+            "deadline": Schema.string("New deadline, RFC 3339."),
+            "urgency": Schema.string("New urgency.", oneOf: Urgency.allCases.map(\.rawValue)),
+            "required_deliverables": Schema.strings("New list of required proof kinds.", oneOf: Deliverable.allCases.map(\.rawValue)),
+            "proof_requirements": Schema.strings("New list of plain-language checks."),
+            "verified_only": Schema.boolean("Only verified workers may apply."),
+            "callback_url": Schema.string("New callback URL."),
+        ], required: ["task_id"]),
+        idempotent: true
+    ) { call in
+        let arguments = call.arguments
+        let update = TaskUpdate(title: arguments.string("title"), description: arguments.string("description"), category: arguments.string("category"),
+                                deadline: arguments.string("deadline"), urgency: arguments.string("urgency"),
+                                requiredDeliverables: arguments.strings("required_deliverables"), proofRequirements: arguments.strings("proof_requirements"),
+                                verifiedOnly: arguments.bool("verified_only"), callbackURL: arguments.string("callback_url"))
+        return TaskView(try await call.tools.tasks.update(try arguments.requiredString("task_id"), with: update, by: call.caller))
+    }
+
+    static let cancelTask = ToolDefinition(
+        name: "cancel_task", title: "Cancel a task",
+        description: """
+            Cancels your published or assigned task. A funded task's escrow (budget and fee) goes back in full: \
+            to your wallet, or to the card it was paid with. Work already submitted cannot be cancelled; approve, \
+            reject or open_dispute instead. Needs tasks:write.
+            """,
+        input: Schema.object(["task_id": Schema.taskID], required: ["task_id"]),
+        destructive: true
+    ) { call in
+        TaskView(try await call.tools.settlement.cancel(try call.arguments.requiredString("task_id"), by: call.caller))
+    }
+}
