@@ -177,7 +177,7 @@ struct OutboundWebhookTests {
     @Test func aChangeThatRollsBackLeavesNoEvent() async throws {
         try await withApp { client, test in
             let agent = try await client.session("agent@example.com")
-            _ = try await client.send(.post, "/v1/webhooks", token: agent, json: #"{"url":"http://127.0.0.1:9/hooks","events":["task.funded"]}"#)
+            _ = try await client.send(.post, "/v1/webhooks", token: agent, json: #"{"url":"http://127.0.0.1:9/hooks","events":["*"]}"#)
             let task = try await client.createTask(agent, #"{"title":"Count the chairs","description":"In the hall","category":"research","budget":{"amount":"20.00","currency":"USD"}}"#)
             let before = try TestDatabase.snapshot(test.path)
             let (short, _) = try await client.send(.post, "/v1/tasks/\(task)/fund", token: agent)  // an empty wallet: the commit rolls back
@@ -186,6 +186,10 @@ struct OutboundWebhookTests {
             let queue = try DatabaseQueue(path: test.path)
             let events = try await queue.read { db in try String.fetchAll(db, sql: "SELECT type FROM outbox_events ORDER BY seq") }
             #expect(events == ["task.created"])
+            // Nobody listens to this agent: its events leave no rows behind.
+            let quiet = try await client.session("quiet@example.com")
+            _ = try await client.createTask(quiet, #"{"title":"Count the chairs","description":"In the hall","category":"research","budget":{"amount":"20.00","currency":"USD"}}"#)
+            #expect(try await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_events") } == 1)
         }
     }
 

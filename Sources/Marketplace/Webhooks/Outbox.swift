@@ -27,27 +27,32 @@ public enum WebhookEvent: String, Sendable, CaseIterable, Codable {
 /// wants it, written inside the commit of the change that caused it. A change that rolls
 /// back takes its events with it; one that commits cannot lose them.
 enum Outbox {
-    /// Records `event` for each of `users` (once each) in the caller's commit. `data` holds
+    /// Records `event` for each of `users` (once each) who has a subscribed endpoint or, as the
+    /// task's owner, a callback_url, in the caller's commit. `data` holds
     /// strings, whole numbers, booleans and objects of them; the task id is added.
     static func emit(_ event: WebhookEvent, to users: [String], mode: Mode, task: MarketTask?, data: [String: Any], nowMicros: Int64,
                      _ db: Database) throws {
-        var body = data
-        if let task { body["task_id"] = task.id }
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        var json: String?
         var seen = Set<String>()
         for user in users where seen.insert(user).inserted {
-            let id = Secrets.id("evt", nowMicros: nowMicros)
-            try db.run(sql: "INSERT INTO outbox_events (id, user_id, mode, type, task_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [id, user, mode.rawValue, event.rawValue, task?.id, json, nowMicros])
-            let seq = db.lastInsertedRowID
-            let endpoints = try Row.fetchAll(try db.cachedStatement(sql: """
+            var targets: [(target: String, endpoint: String?, url: String)] = try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT id, url, events FROM webhook_endpoints WHERE user_id = ? AND mode = ? AND status = 'enabled'
                 """), arguments: [user, mode.rawValue])
-            for endpoint in endpoints where WebhookEndpoint.subscribed(events: endpoint["events"], to: event) {
-                try addDelivery(seq: seq, target: endpoint["id"], endpoint: endpoint["id"], url: endpoint["url"], task: task?.id, nowMicros: nowMicros, db)
+                .filter { WebhookEndpoint.subscribed(events: $0["events"], to: event) }
+                .map { ($0["id"], $0["id"], $0["url"]) }
+            if let task, user == task.ownerID, let callback = task.spec.callbackURL { targets.append(("callback:\(task.id)", nil, callback)) }
+            // Nobody listens: no row to write on the hot path (an endpoint made later starts with later events).
+            guard !targets.isEmpty else { continue }
+            if json == nil {
+                var body = data
+                if let task { body["task_id"] = task.id }
+                json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
             }
-            if let task, user == task.ownerID, let callback = task.spec.callbackURL {
-                try addDelivery(seq: seq, target: "callback:\(task.id)", endpoint: nil, url: callback, task: task.id, nowMicros: nowMicros, db)
+            try db.run(sql: "INSERT INTO outbox_events (id, user_id, mode, type, task_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [Secrets.id("evt", nowMicros: nowMicros), user, mode.rawValue, event.rawValue, task?.id, json, nowMicros])
+            let seq = db.lastInsertedRowID
+            for target in targets {
+                try addDelivery(seq: seq, target: target.target, endpoint: target.endpoint, url: target.url, task: task?.id, nowMicros: nowMicros, db)
             }
         }
     }
