@@ -160,6 +160,7 @@ let package = Package(
             name: "MarketplaceMCP",
             dependencies: [
                 "Marketplace",
+                "MarketplaceViews",
                 "LedgerCore",
                 "Connectors",
                 .product(name: "MCP", package: "swift-sdk"),
@@ -167,11 +168,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What the API answers (tasks, work, money, wallets), shared by REST and MCP.
+        .target(
+            name: "MarketplaceViews",
+            dependencies: ["Marketplace", "LedgerCore", "Connectors"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "MarketplaceHTTP",
             dependencies: [
                 "LedgerCore",
                 "MarketplaceMCP",
+                "MarketplaceViews",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -242,6 +250,7 @@ let package = Package(
             name: "MarketplaceMCPTests",
             dependencies: [
                 "MarketplaceMCP",
+                "MarketplaceViews",
                 "MarketplaceHTTP",
                 "Marketplace",
                 "LedgerCore",

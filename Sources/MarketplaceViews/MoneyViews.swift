@@ -1,13 +1,13 @@
-import LedgerCore
-import Marketplace
+public import LedgerCore
+public import Marketplace
 
-/// An amount: the exact decimal string, the integer in minor units, the asset.
-struct MoneyView: Encodable, Sendable {
-    let amount: String
-    let amountMinor: Int64
-    let asset: String
+/// An amount on the wire: the exact decimal string, the integer in minor units, the asset.
+public struct MoneyView: Codable, Sendable, Hashable {
+    public let amount: String
+    public let amountMinor: Int64
+    public let asset: String
 
-    init(minor: Int64, asset: Asset) {
+    public init(minor: Int64, asset: Asset) {
         amount = MinorUnits.format(minor, scale: asset.scale)
         amountMinor = minor
         self.asset = asset.code
@@ -15,16 +15,16 @@ struct MoneyView: Encodable, Sendable {
 }
 
 /// A task's funding: its escrow and the fee split fixed when it was funded.
-struct FundingView: Encodable, Sendable {
-    let taskId: String
-    let escrowAccountId: Int64
-    let escrow: MoneyView
-    let payout: MoneyView
-    let fee: MoneyView
-    let feeRule: String
-    let source: String
+public struct FundingView: Encodable, Sendable {
+    public let taskId: String
+    public let escrowAccountId: Int64
+    public let escrow: MoneyView
+    public let payout: MoneyView
+    public let fee: MoneyView
+    public let feeRule: String
+    public let source: String
 
-    init(_ funding: TaskFunding) {
+    public init(_ funding: TaskFunding) {
         taskId = funding.taskID
         escrowAccountId = funding.escrowAccountID.rawValue
         escrow = MoneyView(minor: funding.escrowMinor, asset: funding.asset)
@@ -36,18 +36,18 @@ struct FundingView: Encodable, Sendable {
 }
 
 /// A funding held by a key's spend policy, waiting for the account owner.
-struct FundingApprovalView: Encodable, Sendable {
-    let id: String
-    let taskId: String
-    let keyId: String
-    let amount: MoneyView
-    let reason: String
-    let status: String
-    let approveUrl: String
-    let createdAt: String
-    let decidedAt: String?
+public struct FundingApprovalView: Encodable, Sendable {
+    public let id: String
+    public let taskId: String
+    public let keyId: String
+    public let amount: MoneyView
+    public let reason: String
+    public let status: String
+    public let approveUrl: String
+    public let createdAt: String
+    public let decidedAt: String?
 
-    init(_ approval: FundingApproval) {
+    public init(_ approval: FundingApproval) {
         id = approval.id
         taskId = approval.taskID
         keyId = approval.keyID
@@ -61,14 +61,14 @@ struct FundingApprovalView: Encodable, Sendable {
 }
 
 /// A card checkout: where to send the payer, and where the funding stands.
-struct CheckoutView: Encodable, Sendable {
-    let taskId: String
-    let status: String
-    let sessionId: String?
-    let checkoutUrl: String?
-    let amount: MoneyView?
+public struct CheckoutView: Encodable, Sendable {
+    public let taskId: String
+    public let status: String
+    public let sessionId: String?
+    public let checkoutUrl: String?
+    public let amount: MoneyView?
 
-    init(_ checkout: CardCheckout) {
+    public init(_ checkout: CardCheckout) {
         taskId = checkout.taskID
         status = checkout.status.rawValue
         sessionId = checkout.sessionID

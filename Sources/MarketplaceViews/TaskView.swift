@@ -1,47 +1,47 @@
-import LedgerCore
-import Marketplace
+public import LedgerCore
+public import Marketplace
 
 /// A task as tools answer it: the same fields as REST's task.
-struct TaskView: Encodable, Sendable {
-    struct Budget: Encodable, Sendable {
-        let amount: String
-        let amountMinor: Int64
-        let currency: String
-        let type: String
-        let estimatedHours: Int?
+public struct TaskView: Encodable, Sendable {
+    public struct Budget: Encodable, Sendable {
+        public let amount: String
+        public let amountMinor: Int64
+        public let currency: String
+        public let type: String
+        public let estimatedHours: Int?
         /// What the task pays in all (rate × hours for an hourly task).
-        let total: MoneyView
+        public let total: MoneyView
     }
 
-    let id: String
-    let mode: String
-    let ownerId: String
-    let workerId: String?
-    let status: String
-    let title: String
-    let description: String
-    let category: String
-    let taskType: String?
-    let locationType: String
-    let address: String?
-    let latitude: Double?
-    let longitude: Double?
-    let budget: Budget
-    let deadline: String?
-    let deliveryType: String
-    let requiredDeliverables: [String]
-    let proofRequirements: [String]
-    let verifiedOnly: Bool
-    let urgency: String
-    let callbackUrl: String?
-    let feePaidBy: String
-    let mockOperator: Bool
-    let autoApprove: Bool
-    let autoReject: Bool
-    let createdAt: String
-    let updatedAt: String
+    public let id: String
+    public let mode: String
+    public let ownerId: String
+    public let workerId: String?
+    public let status: String
+    public let title: String
+    public let description: String
+    public let category: String
+    public let taskType: String?
+    public let locationType: String
+    public let address: String?
+    public let latitude: Double?
+    public let longitude: Double?
+    public let budget: Budget
+    public let deadline: String?
+    public let deliveryType: String
+    public let requiredDeliverables: [String]
+    public let proofRequirements: [String]
+    public let verifiedOnly: Bool
+    public let urgency: String
+    public let callbackUrl: String?
+    public let feePaidBy: String
+    public let mockOperator: Bool
+    public let autoApprove: Bool
+    public let autoReject: Bool
+    public let createdAt: String
+    public let updatedAt: String
 
-    init(_ task: MarketTask) {
+    public init(_ task: MarketTask) {
         let spec = task.spec
         id = task.id
         mode = task.mode.rawValue
@@ -76,8 +76,14 @@ struct TaskView: Encodable, Sendable {
 }
 
 /// A page of tasks.
-struct TaskPageView: Encodable, Sendable {
-    let tasks: [TaskView]
-    let hasMore: Bool
-    let nextCursor: String?
+public struct TaskPageView: Encodable, Sendable {
+    public let tasks: [TaskView]
+    public let hasMore: Bool
+    public let nextCursor: String?
+
+    public init(tasks: [TaskView], hasMore: Bool, nextCursor: String?) {
+        self.tasks = tasks
+        self.hasMore = hasMore
+        self.nextCursor = nextCursor
+    }
 }

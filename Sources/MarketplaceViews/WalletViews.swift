@@ -1,17 +1,17 @@
-import LedgerCore
-import Marketplace
+public import LedgerCore
+public import Marketplace
 
 /// One wallet (one asset): available, pending, frozen, and what went through it.
-struct WalletView: Encodable, Sendable {
-    struct Totals: Encodable, Sendable {
-        let funded: MoneyView
-        let paidOut: MoneyView
-        let refunded: MoneyView
-        let fees: MoneyView
-        let earned: MoneyView
-        let withdrawn: MoneyView
+public struct WalletView: Encodable, Sendable {
+    public struct Totals: Encodable, Sendable {
+        public let funded: MoneyView
+        public let paidOut: MoneyView
+        public let refunded: MoneyView
+        public let fees: MoneyView
+        public let earned: MoneyView
+        public let withdrawn: MoneyView
 
-        init(_ totals: WalletTotals) {
+        public init(_ totals: WalletTotals) {
             let asset = totals.asset
             funded = MoneyView(minor: totals.fundedMinor, asset: asset)
             paidOut = MoneyView(minor: totals.paidOutMinor, asset: asset)
@@ -22,14 +22,14 @@ struct WalletView: Encodable, Sendable {
         }
     }
 
-    let asset: String
-    let accountId: Int64
-    let available: MoneyView
-    let pending: MoneyView
-    let frozen: MoneyView
-    let lifetime: Totals?
+    public let asset: String
+    public let accountId: Int64
+    public let available: MoneyView
+    public let pending: MoneyView
+    public let frozen: MoneyView
+    public let lifetime: Totals?
 
-    init(_ wallet: Wallet, totals: WalletTotals?) {
+    public init(_ wallet: Wallet, totals: WalletTotals?) {
         asset = wallet.asset.code
         accountId = wallet.accountID.rawValue
         available = MoneyView(minor: wallet.availableMinor, asset: wallet.asset)
@@ -40,17 +40,17 @@ struct WalletView: Encodable, Sendable {
 }
 
 /// One movement on a wallet, named for people ("funding", "refund", "earning", …).
-struct TransactionView: Encodable, Sendable {
-    let type: String
-    let direction: String
-    let amount: MoneyView
-    let transferId: Int64
-    let code: Int64
-    let pending: Bool
-    let metadata: String?
-    let timestamp: String
+public struct TransactionView: Encodable, Sendable {
+    public let type: String
+    public let direction: String
+    public let amount: MoneyView
+    public let transferId: Int64
+    public let code: Int64
+    public let pending: Bool
+    public let metadata: String?
+    public let timestamp: String
 
-    init(_ transaction: WalletTransaction) {
+    public init(_ transaction: WalletTransaction) {
         let transfer = transaction.entry.transfer
         type = transaction.type
         direction = transaction.entry.isDebit ? "out" : "in"
@@ -64,8 +64,14 @@ struct TransactionView: Encodable, Sendable {
 }
 
 /// A page of wallet movements.
-struct TransactionPageView: Encodable, Sendable {
-    let transactions: [TransactionView]
-    let hasMore: Bool
-    let nextCursor: String?
+public struct TransactionPageView: Encodable, Sendable {
+    public let transactions: [TransactionView]
+    public let hasMore: Bool
+    public let nextCursor: String?
+
+    public init(transactions: [TransactionView], hasMore: Bool, nextCursor: String?) {
+        self.transactions = transactions
+        self.hasMore = hasMore
+        self.nextCursor = nextCursor
+    }
 }

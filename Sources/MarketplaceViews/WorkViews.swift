@@ -1,15 +1,15 @@
-import Marketplace
+public import Marketplace
 
 /// A human's application to a task.
-struct ApplicationView: Encodable, Sendable {
-    let id: String
-    let taskId: String
-    let applicantId: String
-    let message: String
-    let status: String
-    let createdAt: String
+public struct ApplicationView: Encodable, Sendable {
+    public let id: String
+    public let taskId: String
+    public let applicantId: String
+    public let message: String
+    public let status: String
+    public let createdAt: String
 
-    init(_ application: TaskApplication) {
+    public init(_ application: TaskApplication) {
         id = application.id
         taskId = application.taskID
         applicantId = application.applicantID
@@ -20,19 +20,19 @@ struct ApplicationView: Encodable, Sendable {
 }
 
 /// A submission of work, with its proof score.
-struct SubmissionView: Encodable, Sendable {
-    let id: String
-    let taskId: String
-    let workerId: String
-    let status: String
-    let deliverables: [Submission.Item]
-    let note: String?
-    let feedback: String?
-    let score: Int?
-    let scoreNotes: [String]
-    let createdAt: String
+public struct SubmissionView: Encodable, Sendable {
+    public let id: String
+    public let taskId: String
+    public let workerId: String
+    public let status: String
+    public let deliverables: [Submission.Item]
+    public let note: String?
+    public let feedback: String?
+    public let score: Int?
+    public let scoreNotes: [String]
+    public let createdAt: String
 
-    init(_ submission: Submission) {
+    public init(_ submission: Submission) {
         id = submission.id
         taskId = submission.taskID
         workerId = submission.workerID
@@ -47,24 +47,24 @@ struct SubmissionView: Encodable, Sendable {
 }
 
 /// A dispute; the split appears once an admin has resolved it.
-struct DisputeView: Encodable, Sendable {
-    struct SplitView: Encodable, Sendable {
-        let toWorker: MoneyView
-        let toPayer: MoneyView
-        let fee: MoneyView
+public struct DisputeView: Encodable, Sendable {
+    public struct SplitView: Encodable, Sendable {
+        public let toWorker: MoneyView
+        public let toPayer: MoneyView
+        public let fee: MoneyView
     }
 
-    let id: String
-    let taskId: String
-    let openedBy: String
-    let reason: String
-    let status: String
-    let split: SplitView?
-    let resolution: String?
-    let createdAt: String
-    let resolvedAt: String?
+    public let id: String
+    public let taskId: String
+    public let openedBy: String
+    public let reason: String
+    public let status: String
+    public let split: SplitView?
+    public let resolution: String?
+    public let createdAt: String
+    public let resolvedAt: String?
 
-    init(_ dispute: Dispute) {
+    public init(_ dispute: Dispute) {
         id = dispute.id
         taskId = dispute.taskID
         openedBy = dispute.openedBy
@@ -81,15 +81,15 @@ struct DisputeView: Encodable, Sendable {
 }
 
 /// One message in a task's thread with an applicant.
-struct MessageView: Encodable, Sendable {
-    let id: String
-    let taskId: String
-    let applicantId: String
-    let senderId: String
-    let body: String
-    let createdAt: String
+public struct MessageView: Encodable, Sendable {
+    public let id: String
+    public let taskId: String
+    public let applicantId: String
+    public let senderId: String
+    public let body: String
+    public let createdAt: String
 
-    init(_ message: Message) {
+    public init(_ message: Message) {
         id = message.id
         taskId = message.taskID
         applicantId = message.applicantID

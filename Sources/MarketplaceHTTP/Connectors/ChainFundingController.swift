@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import LedgerCore
 import Marketplace
+import MarketplaceViews
 
 /// USDC on Base at the edge: funding a task with an x402 payment (402 with the requirements,
 /// then X-PAYMENT or PAYMENT-SIGNATURE), and the addresses agents deposit from.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LedgerCore
 import Marketplace
+import MarketplaceViews
 
 /// The caller's Connect account for payouts of card-funded work, and the admin's reversal
 /// of a payout.

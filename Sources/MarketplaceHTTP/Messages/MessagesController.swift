@@ -1,5 +1,6 @@
 import Hummingbird
 import Marketplace
+import MarketplaceViews
 
 /// Threads between a task's owner and its applicants, and the caller's notifications.
 struct MessagesController: Sendable {
@@ -11,24 +12,6 @@ struct MessagesController: Sendable {
         router.get("v1/notifications", use: notifications)
         router.post("v1/notifications/read-all", use: markAllRead)
         router.post("v1/notifications/:notification/read", use: markRead)
-    }
-
-    struct MessageView: Encodable, Sendable {
-        let id: String
-        let taskId: String
-        let applicantId: String
-        let senderId: String
-        let body: String
-        let createdAt: String
-
-        init(_ message: Message) {
-            id = message.id
-            taskId = message.taskID
-            applicantId = message.applicantID
-            senderId = message.senderID
-            body = message.body
-            createdAt = Timestamps.format(message.createdAt)
-        }
     }
 
     struct NotificationView: Encodable, Sendable {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Marketplace
+import MarketplaceViews
 
 /// Fundings a key's spend policy held back: the account owner, logged in, lists them and
 /// approves (the task is funded as an owner-approved payment) or declines.

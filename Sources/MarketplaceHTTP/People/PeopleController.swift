@@ -1,5 +1,6 @@
 import Hummingbird
 import Marketplace
+import MarketplaceViews
 
 /// A human's own profile and applications, and other workers' public profiles.
 struct PeopleController: Sendable {
@@ -40,9 +41,9 @@ struct PeopleController: Sendable {
         return Envelope(ProfileView(try api { try profiles.profile(of: context.parameters.get("user") ?? "", for: caller) }))
     }
 
-    @Sendable func myApplications(_ request: Request, context: APIContext) async throws -> Envelope<[WorkController.ApplicationView]> {
+    @Sendable func myApplications(_ request: Request, context: APIContext) async throws -> Envelope<[ApplicationView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try work.myApplications(for: caller) }.map(WorkController.ApplicationView.init))
+        return Envelope(try api { try work.myApplications(for: caller) }.map(ApplicationView.init))
     }
 }
 

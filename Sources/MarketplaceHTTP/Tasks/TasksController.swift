@@ -1,6 +1,7 @@
 import Hummingbird
 import LedgerCore
 import Marketplace
+import MarketplaceViews
 
 /// Tasks: create, list, read, change while published, cancel; and the category list.
 struct TasksController: Sendable {
@@ -195,22 +196,5 @@ extension TasksController {
                                reference: payment.reference, reversed: asset.map { MoneyView(minor: payment.reversedMinor, asset: $0) }, error: payment.error,
                                createdAt: Timestamps.format(payment.createdAt), updatedAt: Timestamps.format(payment.updatedAt))
         })
-    }
-}
-
-/// A card checkout: where to send the payer, and where the funding stands.
-struct CheckoutView: Encodable, Sendable {
-    let taskId: String
-    let status: String
-    let sessionId: String?
-    let checkoutUrl: String?
-    let amount: MoneyView?
-
-    init(_ checkout: CardCheckout) {
-        taskId = checkout.taskID
-        status = checkout.status.rawValue
-        sessionId = checkout.sessionID
-        checkoutUrl = checkout.checkoutURL
-        amount = Asset.named(checkout.asset).map { MoneyView(minor: checkout.amountMinor, asset: $0) }
     }
 }

@@ -1,5 +1,6 @@
 public import LedgerCore
 import Marketplace
+public import MarketplaceViews
 
 /// An account and its balances on the wire.
 public struct AccountView: Codable, Sendable, Hashable {

@@ -1,5 +1,6 @@
 public import LedgerCore
 import Marketplace
+public import MarketplaceViews
 
 /// A journal row on the wire.
 public struct TransferView: Codable, Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Marketplace
+import MarketplaceViews
 
 /// Applications, acceptance, submissions, revisions and approval of a task.
 struct WorkController: Sendable {
@@ -26,24 +27,6 @@ struct WorkController: Sendable {
             try await work.rejectApplication(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
         }
         return Envelope(ApplicationView(application))
-    }
-
-    struct ApplicationView: Encodable, Sendable {
-        let id: String
-        let taskId: String
-        let applicantId: String
-        let message: String
-        let status: String
-        let createdAt: String
-
-        init(_ application: TaskApplication) {
-            id = application.id
-            taskId = application.taskID
-            applicantId = application.applicantID
-            message = application.message
-            status = application.status.rawValue
-            createdAt = Timestamps.format(application.createdAt)
-        }
     }
 
     struct ApplyBody: Decodable { let message: String? }

@@ -2,6 +2,7 @@ import Foundation
 import LedgerCore
 import MCP
 import Marketplace
+import MarketplaceViews
 
 /// Funding a task: from the wallet or the test connector, by card (a checkout URL), or in USDC
 /// (x402 payment requirements, then a signed authorization), as POST /v1/tasks/{id}/fund does.

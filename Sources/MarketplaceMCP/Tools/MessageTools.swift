@@ -1,5 +1,6 @@
 import MCP
 import Marketplace
+import MarketplaceViews
 
 /// Threads between a task's owner and each applicant (MessageService).
 enum MessageTools {

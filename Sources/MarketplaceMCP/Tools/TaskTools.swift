@@ -1,5 +1,6 @@
 import MCP
 import Marketplace
+import MarketplaceViews
 
 /// Tasks: list, read, post, change while published, cancel (TaskService, SettlementService).
 enum TaskTools {

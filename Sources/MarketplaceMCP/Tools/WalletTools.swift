@@ -1,5 +1,6 @@
 import MCP
 import Marketplace
+import MarketplaceViews
 
 /// The caller's wallets and their history (SettlementService).
 enum WalletTools {

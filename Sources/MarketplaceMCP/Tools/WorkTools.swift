@@ -1,5 +1,6 @@
 import MCP
 import Marketplace
+import MarketplaceViews
 
 /// The work on a task: applications, submissions, approval (which pays), disputes
 /// (WorkService, SettlementService).
