@@ -1,15 +1,23 @@
 # Two commands on a fresh Debian machine with the Swift toolchain: `make run` and `make test`.
 SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libsecp256k1-dev
+# What make test needs besides: hledger reads the exported journal, headless Chromium the HTML report.
+TEST_PACKAGES := hledger chromium
 DB ?= data/marketplace-test.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test interop deps build bench bench-api bench-sign
+.PHONY: run test interop deps test-deps packages finance-check build bench bench-api bench-sign
 
 ## Install the system libraries the package links (as root), or name them and stop.
 deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="$(SYSTEM_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="$(SYSTEM_PACKAGES) $(TEST_PACKAGES)"
+
+packages:
 	@missing=""; \
-	for package in $(SYSTEM_PACKAGES); do \
+	for package in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -35,12 +43,22 @@ VENV := .build/venv-stripe
 ETH_VENV := .build/venv-eth
 MCP_VENV := .build/venv-mcp
 
-## Build everything once, then run every test, then the interop checks against Python packages.
-test: deps
+FINANCE_OUT := .build/finance-check
+
+## Build everything once, then run every test, then the interop checks against Python packages,
+## hledger and headless Chromium.
+test: test-deps
 	swift build --build-tests
-	@rm -f $(INTEROP) $(ETH_INTEROP)
-	STRIPE_INTEROP_OUT=$(CURDIR)/$(INTEROP) ETH_INTEROP_OUT=$(CURDIR)/$(ETH_INTEROP) swift test --skip-build
-	@$(MAKE) --no-print-directory interop
+	@rm -rf $(INTEROP) $(ETH_INTEROP) $(FINANCE_OUT)
+	STRIPE_INTEROP_OUT=$(CURDIR)/$(INTEROP) ETH_INTEROP_OUT=$(CURDIR)/$(ETH_INTEROP) FINANCE_CHECK_OUT=$(CURDIR)/$(FINANCE_OUT) swift test --skip-build
+	@$(MAKE) --no-print-directory interop finance-check
+
+## hledger parses the exported journal and its balances equal the trial balance; headless
+## Chromium renders the HTML report and the trial balance read back from its DOM is ours.
+finance-check:
+	python3 Fixtures/finance/check_hledger.py $(FINANCE_OUT)/journal.ledger $(FINANCE_OUT)/trial-balance.json
+	chromium --headless --no-sandbox --disable-gpu --dump-dom file://$(CURDIR)/$(FINANCE_OUT)/report.html > $(FINANCE_OUT)/report.dom.html 2>/dev/null
+	python3 Fixtures/finance/check_html.py $(FINANCE_OUT)/report.dom.html $(FINANCE_OUT)/trial-balance.json
 
 ## The official stripe package (PyPI, pinned in Fixtures/stripe) accepts what the fake Stripe signed,
 ## eth-account (pinned in Fixtures/ethereum) recovers and decodes what our CLI signed, and the

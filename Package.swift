@@ -53,6 +53,7 @@ let package = Package(
             resources: [
                 // One entry per migration, in order; the `v` prefix keeps the generated names valid.
                 .embedInCode("../../Ledger/migrations/v0001_ledger.sql"),
+                .embedInCode("../../Ledger/migrations/v0002_periods.sql"),
                 .embedInCode("../../Ledger/chart-of-accounts.json"),
             ],
             swiftSettings: strictSettings
@@ -152,6 +153,7 @@ let package = Package(
                 .embedInCode("Schema/m0013_payout_accounts.sql"),
                 .embedInCode("Schema/m0014_chain.sql"),
                 .embedInCode("Schema/m0015_webhooks.sql"),
+                .embedInCode("Schema/m0016_finance.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -116,9 +116,18 @@ public struct BaseChain: StablecoinChain {
 
     public func incomingTransfers(to: String, from: UInt64, through: UInt64) async throws(ConnectorError) -> [ChainTransfer] {
         let recipient = try Self.address(to, field: "to")
+        return try await transfers(from: from, through: through, topics: [[Self.transferTopic], nil, [ABIValue.address(recipient).word]])
+    }
+
+    public func outgoingTransfers(from sender: String, from: UInt64, through: UInt64) async throws(ConnectorError) -> [ChainTransfer] {
+        let address = try Self.address(sender, field: "from")
+        return try await transfers(from: from, through: through, topics: [[Self.transferTopic], [ABIValue.address(address).word]])
+    }
+
+    /// The token's Transfer logs in the block range matching `topics`, removed ones left out.
+    private func transfers(from: UInt64, through: UInt64, topics: [[[UInt8]]?]) async throws(ConnectorError) -> [ChainTransfer] {
         let logs = try await node {
-            try await rpc.logs(address: networkInfo.usdc, fromBlock: from, toBlock: through,
-                               topics: [[Self.transferTopic], nil, [ABIValue.address(recipient).word]])
+            try await rpc.logs(address: networkInfo.usdc, fromBlock: from, toBlock: through, topics: topics)
         }
         var transfers: [ChainTransfer] = []
         for log in logs where !log.removed && log.topics.count == 3 && log.topics[0] == Self.transferTopic {

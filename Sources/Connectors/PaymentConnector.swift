@@ -177,8 +177,12 @@ public struct StatementLine: Sendable, Equatable {
     /// The object it is about (`ch_…`, `re_…`, `tr_…`).
     public var source: String?
     public var createdSeconds: Int64
+    /// Other ids the line is about, read from its expanded source: the charge's or refund's
+    /// payment intent, a refund's charge, a reversal's transfer.
+    public var related: [String]
 
-    public init(id: String, kind: Kind, amountMinor: Int64, feeMinor: Int64, currency: String, source: String?, createdSeconds: Int64) {
+    public init(id: String, kind: Kind, amountMinor: Int64, feeMinor: Int64, currency: String, source: String?, createdSeconds: Int64,
+                related: [String] = []) {
         self.id = id
         self.kind = kind
         self.amountMinor = amountMinor
@@ -186,6 +190,7 @@ public struct StatementLine: Sendable, Equatable {
         self.currency = currency
         self.source = source
         self.createdSeconds = createdSeconds
+        self.related = related
     }
 }
 

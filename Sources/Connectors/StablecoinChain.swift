@@ -53,6 +53,8 @@ public protocol StablecoinChain: Sendable {
 
     /// Token transfers into `to` mined in blocks `from...through`, oldest first.
     func incomingTransfers(to: String, from: UInt64, through: UInt64) async throws(ConnectorError) -> [ChainTransfer]
+    /// The token's transfers out of `sender` in the block range, oldest first (for reconciliation).
+    func outgoingTransfers(from sender: String, from: UInt64, through: UInt64) async throws(ConnectorError) -> [ChainTransfer]
 
     /// Reads an authorization's fields; `.refused` naming the field at fault.
     func parseAuthorization(_ fields: AuthorizationFields) throws(ConnectorError) -> ChainAuthorization

@@ -33,6 +33,31 @@ public enum Timestamps {
             + "\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))Z"
     }
 
+    /// Whole days since 1970-01-01 (UTC) of a time in microseconds, rounded down.
+    public static func days(_ micros: Int64) -> Int64 { floorDivide(micros, 86_400_000_000).0 }
+
+    /// "2026-11-22" for a day number since 1970.
+    public static func date(days: Int64) -> String {
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    /// The day number since 1970 of a civil date (Howard Hinnant's days-from-civil), exact.
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// (year, month, day) of a day number since 1970.
+    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        return (year, month, day)
+    }
+
     /// (quotient, remainder) rounded toward negative infinity, so times before 1970 format too.
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)

@@ -70,6 +70,8 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
     LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger").add(middleware: ScopeMiddleware(scope: .financeRead)))
+    FinanceController(finance: FinanceService(settlement: services.settlement))
+        .addRoutes(to: router.group("v1/finance").add(middleware: ScopeMiddleware(scope: .financeRead)))
     AuthController(auth: services.auth, defaultMode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/auth"))
     KeysController(keys: services.keys).addRoutes(to: router.group("v1/keys"))
     TasksController(tasks: services.tasks, settlement: services.settlement, work: services.work, mode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/tasks"))

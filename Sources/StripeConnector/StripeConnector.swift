@@ -95,6 +95,7 @@ public struct StripeConnector: PaymentConnector {
             var query: [(String, FormValue)] = [
                 ("limit", .string("100")),
                 ("created", .object([("gte", .int(startSeconds)), ("lt", .int(endSeconds))])),
+                ("expand", .list([.string("data.source")])),
             ]
             if let after { query.append(("starting_after", .string(after))) }
             let page: Stripe.List<Stripe.BalanceTransaction> = try await client.get("/v1/balance_transactions", query: query)
@@ -192,6 +193,7 @@ public struct StripeConnector: PaymentConnector {
         default: .other
         }
         return StatementLine(id: transaction.id, kind: kind, amountMinor: transaction.amount, feeMinor: transaction.fee,
-                             currency: transaction.currency, source: transaction.source, createdSeconds: transaction.created)
+                             currency: transaction.currency, source: transaction.source?.id, createdSeconds: transaction.created,
+                             related: [transaction.source?.paymentIntent, transaction.source?.charge, transaction.source?.transfer].compactMap { $0 })
     }
 }

@@ -86,9 +86,37 @@ public enum Stripe {
         public var net: Int64
         /// charge | payment | refund | payment_refund | transfer | transfer_refund | stripe_fee | …
         public var type: String
-        public var source: String?
+        public var source: Source?
         public var created: Int64
         public var status: String?
+
+        /// `source` as an id, or expanded (expand[]=data.source) into the object it names; only
+        /// the fields that tie a line to the platform's own records are read.
+        public struct Source: Codable, Sendable, Equatable {
+            public var id: String
+            public var paymentIntent: String?
+            public var charge: String?
+            public var transfer: String?
+
+            public init(id: String, paymentIntent: String? = nil, charge: String? = nil, transfer: String? = nil) {
+                self.id = id
+                self.paymentIntent = paymentIntent
+                self.charge = charge
+                self.transfer = transfer
+            }
+
+            enum CodingKeys: String, CodingKey { case id, paymentIntent = "payment_intent", charge, transfer }
+
+            public init(from decoder: any Decoder) throws {
+                if let id = try? decoder.singleValueContainer().decode(String.self) {
+                    self.init(id: id)
+                    return
+                }
+                let object = try decoder.container(keyedBy: CodingKeys.self)
+                self.init(id: try object.decode(String.self, forKey: .id), paymentIntent: try object.decodeIfPresent(String.self, forKey: .paymentIntent),
+                          charge: try object.decodeIfPresent(String.self, forKey: .charge), transfer: try object.decodeIfPresent(String.self, forKey: .transfer))
+            }
+        }
     }
 
     /// An event as Stripe sends it to a webhook endpoint; `data.object` is read by type.

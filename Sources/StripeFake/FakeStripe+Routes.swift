@@ -156,6 +156,25 @@ extension FakeStripe {
         return (200, transfer.json.bytes)
     }
 
+    /// The object a balance transaction is about, as Stripe expands it (the fields reconciliation reads).
+    private static func expandedSource(_ id: String, _ state: State) -> JSONValue {
+        if let charge = state.charges[id] {
+            return .object([.init("id", .string(id)), .init("object", .string("charge")), .init("amount", .int(charge.amount)),
+                            .init("payment_intent", .string(charge.paymentIntent))])
+        }
+        if let refund = state.refunds[id] {
+            return .object([.init("id", .string(id)), .init("object", .string("refund")), .init("amount", .int(refund.amount)),
+                            .init("charge", .string(refund.charge)), .init("payment_intent", .string(refund.paymentIntent))])
+        }
+        if let transfer = state.transfers[id] {
+            return .object([.init("id", .string(id)), .init("object", .string("transfer")), .init("amount", .int(transfer.amount))])
+        }
+        if let transfer = state.transfers.values.first(where: { $0.reversals.contains { $0.id == id } }) {
+            return .object([.init("id", .string(id)), .init("object", .string("transfer_reversal")), .init("transfer", .string(transfer.id))])
+        }
+        return .string(id)
+    }
+
     private static func createReversal(_ transferID: String, _ params: [String: String], _ pairs: [(String, String)],
                                        _ state: inout State) -> (Int, [UInt8]) {
         if let refusal = unknown(pairs, allowed: ["amount", "metadata[", "description"]) { return refusal }
@@ -181,11 +200,17 @@ extension FakeStripe {
 
     /// Newest first, as Stripe lists; `starting_after` continues after that id; `created[…]` filters.
     private static func listBalance(_ params: [String: String], _ pairs: [(String, String)], _ state: inout State) -> (Int, [UInt8]) {
-        if let refusal = unknown(pairs, allowed: ["limit", "starting_after", "ending_before", "created[", "type"]) { return refusal }
+        if let refusal = unknown(pairs, allowed: ["limit", "starting_after", "ending_before", "created[", "type", "expand["]) { return refusal }
         var limit = 10
         if let text = params["limit"] {
             guard let value = Int(text), (1...100).contains(value) else { return invalid("Invalid integer: \(text)", code: "parameter_invalid_integer", param: "limit") }
             limit = value
+        }
+        // Stripe expands `source` into the object a line is about (the charge with its payment
+        // intent, the refund, the transfer or reversal) when asked with expand[]=data.source.
+        let expand = pairs.contains { $0.0.hasPrefix("expand[") && $0.1 == "data.source" }
+        if let other = pairs.first(where: { $0.0.hasPrefix("expand[") && $0.1 != "data.source" }) {
+            return invalid("This property cannot be expanded (\(other.1)).", code: "parameter_invalid", param: "expand[]")
         }
         var items = Array(state.balance.reversed())
         for (name, keep) in [("gte", { (a: Int64, b: Int64) in a >= b }), ("gt", { $0 > $1 }), ("lte", { $0 <= $1 }), ("lt", { $0 < $1 })] {
@@ -200,8 +225,10 @@ extension FakeStripe {
         }
         let page = Array(items.prefix(limit))
         return (200, JSONValue.object([
-            .init("object", .string("list")), .init("data", .array(page.map(\.json))), .init("has_more", .bool(items.count > limit)),
-            .init("url", .string("/v1/balance_transactions")),
+            .init("object", .string("list")), .init("has_more", .bool(items.count > limit)), .init("url", .string("/v1/balance_transactions")),
+            .init("data", .array(page.map { line in
+                expand ? line.json(source: expandedSource(line.source, state)) : line.json
+            })),
         ]).bytes)
     }
 }

@@ -149,6 +149,49 @@ public final class FakeStripe: Sendable {
         state.withLock { state in state.sessions[id].map { ($0.status, $0.paymentStatus, $0.paymentIntent) } }
     }
 
+    // MARK: - Breaks a reconciliation must find (what a processor's books can disagree on)
+
+    /// Forgets the balance transaction of `sourceID` (a refund, a charge, a transfer), as if the processor never booked it.
+    public func dropBalanceTransaction(of sourceID: String) {
+        state.withLock { $0.balance.removeAll { $0.source == sourceID } }
+    }
+
+    /// Books the charge of `sourceID` a second time under a new id (a doubled charge).
+    public func duplicateBalanceTransaction(of sourceID: String) {
+        state.withLock { state in
+            guard var copy = state.balance.first(where: { $0.source == sourceID }) else { return }
+            copy.id = state.nextID("txn")
+            state.balance.append(copy)
+        }
+    }
+
+    /// Changes the amount Stripe booked for `sourceID` by `delta` minor units.
+    public func shiftBalanceTransaction(of sourceID: String, by delta: Int64) {
+        state.withLock { state in
+            guard let index = state.balance.firstIndex(where: { $0.source == sourceID }) else { return }
+            state.balance[index].amount += delta
+        }
+    }
+
+    /// A transfer the platform never asked for (made from the dashboard, say): the ledger has not seen it.
+    @discardableResult
+    public func bookUnknownTransfer(amount: Int64, currency: String = "usd", destination: String) -> String {
+        state.withLock { state in
+            let id = state.nextID("tr")
+            let txn = Self.balance("transfer", amount: -amount, fee: 0, currency: currency, source: id, in: &state)
+            state.transfers[id] = FakeTransfer(id: id, created: state.now, amount: amount, currency: currency, destination: destination,
+                                               transferGroup: nil, sourceTransaction: nil, metadata: [:], balanceTransaction: txn)
+            return id
+        }
+    }
+
+    /// The charge that paid a session, once paid.
+    public func chargeID(ofSession sessionID: String) -> String? {
+        state.withLock { state in
+            state.sessions[sessionID]?.paymentIntent.flatMap { state.paymentIntents[$0]?.latestCharge }
+        }
+    }
+
     public func refundIDs() -> [String] { state.withLock { $0.refunds.keys.sorted() } }
 
     public func transfer(_ id: String) -> (amount: Int64, reversed: Int64, destination: String, source: String?)? {

@@ -133,7 +133,9 @@ struct FakeBalanceTransaction: Sendable {
     var type: String
     var source: String
 
-    var json: JSONValue {
+    var json: JSONValue { json(source: .string(source)) }
+
+    func json(source: JSONValue) -> JSONValue {
         .object([
             .init("id", .string(id)), .init("object", .string("balance_transaction")), .init("amount", .int(amount)),
             .init("available_on", .int(created + 2 * 86_400)), .init("created", .int(created)), .init("currency", .string(currency)),
@@ -142,7 +144,7 @@ struct FakeBalanceTransaction: Sendable {
                 .init("amount", .int(fee)), .init("currency", .string(currency)), .init("description", .string("Stripe processing fees")),
                 .init("type", .string("stripe_fee")),
             ])])),
-            .init("net", .int(amount - fee)), .init("source", .string(source)), .init("status", .string("pending")),
+            .init("net", .int(amount - fee)), .init("source", source), .init("status", .string("pending")),
             .init("type", .string(type)),
         ])
     }

@@ -67,6 +67,9 @@ struct AuthorizationTests {
         "GET /v1/admin/disputes": .admin, "POST /v1/admin/disputes/{dispute}/resolve": .admin, "POST /v1/admin/workers/{user}/verify": .admin,
         "GET /v1/ledger/accounts": .finance, "GET /v1/ledger/accounts/{account}": .finance, "GET /v1/ledger/accounts/{account}/statement": .finance,
         "GET /v1/ledger/verify": .finance,
+        "GET /v1/finance/reports/{report}": .finance, "GET /v1/finance/journal": .finance, "GET /v1/finance/report.html": .finance,
+        "POST /v1/finance/reconciliations": .finance, "GET /v1/finance/reconciliations/latest": .finance,
+        "GET /v1/finance/periods": .finance, "POST /v1/finance/periods": .finance, "POST /v1/finance/corrections": .finance,
         // MCP: every request needs a key; each tool's scope and ownership are checked by MarketplaceMCPTests.
         "POST /v1/mcp": .own(nil, .owner), "GET /v1/mcp": .own(nil, .owner), "DELETE /v1/mcp": .own(nil, .owner),
     ]

@@ -204,6 +204,43 @@ struct BaseChainFlowTests {
         }
     }
 
+    @Test func reconciliationMatchesTheChainsLogsAndReceiptsAndFindsATransferTheLedgerNeverSaw() async throws {
+        try await Self.withChain { chain in
+            let finance = FinanceService(settlement: chain.settlement)
+            chain.node.mintUSDC(to: chain.hot, amount: 50_000_000)  // the float: minted, so no log
+            let (task, agent, _, _) = try await Self.submittedUSDCTask(chain)
+            _ = try await chain.client.send(.post, "/v1/deposit-addresses", token: agent, json: #"{"address":"\#(chain.payer.checksummed)"}"#)
+            await chain.pass()  // the deposit watcher starts reading here
+            chain.node.mintUSDC(to: chain.payer, amount: 3_000_000)
+            chain.node.externalTransfer(from: chain.payer, to: chain.hot, amount: 3_000_000)
+            _ = try await chain.client.send(.post, "/v1/tasks/\(task)/approve", token: agent)
+            chain.node.mine()
+            chain.node.markSafe()
+            await chain.pass()
+            #expect(try chain.balance("clearing:base:USDC")?.creditsPosted == 20_000_000)
+
+            let clean = try await finance.reconcile()
+            #expect(clean.breaks == [], "\(clean.breaks.map(\.detail))")
+            let base = try #require(clean.connectors.first { $0.connector == "base" })
+            #expect(base.matchedByReference == 3)  // the deposit, the payout and its gas
+            #expect(base.processorItems == 3)
+
+            // USDC from an address nobody registered: on chain, never booked.
+            let stranger = try Secp256k1.address(of: [UInt8](repeating: 9, count: 32))
+            chain.node.mintUSDC(to: stranger, amount: 1_000_000)
+            chain.node.externalTransfer(from: stranger, to: chain.hot, amount: 1_000_000)
+            chain.node.mine()
+            chain.node.markSafe()
+            await chain.pass()
+            let broken = try await finance.reconcile()
+            #expect(broken.breaks.map(\.kind) == [.missingInLedger])
+            #expect(broken.breaks.first?.connector == "base")
+            #expect(broken.breaks.first?.processorMinor == 1_000_000)
+            #expect(broken.breaks.first?.detail.contains("USDC from \(stranger.checksummed)") == true)
+            try chain.expectClean()
+        }
+    }
+
     @Test func aDroppedPayoutIsSentAgainAndAStuckOneReplacedWithHigherFees() async throws {
         try await Self.withChain { chain in
             chain.node.mintUSDC(to: chain.hot, amount: 50_000_000)

@@ -52,4 +52,7 @@ public enum RecipeCode: Int64, Sendable, Hashable, CaseIterable {
     case disputeFee = 24
     /// Clearing -> equity: money the platform puts in (e.g. the gas float).
     case opening = 25
+    /// A finance correction: the reversal of a posted transfer (often one in a closed period),
+    /// stamped in the open period and naming what it corrects and why.
+    case correction = 26
 }

@@ -41,6 +41,9 @@ final class JournalWriter: @unchecked Sendable {
     private let clock: LedgerClock
     private let logger: Logger
     private var state = LedgerState()
+    /// Later commits are stamped at or after `timestamp` (see `Ledger.closePeriod`).
+    func raiseTimestampFloor(to timestamp: Int64) { state.lastTimestamp = max(state.lastTimestamp, timestamp) }
+
     var ledgerState: LedgerState {
         get { state }
         _modify { yield &state }

@@ -40,6 +40,13 @@ public final class LedgerTransaction {
         return writer.ledgerState.hasAccount(id) ? writer.ledgerState.accounts[Int(id.rawValue)].balance : nil
     }
 
+    /// Stamps every later commit at or after `timestamp` (a closed period's end), whatever the
+    /// clock says; this commit's own stamp is already at or past it.
+    func raiseTimestampFloor(to timestamp: Int64) {
+        precondition(isOpen, "a ledger transaction is used after its job ended")
+        writer.raiseTimestampFloor(to: timestamp)
+    }
+
     private func guarded<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
         precondition(isOpen, "a ledger transaction is used after its job ended")
         do {

@@ -8,6 +8,7 @@ enum Migrations {
 
     static let all: [(identifier: String, sql: String)] = [
         ("v0001_ledger", String(decoding: PackageResources.v0001_ledger_sql, as: UTF8.self)),
+        ("v0002_periods", String(decoding: PackageResources.v0002_periods_sql, as: UTF8.self)),
     ]
 
     static var migrator: DatabaseMigrator {

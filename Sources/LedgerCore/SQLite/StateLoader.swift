@@ -35,6 +35,10 @@ struct StateLoader {
             state.lastTimestamp = head.int64(1)
             state.lastHash = JournalHash(bytes: head.blob(2)) ?? .genesis
         }
+        // A closed period's end is a floor for every later stamp, even when no row came after it.
+        let closed = try connection.prepare("SELECT COALESCE(MAX(ends_at), 0) FROM closed_periods")
+        _ = try closed.step()
+        state.lastTimestamp = max(state.lastTimestamp, closed.int64(0))
         return state
     }
 

@@ -15,6 +15,7 @@ public enum LedgerFault: Sendable, Hashable, CustomStringConvertible {
     case unbalanced(asset: String, debitsMinor: Int64, creditsMinor: Int64, kind: String)
     case commitIndexBroken(commitSeq: Int64, reason: String)
     case linkIndexBroken(seq: Int64, reason: String)
+    case closedPeriodChanged(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -36,6 +37,7 @@ public enum LedgerFault: Sendable, Hashable, CustomStringConvertible {
             "\(asset) \(kind) debits \(debits) do not equal credits \(credits)"
         case .commitIndexBroken(let commit, let reason): "commit \(commit): \(reason)"
         case .linkIndexBroken(let seq, let reason): "seq \(seq): \(reason)"
+        case .closedPeriodChanged(let name, let reason): "closed period \(name): \(reason)"
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Ledger {
@@ -53,12 +54,29 @@ struct LedgerVerifier {
             try checkOpenHolds(lastTimestamp: try Int64.fetchOne(db, sql: "SELECT MAX(timestamp) FROM transfers") ?? 0)
             commits = try checkCommits(lastSeq: checked)
             try checkLinks()
+            try checkClosedPeriods()
         } catch let found as Found {
             return VerifyReport(transfersChecked: checked, accountsChecked: accounts.count - 1, commitsChecked: commits,
                                 holdsOpen: holds.count, head: head, fault: found.fault)
         }
         return VerifyReport(transfersChecked: checked, accountsChecked: accounts.count - 1, commitsChecked: commits,
                             holdsOpen: holds.count, head: head, fault: nil)
+    }
+
+    /// A closed period still ends where the journal stood when it was closed: the same last row
+    /// with the same hash, and nothing after it stamped inside the period.
+    private func checkClosedPeriods() throws {
+        for period in try Row.fetchAll(db, sql: "SELECT name, starts_at, ends_at, last_seq, last_hash, closed_at, closed_by FROM closed_periods").map(Ledger.period) {
+            if period.lastSeq > 0 {
+                let stored = try Data.fetchOne(db, sql: "SELECT hash FROM transfers WHERE seq = ?", arguments: [period.lastSeq]).flatMap { JournalHash(bytes: $0) }
+                guard stored == period.lastHash else {
+                    throw Found(fault: .closedPeriodChanged(name: period.name, reason: "row \(period.lastSeq) no longer has the hash recorded at closing"))
+                }
+            }
+            if let next = try Int64.fetchOne(db, sql: "SELECT timestamp FROM transfers WHERE seq = ?", arguments: [period.lastSeq + 1]), next < period.endsAt {
+                throw Found(fault: .closedPeriodChanged(name: period.name, reason: "row \(period.lastSeq + 1) is stamped inside the period after it was closed"))
+            }
+        }
     }
 
     private mutating func loadAccounts() throws {

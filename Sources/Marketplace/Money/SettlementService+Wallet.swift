@@ -202,6 +202,9 @@ extension SettlementService {
         do { try await commit(settle) } catch { throw .internalError("the withdrawal's settlement is recorded and will be retried: \(error)") }
         return try await store.write { db in
             try db.run(sql: "UPDATE withdrawals SET status = 'paid', settled_at = COALESCE(settled_at, ?) WHERE id = ?", arguments: [now, withdrawalID])
+            // The settlement's second transfer (in flight -> clearing) is what the connector paid.
+            try TestConnectorLog.record(.payout, asset: asset, amountMinor: -amountMinor, transfer: TransferID(settle.firstTransferID.rawValue + 1),
+                                        nowMicros: now, db)
             return Withdrawal(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM withdrawals WHERE id = ?"), arguments: [withdrawalID])!)
         }
     }

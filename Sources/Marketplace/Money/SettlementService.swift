@@ -59,10 +59,11 @@ public struct SettlementService: Sendable {
             let clearing = try transaction.account(clearing)
             let wallet = try transaction.account(wallet)
             let replayed = try Operation.find(key: key, in: transaction.db) != nil
-            _ = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
+            let operation = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: amountMinor, asset: asset)
             }
             if !replayed {  // a replayed key moves nothing and tells nothing again
+                try TestConnectorLog.record(.deposit, asset: asset, amountMinor: amountMinor, transfer: operation.firstTransferID, nowMicros: now, transaction.db)
                 try Outbox.emit(.depositCredited, to: [caller.userID], mode: caller.mode, task: nil,
                                 data: ["amount": Outbox.money(amountMinor, asset), "connector": "test"], nowMicros: now, transaction.db)
             }
@@ -120,10 +121,13 @@ public struct SettlementService: Sendable {
         let payer = try transaction.account(source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", asset: asset)!)
         let escrow = try transaction.account(chart.escrow(task: taskID, asset: asset))
         let metadata = #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#
-        _ = try Operation.commit(key: "fund:\(taskID)", in: transaction, nowMicros: now) { first in
+        let operation = try Operation.commit(key: "fund:\(taskID)", in: transaction, nowMicros: now) { first in
             source == .wallet
                 ? PostingRecipes.fundFromWallet(id: first, wallet: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
                 : PostingRecipes.fundFromDeposit(id: first, clearing: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
+        }
+        if source == .connector {
+            try TestConnectorLog.record(.funding, asset: asset, amountMinor: split.escrowMinor, transfer: operation.firstTransferID, nowMicros: now, db)
         }
         let funding = TaskFunding(taskID: taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: pricing.version, source: source)
         try funding.insert(fundedAt: now, keyID: keyID, db)

@@ -115,7 +115,7 @@ extension SettlementService {
         let split = try FeeSplit(payoutMinor: request.payoutMinor ?? 0, feeMinor: request.feeMinor ?? 0)
         _ = try Operation.commit(key: "fund:\(call.taskID)", in: transaction, nowMicros: now) { first in
             PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID,
-                                               metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"}"#)
+                                               metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"\#(Self.paymentField(session))}"#)
         }
         let escrow = try transaction.account(chart.escrow(task: call.taskID, asset: asset))
         let funding = TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: request.feeRule ?? pricing.version,
@@ -143,7 +143,7 @@ extension SettlementService {
         let wallet = try transaction.account(walletAccount(user: owner, mode: task.mode, asset))
         _ = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
             PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: session.amountMinor, asset: asset,
-                                   metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)","late":true}"#)
+                                   metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"\#(Self.paymentField(session)),"late":true}"#)
         }
         try transaction.db.run(sql: "UPDATE connector_calls SET payment_ref = COALESCE(payment_ref, ?) WHERE id = ?",
                                arguments: [session.paymentReference, call.id])
@@ -151,10 +151,17 @@ extension SettlementService {
                              "A card payment for \"\(task.spec.title)\" arrived after its checkout closed; it is in your wallet", nowMicros: now, transaction.db)
     }
 
+    /// `,"payment_intent":"pi_…"` when the session's payment is known: what finance matches the
+    /// processor's charge against.
+    static func paymentField(_ session: FundingSession) -> String {
+        session.paymentReference.map { #","payment_intent":"\#($0)""# } ?? ""
+    }
+
     func postRefund(_ call: ConnectorCall, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
         guard let intent = try Operation.find(key: call.intentKey, in: transaction.db) else { return }
         _ = try Operation.commit(key: "\(call.intentKey):post", in: transaction, nowMicros: now) { first in
-            PostingRecipes.refundSucceeded(id: first, intent: intent.firstTransferID)
+            PostingRecipes.refundSucceeded(id: first, intent: intent.firstTransferID,
+                                           metadata: #"{"task":"\#(call.taskID)","refund":"\#(call.reference ?? "")"}"#)
         }
         _ = try call.move(to: .settled, from: [.pending, .sent], nowMicros: now, transaction.db)
     }

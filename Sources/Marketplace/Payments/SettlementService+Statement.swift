@@ -25,8 +25,18 @@ extension SettlementService {
             throw error.isIndefinite ? .connectorUnavailable("\(error)") : Self.refusal(error)
         }
         let connector = card.connector.name
+        let booked = try await bookFees(of: lines, connector: connector)
+        return ConnectorStatement(connector: connector, lines: lines, feesBookedMinor: booked.0, linesBooked: booked.1)
+    }
+}
+
+extension SettlementService {
+    /// Books every fee in `lines` as a processor-fee expense (expense -> clearing), keyed by the
+    /// line's id so a line is booked once however often the statement is read; returns the
+    /// total and the number of lines booked by this call.
+    func bookFees(of lines: [StatementLine], connector: String) async throws(MarketplaceError) -> (Int64, Int) {
         let now = clock.nowMicros()
-        let booked = try await store.transaction { transaction -> (Int64, Int) in
+        return try await store.transaction { transaction -> (Int64, Int) in
             var total: Int64 = 0
             var count = 0
             for line in lines {
@@ -50,7 +60,6 @@ extension SettlementService {
             }
             return (total, count)
         }
-        return ConnectorStatement(connector: connector, lines: lines, feesBookedMinor: booked.0, linesBooked: booked.1)
     }
 }
 
