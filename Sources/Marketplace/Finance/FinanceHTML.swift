@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 
 /// Everything the finance page shows. Amounts arrive as exact decimal strings and are printed
 /// as given; only the chart's points stay in minor units, so bars scale with integer math.
@@ -145,15 +146,7 @@ public enum FinanceHTML {
     }
 
     /// `minor` as a decimal string with exactly `scale` decimals ("-0.05" for -5 at scale 2).
-    public static func decimal(_ minor: Int64, scale: Int) -> String {
-        precondition(scale >= 0 && scale <= scaleMax)
-        let digits = String(minor.magnitude)
-        let sign = minor < 0 ? "-" : ""
-        guard scale > 0 else { return sign + digits }
-        let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
-        let point = padded.index(padded.endIndex, offsetBy: -scale)
-        return sign + padded[..<point] + "." + padded[point...]
-    }
+    public static func decimal(_ minor: Int64, scale: Int) -> String { MinorUnits.format(minor, scale: scale) }
 
     /// `text` safe inside HTML text and quoted attribute values.
     public static func escape(_ text: String) -> String {
@@ -576,29 +569,10 @@ private struct FinanceDayAxis {
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let number = era * 146_097 + yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear - 719_468
+        let number = Timestamps.days(year: year, month: month, day: day)
         return dateText(number) == text ? number : nil
     }
 
-    /// "YYYY-MM-DD" of a day number since 1970 (Hinnant's civil-from-days; years 0000-9999).
-    static func dateText(_ number: Int64) -> String {
-        let shifted = number + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
-    }
+    /// "YYYY-MM-DD" of a day number since 1970.
+    static func dateText(_ number: Int64) -> String { Timestamps.date(days: number) }
 }

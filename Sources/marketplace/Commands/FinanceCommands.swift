@@ -58,6 +58,13 @@ struct ReportOptions: ParsableArguments {
 
     var granularity: ReportGranularity { ReportGranularity(rawValue: by)! }
 
+    /// Opens the database, builds the report and writes it.
+    func run(_ build: (FinanceService) throws -> FinanceReport) throws {
+        let context = try FinanceContext(database)
+        defer { context.close() }
+        try emit(try build(context.finance))
+    }
+
     func emit(_ report: FinanceReport) throws {
         let text = format == "csv" ? report.csv() : report.json() + "\n"
         if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
@@ -76,9 +83,7 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "trial-balance", abstract: "Posted balances per account; debits = credits per asset.")
         @OptionGroup var options: ReportOptions
         func run() async throws {
-            let context = try FinanceContext(options.database)
-            defer { context.close() }
-            try options.emit(try context.finance.trialBalance(asOf: options.asOfMicros()))
+            try options.run { try $0.trialBalance(asOf: options.asOfMicros()) }
         }
     }
 
@@ -86,9 +91,7 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "balance-sheet", abstract: "Balances by account type and group, per asset.")
         @OptionGroup var options: ReportOptions
         func run() async throws {
-            let context = try FinanceContext(options.database)
-            defer { context.close() }
-            try options.emit(try context.finance.balanceSheet(asOf: options.asOfMicros()))
+            try options.run { try $0.balanceSheet(asOf: options.asOfMicros()) }
         }
     }
 
@@ -96,9 +99,7 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "fee-revenue", abstract: "Fees earned, processor fees, gas and net revenue by period.")
         @OptionGroup var options: ReportOptions
         func run() async throws {
-            let context = try FinanceContext(options.database)
-            defer { context.close() }
-            try options.emit(try context.finance.feeRevenue(options.reportPeriod(), by: options.granularity))
+            try options.run { try $0.feeRevenue(options.reportPeriod(), by: options.granularity) }
         }
     }
 
@@ -106,9 +107,7 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "frozen", abstract: "Frozen funds by task, oldest first, with age buckets.")
         @OptionGroup var options: ReportOptions
         func run() async throws {
-            let context = try FinanceContext(options.database)
-            defer { context.close() }
-            try options.emit(try context.finance.frozenFunds(asOf: options.asOfMicros()))
+            try options.run { try $0.frozenFunds(asOf: options.asOfMicros()) }
         }
     }
 
@@ -116,9 +115,7 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "payouts-refunds", abstract: "Payouts and refunds by period and connector.")
         @OptionGroup var options: ReportOptions
         func run() async throws {
-            let context = try FinanceContext(options.database)
-            defer { context.close() }
-            try options.emit(try context.finance.payoutsAndRefunds(options.reportPeriod(), by: options.granularity))
+            try options.run { try $0.payoutsAndRefunds(options.reportPeriod(), by: options.granularity) }
         }
     }
 
@@ -127,9 +124,7 @@ struct ReportCommand: AsyncParsableCommand {
         @OptionGroup var options: ReportOptions
         @Option(help: "The user's id.") var user: String
         func run() async throws {
-            let context = try FinanceContext(options.database)
-            defer { context.close() }
-            try options.emit(try context.finance.statement(user: user, options.reportPeriod()))
+            try options.run { try $0.statement(user: user, options.reportPeriod()) }
         }
     }
 
@@ -137,9 +132,7 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "roll-forward", abstract: "Opening + movements = closing for escrow and wallets, tied to the trial balance.")
         @OptionGroup var options: ReportOptions
         func run() async throws {
-            let context = try FinanceContext(options.database)
-            defer { context.close() }
-            try options.emit(try context.finance.rollForward(options.reportPeriod()))
+            try options.run { try $0.rollForward(options.reportPeriod()) }
         }
     }
 
