@@ -110,7 +110,10 @@ enum Matcher {
         var leftLedger: [Int] = []
         var leftProcessor: [Int] = []
         func inScope(_ indices: [Int]) -> Bool { indices.contains { all[$0].time >= from && all[$0].time < to } }
-        func money(_ minor: Int64?, _ asset: String) -> String { minor.map { "\($0) \(asset) minor units" } ?? "nothing" }
+        func money(_ minor: Int64?, _ asset: String) -> String {
+            guard let minor else { return "nothing" }
+            return Asset.named(asset).map { "\(MinorUnits.format(minor, scale: $0.scale)) \(asset)" } ?? "\(minor) \(asset) minor units"
+        }
 
         for (_, members) in groups.sorted(by: { $0.key < $1.key }) {
             let mine = members.filter { $0 < ledgerCount }
@@ -152,7 +155,7 @@ enum Matcher {
             } else {
                 result.breaks.append(ReconciliationBreak(kind: .amountMismatch, connector: connector, reference: reference, asset: asset,
                                                          ledgerMinor: ledgerSum, processorMinor: processorSum,
-                                                         detail: "the ledger has \(money(ledgerSum, asset)), \(connector) \(money(processorSum, asset)) (difference \(processorSum &- ledgerSum)): \(names)"))
+                                                         detail: "the ledger has \(money(ledgerSum, asset)), \(connector) \(money(processorSum, asset)) (difference \(money(processorSum &- ledgerSum, asset))): \(names)"))
             }
         }
 
