@@ -4,7 +4,7 @@ DB ?= data/marketplace-test.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test interop deps build bench bench-api bench-sign
+.PHONY: run test interop simulate deps build bench bench-api bench-sign
 
 ## Install the system libraries the package links (as root), or name them and stop.
 deps:
@@ -41,6 +41,12 @@ test: deps
 	@rm -f $(INTEROP) $(ETH_INTEROP)
 	STRIPE_INTEROP_OUT=$(CURDIR)/$(INTEROP) ETH_INTEROP_OUT=$(CURDIR)/$(ETH_INTEROP) swift test --skip-build
 	@$(MAKE) --no-print-directory interop
+	@$(MAKE) --no-print-directory simulate
+
+## A test-mode settlement run at scale through the API against fake Stripe and Base, ending with
+## ledger verify; exits non-zero on any fault (see README, Simulation).
+simulate:
+	.build/debug/marketplace simulate --agents 200 --tasks 2000 --seed 1
 
 ## The official stripe package (PyPI, pinned in Fixtures/stripe) accepts what the fake Stripe signed,
 ## eth-account (pinned in Fixtures/ethereum) recovers and decodes what our CLI signed, and the
