@@ -6,7 +6,7 @@ DB ?= data/marketplace-test.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test interop deps test-deps packages finance-check build bench bench-api bench-sign
+.PHONY: run test interop simulate finance-check deps test-deps packages build bench bench-api bench-sign
 
 ## Install the system libraries the package links (as root), or name them and stop.
 deps:
@@ -50,12 +50,23 @@ FINANCE_OUT := .build/finance-check
 test: test-deps
 	swift build --build-tests
 	@rm -rf $(INTEROP) $(ETH_INTEROP) $(FINANCE_OUT)
-	STRIPE_INTEROP_OUT=$(CURDIR)/$(INTEROP) ETH_INTEROP_OUT=$(CURDIR)/$(ETH_INTEROP) FINANCE_CHECK_OUT=$(CURDIR)/$(FINANCE_OUT) swift test --skip-build
-	@$(MAKE) --no-print-directory interop finance-check
+	STRIPE_INTEROP_OUT=$(CURDIR)/$(INTEROP) ETH_INTEROP_OUT=$(CURDIR)/$(ETH_INTEROP) swift test --skip-build
+	@$(MAKE) --no-print-directory interop simulate finance-check
 
-## hledger parses the exported journal and its balances equal the trial balance; headless
-## Chromium renders the HTML report and the trial balance read back from its DOM is ours.
+SIMULATION_DB := $(FINANCE_OUT)/simulate.sqlite
+
+## A test-mode settlement run at scale through the API against fake Stripe and Base, ending with
+## reconciliation (zero breaks) and ledger verify; exits non-zero on any fault (see README, Simulation).
+simulate:
+	@mkdir -p $(FINANCE_OUT) && rm -f $(SIMULATION_DB) $(SIMULATION_DB)-wal $(SIMULATION_DB)-shm
+	.build/debug/marketplace simulate --agents 200 --tasks 2000 --seed 1 --db $(SIMULATION_DB)
+
+## On the simulation's books: hledger parses the exported journal and its balances equal the trial
+## balance; headless Chromium renders the HTML report and the trial balance read back from its DOM is ours.
 finance-check:
+	.build/debug/marketplace export journal --db $(SIMULATION_DB) --out $(FINANCE_OUT)/journal.ledger
+	.build/debug/marketplace report trial-balance --db $(SIMULATION_DB) --out $(FINANCE_OUT)/trial-balance.json
+	.build/debug/marketplace report html --db $(SIMULATION_DB) --out $(FINANCE_OUT)/report.html
 	python3 Fixtures/finance/check_hledger.py $(FINANCE_OUT)/journal.ledger $(FINANCE_OUT)/trial-balance.json
 	chromium --headless --no-sandbox --disable-gpu --dump-dom file://$(CURDIR)/$(FINANCE_OUT)/report.html > $(FINANCE_OUT)/report.dom.html 2>/dev/null
 	python3 Fixtures/finance/check_html.py $(FINANCE_OUT)/report.dom.html $(FINANCE_OUT)/trial-balance.json

@@ -205,6 +205,13 @@ let package = Package(
                 "Connectors",
                 "CSQLite",
                 "CSecp256k1",
+                // `marketplace simulate`: the fakes are its mock connectors, over loopback like the API it drives.
+                "StripeFake",
+                "BaseFake",
+                "LoopbackServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // The loopback client of `bench api` (no extra package: part of hummingbird).

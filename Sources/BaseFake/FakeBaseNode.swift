@@ -32,6 +32,10 @@ public final class FakeBaseNode: Sendable {
 
     public func ethBalance(of account: EthereumAddress) -> UInt64 { chain.withLock { $0.world.ethBalance(of: account) } }
 
+    /// USDC's blacklister freezes `account`: from now on a transfer from or to it reverts with
+    /// "Blacklistable: account is blacklisted", as FiatToken's `notBlacklisted` modifiers do.
+    public func blacklistUSDC(_ account: EthereumAddress) { chain.withLock { _ = $0.world.blacklisted.insert(account) } }
+
     public func authorizationUsed(authorizer: EthereumAddress, nonce: [UInt8]) -> Bool {
         chain.withLock { $0.world.usedAuthorizations.contains(AuthorizationKey(authorizer: authorizer, nonce: nonce)) }
     }

@@ -34,6 +34,8 @@ struct World: Sendable {
     var eth: [EthereumAddress: UInt64] = [:]
     var nonces: [EthereumAddress: UInt64] = [:]
     var usedAuthorizations: Set<AuthorizationKey> = []
+    /// Accounts USDC's blacklister froze: set up outside blocks, so a reorg keeps them.
+    var blacklisted: Set<EthereumAddress> = []
 
     func usdcBalance(of account: EthereumAddress) -> UInt64 { usdc[account, default: 0] }
     func ethBalance(of account: EthereumAddress) -> UInt64 { eth[account, default: 0] }

@@ -2,8 +2,8 @@ import BaseConnector
 
 /// USDC (FiatToken v2.2) as far as the marketplace uses it: `transfer`, EIP-3009's
 /// `transferWithAuthorization`, `balanceOf` and `authorizationState`, with the contract's own
-/// checks in its order and its revert reasons. A call is a pure function of the world; the
-/// caller applies the changes it returns.
+/// checks in its order (the blacklist's modifiers first) and its revert reasons. A call is a
+/// pure function of the world; the caller applies the changes it returns.
 struct FakeUSDC {
     let network: BaseNetwork
 
@@ -15,6 +15,7 @@ struct FakeUSDC {
     static let transferTopic = Keccak256.hash(Array("Transfer(address,address,uint256)".utf8))
     static let authorizationUsedTopic = Keccak256.hash(Array("AuthorizationUsed(address,bytes32)".utf8))
     static let zeroAddress = EthereumAddress(bytes: [UInt8](repeating: 0, count: 20))!
+    static let blacklistedReason = "Blacklistable: account is blacklisted"
 
     static func gasRequired(for data: [UInt8]) -> UInt64 {
         switch Array(data.prefix(4)) {
@@ -30,6 +31,7 @@ struct FakeUSDC {
         switch Array(data.prefix(4)) {
         case Self.transfer:
             guard let to = arguments.address(0), let value = arguments.uint(1) else { return .reverted(reason: nil) }
+            guard !world.blacklisted.contains(sender), !world.blacklisted.contains(to) else { return .reverted(reason: Self.blacklistedReason) }
             return move(from: sender, to: to, value: value, world: world, changes: [], logs: [], output: UInt256(1).bytes)
         case Self.transferWithAuthorization:
             return transferWithAuthorization(arguments, world: world, timestamp: timestamp)
@@ -52,6 +54,7 @@ struct FakeUSDC {
               let validAfter = arguments.uint(3), let validBefore = arguments.uint(4), let nonce = arguments.word(5),
               let v = arguments.uint(6)?.uint64, v <= UInt64(UInt8.max), let r = arguments.word(7), let s = arguments.word(8)
         else { return .reverted(reason: nil) }
+        guard !world.blacklisted.contains(from), !world.blacklisted.contains(to) else { return .reverted(reason: Self.blacklistedReason) }
         let now = UInt256(UInt64(timestamp))
         guard now > validAfter else { return .reverted(reason: "FiatTokenV2: authorization is not yet valid") }
         guard now < validBefore else { return .reverted(reason: "FiatTokenV2: authorization is expired") }

@@ -1,5 +1,5 @@
 public import Hummingbird
-import Logging
+public import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -7,7 +7,7 @@ import Synchronization
 /// Test support: serves one middleware on loopback HTTP (a port the system picks) for as long
 /// as `body` runs, then stops gracefully: requests in flight (a child process's last poll, say)
 /// finish before the server goes. The fakes of outside services (Stripe, a Base node) sit behind it
-/// so the real clients reach them over a real socket.
+/// so the real clients reach them over a real socket; so does `marketplace simulate`'s own API.
 public enum LoopbackServer {
     public enum Failure: Error { case didNotStart }
 
@@ -15,9 +15,17 @@ public enum LoopbackServer {
                                         _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T {
         let router = Router()
         router.add(middleware: responder)
+        return try await run(router: router, body)
+    }
+
+    /// Serves a whole router the same way (the marketplace's own API, for `marketplace
+    /// simulate`); `logger` is the server's (Hummingbird's default when nil).
+    public static func run<Builder: HTTPResponderBuilder, T: Sendable>(router: Builder, logger: Logger? = nil,
+                                                                     _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T
+    where Builder.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         let port = Mutex<Int?>(nil)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
+                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } }, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "loopback")))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {

@@ -138,6 +138,10 @@ extension FakeStripe {
         guard let destination = params["destination"], destination.hasPrefix("acct_") else {
             return invalid("No such destination: '\(params["destination"] ?? "")'", code: "resource_missing", param: "destination")
         }
+        guard !state.accountsWithoutTransfers.contains(destination) else {
+            return invalid("Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
+                           code: "insufficient_capabilities_for_transfer", param: "destination")
+        }
         if let source = params["source_transaction"] {
             guard source.hasPrefix("ch_"), let charge = state.charges[source] else {
                 return invalid("No such charge: '\(source)'", code: "resource_missing", param: "source_transaction")

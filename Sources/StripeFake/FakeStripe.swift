@@ -28,6 +28,7 @@ public final class FakeStripe: Sendable {
         var faults: [FakeFault] = []
         var deliveries: [Delivery] = []
         var refundStatus = "pending"
+        var accountsWithoutTransfers: Set<String> = []
 
         mutating func nextID(_ prefix: String) -> String {
             counter += 1
@@ -72,6 +73,10 @@ public final class FakeStripe: Sendable {
 
     /// The status new refunds get: "pending" (the default, settled by `settleRefund`) or "succeeded".
     public func setRefundStatus(_ status: String) { state.withLock { $0.refundStatus = status } }
+
+    /// Transfers to `account` are refused from now on, as Stripe refuses a connected account
+    /// without the transfers capability (400, `insufficient_capabilities_for_transfer`).
+    public func removeTransfersCapability(of account: String) { state.withLock { _ = $0.accountsWithoutTransfers.insert(account) } }
 
     /// The customer pays an open session. With `delayed`, the payment settles later
     /// (`settleDelayedPayment`), as a bank debit does.

@@ -224,16 +224,6 @@ struct FinanceTests {
             #expect(again.newBreaks.isEmpty)
             #expect(again.resolved.isEmpty)
 
-            // For make test's independent checks (hledger reads the journal, headless Chromium the page).
-            if let directory = ProcessInfo.processInfo.environment["FINANCE_CHECK_OUT"] {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                var journal = ""
-                try finance.exportJournal { journal += $0 }
-                try journal.write(toFile: "\(directory)/journal.ledger", atomically: true, encoding: .utf8)
-                try finance.trialBalance(asOf: test.clock.now).json().write(toFile: "\(directory)/trial-balance.json", atomically: true, encoding: .utf8)
-                try finance.htmlReport(asOf: test.clock.now).write(toFile: "\(directory)/report.html", atomically: true, encoding: .utf8)
-            }
-
             // Over HTTP: the latest run, and a run on demand.
             let admin = try await test.adminToken("finance@example.com")
             let (ok, body) = try await client.send(.get, "/v1/finance/reconciliations/latest", token: admin)

@@ -121,6 +121,29 @@ struct PayoutTests {
             try stripe.expectClean()
         }
     }
+
+    /// Found by `marketplace simulate`: nothing to the worker leaves the split no transfer to
+    /// post (the ledger refuses an empty batch); the whole escrow goes back to the card.
+    @Test func aDisputeThatGivesTheWorkerNothingRefundsTheWholeEscrowToTheCard() async throws {
+        try await CardFundingTests.withStripe { stripe in
+            let (task, agent, worker) = try await Self.assignedCardTask(stripe)
+            _ = try await stripe.client.send(.post, "/v1/tasks/\(task)/submissions", token: worker, json: #"{"deliverables":[{"kind":"text","value":"none"}]}"#)
+            let (_, dispute) = try await stripe.client.send(.post, "/v1/tasks/\(task)/disputes", token: agent, json: #"{"reason":"nothing done"}"#)
+            let disputeID = try #require(data(dispute)["id"] as? String)
+            let admin = try await stripe.test.adminToken("admin@example.com")
+            let (resolved, body) = try await stripe.client.send(.post, "/v1/admin/disputes/\(disputeID)/resolve", token: admin,
+                                                                json: #"{"to_worker":"0.00","resolution":"nothing was done"}"#)
+            #expect(resolved == .ok, "\(body)")
+            #expect(stripe.fake.requests("POST", "/v1/refunds").first?.params["amount"] == "2750")
+            #expect(stripe.fake.requests("POST", "/v1/transfers").isEmpty)
+            let refundID = try #require(stripe.fake.refundIDs().first)
+            for event in try stripe.fake.settleRefund(refundID, succeeded: true) { try await stripe.deliver(event) }
+            #expect(try stripe.balance("clearing:stripe:USD")?.creditsPosted == 2_750)
+            #expect(try stripe.balance("revenue:fees:test:USD")?.posted(for: .revenue) ?? 0 == 0)
+            #expect(try await stripe.client.wallet(worker).available == 0)
+            try stripe.expectClean()
+        }
+    }
 }
 
 /// Stripe's balance transactions as statement lines, and its fees booked once as an expense.

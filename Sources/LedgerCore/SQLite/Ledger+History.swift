@@ -22,6 +22,11 @@ extension Ledger {
         try Int64.fetchOne(db, sql: "SELECT MAX(last_transfer_seq) FROM commits WHERE timestamp < ?", arguments: [timestamp]) ?? 0
     }
 
+    /// The stamp of the last commit before `timestamp` (exclusive), or nil for none.
+    public func lastCommitTime(before timestamp: Int64) throws(LedgerError) -> Int64? {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(timestamp) FROM commits WHERE timestamp < ?", arguments: [timestamp]) }
+    }
+
     /// Calls `body` with every journal row stamped in [`from`, `before`), in journal order,
     /// inside one read transaction (a consistent snapshot however long the walk).
     public func forEachTransfer(from: Int64 = .min, before: Int64, _ body: (Transfer) throws -> Void) throws(LedgerError) {

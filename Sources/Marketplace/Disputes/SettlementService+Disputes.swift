@@ -106,11 +106,14 @@ extension SettlementService {
             // A card-funded task: the payer's part goes back to the card (a partial refund) and
             // the worker's on to their Connect account (a partial transfer), when linked.
             let toCard = funding.source == .card && card != nil ? split.toPayerMinor : 0
-            _ = try Operation.commit(key: "dispute:\(task.id)", in: transaction, nowMicros: now) { first in
-                try PostingRecipes.disputeSplit(firstID: first, escrow: funding.escrowAccountID, worker: worker, agent: payer, feeRevenue: revenue,
-                                                escrowMinor: funding.escrowMinor - toCard, workerMinor: split.toWorkerMinor,
-                                                agentMinor: split.toPayerMinor - toCard, feeMinor: split.feeMinor, asset: funding.asset,
-                                                metadata: #"{"task":"\#(task.id)","dispute":"\#(disputeID)","fee_rule":"\#(funding.feeRule)"}"#)
+            // All of it back to the card leaves the split nothing to post (a batch needs a transfer).
+            if funding.escrowMinor > toCard {
+                _ = try Operation.commit(key: "dispute:\(task.id)", in: transaction, nowMicros: now) { first in
+                    try PostingRecipes.disputeSplit(firstID: first, escrow: funding.escrowAccountID, worker: worker, agent: payer, feeRevenue: revenue,
+                                                    escrowMinor: funding.escrowMinor - toCard, workerMinor: split.toWorkerMinor,
+                                                    agentMinor: split.toPayerMinor - toCard, feeMinor: split.feeMinor, asset: funding.asset,
+                                                    metadata: #"{"task":"\#(task.id)","dispute":"\#(disputeID)","fee_rule":"\#(funding.feeRule)"}"#)
+                }
             }
             if toCard > 0, let card {
                 try refundToCard(funding, amountMinor: toCard, reason: "dispute", connector: card.connector.name, nowMicros: now, transaction)

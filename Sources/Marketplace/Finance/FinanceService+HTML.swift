@@ -1,7 +1,7 @@
 public import LedgerCore
 
 extension FinanceService {
-    /// How many days the HTML report's chart shows, ending at its as-of day.
+    /// How many days the HTML report's chart shows, ending on the last day with activity up to its as-of time.
     public static let chartDays: Int64 = 30
 
     /// The finance page: trial balance, the last reconciliation's breaks, frozen-funds aging,
@@ -13,7 +13,8 @@ extension FinanceService {
         let totals = trial.table("totals")!
         let buckets = frozen.table("buckets")!
         let last = try lastReconciliation()
-        let firstDay = Timestamps.days(asOf) - Self.chartDays + 1
+        let lastActive = try ledgerRead { try ledger.lastCommitTime(before: asOf &+ 1) } ?? asOf
+        let firstDay = Timestamps.days(lastActive) - Self.chartDays + 1
         let accounts = try accounts()
         struct Day: Hashable, Comparable {
             let day: Int64, asset: Asset
@@ -32,7 +33,7 @@ extension FinanceService {
         let page = FinanceReportPage(
             title: "Finance report",
             asOf: Timestamps.format(asOf),
-            period: "\(Timestamps.date(days: firstDay)) to \(Timestamps.date(days: Timestamps.days(asOf)))",
+            period: "\(Timestamps.date(days: firstDay)) to \(Timestamps.date(days: Timestamps.days(lastActive)))",
             trialBalance: lines.rows.map { row in
                 TrialBalanceLine(account: row[1].text, type: row[2].text, asset: row[0].text, debit: row[3].text, credit: row[4].text)
             },

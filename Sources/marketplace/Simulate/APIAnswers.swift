@@ -1,0 +1,61 @@
+/// The parts of the API's answers the simulation reads; money as integers of minor units.
+enum APIAnswers {
+    struct Money: Decodable, Sendable {
+        let amountMinor: Int64
+    }
+
+    struct Identified: Decodable, Sendable {
+        let id: String
+    }
+
+    struct Task: Decodable, Sendable {
+        let id: String
+        let status: String
+    }
+
+    /// A funding from the wallet or the test connector.
+    struct Funding: Decodable, Sendable {
+        let escrow: Money
+        let fee: Money
+        let source: String
+    }
+
+    /// An opened card checkout.
+    struct Checkout: Decodable, Sendable {
+        let sessionId: String?
+        let amount: Money?
+    }
+
+    /// An x402 payment accepted and settling on chain.
+    struct Settling: Decodable, Sendable {
+        let status: String
+        let amount: Money
+    }
+
+    /// One of a task's connector calls (checkout, authorization, refund, payout).
+    struct Payment: Decodable, Sendable {
+        let kind: String
+        let state: String
+        let amount: Money?
+        let reference: String?
+
+        var isOpen: Bool { state == "pending" || state == "sent" }
+        var amountMinor: Int64 { amount?.amountMinor ?? 0 }
+    }
+
+    struct Dispute: Decodable, Sendable {
+        struct Split: Decodable, Sendable {
+            let toWorker: Money
+            let toPayer: Money
+            let fee: Money
+        }
+
+        let id: String
+        let split: Split?
+    }
+
+    struct Wallet: Decodable, Sendable {
+        let asset: String
+        let available: Money
+    }
+}
