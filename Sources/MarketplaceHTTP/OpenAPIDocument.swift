@@ -54,6 +54,7 @@ public enum OpenAPIDocument {
                 ["name": "by", "in": "query", "schema": ["type": "string", "enum": ["day", "week", "month"]]],
                 ["name": "user", "in": "query", "schema": ["type": "string"]],
                 ["name": "format", "in": "query", "schema": ["type": "string", "enum": ["json", "csv"]]],
+                ["name": "table", "in": "query", "description": "With format=csv: which of the report's tables (default its lines)", "schema": ["type": "string"]],
             ], secured: true)],
             "/v1/finance/journal": ["get": operation("financeJournal", "The posted journal as hledger / ledger-cli text (text/plain)", "FinanceReport", secured: true)],
             "/v1/finance/report.html": ["get": operation("financeHTML", "The finance report as one HTML page (text/html)", "FinanceReport", secured: true)],

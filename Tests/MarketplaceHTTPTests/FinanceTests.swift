@@ -86,9 +86,11 @@ struct FinanceTests {
             #expect(Self.rows(rollForward, "wallets").allSatisfy { $0["ties"] == "yes" })
 
             // CSV: a header and one line per row, money as decimals.
-            let csv = trial.csv().split(separator: "\r\n")
+            let csv = try #require(trial.csv()).split(separator: "\r\n")
             #expect(csv.first == "asset,account,type,debit,credit")
             #expect(csv.contains("USD,revenue:fees:test:USD,revenue,,2.50"))
+            #expect(trial.csv(table: "totals") == "asset,debits,credits,balanced\r\nUSD,90.00,90.00,yes\r\n")
+            #expect(trial.csv(table: "nope") == nil)
 
             // The same reports over HTTP, for finance only.
             let admin = try await test.adminToken("finance@example.com")
@@ -100,6 +102,9 @@ struct FinanceTests {
             let (unknown, unknownBody) = try await client.send(.get, "/v1/finance/reports/nope", token: admin)
             #expect(unknown == .notFound)
             #expect((unknownBody["error"] as? [String: Any])?["message"] as? String == "no report 'nope'; reports: \(FinanceController.reports.joined(separator: ", "))")
+            let (badTable, badTableBody) = try await client.send(.get, "/v1/finance/reports/roll-forward?format=csv&table=nope", token: admin)
+            #expect(badTable == .badRequest)
+            #expect(errorField(badTableBody) == "table")
             let (badBy, badByBody) = try await client.send(.get, "/v1/finance/reports/fee-revenue?by=year", token: admin)
             #expect(badBy == .badRequest)
             #expect(errorField(badByBody) == "by")

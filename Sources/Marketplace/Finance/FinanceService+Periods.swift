@@ -107,8 +107,12 @@ extension FinanceService {
             return (closed, rollForward)
         } catch let error as PeriodError {
             switch error {
-            case .alreadyClosed, .notContiguous: throw .conflict(field: "period", message: error.description)
-            case .notEnded, .empty: throw .validation(field: "period", message: error.description)
+            case .alreadyClosed: throw .conflict(field: "period", message: error.description)
+            case .notContiguous(_, let expected, _):
+                throw .conflict(field: "period", message: "periods close in order: the next one to close starts at \(Timestamps.format(expected))")
+            case .notEnded(_, let end, _):
+                throw .validation(field: "period", message: "\(name) ends at \(Timestamps.format(end)); it cannot be closed before it has ended")
+            case .empty: throw .validation(field: "period", message: error.description)
             }
         } catch {
             throw .internalError("closing \(name): \(error)")

@@ -60,8 +60,8 @@ public struct ReportTable: Sendable, Hashable {
 }
 
 /// A finance report: what it is, what it was asked for (as of, from, to, by), and its
-/// tables. JSON carries every table; CSV carries the first (the report's lines), since a CSV
-/// file holds one table.
+/// tables. JSON carries every table; CSV carries one (the first, the report's lines, unless
+/// another is named), since a CSV file holds one table.
 public struct FinanceReport: Sendable, Hashable {
     public let kind: String
     public let parameters: [(String, String)]
@@ -75,7 +75,11 @@ public struct FinanceReport: Sendable, Hashable {
 
     public func table(_ name: String) -> ReportTable? { tables.first { $0.name == name } }
 
-    public func csv() -> String { tables.first?.csv() ?? "" }
+    /// The named table as CSV (the first, the report's lines, when nil); nil for an unknown name.
+    public func csv(table name: String? = nil) -> String? {
+        guard let name else { return tables.first?.csv() ?? "" }
+        return table(name)?.csv()
+    }
 
     /// `{"report": kind, <parameters>, <table name>: [{column: value, …}, …], …}` with keys in
     /// the report's own order.

@@ -56,7 +56,11 @@ struct FinanceController: Sendable {
             default: throw APIError.notFound("no report '\(name)'; reports: \(Self.reports.joined(separator: ", "))")
             }
         }
-        return format == "csv" ? Self.text(report.csv(), type: "text/csv; charset=utf-8") : Self.enveloped(report.json())
+        guard format == "csv" else { return Self.enveloped(report.json()) }
+        guard let csv = report.csv(table: query["table"].map(String.init)) else {
+            throw APIError.validation("table must be one of: \(report.tables.map(\.name).joined(separator: ", "))", field: "table")
+        }
+        return Self.text(csv, type: "text/csv; charset=utf-8")
     }
 
     @Sendable func journal(_ request: Request, context: APIContext) async throws -> Response {

@@ -38,6 +38,7 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "End of the period, ISO 8601, exclusive.") var to: String?
     @Option(help: "Group flows by day, week or month.") var by: String = "day"
     @Option(help: "json or csv.") var format: String = "json"
+    @Option(help: "With csv: which table (e.g. totals, buckets, wallets); default the report's lines.") var table: String?
     @Option(help: "Write to this file instead of standard output.") var out: String?
 
     func validate() throws {
@@ -66,7 +67,13 @@ struct ReportOptions: ParsableArguments {
     }
 
     func emit(_ report: FinanceReport) throws {
-        let text = format == "csv" ? report.csv() : report.json() + "\n"
+        var text = report.json() + "\n"
+        if format == "csv" {
+            guard let csv = report.csv(table: table) else {
+                throw ValidationError("--table must be one of: \(report.tables.map(\.name).joined(separator: ", "))")
+            }
+            text = csv
+        }
         if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
     }
 }
