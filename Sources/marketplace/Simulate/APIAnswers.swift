@@ -17,7 +17,6 @@ enum APIAnswers {
     struct Funding: Decodable, Sendable {
         let escrow: Money
         let fee: Money
-        let source: String
     }
 
     /// An opened card checkout.
@@ -28,7 +27,6 @@ enum APIAnswers {
 
     /// An x402 payment accepted and settling on chain.
     struct Settling: Decodable, Sendable {
-        let status: String
         let amount: Money
     }
 

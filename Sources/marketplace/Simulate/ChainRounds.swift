@@ -17,7 +17,6 @@ final class ChainRounds: Sendable {
     private struct State {
         var waiting: [CheckedContinuation<Void, Never>] = []
         var finished = false
-        var rounds = 0
     }
 
     init(node: FakeBaseNode, settlement: SettlementService) {
@@ -26,9 +25,6 @@ final class ChainRounds: Sendable {
         // One buffered ring is enough: a round takes everyone waiting when it starts.
         (bell, ringer) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
-
-    /// Rounds run so far.
-    var rounds: Int { state.withLock { $0.rounds } }
 
     /// Returns once a round that began after this call has finished (at once after `finish`).
     func settle() async {
@@ -54,7 +50,6 @@ final class ChainRounds: Sendable {
             node.mine()
             node.markSafe()
             await settlement.advanceChain()
-            state.withLock { $0.rounds += 1 }
             for waiter in batch { waiter.resume() }
         }
         let left = state.withLock { state in

@@ -7,7 +7,9 @@ import NIOHTTP1
 /// The money a plan spends, put in place before any task: each agent's wallet gets exactly what
 /// its wallet-funded tasks will put in escrow (test deposits, and USDC deposited on chain from
 /// its payer address, credited once the block is safe); its payer address holds what its x402
-/// payments authorize; the hot wallet holds a float for USDC payouts of wallet-funded work.
+/// payments authorize; the hot wallet holds a float as large as every USDC payout could be,
+/// since work funded by test deposits is paid out on chain too. The float is minted at the
+/// fake node, outside the ledger (no recipe books a treasury top-up yet).
 extension Simulation {
     func putMoneyInPlace(for agents: [AgentSession]) async throws {
         // A first round: the deposit watcher starts reading at the safe head it sees then.
