@@ -52,12 +52,6 @@ public enum Timestamps {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// (year, month, day) of a day number since 1970.
-    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        return (year, month, day)
-    }
-
     /// (quotient, remainder) rounded toward negative infinity, so times before 1970 format too.
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)

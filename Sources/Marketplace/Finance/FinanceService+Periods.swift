@@ -153,8 +153,8 @@ extension FinanceService {
     }
 
     static func quoted(_ text: String) -> String {
-        var output = ""
-        ReportJSON.string(text, to: &output)
-        return output
+        var output: [UInt8] = []
+        JSONNode.write(string: text, to: &output)
+        return String(decoding: output, as: UTF8.self)
     }
 }

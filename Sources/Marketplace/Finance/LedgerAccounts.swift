@@ -66,8 +66,6 @@ struct LedgerAccounts {
 /// Sums money exactly: overflow is an error, never a wrap.
 struct ExactSum {
     static func add(_ total: inout Int64, _ amount: Int64) throws(MarketplaceError) {
-        let (sum, overflow) = total.addingReportingOverflow(amount)
-        guard !overflow else { throw .internalError("a report total overflows 64 bits") }
-        total = sum
+        do { total = try MinorUnits.add(total, amount) } catch { throw .internalError("a report total overflows: \(error)") }
     }
 }

@@ -159,12 +159,14 @@ enum Matcher {
             }
         }
 
-        // Amount, currency and time, closest in time first, within one kind of line.
+        // Amount, currency and time, closest in time first, within one kind of line: each
+        // ledger item looks only at the processor's leftovers of its own kind and asset.
         var unmatchedProcessor = Set(leftProcessor)
+        let byKind = Dictionary(grouping: leftProcessor) { "\(all[$0].kind)|\(all[$0].asset)" }
         for index in leftLedger.sorted(by: { all[$0].time < all[$1].time }) {
             let item = all[index]
-            let candidate = unmatchedProcessor.filter { other in
-                all[other].kind == item.kind && all[other].asset == item.asset && abs(all[other].amountMinor &- item.amountMinor) <= policy.toleranceMinor
+            let candidate = (byKind["\(item.kind)|\(item.asset)"] ?? []).filter { other in
+                unmatchedProcessor.contains(other) && abs(all[other].amountMinor &- item.amountMinor) <= policy.toleranceMinor
                     && abs(all[other].time &- item.time) <= policy.windowSeconds &* 1_000_000
             }.min { (abs(all[$0].time &- item.time), $0) < (abs(all[$1].time &- item.time), $1) }
             if let candidate {

@@ -19,11 +19,11 @@ public enum ReportCell: Sendable, Hashable {
         }
     }
 
-    func writeJSON(to output: inout String) {
+    func writeJSON(to output: inout [UInt8]) {
         switch self {
-        case .count(let value): output += String(value)
-        case .empty: output += "null"
-        default: ReportJSON.string(text, to: &output)
+        case .count(let value): output += String(value).utf8
+        case .empty: output += "null".utf8
+        default: JSONNode.write(string: text, to: &output)
         }
     }
 }
@@ -84,34 +84,37 @@ public struct FinanceReport: Sendable, Hashable {
     /// `{"report": kind, <parameters>, <table name>: [{column: value, …}, …], …}` with keys in
     /// the report's own order.
     public func json() -> String {
-        var output = "{"
-        ReportJSON.string("report", to: &output)
-        output += ":"
-        ReportJSON.string(kind, to: &output)
-        for (key, value) in parameters {
-            output += ","
-            ReportJSON.string(key, to: &output)
-            output += ":"
-            ReportJSON.string(value, to: &output)
+        var output: [UInt8] = []
+        func key(_ name: String) {
+            JSONNode.write(string: name, to: &output)
+            output.append(UInt8(ascii: ":"))
+        }
+        output.append(UInt8(ascii: "{"))
+        key("report")
+        JSONNode.write(string: kind, to: &output)
+        for (name, value) in parameters {
+            output.append(UInt8(ascii: ","))
+            key(name)
+            JSONNode.write(string: value, to: &output)
         }
         for table in tables {
-            output += ","
-            ReportJSON.string(table.name, to: &output)
-            output += ":["
+            output.append(UInt8(ascii: ","))
+            key(table.name)
+            output.append(UInt8(ascii: "["))
             for (index, row) in table.rows.enumerated() {
-                if index > 0 { output += "," }
-                output += "{"
-                for (column, cell) in zip(table.columns, row) {
-                    if column != table.columns[0] { output += "," }
-                    ReportJSON.string(column, to: &output)
-                    output += ":"
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                output.append(UInt8(ascii: "{"))
+                for (position, (column, cell)) in zip(table.columns, row).enumerated() {
+                    if position > 0 { output.append(UInt8(ascii: ",")) }
+                    key(column)
                     cell.writeJSON(to: &output)
                 }
-                output += "}"
+                output.append(UInt8(ascii: "}"))
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         }
-        return output + "}"
+        output.append(UInt8(ascii: "}"))
+        return String(decoding: output, as: UTF8.self)
     }
 
     public static func == (lhs: FinanceReport, rhs: FinanceReport) -> Bool {
@@ -121,23 +124,5 @@ public struct FinanceReport: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(kind)
         hasher.combine(tables)
-    }
-}
-
-enum ReportJSON {
-    static func string(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20: output += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
     }
 }
