@@ -11,28 +11,59 @@ public final class Ledger: Sendable {
     /// Where the database lives.
     public let path: String
     let pool: DatabasePool
-    private let writer: JournalWriter
+    /// Nil when opened for reading only: every write then fails with `.readOnly`.
+    private let writer: JournalWriter?
+    /// Held while open for writing; a second writer on the file is refused (`.writerLocked`).
+    private let lock: WriterLock?
 
-    /// Opens (creating and migrating if needed) the ledger at `path`.
+    /// Opens (creating and migrating if needed) the ledger at `path` for writing.
     ///
-    /// Refuses a database migrated by a newer binary. Commits are durable when acknowledged
-    /// (WAL, synchronous=FULL).
+    /// Takes the file's writer lock first: while another process has the file open for writing,
+    /// this throws `.writerLocked` naming it. Refuses a database migrated by a newer binary.
+    /// Commits are durable when acknowledged (WAL, synchronous=FULL).
     public init(path: String, clock: LedgerClock = .system, logger: Logger = Logger(label: "ledger")) throws(LedgerError) {
         self.path = path
+        lock = try WriterLock(databasePath: path)
         try Self.createFileIfNeeded(path: path)
+        pool = try Self.openPool(path: path, readOnly: false)
+        try Migrations.apply(to: pool)
+        let writer = try JournalWriter(pool: pool, clock: clock, logger: logger)
+        writer.start()
+        self.writer = writer
+    }
+
+    /// Opens an existing, migrated ledger for reading only, beside whichever process writes it
+    /// (checks and reports while `serve` runs). Takes no lock and loads no balances; a database
+    /// this binary would have to migrate first is refused.
+    public init(readingOnly path: String) throws(LedgerError) {
+        self.path = path
+        lock = nil
+        writer = nil
+        pool = try Self.openPool(path: path, readOnly: true)
+        try Migrations.requireCurrent(in: pool)
+    }
+
+    /// True when opened with `init(readingOnly:)`.
+    public var isReadOnly: Bool { writer == nil }
+
+    private static func openPool(path: String, readOnly: Bool) throws(LedgerError) -> DatabasePool {
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+        configuration.readonly = readOnly
+        if !readOnly {
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
         configuration.busyMode = .timeout(5)
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            return try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw .storage("open \(path): \(error)")
         }
-        try Migrations.apply(to: pool)
-        writer = try JournalWriter(pool: pool, clock: clock, logger: logger)
-        writer.start()
+    }
+
+    /// The writer, or `.readOnly` for a ledger opened for reading.
+    private func requireWriter() throws(LedgerError) -> JournalWriter {
+        guard let writer else { throw .readOnly }
+        return writer
     }
 
     /// The page size a new database gets. Larger pages make the journal's appends and the
@@ -51,13 +82,15 @@ public final class Ledger: Sendable {
     /// Durable commits the writer has made since the ledger opened, and the jobs (batches,
     /// account creations, transactions) they carried: how well group commit is grouping.
     public var writerCommits: (commits: Int, jobs: Int) {
-        (writer.commitsMade.load(ordering: .relaxed), writer.jobsCommitted.load(ordering: .relaxed))
+        guard let writer else { return (0, 0) }
+        return (writer.commitsMade.load(ordering: .relaxed), writer.jobsCommitted.load(ordering: .relaxed))
     }
 
     /// Finishes queued work and stops the writer; later calls fail with `.closed`.
     public func close() {
-        writer.close()
+        writer?.close()
         try? pool.close()
+        lock?.release()
     }
 
     /// The migrations applied to the database, in order.
@@ -68,6 +101,7 @@ public final class Ledger: Sendable {
     /// Creates accounts, all or none. An existing code with identical attributes is returned
     /// unchanged (so the chart of accounts can be set up again safely).
     public func createAccounts(_ accounts: [NewAccount]) async throws(LedgerError) -> [Account] {
+        let writer = try requireWriter()
         let result = await withCheckedContinuation { continuation in
             writer.submit(.createAccounts(accounts, continuation))
         }
@@ -77,6 +111,7 @@ public final class Ledger: Sendable {
     /// Commits a batch of transfers, all or none, durably; returns the rows written, or the
     /// first result for a repeated idempotency key.
     public func commit(_ batch: TransferBatch) async throws(LedgerError) -> CommitReceipt {
+        let writer = try requireWriter()
         let result = await withCheckedContinuation { continuation in
             writer.submit(.commit(batch, continuation))
         }
@@ -94,7 +129,8 @@ public final class Ledger: Sendable {
     /// when it throws, nothing it did lands (rows, batches, accounts) and its error is rethrown.
     /// The caller suspends meanwhile; no thread of the cooperative pool waits on an fsync.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let writer = try requireWriter()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let outcome = JobOutcome<T>()
             writer.submit(.transaction(TransactionJob(
                 run: { transaction in
@@ -121,6 +157,7 @@ public final class Ledger: Sendable {
     /// The writer also does this by itself before each commit and when idle.
     @discardableResult
     public func expireDueHolds() async throws(LedgerError) -> Int {
+        let writer = try requireWriter()
         let result = await withCheckedContinuation { continuation in
             writer.submit(.expire(continuation))
         }

@@ -34,6 +34,10 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case databaseNewerThanBinary(migrations: [String])
     case storage(String)
     case closed
+    /// Another process holds the file's writer lock (`holder` is what it recorded).
+    case writerLocked(path: String, holder: String)
+    /// The ledger was opened for reading only (a report or a check beside a running server).
+    case readOnly
 
     /// The request field at fault, in the API's spelling, when there is one.
     public var field: String? {
@@ -56,7 +60,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .idempotencyKeyInvalid, .idempotencyConflict: "idempotency_key"
         case .accountCodeInvalid, .accountExists: "code"
         case .accountFlagsConflict: "flags"
-        case .storage, .closed, .databaseNewerThanBinary: nil
+        case .storage, .closed, .databaseNewerThanBinary, .writerLocked, .readOnly: nil
         }
     }
 
@@ -107,6 +111,9 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             "the database was migrated by a newer binary (unknown migrations: \(migrations.joined(separator: ", "))); refusing to open it"
         case .storage(let message): "storage failed: \(message)"
         case .closed: "the ledger is closed"
+        case .writerLocked(let path, let holder):
+            "\(path) is open for writing by \(holder); one process writes a ledger file (use that server's API, or stop it first)"
+        case .readOnly: "the ledger is open for reading only"
         }
     }
 }

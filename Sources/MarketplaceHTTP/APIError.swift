@@ -33,7 +33,7 @@ public struct APIError: HTTPResponseError, Sendable {
             self.init(HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), code: "INSUFFICIENT_BALANCE", message: error.description, field: error.field)
         case .idempotencyConflict, .transferExists, .accountExists, .pendingAlreadyPosted, .pendingAlreadyVoided, .pendingExpired:
             self.init(.conflict, code: "CONFLICT", message: error.description, field: error.field)
-        case .storage, .closed, .databaseNewerThanBinary:
+        case .storage, .closed, .databaseNewerThanBinary, .writerLocked, .readOnly:
             self.init(.serviceUnavailable, code: "INTERNAL_ERROR", message: "the ledger is unavailable; retry later")
         default:
             self.init(.badRequest, code: "VALIDATION_ERROR", message: error.description, field: error.field)

@@ -35,6 +35,17 @@ enum Migrations {
         }
     }
 
+    /// For a reader: every migration this binary knows is applied, and none it does not.
+    static func requireCurrent(in reader: some DatabaseReader) throws(LedgerError) {
+        let applied = Set(try Self.applied(in: reader))
+        let unknown = applied.subtracting(all.map(\.identifier))
+        guard unknown.isEmpty else { throw .databaseNewerThanBinary(migrations: unknown.sorted()) }
+        let missing = all.map(\.identifier).filter { !applied.contains($0) }
+        guard missing.isEmpty else {
+            throw .storage("the database is not migrated to this binary (missing \(missing.joined(separator: ", "))); run `marketplace migrate` first")
+        }
+    }
+
     /// The identifiers applied to a database, in order.
     static func applied(in reader: some DatabaseReader) throws(LedgerError) -> [String] {
         do {

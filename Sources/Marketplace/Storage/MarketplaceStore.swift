@@ -34,11 +34,15 @@ public final class MarketplaceStore: Sendable {
     ]
 
     /// Opens the ledger's file and migrates the marketplace's tables forward; refuses a newer schema.
+    /// On a ledger opened for reading only it migrates nothing: the schema must be current.
     public init(ledger: Ledger) throws(MarketplaceError) {
         self.ledger = ledger
         path = ledger.path
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON") }
+        configuration.readonly = ledger.isReadOnly
+        if !ledger.isReadOnly {
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON") }
+        }
         configuration.busyMode = .timeout(5)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -47,11 +51,19 @@ public final class MarketplaceStore: Sendable {
                 migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
             }
             let known = Set(Self.migrations.map(\.identifier))
-            let unknown = try pool.read { db in try migrator.appliedIdentifiers(db).filter { $0.hasPrefix("m") && !known.contains($0) } }
+            let applied = try pool.read { db in try migrator.appliedIdentifiers(db).filter { $0.hasPrefix("m") } }
+            let unknown = applied.subtracting(known)
             guard unknown.isEmpty else {
                 throw MarketplaceError.internalError("the database was migrated by a newer binary (\(unknown.sorted().joined(separator: ", ")))")
             }
-            try migrator.migrate(pool)
+            if ledger.isReadOnly {
+                let missing = known.subtracting(applied)
+                guard missing.isEmpty else {
+                    throw MarketplaceError.internalError("the database is not migrated to this binary (missing \(missing.sorted().joined(separator: ", "))); run `marketplace migrate` first")
+                }
+            } else {
+                try migrator.migrate(pool)
+            }
         } catch let error as MarketplaceError {
             throw error
         } catch {
@@ -77,8 +89,17 @@ public final class MarketplaceStore: Sendable {
     /// Like `write`, with the ledger's side of the commit: the body's ledger batches and
     /// accounts land with its rows, or (when it throws) none of them do.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) async throws(MarketplaceError) -> T {
+        let keyed = KeyedRequest.current
         do {
-            return try await ledger.transaction(body)
+            let (result, answer) = try await ledger.transaction { transaction -> (T, KeyedRequest.Answer?) in
+                let result = try body(transaction)
+                // Under an Idempotency-Key the answer lands with the effect (see KeyedRequest).
+                guard let keyed, let answer = keyed.render(result) else { return (result, nil) }
+                try IdempotencyStore.save(answer, for: keyed, at: transaction.timestampMicros, transaction.db)
+                return (result, answer)
+            }
+            if let keyed, let answer { keyed.landed(answer) }
+            return result
         } catch {
             throw Self.mapped(error)
         }

@@ -11,11 +11,12 @@ struct FinanceContext {
     let store: MarketplaceStore
     let finance: FinanceService
 
-    init(_ database: DatabaseOptions, policy: ReconciliationPolicy = .standard) throws {
+    /// `readOnly` opens beside a running server without the writer lock (reports, exports).
+    init(_ database: DatabaseOptions, policy: ReconciliationPolicy = .standard, readOnly: Bool = false) throws {
         guard FileManager.default.fileExists(atPath: database.db) else { throw ValidationError("no database at \(database.db)") }
         var logger = Logger(label: "marketplace")
         logger.logLevel = .warning
-        ledger = try Ledger(path: database.db, logger: logger)
+        ledger = readOnly ? try Ledger(readingOnly: database.db) : try Ledger(path: database.db, logger: logger)
         store = try MarketplaceStore(ledger: ledger)
         var settlement = SettlementService(ledger: ledger, store: store)
         settlement.card = try Serve.cardPayments(host: "127.0.0.1", port: 0, logger: logger)
@@ -61,7 +62,7 @@ struct ReportOptions: ParsableArguments {
 
     /// Opens the database, builds the report and writes it.
     func run(_ build: (FinanceService) throws -> FinanceReport) throws {
-        let context = try FinanceContext(database)
+        let context = try FinanceContext(database, readOnly: true)
         defer { context.close() }
         try emit(try build(context.finance))
     }
@@ -150,7 +151,7 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Write the page here.") var out: String
 
         func run() async throws {
-            let context = try FinanceContext(database)
+            let context = try FinanceContext(database, readOnly: true)
             defer { context.close() }
             let asOf = try asOf.map(Timestamps.parse) ?? Int64(Date().timeIntervalSince1970 * 1_000) * 1_000
             try context.finance.htmlReport(asOf: asOf).write(toFile: out, atomically: true, encoding: .utf8)
@@ -212,7 +213,7 @@ struct ExportCommand: AsyncParsableCommand {
         @Option(help: "Write to this file instead of standard output.") var out: String?
 
         func run() async throws {
-            let context = try FinanceContext(database)
+            let context = try FinanceContext(database, readOnly: true)
             defer { context.close() }
             let handle: FileHandle
             if let out {
@@ -257,7 +258,7 @@ struct PeriodCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The closed periods, oldest first.")
         @OptionGroup var database: DatabaseOptions
         func run() async throws {
-            let context = try FinanceContext(database)
+            let context = try FinanceContext(database, readOnly: true)
             defer { context.close() }
             for period in try context.finance.closedPeriods() {
                 print("\(period.name)\t\(Timestamps.format(period.startsAt))\t\(Timestamps.format(period.endsAt))\tseq \(period.lastSeq)\tclosed by \(period.closedBy) at \(Timestamps.format(period.closedAt))")

@@ -86,10 +86,11 @@ extension LedgerCommand {
 }
 
 extension DatabaseOptions {
-    /// Opens a database that must already exist (checks must not create an empty one).
+    /// Opens a database that must already exist (checks must not create an empty one), for
+    /// reading only: it works beside a running server.
     func openExisting() throws -> Ledger {
         guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no database at \(db)") }
-        return try Ledger(path: db)
+        return try Ledger(readingOnly: db)
     }
 
     /// Creates the database's directory if needed.
