@@ -51,6 +51,14 @@ public enum MinorUnits {
     }
 
     /// Formats minor units as a decimal string with exactly `scale` decimals ("12.30").
+    /// 10^scale, the minor units in one whole unit (scale at most 18, so it fits Int64).
+    public static func factor(scale: Int) -> Int64 {
+        precondition((0...scaleMax).contains(scale), "scale \(scale) is out of range")
+        var factor: Int64 = 1
+        for _ in 0..<scale { factor *= 10 }
+        return factor
+    }
+
     public static func format(_ minor: Int64, scale: Int) -> String {
         precondition(scale >= 0 && scale <= scaleMax)
         let magnitude = minor.magnitude

@@ -67,6 +67,10 @@ struct Operation: Sendable {
         if case .exceedsCredits(_, _, let available, let requested) = error {
             return MarketplaceError.insufficientBalance(availableMinor: available, requiredMinor: requested, asset: asset)
         }
+        if case .overflow = error {
+            // A balance past Int64 (a shared account at its end): the request is refused, typed.
+            return MarketplaceError.validation(field: "amount", message: "this amount would take an account past the largest balance the ledger holds")
+        }
         return MarketplaceError.internalError("the ledger refused \(key): \(error)")
     }
 

@@ -26,6 +26,10 @@ public struct SettlementService: Sendable {
     public static let walletAssets: [Asset] = [.usd, .usdc]
     /// The longest client idempotency key.
     public static let idempotencyKeyLengthMax = 255
+    /// The most one test-mode deposit credits, in whole units (100,000.00 USD or USDC): test
+    /// money is free, and an uncapped deposit could push the shared test clearing account
+    /// toward Int64's end, where every other user's deposit would be refused.
+    public static let testDepositUnitsMax: Int64 = 100_000
 
     public init(ledger: Ledger, store: MarketplaceStore, chart: ChartOfAccounts = .standard, pricing: Pricing = .standard,
                 clock: LedgerClock = .system) {
@@ -51,13 +55,16 @@ public struct SettlementService: Sendable {
             throw .forbidden("live deposits arrive through a payment connector, not this endpoint")
         }
         let (asset, amountMinor) = try Self.money(amount, currency)
+        guard amountMinor <= Self.testDepositUnitsMax * MinorUnits.factor(scale: asset.scale) else {
+            throw .validation(field: "amount", message: "a test deposit is at most \(Self.testDepositUnitsMax) \(asset.code)")
+        }
         let key = try Self.clientKey(idempotencyKey, scope: "deposit:\(caller.userID)")
         let clearing = chart.clearing(connector: "test", asset: asset)!
-        let wallet = walletAccount(caller, asset)
+        let walletAccount = walletAccount(caller, asset)
         let now = clock.nowMicros()
-        try await store.transaction { transaction in
+        return try await store.transaction { transaction in
             let clearing = try transaction.account(clearing)
-            let wallet = try transaction.account(wallet)
+            let wallet = try transaction.account(walletAccount)
             let replayed = try Operation.find(key: key, in: transaction.db) != nil
             let operation = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: amountMinor, asset: asset)
@@ -67,8 +74,9 @@ public struct SettlementService: Sendable {
                 try Outbox.emit(.depositCredited, to: [caller.userID], mode: caller.mode, task: nil,
                                 data: ["amount": Outbox.money(amountMinor, asset), "connector": "test"], nowMicros: now, transaction.db)
             }
+            // The answer is made in the commit, so that a keyed deposit's stored answer lands with it.
+            return try Self.wallet(of: caller, asset: asset, account: wallet, transaction.db) { transaction.balance(of: $0) }
         }
-        return try await self.wallet(of: caller, asset: asset)
     }
 
     /// Funds a published task from the owner's wallet: budget plus the fee on top into the task's
@@ -207,21 +215,40 @@ public struct SettlementService: Sendable {
 
     private func wallet(of caller: Principal, asset: Asset) async throws(MarketplaceError) -> Wallet {
         let account = try await account(walletAccount(caller, asset))
-        let balance = try readLedger { try ledger.account(account)?.balance } ?? .zero
-        let escrows = try store.read { db in
-            try Int64.fetchAll(try db.cachedStatement(sql: """
-                SELECT f.escrow_account_id FROM task_funding f JOIN tasks t ON t.id = f.task_id
-                JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed'
-                WHERE t.owner_id = ? AND t.mode = ? AND f.asset = ? AND t.status NOT IN (\(Self.closedStatuses))
-                """), arguments: [caller.userID, caller.mode.rawValue, asset.code])
+        let ledger = ledger
+        return try store.read { db in
+            try Self.wallet(of: caller, asset: asset, account: account, db) { id in try ledger.account(id)?.balance }
         }
-        var frozen = balance.pendingOutflows(for: .liability)
+    }
+
+    /// The wallet as `db` and `balance` see it: the committed state, or a commit's own.
+    /// Frozen sums the escrows of the owner's open funded tasks; a sum past Int64 is refused.
+    static func wallet(of caller: Principal, asset: Asset, account: AccountID, _ db: Database,
+                       balance: (AccountID) throws -> AccountBalance?) throws -> Wallet {
+        let walletBalance = try balance(account) ?? .zero
+        let escrows = try Int64.fetchAll(try db.cachedStatement(sql: """
+            SELECT f.escrow_account_id FROM task_funding f JOIN tasks t ON t.id = f.task_id
+            JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed'
+            WHERE t.owner_id = ? AND t.mode = ? AND f.asset = ? AND t.status NOT IN (\(Self.closedStatuses))
+            """), arguments: [caller.userID, caller.mode.rawValue, asset.code])
+        var frozen = walletBalance.pendingOutflows(for: .liability)
         for escrow in escrows {
-            let escrowBalance = try readLedger { try ledger.account(AccountID(escrow))?.balance } ?? .zero
-            frozen += escrowBalance.posted(for: .liability) + escrowBalance.pendingOutflows(for: .liability)
+            let escrowBalance = try balance(AccountID(escrow)) ?? .zero
+            frozen = try Self.sum(frozen, escrowBalance.posted(for: .liability), escrowBalance.pendingOutflows(for: .liability), field: "frozen")
         }
-        return Wallet(asset: asset, accountID: account, availableMinor: balance.available(for: .liability),
-                      pendingMinor: balance.pendingOutflows(for: .liability), frozenMinor: frozen)
+        return Wallet(asset: asset, accountID: account, availableMinor: walletBalance.available(for: .liability),
+                      pendingMinor: walletBalance.pendingOutflows(for: .liability), frozenMinor: frozen)
+    }
+
+    /// `values` added with overflow refused as a typed error naming `field`.
+    static func sum(_ values: Int64..., field: String) throws(MarketplaceError) -> Int64 {
+        var total: Int64 = 0
+        for value in values {
+            let (next, overflow) = total.addingReportingOverflow(value)
+            guard !overflow else { throw .validation(field: field, message: "\(field) is past the largest amount the ledger holds") }
+            total = next
+        }
+        return total
     }
 
     /// Each user has a wallet per mode and asset: test and live money never share an account.

@@ -1,21 +1,28 @@
 import Crypto
 public import Foundation
 import GRDB
+import Synchronization
 public import LedgerCore
 
 /// Stored responses for `Idempotency-Key`: the first request with a key runs and its answer is
 /// kept; a replay with the same method, path and body gets that answer again; the same key
 /// with anything else is a conflict. Keys are per caller and kept for `retentionSeconds`.
+///
+/// Nothing is written to claim a key: a request in flight is known to this process only (one
+/// process writes a database file, see `Ledger`), and the answer lands in the same commit as
+/// the request's effect (`KeyedRequest`) or, for a write whose result the edge cannot render
+/// inside the commit, in one commit of its own right after. A process that dies therefore
+/// leaves a key either absent (the request had no effect; a retry runs it) or answered.
 public struct IdempotencyStore: Sendable {
     /// What to do with a request that carries a key.
-    public enum Claim: Sendable, Hashable {
-        /// First time: run it, then `finish` (or `abandon`).
-        case proceed
+    public enum Claim: Sendable {
+        /// First time: run it under this keyed request, then `finish` (or `end` when answered).
+        case proceed(KeyedRequest)
         /// Seen before with the same request: answer this.
-        case replay(status: Int, contentType: String?, body: Data)
+        case replay(KeyedRequest.Answer)
         /// The key was used with another request.
         case mismatch
-        /// The first request with this key has not answered yet.
+        /// The first request with this key has not answered yet (in this process).
         case inFlight
     }
 
@@ -24,6 +31,7 @@ public struct IdempotencyStore: Sendable {
 
     let store: MarketplaceStore
     let clock: LedgerClock
+    private let inFlight = InFlightKeys()
 
     public init(store: MarketplaceStore, clock: LedgerClock = .system) {
         self.store = store
@@ -38,40 +46,56 @@ public struct IdempotencyStore: Sendable {
         return Data(hasher.finalize())
     }
 
-    /// Claims `key` for the caller `scope`, or says why not.
-    public func claim(scope: String, key: String, fingerprint: Data) async throws(MarketplaceError) -> Claim {
+    /// Claims `key` for the caller `scope` in this process, or says why not. Reads only.
+    public func claim(scope: String, key: String, fingerprint: Data) throws(MarketplaceError) -> Claim {
         guard !key.isEmpty, key.count <= Self.keyLengthMax else {
             throw .validation(field: "idempotency_key", message: "Idempotency-Key must be 1 to \(Self.keyLengthMax) characters")
         }
-        let now = clock.nowMicros()
-        let cutoff = now - Self.retentionSeconds * 1_000_000
-        return try await store.write { db -> Claim in
-            if let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM idempotent_requests WHERE scope = ? AND key = ? AND created_at > ?"),
-                                          arguments: [scope, key, cutoff]) {
-                guard (row["fingerprint"] as Data) == fingerprint else { return .mismatch }
-                guard let status = row["status"] as Int? else { return .inFlight }
-                return .replay(status: status, contentType: row["content_type"], body: row["body"] ?? Data())
-            }
-            try db.run(sql: """
-                INSERT OR REPLACE INTO idempotent_requests (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?)
-                """, arguments: [scope, key, fingerprint, now])
-            return .proceed
+        let keyed = KeyedRequest(scope: scope, key: key, fingerprint: fingerprint)
+        guard inFlight.insert(keyed) else { return .inFlight }
+        let cutoff = clock.nowMicros() - Self.retentionSeconds * 1_000_000
+        let stored: (fingerprint: Data, answer: KeyedRequest.Answer?)?
+        do {
+            stored = try store.read { db in try Self.stored(scope: scope, key: key, after: cutoff, db) }
+        } catch {
+            end(keyed)
+            throw error
         }
+        // A row without a status is a claim an earlier version committed before running: it
+        // proves nothing was answered, so the request runs (and its row is replaced).
+        guard let stored, let answer = stored.answer else { return .proceed(keyed) }
+        end(keyed)
+        return stored.fingerprint == fingerprint ? .replay(answer) : .mismatch
     }
 
-    /// Keeps the answer to a claimed key.
-    public func finish(scope: String, key: String, status: Int, contentType: String?, body: Data) async throws(MarketplaceError) {
-        try await store.write { db in
-            try db.run(sql: "UPDATE idempotent_requests SET status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
-                           arguments: [status, contentType, body, scope, key])
-        }
+    /// Keeps the answer to a request whose effect could not carry it, in a commit of its own,
+    /// then ends the request.
+    public func finish(_ keyed: KeyedRequest, with answer: KeyedRequest.Answer) async throws(MarketplaceError) {
+        keyed.close()
+        defer { end(keyed) }
+        try await store.write { db in try Self.save(answer, for: keyed, at: clock.nowMicros(), db) }
     }
 
-    /// Releases a claimed key whose request failed on the server's side, so a retry runs again.
-    public func abandon(scope: String, key: String) async {
-        _ = try? await store.write { db in
-            try db.run(sql: "DELETE FROM idempotent_requests WHERE scope = ? AND key = ? AND status IS NULL", arguments: [scope, key])
-        }
+    /// Ends the request without storing anything more (its answer is stored, or it failed on
+    /// the server's side and a retry should run it again).
+    public func end(_ keyed: KeyedRequest) {
+        keyed.close()
+        inFlight.remove(keyed)
+    }
+
+    /// Writes the answer row inside the caller's transaction (the request's effect, or its own).
+    static func save(_ answer: KeyedRequest.Answer, for keyed: KeyedRequest, at nowMicros: Int64, _ db: Database) throws {
+        try db.run(sql: """
+            INSERT OR REPLACE INTO idempotent_requests (scope, key, fingerprint, status, content_type, body, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [keyed.scope, keyed.key, keyed.fingerprint, answer.status, answer.contentType, answer.body, nowMicros])
+    }
+
+    private static func stored(scope: String, key: String, after cutoff: Int64, _ db: Database) throws -> (fingerprint: Data, answer: KeyedRequest.Answer?)? {
+        let statement = try db.cachedStatement(sql: "SELECT fingerprint, status, content_type, body FROM idempotent_requests WHERE scope = ? AND key = ? AND created_at > ?")
+        guard let row = try Row.fetchOne(statement, arguments: [scope, key, cutoff]) else { return nil }
+        let answer = (row["status"] as Int?).map { KeyedRequest.Answer(status: $0, contentType: row["content_type"], body: row["body"] ?? Data()) }
+        return (row["fingerprint"], answer)
     }
 
     /// Forgets keys older than the retention; returns how many.
@@ -82,4 +106,20 @@ public struct IdempotencyStore: Sendable {
             return db.changesCount
         }
     }
+}
+
+/// The keys of the requests running in this process, by caller scope and key.
+private final class InFlightKeys: Sendable {
+    private let keys = Mutex<Set<String>>([])
+
+    /// False when a request with the same scope and key is already running.
+    func insert(_ keyed: KeyedRequest) -> Bool {
+        keys.withLock { $0.insert(Self.name(keyed)).inserted }
+    }
+
+    func remove(_ keyed: KeyedRequest) {
+        _ = keys.withLock { $0.remove(Self.name(keyed)) }
+    }
+
+    private static func name(_ keyed: KeyedRequest) -> String { "\(keyed.scope)\u{0}\(keyed.key)" }
 }

@@ -49,6 +49,9 @@ public struct TaskDraft: Sendable, Hashable {
     public static let proofRequirementLengthMax = 500
     public static let callbackURLLengthMax = 2_000
     public static let estimatedHoursMax = 1_000
+    /// The largest budget a task may carry, in whole units of its asset (1,000,000.00 USD or
+    /// USDC): far past any task, and far enough below Int64 that budget + fee never overflows.
+    public static let budgetUnitsMax: Int64 = 1_000_000
 
     public init(title: String, description: String, category: String, taskType: String? = nil, locationType: String = "remote",
                 address: String? = nil, latitude: Double? = nil, longitude: Double? = nil, budget: Budget, deadline: String? = nil,

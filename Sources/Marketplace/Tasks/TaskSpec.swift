@@ -135,12 +135,18 @@ extension TaskDraft {
         if let hours = budget.estimatedHours, !(1...Self.estimatedHoursMax).contains(hours) {
             throw .validation(field: "budget.estimated_hours", message: "budget.estimated_hours must be 1 to \(Self.estimatedHoursMax)")
         }
+        let budgetMinorMax = Self.budgetUnitsMax * MinorUnits.factor(scale: asset.scale)
+        guard amount <= budgetMinorMax else {
+            throw .validation(field: "budget.amount", message: "budget.amount must be at most \(Self.budgetUnitsMax) \(asset.code)")
+        }
         guard type == .hourly else { return (asset, .fixed, amount, budget.estimatedHours, amount) }
         guard let hours = budget.estimatedHours else {
             throw .validation(field: "budget.estimated_hours", message: "an hourly budget needs estimated_hours")
         }
         let (total, overflow) = amount.multipliedReportingOverflow(by: Int64(hours))
-        guard !overflow else { throw .validation(field: "budget.amount", message: "budget.amount × estimated_hours is too large") }
+        guard !overflow, total <= budgetMinorMax else {
+            throw .validation(field: "budget.amount", message: "budget.amount × estimated_hours must be at most \(Self.budgetUnitsMax) \(asset.code)")
+        }
         return (asset, .hourly, amount, hours, total)
     }
 

@@ -8,6 +8,10 @@ import Marketplace
 /// `Idempotent-Replayed: true`; the key with another request is 409. Server errors (5xx) are
 /// not stored, so a retry runs again. Routes whose answer carries a secret (sessions, new API
 /// keys) never store it: a key there is refused rather than silently ignored.
+///
+/// Nothing is committed to claim a key. Routes answer through `KeyedAnswer`, which renders the
+/// answer inside the commit of the domain's write, so a keyed write is one durable commit and a
+/// crash leaves its key absent or answered; any other answer is stored in a commit right after.
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = APIContext
     let store: IdempotencyStore
@@ -33,38 +37,55 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let body = try await RequestBody.collect(&request)
         let scope = context.principal.map { "\($0.userID):\($0.mode.rawValue)" } ?? "anonymous:\(context.clientAddress)"
         let fingerprint = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: body.readableBytesView)
-        switch try await apiAsync({ try await store.claim(scope: scope, key: key, fingerprint: fingerprint) }) {
-        case .replay(let status, let contentType, let stored):
-            var headers = HTTPFields()
-            if let contentType { headers[.contentType] = contentType }
-            headers[Self.replayedHeader] = "true"
-            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored)))
+        switch try api({ try store.claim(scope: scope, key: key, fingerprint: fingerprint) }) {
+        case .replay(let answer):
+            return Self.response(answer, replayed: true)
         case .mismatch:
             throw APIError(.conflict, code: "CONFLICT", message: "this Idempotency-Key was used with a different request", field: "idempotency_key")
         case .inFlight:
             throw APIError(.conflict, code: "CONFLICT", message: "a request with this Idempotency-Key is still in progress; retry shortly",
                            field: "idempotency_key")
-        case .proceed:
-            break
+        case .proceed(let keyed):
+            return try await run(keyed, request, context: context, next: next)
         }
+    }
+
+    /// Runs the request under its key; stores its answer unless its effect's commit already did.
+    private func run(_ keyed: KeyedRequest, _ request: Request, context: APIContext,
+                     next: (Request, APIContext) async throws -> Response) async throws -> Response {
         let response: Response
         do {
-            response = try await next(request, context)
+            response = try await KeyedRequest.$current.withValue(keyed) { try await next(request, context) }
         } catch let error as APIError where error.status.code < 500 {
             response = try error.response(from: request, context: context)
         } catch {
-            await store.abandon(scope: scope, key: key)
+            store.end(keyed)  // nothing is stored: a retry runs again
             throw error
         }
-        guard response.status.code < 500 else {
-            await store.abandon(scope: scope, key: key)
-            return response
-        }
+        keyed.close()
         let collected = CollectingWriter.Sink()
-        try await response.body.write(CollectingWriter(sink: collected))
-        let bytes = Data(collected.buffer.readableBytesView)
-        try await apiAsync { try await store.finish(scope: scope, key: key, status: response.status.code, contentType: response.headers[.contentType], body: bytes) }
+        do {
+            try await response.body.write(CollectingWriter(sink: collected))
+        } catch {
+            store.end(keyed)
+            throw error
+        }
+        let answer = KeyedRequest.Answer(status: response.status.code, contentType: response.headers[.contentType],
+                                         body: Data(collected.buffer.readableBytesView))
+        if response.status.code >= 500 || keyed.committedAnswer == answer {
+            store.end(keyed)  // a server error is not stored; an answer that landed with its effect is stored already
+        } else {
+            try await apiAsync { try await store.finish(keyed, with: answer) }
+        }
         return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: collected.buffer))
+    }
+
+    /// A stored answer as a response.
+    static func response(_ answer: KeyedRequest.Answer, replayed: Bool) -> Response {
+        var headers = HTTPFields()
+        if let contentType = answer.contentType { headers[.contentType] = contentType }
+        if replayed { headers[replayedHeader] = "true" }
+        return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 }
 

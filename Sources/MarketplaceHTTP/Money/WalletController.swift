@@ -69,13 +69,12 @@ struct WalletController: Sendable {
         let currency: String
     }
 
-    @Sendable func deposit(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<WalletView>> {
+    @Sendable func deposit(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(DepositBody.self, from: request, context: context)
         let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
-        let wallet = try await apiAsync {
+        return try await KeyedAnswer.respond(Wallet.self, status: { _ in .created }, render: { Envelope(WalletView($0, totals: nil)) }) {
             try await settlement.deposit(amount: body.amount.text, currency: body.currency, idempotencyKey: key, by: caller)
         }
-        return EditedResponse(status: .created, response: Envelope(WalletView(wallet, totals: nil)))
     }
 }

@@ -80,8 +80,9 @@ struct TasksController: Sendable {
                                      fundUrl: "/v1/tasks/\(posted.task.id)/fund")
             return try EditedResponse(status: .created, response: Envelope(view)).response(from: request, context: context)
         }
-        let task = try await apiAsync { try await tasks.create(body.draft, by: caller) }
-        return try EditedResponse(status: .created, response: Envelope(TaskView(task))).response(from: request, context: context)
+        return try await KeyedAnswer.respond(MarketTask.self, status: { _ in .created }, render: { Envelope(TaskView($0)) }) {
+            try await tasks.create(body.draft, by: caller)
+        }
     }
 
     @Sendable func list(_ request: Request, context: APIContext) async throws -> Envelope<TaskPageView> {
@@ -112,20 +113,22 @@ struct TasksController: Sendable {
         let callbackUrl: String?
     }
 
-    @Sendable func update(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+    @Sendable func update(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(UpdateBody.self, from: request, context: context)
         let update = TaskUpdate(title: body.title, description: body.description, category: body.category, deadline: body.deadline,
                                 urgency: body.urgency, requiredDeliverables: body.requiredDeliverables,
                                 proofRequirements: body.proofRequirements, verifiedOnly: body.verifiedOnly, callbackURL: body.callbackUrl)
-        return Envelope(TaskView(try await apiAsync { try await tasks.update(context.parameters.get("task") ?? "", with: update, by: caller) }))
+        return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) {
+            try await tasks.update(context.parameters.get("task") ?? "", with: update, by: caller)
+        }
     }
 
     /// Cancels; a funded task's escrow goes back to the owner's wallet in full.
-    @Sendable func cancel(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+    @Sendable func cancel(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let id = context.parameters.get("task") ?? ""
-        return Envelope(TaskView(try await apiAsync { try await settlement.cancel(id, by: caller) }))
+        return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) { try await settlement.cancel(id, by: caller) }
     }
 
     struct FundBody: Decodable {
@@ -153,12 +156,24 @@ struct TasksController: Sendable {
             return try EditedResponse(status: checkout.status == .paid ? .ok : .accepted, response: Envelope(CheckoutView(checkout)))
                 .response(from: request, context: context)
         }
-        switch try await apiAsync({ try await settlement.fund(id, from: source, by: caller) }) {
-        case .funded(let funding, let mockOperator):
-            if mockOperator { _ = try await apiAsync { try await work.runMockOperator(on: id) } }  // test mode: it starts now
-            return try Envelope(FundingView(funding)).response(from: request, context: context)
-        case .awaitingApproval(let approval):
-            return try EditedResponse(status: .accepted, response: Envelope(FundingApprovalView(approval))).response(from: request, context: context)
+        let (response, outcome) = try await KeyedAnswer.answer(FundingOutcome.self, status: Self.fundingStatus, render: Self.fundingAnswer) {
+            try await settlement.fund(id, from: source, by: caller)
+        }
+        // Test mode: a mock operator starts on its funded task now, in writes of its own.
+        if case .funded(_, mockOperator: true) = outcome { _ = try await apiAsync { try await work.runMockOperator(on: id) } }
+        return response
+    }
+
+    static func fundingStatus(_ outcome: FundingOutcome) -> HTTPResponse.Status {
+        if case .awaitingApproval = outcome { return .accepted }
+        return .ok
+    }
+
+    /// A funding's answer: the funding, or the approval it waits for (202).
+    static func fundingAnswer(_ outcome: FundingOutcome) -> any Encodable & Sendable {
+        switch outcome {
+        case .funded(let funding, _): Envelope(FundingView(funding))
+        case .awaitingApproval(let approval): Envelope(FundingApprovalView(approval))
         }
     }
 

@@ -21,21 +21,21 @@ struct WorkController: Sendable {
         group.get(":task/dispute", use: dispute)
     }
 
-    @Sendable func rejectApplication(_ request: Request, context: APIContext) async throws -> Envelope<ApplicationView> {
+    @Sendable func rejectApplication(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
-        let application = try await apiAsync {
+        return try await KeyedAnswer.respond(TaskApplication.self, render: { Envelope(ApplicationView($0)) }) {
             try await work.rejectApplication(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
         }
-        return Envelope(ApplicationView(application))
     }
 
     struct ApplyBody: Decodable { let message: String? }
 
-    @Sendable func apply(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<ApplicationView>> {
+    @Sendable func apply(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(ApplyBody.self, from: request, context: context)
-        let application = try await apiAsync { try await work.apply(to: context.parameters.get("task") ?? "", message: body.message ?? "", by: caller) }
-        return EditedResponse(status: .created, response: Envelope(ApplicationView(application)))
+        return try await KeyedAnswer.respond(TaskApplication.self, status: { _ in .created }, render: { Envelope(ApplicationView($0)) }) {
+            try await work.apply(to: context.parameters.get("task") ?? "", message: body.message ?? "", by: caller)
+        }
     }
 
     @Sendable func applications(_ request: Request, context: APIContext) async throws -> Envelope<[ApplicationView]> {
@@ -43,12 +43,11 @@ struct WorkController: Sendable {
         return Envelope(try api { try work.applications(of: context.parameters.get("task") ?? "", for: caller) }.map(ApplicationView.init))
     }
 
-    @Sendable func accept(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+    @Sendable func accept(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
-        let task = try await apiAsync {
+        return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) {
             try await work.accept(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
         }
-        return Envelope(TaskView(task))
     }
 
     struct SubmitBody: Decodable {
@@ -65,7 +64,7 @@ struct WorkController: Sendable {
         return Envelope(try api { try work.submissions(of: context.parameters.get("task") ?? "", for: caller) }.map(SubmissionView.init))
     }
 
-    @Sendable func submit(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<SubmissionView>> {
+    @Sendable func submit(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(SubmitBody.self, from: request, context: context)
         var items: [Submission.Item] = []
@@ -75,27 +74,30 @@ struct WorkController: Sendable {
             }
             items.append(Submission.Item(kind: kind, value: item.value))
         }
-        let submission = try await apiAsync { try await work.submit(to: context.parameters.get("task") ?? "", deliverables: items, note: body.note, by: caller) }
-        return EditedResponse(status: .created, response: Envelope(SubmissionView(submission)))
+        return try await KeyedAnswer.respond(Submission.self, status: { _ in .created }, render: { Envelope(SubmissionView($0)) }) {
+            try await work.submit(to: context.parameters.get("task") ?? "", deliverables: items, note: body.note, by: caller)
+        }
     }
 
     struct RevisionBody: Decodable { let feedback: String }
 
-    @Sendable func requestRevision(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+    @Sendable func requestRevision(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(RevisionBody.self, from: request, context: context)
-        return Envelope(TaskView(try await apiAsync { try await work.requestRevision(of: context.parameters.get("task") ?? "", feedback: body.feedback, by: caller) }))
+        return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) {
+            try await work.requestRevision(of: context.parameters.get("task") ?? "", feedback: body.feedback, by: caller)
+        }
     }
 
     struct ApproveBody: Decodable { let submissionId: String? }
 
     /// Approves the latest submission, or on a bounty the entry named by submission_id.
-    @Sendable func approve(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+    @Sendable func approve(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decodeIfPresent(ApproveBody.self, from: request, context: context)
-        return Envelope(TaskView(try await apiAsync {
+        return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) {
             try await settlement.approve(context.parameters.get("task") ?? "", submission: body?.submissionId, by: caller)
-        }))
+        }
     }
 
     struct RejectBody: Decodable {
@@ -103,21 +105,22 @@ struct WorkController: Sendable {
         let submissionId: String?
     }
 
-    @Sendable func reject(_ request: Request, context: APIContext) async throws -> Envelope<SubmissionView> {
+    @Sendable func reject(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(RejectBody.self, from: request, context: context)
-        return Envelope(SubmissionView(try await apiAsync {
+        return try await KeyedAnswer.respond(Submission.self, render: { Envelope(SubmissionView($0)) }) {
             try await work.reject(submission: body.submissionId, of: context.parameters.get("task") ?? "", reason: body.reason, by: caller)
-        }))
+        }
     }
 
     struct DisputeBody: Decodable { let reason: String }
 
-    @Sendable func openDispute(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<DisputeView>> {
+    @Sendable func openDispute(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(DisputeBody.self, from: request, context: context)
-        let dispute = try await apiAsync { try await settlement.openDispute(on: context.parameters.get("task") ?? "", reason: body.reason, by: caller) }
-        return EditedResponse(status: .created, response: Envelope(DisputeView(dispute)))
+        return try await KeyedAnswer.respond(Dispute.self, status: { _ in .created }, render: { Envelope(DisputeView($0)) }) {
+            try await settlement.openDispute(on: context.parameters.get("task") ?? "", reason: body.reason, by: caller)
+        }
     }
 
     @Sendable func dispute(_ request: Request, context: APIContext) async throws -> Envelope<DisputeView> {
