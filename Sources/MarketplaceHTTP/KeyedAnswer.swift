@@ -32,8 +32,13 @@ enum KeyedAnswer {
             return KeyedRequest.Answer(status: status(result).code, contentType: contentType, body: Data(bytes))
         }
         let result = try await apiAsync(call)
-        if let answer = keyed?.committedAnswer { return (IdempotencyMiddleware.response(answer, replayed: false), result) }
         let bytes = try CompactJSONEncoder().encode(render(result))
+        // The answer that landed with the effect, when the result is still that (a standing
+        // order after the commit, such as an auto-approval, changes it: the new answer is then
+        // stored after the handler, as any other).
+        if let answer = keyed?.committedAnswer, answer.status == status(result).code, answer.body == Data(bytes) {
+            return (IdempotencyMiddleware.response(answer, replayed: false), result)
+        }
         let response = Response(status: status(result), headers: [.contentType: contentType, .contentLength: String(bytes.count)],
                                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         return (response, result)

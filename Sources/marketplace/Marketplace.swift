@@ -7,7 +7,7 @@ struct Marketplace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marketplace",
         abstract: "Task marketplace with a double-entry settlement ledger.",
-        subcommands: [Serve.self, Migrate.self, LedgerCommand.self, Admin.self, Bench.self, BaseCommand.self, MCPCommand.self, Simulate.self,
+        subcommands: [Serve.self, Migrate.self, LedgerCommand.self, Admin.self, Bench.self, BaseCommand.self, MCPCommand.self, Simulate.self, Stress.self,
                       ReportCommand.self, ReconcileCommand.self, ExportCommand.self, PeriodCommand.self]
     )
 }

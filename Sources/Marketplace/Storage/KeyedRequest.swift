@@ -48,9 +48,12 @@ public final class KeyedRequest: Sendable {
         self.fingerprint = fingerprint
     }
 
-    /// Says how a result of type `Result` becomes the answer; the latest call wins.
+    /// Says how a result of type `Result` becomes the answer; the latest call wins. A write
+    /// whose result carries more than the answer (`CarriesAnswer`) answers with its part.
     public func answer<Result: Sendable>(_ type: Result.Type, with render: @escaping @Sendable (Result) -> Answer?) {
-        state.withLock { $0.renderer = { value in (value as? Result).flatMap(render) } }
+        state.withLock {
+            $0.renderer = { value in ((value as? Result) ?? ((value as? any CarriesAnswer)?.answered as? Result)).flatMap(render) }
+        }
     }
 
     /// The answer stored in the commit of the request's last answered write, once that commit
@@ -68,4 +71,10 @@ public final class KeyedRequest: Sendable {
 
     /// Records that `answer` landed durably with its effect.
     func landed(_ answer: Answer) { state.withLock { $0.committed = answer } }
+}
+
+/// A write's result that holds, beside what the domain needs after the commit, the value the
+/// request answers with: a keyed request renders its answer from `answered`, in that commit.
+protocol CarriesAnswer: Sendable {
+    var answered: any Sendable { get }
 }

@@ -95,7 +95,7 @@ public struct WorkService: Sendable {
         try Self.check(deliverables)
         let note = try note.map { (text) throws(MarketplaceError) -> String in try TaskDraft.text(text, field: "note", max: Submission.valueLengthMax) }
         let verifier = verifier
-        let (submission, task) = try await store.write { db -> (Submission, MarketTask) in
+        let submitted = try await store.write { db -> Submitted in
             guard var task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
                   task.workerID == caller.userID || (task.spec.deliveryType == .bounty && task.status == .published && task.ownerID != caller.userID) else {
                 throw MarketplaceError.notFound("no task \(taskID) assigned to you")
@@ -124,9 +124,17 @@ public struct WorkService: Sendable {
                                  "New submission for \"\(task.spec.title)\" (proof score \(score.value))", nowMicros: submission.createdAt, db)
             try Outbox.emit(.taskSubmitted, to: [task.ownerID], mode: task.mode, task: task,
                             data: ["submission_id": submission.id, "worker_id": caller.userID, "proof_score": score.value], nowMicros: submission.createdAt, db)
-            return (submission, task)
+            return Submitted(submission: submission, task: task)
         }
-        return try await applyScorePolicy(to: submission, of: task)
+        return try await applyScorePolicy(to: submitted.submission, of: submitted.task)
+    }
+
+    /// A submission's commit: the submission the request answers with, and its task for the
+    /// owner's standing orders that follow.
+    struct Submitted: CarriesAnswer {
+        let submission: Submission
+        let task: MarketTask
+        var answered: any Sendable { submission }
     }
 
     /// The owner's standing orders on proof scores: approve at ≥ 90 when auto-approve is on,

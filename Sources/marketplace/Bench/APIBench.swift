@@ -21,6 +21,8 @@ struct APIBench: AsyncParsableCommand {
     var concurrency: Int = 32
     @Option(help: "Lifecycles each virtual user runs.")
     var lifecycles: Int = 100
+    @Flag(help: "Send every write with an Idempotency-Key, as a careful client does.")
+    var keyed = false
 
     static let routes = ["create", "fund", "apply", "accept", "submit", "approve"]
 
@@ -43,6 +45,7 @@ struct APIBench: AsyncParsableCommand {
         let app = buildApplication(ServerConfiguration(host: "127.0.0.1", port: 0, rateLimits: .unlimited), services: services)
         let concurrency = concurrency
         let lifecycles = lifecycles
+        let keyed = keyed
         let measured = try await app.test(.live) { client in
             guard let port = client.port else { throw ValidationError("the server has no port") }
             var users: [VirtualUser] = []
@@ -51,7 +54,7 @@ struct APIBench: AsyncParsableCommand {
             let commitsBefore = ledger.writerCommits
             let start = ContinuousClock.now
             let samples = try await withThrowingTaskGroup(of: [String: [Duration]].self) { group in
-                for user in users { group.addTask { try await user.run(lifecycles) } }
+                for user in users { group.addTask { try await user.run(lifecycles, keyed: keyed) } }
                 return try await group.reduce(into: [String: [Duration]]()) { all, one in all.merge(one) { $0 + $1 } }
             }
             let elapsed = ContinuousClock.now - start
@@ -70,7 +73,7 @@ struct APIBench: AsyncParsableCommand {
         }
         let report: [String: Any] = [
             "machine": ["cores": ProcessInfo.processInfo.activeProcessorCount, "durability": "WAL, synchronous=FULL"],
-            "concurrency": concurrency, "lifecycles": total, "seconds": (seconds * 1_000).rounded() / 1_000,
+            "concurrency": concurrency, "lifecycles": total, "keyed": keyed, "seconds": (seconds * 1_000).rounded() / 1_000,
             "lifecycles_per_second": Int((Double(total) / seconds).rounded()), "requests_per_lifecycle": Self.routes.count,
             // CPU of the whole process (server and load generator) per lifecycle while measuring:
             // steadier than the rate on a shared virtual machine.
@@ -137,12 +140,13 @@ struct VirtualUser: Sendable {
         }
         let user = VirtualUser(agent: try await connection("agent\(index)@bench.example", role: "agent"),
                                human: try await connection("human\(index)@bench.example", role: "human"))
-        _ = try await user.agent.send(.post, "/v1/wallet/deposits", json: #"{"amount":"1000000.00","currency":"USD"}"#, key: "bench-\(index)")
+        _ = try await user.agent.send(.post, "/v1/wallet/deposits", json: #"{"amount":"100000.00","currency":"USD"}"#, key: "bench-\(index)")
         return user
     }
 
-    /// Runs `count` lifecycles; returns each route's latencies.
-    func run(_ count: Int) async throws -> [String: [Duration]] {
+    /// Runs `count` lifecycles; returns each route's latencies. `keyed`: every write carries an
+    /// Idempotency-Key (its answer is stored in the commit of its effect).
+    func run(_ count: Int, keyed: Bool) async throws -> [String: [Duration]] {
         var samples: [String: [Duration]] = [:]
         let clock = ContinuousClock()
         func timed(_ route: String, _ body: () async throws -> [String: Any]) async throws -> [String: Any] {
@@ -152,19 +156,20 @@ struct VirtualUser: Sendable {
             return result
         }
         let task = #"{"title":"Photograph the storefront","description":"One daylight photo","category":"photography","budget":{"amount":"25.00","currency":"USD"}}"#
-        for _ in 0..<count {
-            let created = try await timed("create") { try await agent.send(.post, "/v1/tasks", json: task, parse: true) }
+        for lifecycle in 0..<count {
+            func key(_ route: String) -> String? { keyed ? "\(route)-\(lifecycle)" : nil }
+            let created = try await timed("create") { try await agent.send(.post, "/v1/tasks", json: task, key: key("create"), parse: true) }
             guard let id = created["id"] as? String else { throw ValidationError("no task id") }
-            _ = try await timed("fund") { try await agent.send(.post, "/v1/tasks/\(id)/fund") }
+            _ = try await timed("fund") { try await agent.send(.post, "/v1/tasks/\(id)/fund", key: key("fund")) }
             let application = try await timed("apply") {
-                try await human.send(.post, "/v1/tasks/\(id)/applications", json: #"{"message":"on my way"}"#, parse: true)
+                try await human.send(.post, "/v1/tasks/\(id)/applications", json: #"{"message":"on my way"}"#, key: key("apply"), parse: true)
             }
             guard let applicationID = application["id"] as? String else { throw ValidationError("no application id") }
-            _ = try await timed("accept") { try await agent.send(.post, "/v1/tasks/\(id)/applications/\(applicationID)/accept") }
+            _ = try await timed("accept") { try await agent.send(.post, "/v1/tasks/\(id)/applications/\(applicationID)/accept", key: key("accept")) }
             _ = try await timed("submit") {
-                try await human.send(.post, "/v1/tasks/\(id)/submissions", json: #"{"deliverables":[{"kind":"text","value":"done"}]}"#)
+                try await human.send(.post, "/v1/tasks/\(id)/submissions", json: #"{"deliverables":[{"kind":"text","value":"done"}]}"#, key: key("submit"))
             }
-            _ = try await timed("approve") { try await agent.send(.post, "/v1/tasks/\(id)/approve") }
+            _ = try await timed("approve") { try await agent.send(.post, "/v1/tasks/\(id)/approve", key: key("approve")) }
         }
         return samples
     }
