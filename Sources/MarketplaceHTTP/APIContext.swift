@@ -2,7 +2,7 @@ public import Hummingbird
 public import Foundation
 public import Marketplace
 
-/// The request context of every route: JSON in and out with snake_case keys.
+/// The request context of every route: JSON in and out with snake_case keys, read strictly.
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated caller, set by `AuthMiddleware`; nil for anonymous requests.
@@ -21,11 +21,8 @@ public struct APIContext: RequestContext {
         return principal
     }
 
-    public var requestDecoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }
+    /// Bodies are read strictly: see `RequestBody`.
+    public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder() }
 
     public var responseEncoder: CompactJSONEncoder { CompactJSONEncoder() }
 }
