@@ -17,7 +17,7 @@ public struct APIContext: RequestContext {
 
     /// The caller, or 401 when the request carried no credentials.
     public func requirePrincipal() throws -> Principal {
-        guard let principal else { throw APIError(.unauthorized, code: "UNAUTHORIZED", message: "send Authorization: Bearer <access token or API key>") }
+        guard let principal else { throw APIError(.unauthorized, code: "UNAUTHORIZED", message: "send Authorization: Bearer <access token or API key>, or X-API-Key: <API key>") }
         return principal
     }
 
