@@ -17,6 +17,11 @@ enum RequestBody {
         return value
     }
 
+    /// For routes that take no body: nothing, `{}` or `null` passes; any field is refused by name.
+    static func refuseFields(_ request: Request, context: some RequestContext) async throws {
+        _ = try await decodeIfPresent(NoFields.self, from: request, context: context)
+    }
+
     /// Gathers the body (at most `bytesMax`) and keeps it in the request for whoever reads it next.
     static func collect(_ request: inout Request) async throws -> ByteBuffer {
         do {

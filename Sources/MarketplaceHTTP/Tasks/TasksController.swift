@@ -124,6 +124,7 @@ struct TasksController: Sendable {
     /// Cancels; a funded task's escrow goes back to the owner's wallet in full.
     @Sendable func cancel(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         let id = context.parameters.get("task") ?? ""
         return Envelope(TaskView(try await apiAsync { try await settlement.cancel(id, by: caller) }))
     }

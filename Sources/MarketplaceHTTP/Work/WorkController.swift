@@ -23,6 +23,7 @@ struct WorkController: Sendable {
 
     @Sendable func rejectApplication(_ request: Request, context: APIContext) async throws -> Envelope<ApplicationView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         let application = try await apiAsync {
             try await work.rejectApplication(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
         }
@@ -45,6 +46,7 @@ struct WorkController: Sendable {
 
     @Sendable func accept(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         let task = try await apiAsync {
             try await work.accept(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
         }
