@@ -72,4 +72,39 @@ struct StrictBodyRoutesTests {
             #expect(try TestDatabase.snapshot(test.path) == before)
         }
     }
+
+    /// The document says so: every object a request body describes is closed, so that a client
+    /// generated from it (or schemathesis) does not send fields the server refuses; and the
+    /// X-API-Key header is a security scheme.
+    @Test func theOpenAPIDocumentClosesEveryRequestBody() throws {
+        let document = OpenAPIDocument.json
+        let components = try #require(document["components"] as? [String: Any])
+        let schemas = try #require(components["schemas"] as? [String: Any])
+        let apiKey = (components["securitySchemes"] as? [String: Any])?["apiKey"] as? [String: Any]
+        #expect(apiKey?["in"] as? String == "header" && apiKey?["name"] as? String == "X-API-Key")
+        var checked = 0
+        for case let operations as [String: Any] in (document["paths"] as? [String: Any] ?? [:]).values {
+            for case let operation as [String: Any] in operations.values {
+                let json = ((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any]
+                guard let ref = (json?["schema"] as? [String: Any])?["$ref"] as? String else { continue }
+                let name = String(ref.split(separator: "/").last ?? "")
+                let open = Self.openObjects(in: try #require(schemas[name], "\(ref)"), at: name)
+                #expect(open.isEmpty, "request bodies that take any field: \(open)")
+                checked += 1
+            }
+        }
+        #expect(checked >= Self.bodies.count)
+    }
+
+    /// The paths of objects under `schema` that do not refuse extra properties.
+    static func openObjects(in schema: Any, at path: String) -> [String] {
+        guard let object = schema as? [String: Any] else { return [] }
+        var open: [String] = []
+        if let properties = object["properties"] as? [String: Any] {
+            if object["additionalProperties"] as? Bool != false { open.append(path) }
+            for (name, property) in properties { open += openObjects(in: property, at: path + "." + name) }
+        }
+        if let items = object["items"] { open += openObjects(in: items, at: path + "[]") }
+        return open
+    }
 }
