@@ -251,6 +251,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Raw sockets, for requests the HTTP parser refuses (ParserErrorResponderTests).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.embedInCode("../../Fixtures/x402/payments.json")],
             swiftSettings: strictSettings

@@ -2,7 +2,7 @@ public import Hummingbird
 public import Foundation
 public import Marketplace
 
-/// The request context of every route: JSON in and out with snake_case keys.
+/// The request context of every route: JSON in and out with snake_case keys, read strictly.
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated caller, set by `AuthMiddleware`; nil for anonymous requests.
@@ -17,15 +17,12 @@ public struct APIContext: RequestContext {
 
     /// The caller, or 401 when the request carried no credentials.
     public func requirePrincipal() throws -> Principal {
-        guard let principal else { throw APIError(.unauthorized, code: "UNAUTHORIZED", message: "send Authorization: Bearer <access token or API key>") }
+        guard let principal else { throw APIError(.unauthorized, code: "UNAUTHORIZED", message: "send Authorization: Bearer <access token or API key>, or X-API-Key: <API key>") }
         return principal
     }
 
-    public var requestDecoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }
+    /// Bodies are read strictly: see `RequestBody`.
+    public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder() }
 
     public var responseEncoder: CompactJSONEncoder { CompactJSONEncoder() }
 }

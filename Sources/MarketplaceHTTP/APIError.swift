@@ -69,9 +69,14 @@ public struct APIError: HTTPResponseError, Sendable {
         let error: Detail
     }
 
+    /// The envelope's bytes: `{"success":false,"error":{…}}`.
+    var json: [UInt8] {
+        // Three strings and a bool: encoding cannot fail.
+        (try? CompactJSONEncoder().encode(Body(error: .init(code: code, message: message, field: field)))) ?? []
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(error: .init(code: code, message: message, field: field))
-        let data = try CompactJSONEncoder().encode(body)
+        let data = json
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -52,6 +52,7 @@ public struct Services: Sendable {
 public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger = Logger(label: "marketplace")) -> some ApplicationProtocol {
     Application(
         router: buildRouter(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits),
+        server: .marketplaceHTTP1,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marketplace"),
         logger: logger
     )

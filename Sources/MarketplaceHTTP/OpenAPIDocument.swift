@@ -11,11 +11,13 @@ public enum OpenAPIDocument {
         [
             "openapi": "3.1.0",
             "info": ["title": "Task marketplace API", "version": "0.1.0",
-                     "description": "Read-only ledger endpoints. Amounts are exact decimal strings with their minor-unit integers."],
+                     "description": "Read-only ledger endpoints. Amounts are exact decimal strings with their minor-unit integers. "
+                         + "Request bodies are strict JSON: an unknown field, a repeated key or a control character in text is 400 naming the field."],
             "paths": paths,
-            "components": ["schemas": schemas.merging(authSchemas) { $1 }.merging(taskSchemas) { $1 },
+            "components": ["schemas": closingRequestBodies(schemas.merging(authSchemas) { $1 }.merging(taskSchemas) { $1 }, paths: paths),
                            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer",
-                                                          "description": "An access token from /v1/auth/login, or an API key sk_test_… / sk_live_…"]]],
+                                                          "description": "An access token from /v1/auth/login, or an API key sk_test_… / sk_live_…"],
+                                               "apiKey": apiKeyScheme]],
         ]
     }
 
@@ -92,7 +94,7 @@ public enum OpenAPIDocument {
         if let body {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
         }
-        if secured { operation["security"] = [["bearer": [String]()]] }
+        if secured { operation["security"] = [["bearer": [String]()], ["apiKey": [String]()]] }
         return operation
     }
 

@@ -1,16 +1,25 @@
 import Foundation
 import Hummingbird
 
-/// Reads a JSON body with a size limit and turns decoding failures into 400s naming the field.
+/// Reads a JSON body with a size limit, strictly: the bytes must be exactly one RFC 8259 value
+/// without duplicate keys (`StrictJSONParser`), the `Decodable` must accept it (`BodyDecoder`),
+/// and every key must be one the `Decodable` asked for. Each refusal is a 400 naming the field.
 enum RequestBody {
     /// The largest JSON body accepted.
     static let bytesMax = 64 * 1024
+    /// How many accepted keys an unknown-field message lists before it stops.
+    static let allowedKeysListedMax = 25
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: APIContext) async throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         guard let value = try await decodeIfPresent(type, from: request, context: context) else {
-            throw APIError.validation("the body is not valid JSON", field: "body")
+            throw APIError.validation("the body is empty; this request takes a JSON object", field: FieldPath.root)
         }
         return value
+    }
+
+    /// For routes that take no body: nothing, `{}` or `null` passes; any field is refused by name.
+    static func refuseFields(_ request: Request, context: some RequestContext) async throws {
+        _ = try await decodeIfPresent(NoFields.self, from: request, context: context)
     }
 
     /// Gathers the body (at most `bytesMax`) and keeps it in the request for whoever reads it next.
@@ -18,7 +27,7 @@ enum RequestBody {
         do {
             return try await request.collectBody(upTo: bytesMax)
         } catch {
-            throw APIError(.badRequest, code: "VALIDATION_ERROR", message: "the body is over \(bytesMax) bytes", field: "body")
+            throw APIError(.badRequest, code: "VALIDATION_ERROR", message: "the body is over \(bytesMax) bytes", field: FieldPath.root)
         }
     }
 
@@ -30,41 +39,50 @@ enum RequestBody {
     }
 
     /// Like `decode`, but an empty body is nil (for routes whose body is optional).
-    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: APIContext) async throws -> T? {
+    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T? {
         var request = request
         let buffer = try await collect(&request)
-        guard buffer.readableBytesView.contains(where: { !" \t\r\n".utf8.contains($0) }) else { return nil }
+        let bytes = Array(buffer.readableBytesView)
+        guard bytes.contains(where: { !" \t\r\n".utf8.contains($0) }) else { return nil }
+        return try decode(type, from: bytes)
+    }
+
+    /// The one place a body's bytes become a request value.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(APIError) -> T {
+        let value: JSONValue
+        do { value = try StrictJSONParser.parse(bytes) } catch { throw APIError.validation(error.message, field: error.field) }
+        let usage = KeyUsage()
+        let decoded: T
         do {
-            return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
+            decoded = try BodySingleValueContainer(decoder: BodyDecoder(value: value, codingPath: [], usage: usage)).decode(type)
         } catch let error as DecodingError {
             throw APIError.validation(message(error), field: field(error))
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.validation("the body could not be read", field: FieldPath.root)
         }
+        if let unknown = usage.firstUnasked(in: value) {
+            let owner = unknown.object.isEmpty ? "this request" : unknown.object
+            let allowed = unknown.allowed.prefix(allowedKeysListedMax).joined(separator: ", ")
+            throw APIError.validation("unknown field '\(unknown.field)'; \(owner) takes \(allowed.isEmpty ? "no fields" : allowed)", field: unknown.field)
+        }
+        return decoded
     }
 
     private static func field(_ error: DecodingError) -> String {
-        let path: [any CodingKey]
         switch error {
-        case .keyNotFound(let key, let context): path = context.codingPath + [key]
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): path = context.codingPath
-        @unknown default: path = []
+        case .keyNotFound(let key, let context): FieldPath.render(context.codingPath + [key])
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): FieldPath.render(context.codingPath)
+        @unknown default: FieldPath.root
         }
-        let names = path.map { $0.intValue.map { "[\($0)]" } ?? snakeCase($0.stringValue) }
-        return names.isEmpty ? "body" : names.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
     }
 
     private static func message(_ error: DecodingError) -> String {
         switch error {
-        case .keyNotFound(let key, _): "\(snakeCase(key.stringValue)) is required"
-        case .typeMismatch(let type, _): "expected \(type)"
-        case .valueNotFound(let type, _): "expected \(type), got null"
-        case .dataCorrupted(let context): context.codingPath.isEmpty ? "the body is not valid JSON" : context.debugDescription
+        case .keyNotFound(let key, let context): "\(FieldPath.render(context.codingPath + [key])) is required"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): context.debugDescription
         @unknown default: "the body could not be read"
-        }
-    }
-
-    private static func snakeCase(_ name: String) -> String {
-        name.reduce(into: "") { result, character in
-            if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
         }
     }
 }

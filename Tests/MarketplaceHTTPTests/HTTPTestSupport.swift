@@ -19,11 +19,13 @@ func withApp(_ body: @escaping @Sendable (Client, TestServices) async throws -> 
 
 extension TestClientProtocol {
     /// Sends JSON as a client would and returns the status and the decoded body.
+    /// `headers` are added after the others (`X-API-Key`, a second credential).
     @discardableResult
     func send(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
-              idempotencyKey: String? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
+              idempotencyKey: String? = nil, headers extra: [(String, String)] = []) async throws -> (HTTPResponse.Status, [String: Any]) {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
+        for (name, value) in extra { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         if let idempotencyKey { headers[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
         headers[.contentType] = "application/json"
         return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
@@ -80,6 +82,7 @@ func data(_ body: [String: Any]) -> [String: Any] { body["data"] as? [String: An
 /// The `error.code` and `error.field` of an error envelope.
 func errorCode(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["code"] as? String }
 func errorField(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["field"] as? String }
+func errorMessage(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["message"] as? String }
 
 enum TestSupportError: Error {
     case unexpected(String)

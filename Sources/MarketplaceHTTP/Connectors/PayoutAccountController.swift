@@ -23,7 +23,7 @@ struct PayoutAccountController: Sendable {
         let accountId: String?
         let baseAddress: String?
     }
-    struct ReverseBody: Decodable { let amount: String? }
+    struct ReverseBody: Decodable { let amount: ExactAmount? }
 
     struct AccountView: Encodable, Sendable {
         let connector: String?
@@ -62,6 +62,7 @@ struct PayoutAccountController: Sendable {
 
     @Sendable func unlink(_ request: Request, context: APIContext) async throws -> Envelope<AccountView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         let connector = request.uri.queryParameters.get("connector") ?? SettlementService.payoutConnector
         try await apiAsync { try await settlement.unlinkPayoutAccount(connector: connector, by: caller) }
         return Envelope(AccountView(connector: nil, accountId: nil, linked: false))
@@ -71,7 +72,7 @@ struct PayoutAccountController: Sendable {
         let caller = try context.requirePrincipal()
         let task = context.parameters.get("task") ?? ""
         let body = try await RequestBody.decodeIfPresent(ReverseBody.self, from: request, context: context)
-        let reversed = try await apiAsync { try await settlement.reversePayout(of: task, amount: body?.amount, by: caller) }
+        let reversed = try await apiAsync { try await settlement.reversePayout(of: task, amount: body?.amount?.text, by: caller) }
         return Envelope(ReversalView(taskId: task, reversed: MoneyView(minor: reversed, asset: .usd)))
     }
 

@@ -79,6 +79,7 @@ struct FinanceController: Sendable {
     }
 
     @Sendable func reconcile(_ request: Request, context: APIContext) async throws -> Response {
+        try await RequestBody.refuseFields(request, context: context)
         let run = try await apiAsync { try await finance.reconcile() }
         return Self.enveloped(run.report().json())
     }

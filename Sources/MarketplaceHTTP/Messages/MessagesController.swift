@@ -58,6 +58,7 @@ struct MessagesController: Sendable {
 
     @Sendable func markRead(_ request: Request, context: APIContext) async throws -> Envelope<NotificationView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         return Envelope(NotificationView(try await apiAsync { try await messages.markRead(context.parameters.get("notification") ?? "", for: caller) }))
     }
 
@@ -65,6 +66,7 @@ struct MessagesController: Sendable {
 
     @Sendable func markAllRead(_ request: Request, context: APIContext) async throws -> Envelope<Marked> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         return Envelope(Marked(marked: try await apiAsync { try await messages.markAllRead(for: caller) }))
     }
 }

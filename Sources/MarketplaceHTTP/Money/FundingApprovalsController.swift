@@ -26,6 +26,7 @@ struct FundingApprovalsController: Sendable {
 
     @Sendable func approve(_ request: Request, context: APIContext) async throws -> Envelope<Approved> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         let (approval, funding) = try await apiAsync { try await settlement.approveFunding(context.parameters.get("approval") ?? "", by: caller) }
         _ = try await apiAsync { try await work.runMockOperator(on: funding.taskID) }
         return Envelope(Approved(approval: FundingApprovalView(approval), funding: FundingView(funding)))
@@ -33,6 +34,7 @@ struct FundingApprovalsController: Sendable {
 
     @Sendable func decline(_ request: Request, context: APIContext) async throws -> Envelope<FundingApprovalView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         return Envelope(FundingApprovalView(try await apiAsync { try await settlement.declineFunding(context.parameters.get("approval") ?? "", by: caller) }))
     }
 }

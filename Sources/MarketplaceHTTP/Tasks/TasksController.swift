@@ -127,6 +127,7 @@ struct TasksController: Sendable {
     /// Cancels; a funded task's escrow goes back to the owner's wallet in full.
     @Sendable func cancel(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         let id = context.parameters.get("task") ?? ""
         return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) { try await settlement.cancel(id, by: caller) }
     }

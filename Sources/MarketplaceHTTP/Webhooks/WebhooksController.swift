@@ -114,6 +114,7 @@ struct WebhooksController: Sendable {
 
     @Sendable func delete(_ request: Request, context: APIContext) async throws -> Envelope<EndpointView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         let id = context.parameters.get("webhook") ?? ""
         let webhooks = try service()
         return Envelope(EndpointView(try await apiAsync { try await webhooks.delete(id, by: caller) }))
@@ -128,6 +129,7 @@ struct WebhooksController: Sendable {
 
     @Sendable func redeliver(_ request: Request, context: APIContext) async throws -> Envelope<DeliveryView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         let id = context.parameters.get("webhook") ?? ""
         guard let delivery = context.parameters.get("delivery").flatMap(Int64.init) else {
             throw APIError.validation("delivery must be a delivery id", field: "delivery")
@@ -138,6 +140,7 @@ struct WebhooksController: Sendable {
 
     @Sendable func callbackSecret(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<SecretView>> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         let webhooks = try service()
         return EditedResponse(status: .created, response: Envelope(SecretView(secret: try await apiAsync { try await webhooks.rotateCallbackSecret(by: caller) })))
     }

@@ -23,6 +23,7 @@ struct WorkController: Sendable {
 
     @Sendable func rejectApplication(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         return try await KeyedAnswer.respond(TaskApplication.self, render: { Envelope(ApplicationView($0)) }) {
             try await work.rejectApplication(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
         }
@@ -45,6 +46,7 @@ struct WorkController: Sendable {
 
     @Sendable func accept(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) {
             try await work.accept(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
         }
