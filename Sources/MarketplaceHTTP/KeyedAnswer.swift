@@ -10,7 +10,7 @@ enum KeyedAnswer {
     static let contentType = "application/json; charset=utf-8"
 
     /// Calls the domain and answers `render(result)` with `status(result)`.
-    static func respond<Result: Sendable>(
+    static func respond<Result: Sendable & Equatable>(
         _ type: Result.Type = Result.self,
         status: @escaping @Sendable (Result) -> HTTPResponse.Status = { _ in .ok },
         render: @escaping @Sendable (Result) -> any Encodable & Sendable,
@@ -20,7 +20,7 @@ enum KeyedAnswer {
     }
 
     /// Like `respond`, with the domain's result beside the answer (for work that follows it).
-    static func answer<Result: Sendable>(
+    static func answer<Result: Sendable & Equatable>(
         _ type: Result.Type = Result.self,
         status: @escaping @Sendable (Result) -> HTTPResponse.Status = { _ in .ok },
         render: @escaping @Sendable (Result) -> any Encodable & Sendable,
@@ -32,13 +32,13 @@ enum KeyedAnswer {
             return KeyedRequest.Answer(status: status(result).code, contentType: contentType, body: Data(bytes))
         }
         let result = try await apiAsync(call)
-        let bytes = try CompactJSONEncoder().encode(render(result))
-        // The answer that landed with the effect, when the result is still that (a standing
-        // order after the commit, such as an auto-approval, changes it: the new answer is then
-        // stored after the handler, as any other).
-        if let answer = keyed?.committedAnswer, answer.status == status(result).code, answer.body == Data(bytes) {
+        // The answer that landed with the effect, when the result is still the one it was
+        // rendered from (a standing order after the commit, such as an auto-approval, changes
+        // it: the new answer is then stored after the handler, as any other).
+        if let answer = keyed?.committedAnswer, keyed?.committedResult as? Result == result {
             return (IdempotencyMiddleware.response(answer, replayed: false), result)
         }
+        let bytes = try CompactJSONEncoder().encode(render(result))
         let response = Response(status: status(result), headers: [.contentType: contentType, .contentLength: String(bytes.count)],
                                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         return (response, result)

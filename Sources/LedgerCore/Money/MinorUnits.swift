@@ -18,8 +18,9 @@ public enum MinorUnits {
         guard !utf8.isEmpty, utf8.count <= decimalLengthMax else { throw .malformed(text) }
         var index = 0
         var negative = false
-        if utf8[0] == UInt8(ascii: "-") || utf8[0] == UInt8(ascii: "+") {
-            negative = utf8[0] == UInt8(ascii: "-")
+        // A leading '-' only: "+5" is refused wherever an amount enters (API, MCP, command line).
+        if utf8[0] == UInt8(ascii: "-") {
+            negative = true
             index = 1
         }
         var whole: [UInt8] = []

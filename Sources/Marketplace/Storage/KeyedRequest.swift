@@ -37,8 +37,10 @@ public final class KeyedRequest: Sendable {
 
     private struct State {
         var renderer: Renderer?
-        /// The answer written inside a commit that is known to have landed.
+        /// The answer written inside a commit that is known to have landed, and the result it
+        /// was rendered from.
         var committed: Answer?
+        var committedResult: (any Sendable)?
         var isOpen = true
     }
 
@@ -60,6 +62,9 @@ public final class KeyedRequest: Sendable {
     /// is durable; nil when none was.
     public var committedAnswer: Answer? { state.withLock { $0.committed } }
 
+    /// The domain result `committedAnswer` was rendered from.
+    public var committedResult: (any Sendable)? { state.withLock { $0.committedResult } }
+
     /// Ends the request: later writes (a task it started) no longer answer for it.
     public func close() { state.withLock { $0.isOpen = false } }
 
@@ -69,8 +74,14 @@ public final class KeyedRequest: Sendable {
         return renderer(result)
     }
 
-    /// Records that `answer` landed durably with its effect.
-    func landed(_ answer: Answer) { state.withLock { $0.committed = answer } }
+    /// Records that `answer`, rendered from `result`, landed durably with its effect.
+    func landed(_ answer: Answer, from result: any Sendable) {
+        let answered = (result as? any CarriesAnswer)?.answered ?? result
+        state.withLock {
+            $0.committed = answer
+            $0.committedResult = answered
+        }
+    }
 }
 
 /// A write's result that holds, beside what the domain needs after the commit, the value the

@@ -98,7 +98,7 @@ public final class MarketplaceStore: Sendable {
                 try IdempotencyStore.save(answer, for: keyed, at: transaction.timestampMicros, transaction.db)
                 return (result, answer)
             }
-            if let keyed, let answer { keyed.landed(answer) }
+            if let keyed, let answer { keyed.landed(answer, from: result) }
             return result
         } catch {
             throw Self.mapped(error)
