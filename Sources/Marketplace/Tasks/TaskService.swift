@@ -34,12 +34,13 @@ public struct TaskService: Sendable {
         }
         let task = MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
                               spec: spec, workerID: nil, createdAt: now, updatedAt: now)
-        try await store.write { db in
+        // The write answers the task, so that a keyed request's answer lands in this commit.
+        return try await store.write { db in
             try Self.insert(task, db)
             try Outbox.emit(.taskCreated, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.summary(task), nowMicros: now, db)
             if spec.mockOperator { try MockOperator.apply(to: task, nowMicros: now, db) }
+            return task
         }
-        return task
     }
 
     public func task(_ id: String, for caller: Principal) throws(MarketplaceError) -> MarketTask {

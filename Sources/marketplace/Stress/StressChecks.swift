@@ -31,6 +31,10 @@ struct StressChecks {
                 violations.append("client \(tally.client)'s agent holds \(agentMinor) cents; deposits \(tally.depositedMinor) less escrow "
                     + "\(tally.escrowedMinor) say \(tally.depositedMinor - tally.escrowedMinor)")
             }
+            let posted = try await taskCount(pair.agentKeys[0])
+            if posted != tally.tasks {
+                violations.append("client \(tally.client)'s agent owns \(posted) tasks; it was answered for \(tally.tasks) posts")
+            }
             let workerMinor = try await available(pair.workerKeys[0])
             if workerMinor != tally.paidMinor {
                 violations.append("client \(tally.client)'s worker holds \(workerMinor) cents; approvals paid \(tally.paidMinor)")
@@ -45,6 +49,26 @@ struct StressChecks {
         guard !epochs.isEmpty else { return [] }
         let perEpoch = max(1, count / epochs.count)
         return Array(epochs.flatMap { $0.value.suffix(perEpoch) }.suffix(count))
+    }
+
+    /// The tasks the agent owns, page by page: a post run twice (its answer lost in a crash,
+    /// its key absent) would show here.
+    func taskCount(_ token: String) async throws -> Int {
+        struct Page: Decodable {
+            struct Task: Decodable { let id: String }
+            let tasks: [Task]
+            let hasMore: Bool
+            let nextCursor: String?
+        }
+        var count = 0
+        var cursor: String?
+        repeat {
+            let page: Page = try await api.call("list the agent's tasks", .GET, "/v1/tasks?mine=true&limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""),
+                                                token: token)
+            count += page.tasks.count
+            cursor = page.hasMore ? page.nextCursor : nil
+        } while cursor != nil
+        return count
     }
 
     func available(_ token: String) async throws -> Int64 {
