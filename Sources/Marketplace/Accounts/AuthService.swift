@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import HummingbirdBcrypt
 
 /// Registration, login, token refresh, and turning a bearer credential into a `Principal`.
 public struct AuthService: Sendable {
@@ -10,13 +9,18 @@ public struct AuthService: Sendable {
 
     let store: MarketplaceStore
     let tokens: TokenIssuer
-    /// bcrypt's cost; tests lower it, production keeps the default.
-    let bcryptCost: UInt8
+    /// bcrypt, off the request threads and bounded; tests lower its cost, production keeps the default.
+    let passwords: PasswordHasher
 
-    public init(store: MarketplaceStore, tokens: TokenIssuer, bcryptCost: UInt8 = 12) {
+    public init(store: MarketplaceStore, tokens: TokenIssuer, bcryptCost: UInt8 = PasswordHasher.costStandard) {
+        self.init(store: store, tokens: tokens, passwords: PasswordHasher(cost: bcryptCost))
+    }
+
+    /// With a hasher of the caller's (its cost and its bound on hashes at once).
+    public init(store: MarketplaceStore, tokens: TokenIssuer, passwords: PasswordHasher) {
         self.store = store
         self.tokens = tokens
-        self.bcryptCost = bcryptCost
+        self.passwords = passwords
     }
 
     /// Creates a user; the email must be free.
@@ -24,7 +28,7 @@ public struct AuthService: Sendable {
         let (email, role) = try registration.validated()
         let user = User(id: Secrets.id("usr"), email: email, fullName: registration.fullName.trimmingWhitespace, role: role,
                         createdAt: Self.nowMicros())
-        let hash = Bcrypt.hash(registration.password, cost: bcryptCost)
+        let hash = await passwords.hash(registration.password)
         try await store.write { db in
             guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM users WHERE email = ?"), arguments: [email]) != true else {
                 throw MarketplaceError.conflict(field: "email", message: "an account with this email exists")
@@ -42,7 +46,7 @@ public struct AuthService: Sendable {
             try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, password_hash FROM users WHERE email = ?"), arguments: [normalized])
         }
         // The same answer for an unknown email and a wrong password.
-        guard let row, Bcrypt.verify(password, hash: row["password_hash"]) else {
+        guard let row, await passwords.verify(password, hash: row["password_hash"]) else {
             throw .unauthorized("email or password is wrong")
         }
         return try await openSession(userID: row["id"], mode: mode)
