@@ -251,6 +251,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Request bodies (ByteBuffer) sent by the tests.
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.embedInCode("../../Fixtures/x402/payments.json")],
             swiftSettings: strictSettings

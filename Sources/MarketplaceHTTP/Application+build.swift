@@ -3,19 +3,23 @@ public import LedgerCore
 public import Logging
 public import Marketplace
 
-/// What the server needs: where to listen, which ledger, which mode.
+/// What the server needs: where to listen, which mode, and whom to believe about the client.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     /// "test" or "live"; `make run` serves test mode.
     public var mode: String
     public var rateLimits: RateLimits
+    /// Proxies whose X-Forwarded-For names the client; none by default.
+    public var trustedProxies: TrustedProxies
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, mode: String = "test", rateLimits: RateLimits = .standard) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, mode: String = "test", rateLimits: RateLimits = .standard,
+                trustedProxies: TrustedProxies = .none) {
         self.host = host
         self.port = port
         self.mode = mode
         self.rateLimits = rateLimits
+        self.trustedProxies = trustedProxies
     }
 }
 
@@ -51,7 +55,8 @@ public struct Services: Sendable {
 /// Tests call it too, with their own services.
 public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger = Logger(label: "marketplace")) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits),
+        router: buildRouter(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits,
+                            trustedProxies: configuration.trustedProxies),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marketplace"),
         logger: logger
     )
@@ -59,11 +64,13 @@ public func buildApplication(_ configuration: ServerConfiguration, services: Ser
 
 /// The router with every route; exposed for tests of the OpenAPI document.
 /// `rateLimitClock` (seconds since 1970) places requests in the limiter's one-minute windows;
-/// tests pin it so that a slow run never straddles a window's end.
-public func buildRouter(services: Services, mode: String, rateLimits: RateLimits = .standard,
+/// tests pin it so that a slow run never straddles a window's end. `trustedProxies` may name
+/// the client through X-Forwarded-For.
+public func buildRouter(services: Services, mode: String, rateLimits: RateLimits = .standard, trustedProxies: TrustedProxies = .none,
                         rateLimitClock: @escaping @Sendable () -> Int64 = RateLimits.wallClock) -> Router<APIContext> {
     let router = Router(context: APIContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
     router.add(middleware: AuthMiddleware(auth: services.auth))
     router.add(middleware: RateLimitMiddleware(limits: rateLimits, now: rateLimitClock))
     router.add(middleware: IdempotencyMiddleware(store: services.idempotency))

@@ -5,6 +5,7 @@ import Foundation
 import LedgerCore
 import Logging
 import Marketplace
+import MarketplaceHTTP
 import StripeConnector
 
 /// The settings of `marketplace serve`, from its environment.
@@ -132,5 +133,12 @@ extension Serve {
             policy.firstRetrySeconds = value
         }
         return policy
+    }
+
+    /// The proxies whose X-Forwarded-For names the client (MARKETPLACE_TRUSTED_PROXIES: IPs
+    /// and CIDR ranges, comma-separated); none when unset.
+    static func trustedProxies() throws -> TrustedProxies {
+        guard let text = ProcessInfo.processInfo.environment["MARKETPLACE_TRUSTED_PROXIES"] else { return .none }
+        do { return try TrustedProxies(parsing: text) } catch { throw ValidationError("MARKETPLACE_TRUSTED_PROXIES: \(error)") }
     }
 }

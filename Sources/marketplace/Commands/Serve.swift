@@ -89,7 +89,8 @@ struct Serve: AsyncParsableCommand {
                                 idempotency: IdempotencyStore(store: store), messages: MessageService(store: store))
         let webhooks = WebhookService(store: store, secretsKey: try Self.secretsKey(database: database.db), policy: try Self.webhookPolicy())
         services.webhooks = webhooks
-        let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), services: services, logger: logger)
+        let configuration = ServerConfiguration(host: host, port: port, mode: mode, trustedProxies: try Self.trustedProxies())
+        let app = buildApplication(configuration, services: services, logger: logger)
         print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
         print("try: curl http://\(host):\(port)/healthz")
         fflush(nil)  // all streams: stdout is not concurrency-safe to name
