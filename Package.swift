@@ -188,6 +188,8 @@ let package = Package(
                 "Marketplace",
                 "Connectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The HTTP/1 child channel, wrapped to add the connection timeouts (same package).
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -251,8 +253,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                // Request bodies (ByteBuffer) sent by the tests.
+                // Request bodies (ByteBuffer), and bare TCP connections for the connection
+                // timeout and cap tests.
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.embedInCode("../../Fixtures/x402/payments.json")],
             swiftSettings: strictSettings
