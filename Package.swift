@@ -188,6 +188,8 @@ let package = Package(
                 "Marketplace",
                 "Connectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The HTTP/1 child channel, wrapped to add the connection timeouts (same package).
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -251,7 +253,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                // Raw sockets, for requests the HTTP parser refuses (ParserErrorResponderTests).
+                // Request bodies (ByteBuffer), and bare TCP connections: requests the HTTP parser
+                // refuses, the connection timeout and cap tests.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -1,6 +1,6 @@
 public import Hummingbird
 public import Logging
-import NIOCore
+public import NIOCore
 import ServiceLifecycle
 import Synchronization
 
@@ -23,9 +23,18 @@ public enum LoopbackServer {
     public static func run<Builder: HTTPResponderBuilder, T: Sendable>(router: Builder, logger: Logger? = nil,
                                                                      _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T
     where Builder.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        try await run(application: { onServerRunning in
+            Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onServerRunning, logger: logger)
+        }, body)
+    }
+
+    /// Serves an application the caller builds around `onServerRunning` (to be called once it
+    /// listens), bound by the caller to 127.0.0.1 port 0: the marketplace's own
+    /// `buildApplication`, say, with its server and connection limits exactly as `serve` has them.
+    public static func run<App: ApplicationProtocol, T: Sendable>(application: (_ onServerRunning: @escaping @Sendable (any Channel) async -> Void) -> App,
+                                                                _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T {
         let port = Mutex<Int?>(nil)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } }, logger: logger)
+        let app = application { channel in port.withLock { $0 = channel.localAddress?.port } }
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "loopback")))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {

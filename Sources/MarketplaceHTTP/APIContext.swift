@@ -7,8 +7,10 @@ public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated caller, set by `AuthMiddleware`; nil for anonymous requests.
     public var principal: Principal?
-    /// The peer's IP address, for anonymous callers' rate limits and keys ("unknown" in tests).
-    public let clientAddress: String
+    /// The client's IP address, for anonymous callers' rate limits and keys: the socket's peer
+    /// ("unknown" in tests), or the forwarded client when the peer is a trusted proxy
+    /// (`ClientAddressMiddleware`).
+    public var clientAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)

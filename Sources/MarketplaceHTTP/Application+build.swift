@@ -1,21 +1,30 @@
 public import Hummingbird
+import HummingbirdCore
+public import NIOCore
 public import LedgerCore
 public import Logging
 public import Marketplace
 
-/// What the server needs: where to listen, which ledger, which mode.
+/// What the server needs: where to listen, which mode, and the limits it holds callers to.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     /// "test" or "live"; `make run` serves test mode.
     public var mode: String
     public var rateLimits: RateLimits
+    /// Timeouts on idle and slow connections, and the cap on open ones.
+    public var connectionLimits: ConnectionLimits
+    /// Proxies whose X-Forwarded-For names the client; none by default.
+    public var trustedProxies: TrustedProxies
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, mode: String = "test", rateLimits: RateLimits = .standard) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, mode: String = "test", rateLimits: RateLimits = .standard,
+                connectionLimits: ConnectionLimits = .standard, trustedProxies: TrustedProxies = .none) {
         self.host = host
         self.port = port
         self.mode = mode
         self.rateLimits = rateLimits
+        self.connectionLimits = connectionLimits
+        self.trustedProxies = trustedProxies
     }
 }
 
@@ -48,23 +57,31 @@ public struct Services: Sendable {
 }
 
 /// Assembles the application: configuration and services in, a ready application out.
-/// Tests call it too, with their own services.
-public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger = Logger(label: "marketplace")) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits),
-        server: .marketplaceHTTP1,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marketplace"),
+/// Tests call it too, with their own services. `onServerRunning` is called once the socket
+/// listens, with the listening channel (its `localAddress` has the port bound).
+public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger = Logger(label: "marketplace"),
+                             onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+    let limits = configuration.connectionLimits
+    return Application(
+        router: buildRouter(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits,
+                            trustedProxies: configuration.trustedProxies),
+        server: .http1(limits: limits),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marketplace",
+                             availableConnectionsDelegate: MaximumAvailableConnections(limits.connectionsMax, logger: logger)),
+        onServerRunning: onServerRunning,
         logger: logger
     )
 }
 
 /// The router with every route; exposed for tests of the OpenAPI document.
 /// `rateLimitClock` (seconds since 1970) places requests in the limiter's one-minute windows;
-/// tests pin it so that a slow run never straddles a window's end.
-public func buildRouter(services: Services, mode: String, rateLimits: RateLimits = .standard,
+/// tests pin it so that a slow run never straddles a window's end. `trustedProxies` may name
+/// the client through X-Forwarded-For.
+public func buildRouter(services: Services, mode: String, rateLimits: RateLimits = .standard, trustedProxies: TrustedProxies = .none,
                         rateLimitClock: @escaping @Sendable () -> Int64 = RateLimits.wallClock) -> Router<APIContext> {
     let router = Router(context: APIContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
     router.add(middleware: AuthMiddleware(auth: services.auth))
     router.add(middleware: RateLimitMiddleware(limits: rateLimits, now: rateLimitClock))
     router.add(middleware: IdempotencyMiddleware(store: services.idempotency))

@@ -16,14 +16,6 @@ final class ParserErrorResponder: ChannelDuplexHandler, RemovableChannelHandler 
     /// How long a refused connection may stay half-open for the client to read the answer.
     static let lingerSeconds: Int64 = 5
 
-    /// Places a responder right after the HTTP/1 request decoder of `channel`, once an HTTP/1
-    /// child channel has built its pipeline. The one line a child channel needs.
-    static func addAfterDecoder(of channel: any Channel) throws {
-        let pipeline = channel.pipeline.syncOperations
-        let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-        try pipeline.addHandler(ParserErrorResponder(), position: .after(decoder))
-    }
-
     /// Requests read whose responses have not ended.
     private var responsesPending = 0
     /// Set once the refusal is written: later bytes and the decoder's errors about them are dropped.
@@ -55,8 +47,8 @@ final class ParserErrorResponder: ChannelDuplexHandler, RemovableChannelHandler 
         switch error {
         case .headerOverflow:
             APIError(.init(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: "VALIDATION_ERROR",
-                     message: "the request headers are over the limit: at most \(MarketplaceHTTP1Channel.headerCountMax) headers, "
-                         + "\(MarketplaceHTTP1Channel.headerBytesMax) bytes in all", field: "headers")
+                     message: "the request headers are over the limit: at most \(LimitedHTTP1Channel.headerCountMax) headers, "
+                         + "\(LimitedHTTP1Channel.headerBytesMax) bytes in all", field: "headers")
         case .invalidHeaderToken, .invalidCharactersUsed, .invalidContentLength, .unexpectedContentLength:
             APIError.validation("a header holds a byte HTTP does not allow (NUL or another control character) or is malformed", field: "headers")
         default:

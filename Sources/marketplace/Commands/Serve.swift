@@ -5,9 +5,7 @@ import LedgerCore
 import Logging
 import Marketplace
 import MarketplaceHTTP
-import StripeConnector
-import BaseConnector
-import Connectors
+import Synchronization
 
 /// `marketplace serve`: the HTTP API on the embedded SQLite ledger. The one place that builds
 /// live services.
@@ -16,15 +14,12 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on (env PORT).") var port: Int = Int(ProcessInfo.processInfo.environment["PORT"] ?? "") ?? 8080
+    @Option(help: "Port to listen on, 0 for any free one (env PORT; default 8080).") var port: Int?
     @Option(help: "test or live.") var mode: String = "test"
 
-    func validate() throws {
-        guard mode == "test" || mode == "live" else { throw ValidationError("--mode must be test or live") }
-    }
-
     static func followChain(_ settlement: SettlementService, logger: Logger) async throws {
-        let interval = chainPollSeconds()
+        // BASE_POLL_SECONDS was checked at start (`validateSettings`).
+        let interval = (try? chainPollSeconds()) ?? chainPollSecondsStandard
         while !Task.isCancelled {
             let pass = await settlement.advanceChain()
             if pass != SettlementService.ChainPass() { logger.info("chain pass", metadata: ["pass": "\(pass)"]) }
@@ -63,6 +58,10 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Every setting is checked before the database is touched; each failure is one line.
+        try validateSettings()
+        try await Self.checkChainNode()
+        let (port, portSetting) = try listenPort()
         var logger = Logger(label: "marketplace")
         logger.logLevel = .info
         try database.prepareDirectory()
@@ -73,6 +72,25 @@ struct Serve: AsyncParsableCommand {
         logger.info("chart of accounts installed", metadata: ["platform_accounts": "\(platform.count)"])
         let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
+        let services = try await makeServices(ledger: ledger, store: store, port: port, logger: logger)
+        let configuration = ServerConfiguration(host: host, port: port, mode: mode, trustedProxies: try Self.trustedProxies())
+        let listening = Mutex(false)
+        let app = buildApplication(configuration, services: services, logger: logger) { [host, mode, database] channel in
+            // Only once the socket listens, with the port it got (--port 0 lets the system pick).
+            let bound = channel.localAddress?.port ?? port
+            listening.withLock { $0 = true }
+            print("marketplace serving \(mode) mode on http://\(host):\(bound) (database \(database.db))")
+            print("try: curl http://\(host):\(bound)/healthz")
+            fflush(nil)  // all streams: stdout is not concurrency-safe to name
+        }
+        do { try await serve(app, services: services, logger: logger) } catch where !listening.withLock({ $0 }) {
+            throw SettingError(portSetting, "cannot listen on \(host):\(port): \(error)")
+        }
+    }
+
+    /// The live services over the database, with the connectors the environment configures;
+    /// operations recorded before a stop are finished first.
+    func makeServices(ledger: Ledger, store: MarketplaceStore, port: Int, logger: Logger) async throws -> Services {
         let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
         var configured = SettlementService(ledger: ledger, store: store, pricing: try Self.pricing())
         configured.card = try Self.cardPayments(host: host, port: port, logger: logger)
@@ -87,20 +105,20 @@ struct Serve: AsyncParsableCommand {
                                 tasks: TaskService(store: store, riskGate: Self.riskGate()), settlement: settlement,
                                 work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store),
                                 idempotency: IdempotencyStore(store: store), messages: MessageService(store: store))
-        let webhooks = WebhookService(store: store, secretsKey: try Self.secretsKey(database: database.db), policy: try Self.webhookPolicy())
-        services.webhooks = webhooks
-        let app = buildApplication(ServerConfiguration(host: host, port: port, mode: mode), services: services, logger: logger)
-        print("marketplace serving \(mode) mode on http://\(host):\(port) (database \(database.db))")
-        print("try: curl http://\(host):\(port)/healthz")
-        fflush(nil)  // all streams: stdout is not concurrency-safe to name
-        // The server and the expiry sweeper run side by side; when the server stops, so does the sweeper.
-        let sweepLogger = logger
+        services.webhooks = WebhookService(store: store, secretsKey: try Self.secretsKey(database: database.db), policy: try Self.webhookPolicy())
+        return services
+    }
+
+    /// The server and the background loops side by side; when the server stops, so do they.
+    func serve(_ app: some ApplicationProtocol, services: Services, logger: Logger) async throws {
+        let settlement = services.settlement
         let idempotency = services.idempotency
+        let webhooks = services.webhooks
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
-            group.addTask { try await Self.sweepExpiredTasks(settlement, idempotency: idempotency, logger: sweepLogger) }
-            if settlement.chain != nil { group.addTask { try await Self.followChain(settlement, logger: sweepLogger) } }
-            group.addTask { try await Self.deliverWebhooks(webhooks, logger: sweepLogger) }
+            group.addTask { try await Self.sweepExpiredTasks(settlement, idempotency: idempotency, logger: logger) }
+            if settlement.chain != nil { group.addTask { try await Self.followChain(settlement, logger: logger) } }
+            if let webhooks { group.addTask { try await Self.deliverWebhooks(webhooks, logger: logger) } }
             try await group.next()
             group.cancelAll()
         }
