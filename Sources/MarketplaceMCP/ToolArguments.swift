@@ -76,6 +76,7 @@ struct ToolArguments: Sendable {
                 let hint = rules["pattern"] != nil ? " holding a decimal such as \"25.00\" (amounts are exact text, never JSON numbers)" : ""
                 throw .validation(field: field, message: "\(field) must be a string\(hint)")
             }
+            if let refusal = TextRule.refusal(of: text, field: field) { throw .validation(field: field, message: refusal) }
             if let choices = rules["enum"]?.arrayValue?.compactMap(\.stringValue), !choices.contains(text) {
                 throw .validation(field: field, message: "\(field) must be one of \(choices.joined(separator: ", "))")
             }

@@ -128,15 +128,21 @@ struct StartupTests {
 
         /// The exit status once the process has exited and its output is all read; nil (and the
         /// process stopped) when it still runs after `seconds`.
-        func exit(within seconds: Double) async throws -> Int32? {
+        ///
+        /// The end of the output may come late: a process another test spawns meanwhile can
+        /// inherit the pipe's write end and hold it open, so after the exit the wait for the end
+        /// is bounded by `drainSeconds` (what the process wrote before exiting is read by then).
+        func exit(within seconds: Double, drainSeconds: Double = 2) async throws -> Int32? {
             let deadline = Date().addingTimeInterval(seconds)
-            while process.isRunning || !output.withLock({ $0.ended }) {
+            while process.isRunning {
                 guard Date() < deadline else {
                     stop()
                     return nil
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }
+            let drained = Date().addingTimeInterval(drainSeconds)
+            while !output.withLock({ $0.ended }), Date() < drained { try await Task.sleep(for: .milliseconds(20)) }
             return process.terminationStatus
         }
 

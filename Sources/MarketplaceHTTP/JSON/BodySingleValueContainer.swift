@@ -1,4 +1,5 @@
 import Foundation
+import Marketplace
 
 /// One value of the body. Primitives are read here and nowhere else: strings free of control
 /// characters, booleans only as `true`/`false`, integers only as whole-number text that fits,
@@ -20,21 +21,9 @@ struct BodySingleValueContainer: SingleValueDecodingContainer {
         return try T(from: decoder)
     }
 
-    /// Control characters other than tab, line feed and carriage return (C0, DEL and C1).
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09, 0x0A, 0x0D: false
-        case 0x00...0x1F, 0x7F...0x9F: true
-        default: false
-        }
-    }
-
     private func text() throws -> String {
         guard case .string(let text) = decoder.value else { throw decoder.mismatch(String.self, expected: "a string") }
-        if let control = text.unicodeScalars.first(where: Self.isControl) {
-            let code = "U+" + String(control.value, radix: 16, uppercase: true).leftPadded(to: 4)
-            throw decoder.corrupted("\(decoder.field) holds a control character (\(code)); text may hold tabs and line breaks but no other control characters")
-        }
+        if let refusal = TextRule.refusal(of: text, field: decoder.field) { throw decoder.corrupted(refusal) }
         return text
     }
 
@@ -64,8 +53,4 @@ struct BodySingleValueContainer: SingleValueDecodingContainer {
         }
         return value
     }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
