@@ -6,7 +6,7 @@ DB ?= data/marketplace-test.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test interop simulate finance-check deps test-deps packages build bench bench-api bench-sign
+.PHONY: run test interop simulate finance-check finance-screenshot deps test-deps packages build bench bench-api bench-sign
 
 ## Install the system libraries the package links (as root), or name them and stop.
 deps:
@@ -54,6 +54,9 @@ test: test-deps
 	@$(MAKE) --no-print-directory interop simulate finance-check
 
 SIMULATION_DB := $(FINANCE_OUT)/simulate.sqlite
+# The simulation's clock starts on 2026-01-01 (UTC); its books are read as of that month's end.
+SIMULATION_PERIOD := 2026-01
+SIMULATION_AS_OF := 2026-01-31T23:59:59.999999Z
 
 ## A test-mode settlement run at scale through the API against fake Stripe and Base, ending with
 ## reconciliation (zero breaks) and ledger verify; exits non-zero on any fault (see README, Simulation).
@@ -66,10 +69,19 @@ simulate:
 finance-check:
 	.build/debug/marketplace export journal --db $(SIMULATION_DB) --out $(FINANCE_OUT)/journal.ledger
 	.build/debug/marketplace report trial-balance --db $(SIMULATION_DB) --out $(FINANCE_OUT)/trial-balance.json
-	.build/debug/marketplace report html --db $(SIMULATION_DB) --out $(FINANCE_OUT)/report.html
+	.build/debug/marketplace report html --db $(SIMULATION_DB) --period $(SIMULATION_PERIOD) --out $(FINANCE_OUT)/report.html
+	for report in balance-sheet roll-forward frozen; do \
+	  .build/debug/marketplace report $$report --db $(SIMULATION_DB) --period $(SIMULATION_PERIOD) --as-of $(SIMULATION_AS_OF) --out $(FINANCE_OUT)/$$report.json || exit 1; done
+	.build/debug/marketplace report fee-revenue --db $(SIMULATION_DB) --period $(SIMULATION_PERIOD) --by month --out $(FINANCE_OUT)/fee-revenue.json
 	python3 Fixtures/finance/check_hledger.py $(FINANCE_OUT)/journal.ledger $(FINANCE_OUT)/trial-balance.json
 	chromium --headless --no-sandbox --disable-gpu --dump-dom file://$(CURDIR)/$(FINANCE_OUT)/report.html > $(FINANCE_OUT)/report.dom.html 2>/dev/null
 	python3 Fixtures/finance/check_html.py $(FINANCE_OUT)/report.dom.html $(FINANCE_OUT)/trial-balance.json
+	python3 Fixtures/finance/check_sections.py $(FINANCE_OUT)/report.dom.html $(FINANCE_OUT)
+
+## The README's screenshot of the finance page (docs/finance-report.png), from the simulation's books.
+finance-screenshot: finance-check
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,2400 \
+	  --screenshot=$(CURDIR)/docs/finance-report.png file://$(CURDIR)/$(FINANCE_OUT)/report.html 2>/dev/null
 
 ## The official stripe package (PyPI, pinned in Fixtures/stripe) accepts what the fake Stripe signed,
 ## eth-account (pinned in Fixtures/ethereum) recovers and decodes what our CLI signed, and the

@@ -30,6 +30,7 @@ let package = Package(
         // Hummingbird's own lifecycle package, named here for the fakes' graceful shutdown.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -173,7 +174,11 @@ let package = Package(
         // What the API answers (tasks, work, money, wallets), shared by REST and MCP.
         .target(
             name: "MarketplaceViews",
-            dependencies: ["Marketplace", "LedgerCore", "Connectors"],
+            dependencies: ["Marketplace", "LedgerCore", "Connectors", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [
+                .embedInCode("Templates/finance-report.mustache"),
+                .embedInCode("Templates/finance-table.mustache"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -202,6 +207,7 @@ let package = Package(
                 "Marketplace",
                 "MarketplaceHTTP",
                 "MarketplaceMCP",
+                "MarketplaceViews",
                 "StripeConnector",
                 "BaseConnector",
                 "Connectors",

@@ -259,8 +259,7 @@ extension FinanceService {
     private func store(_ matches: [ConnectorMatch], fees: (Int64, Int), from: Int64, to: Int64, startedAt: Int64) async throws(MarketplaceError) -> ReconciliationRun {
         let breaks = matches.flatMap(\.breaks)
         let matched = matches.reduce(0) { $0 + $1.matchedByReference + $1.matchedByAmount }
-        let summary = matches.map { "\($0.connector): \($0.ledgerItems) ledger, \($0.processorItems) statement, \($0.matchedByReference) by reference, \($0.matchedByAmount) by amount, \($0.breaks.count) breaks" }
-            .joined(separator: "; ")
+        let summary = matches.map(\.summaryLine).joined(separator: "; ")
         let (id, previousID, previous) = try await store.write { db -> (Int64, Int64?, [ReconciliationBreak]) in
             let previousID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM reconciliation_runs")
             let previous = try previousID.map { try Self.breaks(ofRun: $0, db) } ?? []

@@ -87,5 +87,12 @@ public struct ReportPeriod: Sendable, Hashable {
         }
     }
 
+    /// The month `asOf` falls in, from its first day up to and including `asOf` (UTC): the
+    /// finance page's period when none is named.
+    public static func monthToDate(_ asOf: Int64) throws(MarketplaceError) -> ReportPeriod {
+        let month = String(Timestamps.date(days: Timestamps.days(asOf)).prefix(7))
+        return try ReportPeriod(from: try ReportPeriod(named: month).from, to: asOf &+ 1)
+    }
+
     var parameters: [(String, String)] { [("from", Timestamps.format(from)), ("to", Timestamps.format(to))] }
 }

@@ -20,7 +20,7 @@ public enum AccountClass: Sendable, Hashable {
     case equity
     case other
 
-    init(code: String) {
+    public init(code: String) {
         let parts = code.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         switch (parts.first, parts.count) {
         case ("clearing", 3): self = .clearing(connector: parts[1])

@@ -80,6 +80,45 @@ public struct ConnectorMatch: Sendable, Hashable {
     /// Pairs matched on amount, currency and time.
     public var matchedByAmount = 0
     public var breaks: [ReconciliationBreak] = []
+    /// How many breaks, when read back from a stored run's summary (which keeps the counts, the
+    /// breaks themselves being stored one per row).
+    public var breakCount: Int { breaks.isEmpty ? storedBreakCount : breaks.count }
+    private var storedBreakCount = 0
+
+    public init(connector: String, ledgerItems: Int = 0, processorItems: Int = 0, breaks: [ReconciliationBreak] = []) {
+        self.connector = connector
+        self.ledgerItems = ledgerItems
+        self.processorItems = processorItems
+        self.breaks = breaks
+    }
+
+    /// The counts as a stored run's summary keeps them:
+    /// "stripe: 3 ledger, 3 statement, 2 by reference, 1 by amount, 0 breaks".
+    var summaryLine: String {
+        "\(connector): \(ledgerItems) ledger, \(processorItems) statement, \(matchedByReference) by reference, \(matchedByAmount) by amount, \(breakCount) breaks"
+    }
+
+    /// Reads back one `summaryLine`; nil for any other text.
+    init?(summaryLine line: Substring) {
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        let counts = line[line.index(after: colon)...].split(separator: ",").map { $0.split(separator: " ") }
+        let labels = [["ledger"], ["statement"], ["by", "reference"], ["by", "amount"], ["breaks"]]
+        guard counts.count == labels.count else { return nil }
+        var numbers: [Int] = []
+        for (words, label) in zip(counts, labels) {
+            guard words.count == label.count + 1, let number = Int(words[0]), words.dropFirst().map(String.init) == label else { return nil }
+            numbers.append(number)
+        }
+        self.init(connector: String(line[..<colon]), ledgerItems: numbers[0], processorItems: numbers[1])
+        matchedByReference = numbers[2]
+        matchedByAmount = numbers[3]
+        storedBreakCount = numbers[4]
+    }
+
+    /// Every connector's counts in a stored run's summary, in its order.
+    static func parse(summary: String) -> [ConnectorMatch] {
+        summary.split(separator: ";").compactMap { ConnectorMatch(summaryLine: $0.drop { $0 == " " }) }
+    }
 }
 
 enum Matcher {

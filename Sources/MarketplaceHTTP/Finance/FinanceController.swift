@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import LedgerCore
 import Marketplace
+import MarketplaceViews
 
 /// /v1/finance: the finance team's reports (JSON, or CSV with ?format=csv), the journal for
 /// hledger, the HTML report, reconciliation runs, and period close. finance:read only (admins).
@@ -69,13 +70,29 @@ struct FinanceController: Sendable {
         return Self.text(text, type: "text/plain; charset=utf-8")
     }
 
+    /// The month-end page over `period` (2026-11), or `from`/`to`, or the month to date of
+    /// `as_of` (default now); balances are as of the period's end.
     @Sendable func html(_ request: Request, context: APIContext) async throws -> Response {
-        let now = Int64(Date().timeIntervalSince1970 * 1_000) * 1_000
-        var asOf = now
-        if let text = request.uri.queryParameters["as_of"] {
-            do { asOf = try Timestamps.parse(String(text)) } catch { throw APIError.validation(error.description, field: "as_of") }
+        let query = request.uri.queryParameters
+        func time(_ name: String) throws -> Int64? {
+            guard let text = query[name[...]] else { return nil }
+            do { return try Timestamps.parse(String(text)) } catch { throw APIError.validation(error.description, field: name) }
         }
-        return Self.text(try api { try finance.htmlReport(asOf: asOf) }, type: "text/html; charset=utf-8")
+        let now = Int64(Date().timeIntervalSince1970 * 1_000) * 1_000
+        let asOf = try time("as_of")
+        let from = try time("from"), to = try time("to")
+        let html = try api {
+            let period: ReportPeriod
+            if let named = query["period"] {
+                period = try ReportPeriod(named: String(named))
+            } else if from != nil || to != nil {
+                period = try ReportPeriod(from: from ?? 0, to: to ?? (asOf ?? now) + 1)
+            } else {
+                period = try ReportPeriod.monthToDate(asOf ?? now)
+            }
+            return try FinancePage(finance.monthEnd(period)).render()
+        }
+        return Self.text(html, type: "text/html; charset=utf-8")
     }
 
     @Sendable func reconcile(_ request: Request, context: APIContext) async throws -> Response {

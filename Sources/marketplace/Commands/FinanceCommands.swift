@@ -3,6 +3,7 @@ import Foundation
 import LedgerCore
 import Logging
 import Marketplace
+import MarketplaceViews
 
 /// Opens the database with the connectors serve would use (from the same environment), for
 /// the finance commands.
@@ -145,16 +146,29 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct HTML: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "html", abstract: "The finance report as one HTML page (no outside resources).")
+        static let configuration = CommandConfiguration(
+            commandName: "html",
+            abstract: "The month-end finance page as one HTML file (no outside resources): balance sheet, fee revenue, roll-forward, trial balance, reconciliation, frozen funds.")
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "As of this ISO 8601 time; default now.") var asOf: String?
+        @Option(help: "A month (2026-11) or a day (2026-11-22), UTC.") var period: String?
+        @Option(help: "Start of the period, ISO 8601 (with --to).") var from: String?
+        @Option(help: "End of the period, ISO 8601, exclusive.") var to: String?
+        @Option(help: "Without a period: the month to date of this ISO 8601 time; default now.") var asOf: String?
         @Option(help: "Write the page here.") var out: String
 
         func run() async throws {
             let context = try FinanceContext(database, readOnly: true)
             defer { context.close() }
             let asOf = try asOf.map(Timestamps.parse) ?? Int64(Date().timeIntervalSince1970 * 1_000) * 1_000
-            try context.finance.htmlReport(asOf: asOf).write(toFile: out, atomically: true, encoding: .utf8)
+            let chosen: ReportPeriod
+            if let period {
+                chosen = try ReportPeriod(named: period)
+            } else if from != nil || to != nil {
+                chosen = try ReportPeriod(from: try from.map(Timestamps.parse) ?? 0, to: try to.map(Timestamps.parse) ?? asOf + 1)
+            } else {
+                chosen = try ReportPeriod.monthToDate(asOf)
+            }
+            try FinancePage(context.finance.monthEnd(chosen)).render().write(toFile: out, atomically: true, encoding: .utf8)
             print("wrote \(out)")
         }
     }
