@@ -8,6 +8,9 @@ public protocol PaymentConnector: Sendable {
     /// The connector's name in the chart of accounts (`clearing:<name>:USD`).
     var name: String { get }
 
+    /// True when the connector moves rehearsal money, never real money (a Stripe test key).
+    var isTestMode: Bool { get }
+
     /// Opens a hosted payment page for a task's funding.
     func startFunding(_ request: FundingRequest) async throws(ConnectorError) -> FundingSession
 

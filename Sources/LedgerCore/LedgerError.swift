@@ -12,6 +12,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownAccount(index: Int, field: String, id: AccountID)
     case sameAccount(index: Int, id: AccountID)
     case assetMismatch(index: Int, asset: String, debitAsset: String, creditAsset: String)
+    /// A transfer between a test-mode and a live account (see `LedgerMode`).
+    case modeMismatch(index: Int, debit: AccountID, credit: AccountID)
     case exceedsCredits(index: Int, account: AccountID, availableMinor: Int64, requestedMinor: Int64)
     case exceedsDebits(index: Int, account: AccountID, availableMinor: Int64, requestedMinor: Int64)
     case overflow(index: Int, account: AccountID)
@@ -51,6 +53,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownAccount(let index, let field, _): "transfers[\(index)].\(field)"
         case .sameAccount(let index, _): "transfers[\(index)].credit_account_id"
         case .assetMismatch(let index, _, _, _): "transfers[\(index)].asset"
+        case .modeMismatch(let index, _, _): "transfers[\(index)].credit_account_id"
         case .timeoutOutOfRange(let index, _): "transfers[\(index)].timeout_seconds"
         case .metadataTooLong(let index, _): "transfers[\(index)].metadata"
         case .pendingNotFound(let index, _), .notPending(let index, _), .pendingAlreadyPosted(let index, _),
@@ -84,6 +87,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sameAccount(_, let id): "debit and credit account are both \(id)"
         case .assetMismatch(_, let asset, let debit, let credit):
             "transfer in \(asset) between accounts in \(debit) and \(credit)"
+        case .modeMismatch(_, let debit, let credit):
+            "accounts \(debit) and \(credit) are in different modes: test-mode money never moves to or from a live account"
         case .exceedsCredits(_, let account, let available, let requested):
             "insufficient funds in account \(account): \(available) available, \(requested) requested"
         case .exceedsDebits(_, let account, let available, let requested):

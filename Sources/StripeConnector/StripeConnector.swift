@@ -8,12 +8,15 @@ public import Logging
 /// verified webhook events.
 public struct StripeConnector: PaymentConnector {
     public let name = "stripe"
+    /// An sk_test_ or rk_test_ key: Stripe's test mode, where no real card is charged.
+    public let isTestMode: Bool
     public let client: StripeClient
     private let verifier: StripeWebhookVerifier
 
     /// `webhookSecrets`: every endpoint secret in use (more than one while rotating).
     public init(secretKey: String, webhookSecrets: [String], baseURL: String = "https://api.stripe.com", http: HTTPClient = .shared,
                 retry: StripeClient.RetryPolicy = .standard, timeout: Duration = .seconds(30), logger: Logger = Logger(label: "stripe")) {
+        isTestMode = secretKey.hasPrefix("sk_test_") || secretKey.hasPrefix("rk_test_")
         client = StripeClient(secretKey: secretKey, baseURL: baseURL, http: http, retry: retry, timeout: timeout, logger: logger)
         verifier = StripeWebhookVerifier(secrets: webhookSecrets)
     }

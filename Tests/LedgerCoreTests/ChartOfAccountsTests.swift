@@ -26,48 +26,69 @@ import Testing
     }
 
     @Test func clearingLookupsFollowTheConnectors() {
-        #expect(chart.clearing(connector: "stripe", asset: .usd)?.code == "clearing:stripe:USD")
-        #expect(chart.clearing(connector: "base", asset: .usdc)?.code == "clearing:base:USDC")
-        #expect(chart.clearing(connector: "base", asset: .eth)?.code == "clearing:base:ETH")
-        #expect(chart.clearing(connector: "test", asset: .usdc)?.code == "clearing:test:USDC")
-        #expect(chart.clearing(connector: "stripe", asset: .usdc) == nil)
-        #expect(chart.clearing(connector: "test", asset: .eth) == nil)
-        #expect(chart.clearing(connector: "stripe", asset: .usd)?.type == .asset)
+        #expect(chart.clearing(connector: "stripe", mode: .live, asset: .usd)?.code == "clearing:stripe:USD")
+        #expect(chart.clearing(connector: "base", mode: .live, asset: .usdc)?.code == "clearing:base:USDC")
+        #expect(chart.clearing(connector: "base", mode: .live, asset: .eth)?.code == "clearing:base:ETH")
+        #expect(chart.clearing(connector: "test", mode: .live, asset: .usdc)?.code == "clearing:test:USDC")
+        #expect(chart.clearing(connector: "stripe", mode: .live, asset: .usdc) == nil)
+        #expect(chart.clearing(connector: "test", mode: .live, asset: .eth) == nil)
+        #expect(chart.clearing(connector: "stripe", mode: .live, asset: .usd)?.type == .asset)
     }
 
     @Test func platformLookupsAnswerTheRightAccounts() {
-        #expect(chart.feeRevenue(asset: .usd)?.code == "revenue:fees:USD")
-        #expect(chart.feeRevenue(asset: .usdc)?.type == .revenue)
-        #expect(chart.feeRevenue(asset: .eth) == nil)
+        #expect(chart.feeRevenue(mode: .live, asset: .usd)?.code == "revenue:fees:USD")
+        #expect(chart.feeRevenue(mode: .live, asset: .usdc)?.type == .revenue)
+        #expect(chart.feeRevenue(mode: .live, asset: .eth) == nil)
         #expect(chart.processorFeeExpense.code == "expense:processor-fees:USD")
         #expect(chart.processorFeeExpense.type == .expense)
         #expect(chart.gasExpense.code == "expense:gas:ETH")
         #expect(chart.gasExpense.asset == .eth)
-        #expect(chart.opening(asset: .eth)?.code == "equity:opening:ETH")
-        #expect(chart.opening(asset: .usd)?.type == .equity)
-        let inFlight = chart.payoutsInFlight(connector: "stripe", asset: .usd)
+        #expect(chart.opening(mode: .live, asset: .eth)?.code == "equity:opening:ETH")
+        #expect(chart.opening(mode: .live, asset: .usd)?.type == .equity)
+        let inFlight = chart.payoutsInFlight(connector: "stripe", mode: .live, asset: .usd)
         #expect(inFlight?.code == "in-flight:payouts:stripe:USD")
         #expect(inFlight?.flags == .debitsMustNotExceedCredits)
-        #expect(chart.payoutsInFlight(connector: "base", asset: .eth) == nil)
+        #expect(chart.payoutsInFlight(connector: "base", mode: .live, asset: .eth) == nil)
         #expect(chart.entry(code: "expense:gas:ETH")?.connector == "base")
     }
 
     @Test func walletTemplateBuildsAConstrainedLiabilityPerUserAndAsset() {
-        let wallet = chart.wallet(user: "u_42", asset: .usdc)
-        #expect(wallet == NewAccount(code: "wallet:user:u_42:USDC", type: .liability, asset: .usdc,
-                                     flags: .debitsMustNotExceedCredits, ownerKind: "user", ownerID: "u_42"))
-        #expect(chart.wallet(user: "u_42", asset: .usd).code == "wallet:user:u_42:USD")
+        let wallet = chart.wallet(user: "u_42", mode: .live, asset: .usdc)
+        #expect(wallet == NewAccount(code: "wallet:user:live:u_42:USDC", type: .liability, asset: .usdc,
+                                     flags: .debitsMustNotExceedCredits, ownerKind: "user", ownerID: "live:u_42"))
+        #expect(chart.wallet(user: "u_42", mode: .test, asset: .usd).code == "wallet:user:test:u_42:USD")
     }
 
     @Test func escrowTemplateBuildsAConstrainedLiabilityPerTask() {
-        let escrow = chart.escrow(task: "t_7", asset: .usd)
+        let escrow = chart.escrow(task: "t_7", mode: .live, asset: .usd)
         #expect(escrow == NewAccount(code: "escrow:task:t_7", type: .liability, asset: .usd,
                                      flags: .debitsMustNotExceedCredits, ownerKind: "task", ownerID: "t_7"))
+        #expect(chart.escrow(task: "t_7", mode: .test, asset: .usd).code == "escrow:task:test:t_7")
         #expect(chart.escrowTemplate.assets == [.usd, .usdc])
     }
 
+    /// Test-mode money has accounts of its own: every platform account has a twin with `test`
+    /// before its asset, and the code says the mode.
+    @Test func testModeAccountsAreTheirOwn() {
+        #expect(chart.clearing(connector: "stripe", mode: .test, asset: .usd)?.code == "clearing:stripe:test:USD")
+        #expect(chart.clearing(connector: "base", mode: .test, asset: .eth)?.code == "clearing:base:test:ETH")
+        #expect(chart.clearing(connector: "test", mode: .test, asset: .usd)?.code == "clearing:test:USD")
+        #expect(chart.payoutsInFlight(connector: "base", mode: .test, asset: .usdc)?.code == "in-flight:payouts:base:test:USDC")
+        #expect(chart.processorFeeExpense(connector: "stripe", mode: .test, asset: .usd)?.code == "expense:processor-fees:test:USD")
+        #expect(chart.gasExpense(mode: .test).code == "expense:gas:test:ETH")
+        #expect(chart.gasExpense(mode: .live).code == "expense:gas:ETH")
+        #expect(chart.feeRevenue(mode: .test, asset: .usdc)?.code == "revenue:fees:test:USDC")
+        #expect(chart.opening(mode: .test, asset: .eth)?.code == "equity:opening:test:ETH")
+        for account in chart.platformAccounts where !account.code.contains(":test:") {
+            #expect(LedgerMode(code: account.code) == .live, "\(account.code)")
+            #expect(LedgerMode(code: LedgerMode.test.platform(account).code) == .test, "\(account.code)")
+        }
+        #expect(LedgerMode(code: chart.escrow(task: "t_7", mode: .live, asset: .usd).code) == .live)
+        #expect(LedgerMode(code: chart.wallet(user: "u_1", mode: .test, asset: .usd).code) == .test)
+    }
+
     @Test func ownerIDIsNeverTakenForAPlaceholder() {
-        #expect(chart.wallet(user: "{asset}", asset: .usd).code == "wallet:user:{asset}:USD")
+        #expect(chart.wallet(user: "{asset}", mode: .live, asset: .usd).code == "wallet:user:live:{asset}:USD")
     }
 
     @Test func descriptionsUseTheProjectVocabulary() {
@@ -113,7 +134,7 @@ import Testing
     @Test func minimalChartLoads() throws {
         let chart = try ChartOfAccounts(json: Self.json())
         #expect(chart.accounts.map(\.code) == ["expense:gas:ETH", "expense:processor-fees:USD"])
-        #expect(chart.wallet(user: "a", asset: .usd).flags == .debitsMustNotExceedCredits)
+        #expect(chart.wallet(user: "a", mode: .live, asset: .usd).flags == .debitsMustNotExceedCredits)
     }
 
     static let refused: [(String, [UInt8], ChartError)] = [

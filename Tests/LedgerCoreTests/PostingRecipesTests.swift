@@ -12,6 +12,9 @@ private struct Books {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString + ".sqlite").path
         let books = Books(ledger: try Ledger(path: path), path: path)
         _ = try await books.chart.install(in: books.ledger)
+        // The books rehearse in test mode: the platform accounts' test-mode twins.
+        _ = try await books.ledger.createAccounts(books.chart.platformAccounts.map(LedgerMode.test.platform)
+            .filter { !books.chart.platformAccounts.contains($0) })
         return books
     }
 
@@ -68,14 +71,14 @@ private struct TaskBooks {
         let chart = books.chart
         let task = TaskBooks(
             books: books, asset: asset,
-            agentWallet: chart.wallet(user: "agent", asset: asset), workerWallet: chart.wallet(user: "worker", asset: asset),
-            escrow: chart.escrow(task: "t1", asset: asset),
-            agent: try await books.create(chart.wallet(user: "agent", asset: asset)),
-            worker: try await books.create(chart.wallet(user: "worker", asset: asset)),
-            escrowID: try await books.create(chart.escrow(task: "t1", asset: asset)),
-            fees: try books.id(chart.feeRevenue(asset: asset)))
+            agentWallet: chart.wallet(user: "agent", mode: .test, asset: asset), workerWallet: chart.wallet(user: "worker", mode: .test, asset: asset),
+            escrow: chart.escrow(task: "t1", mode: .test, asset: asset),
+            agent: try await books.create(chart.wallet(user: "agent", mode: .test, asset: asset)),
+            worker: try await books.create(chart.wallet(user: "worker", mode: .test, asset: asset)),
+            escrowID: try await books.create(chart.escrow(task: "t1", mode: .test, asset: asset)),
+            fees: try books.id(chart.feeRevenue(mode: .test, asset: asset)))
         if fundAgentMinor > 0 {
-            let clearing = try books.id(chart.clearing(connector: "test", asset: asset))
+            let clearing = try books.id(chart.clearing(connector: "test", mode: .test, asset: asset))
             try await books.commit(PostingRecipes.deposit(id: TransferID(1), clearing: clearing, wallet: task.agent,
                                                           amountMinor: fundAgentMinor, asset: asset))
         }
@@ -100,8 +103,8 @@ private struct TaskBooks {
         #expect(receipt.transfers.map(\.code) == [2, 3])
         #expect(try t.books.posted(t.escrow) == 0)
         #expect(try t.books.posted(t.workerWallet) == 10_000)
-        #expect(try t.books.posted(t.books.chart.feeRevenue(asset: .usd)) == 1_000)
-        #expect(try t.books.posted(t.books.chart.clearing(connector: "test", asset: .usd)) == 11_000)
+        #expect(try t.books.posted(t.books.chart.feeRevenue(mode: .test, asset: .usd)) == 1_000)
+        #expect(try t.books.posted(t.books.chart.clearing(connector: "test", mode: .test, asset: .usd)) == 11_000)
         try t.books.expectClean()
     }
 
@@ -116,7 +119,7 @@ private struct TaskBooks {
         let again = try await t.books.commit(approval, key: "approve:t1")
         #expect(again.replayed)
         #expect(try t.books.posted(t.workerWallet) == 950)
-        #expect(try t.books.posted(t.books.chart.feeRevenue(asset: .usd)) == 50)
+        #expect(try t.books.posted(t.books.chart.feeRevenue(mode: .test, asset: .usd)) == 50)
         try t.books.expectClean()
     }
 
@@ -149,14 +152,14 @@ private struct TaskBooks {
         }
         #expect(try t.books.posted(t.escrow) == 0)
         #expect(try t.books.posted(t.workerWallet) == 925_001)
-        #expect(try t.books.posted(t.books.chart.feeRevenue(asset: .usdc)) == 75_000)
+        #expect(try t.books.posted(t.books.chart.feeRevenue(mode: .test, asset: .usdc)) == 75_000)
         try t.books.expectClean()
     }
 
     @Test func cardFundingIntentCountsOnlyOncePosted() async throws {
         let t = try await TaskBooks.open(fundAgentMinor: 0)
         defer { t.books.close() }
-        let clearing = try t.books.id(t.books.chart.clearing(connector: "stripe", asset: .usd))
+        let clearing = try t.books.id(t.books.chart.clearing(connector: "stripe", mode: .test, asset: .usd))
         let split = try FeePolicy(basisPoints: 290, fixedMinor: 30, payer: .agentOnTop).split(budgetMinor: 1_000)  // escrow 1_059
         try await t.books.commit(PostingRecipes.fundIntent(id: TransferID(10), clearing: clearing, escrow: t.escrowID, split: split,
                                                            asset: .usd, timeoutSeconds: 86_400))
@@ -166,7 +169,7 @@ private struct TaskBooks {
 
         try await t.books.commit(PostingRecipes.fundIntentSucceeded(id: TransferID(11), intent: TransferID(10)))
         #expect(try t.books.posted(t.escrow) == 1_059)
-        #expect(try t.books.posted(t.books.chart.clearing(connector: "stripe", asset: .usd)) == 1_059)
+        #expect(try t.books.posted(t.books.chart.clearing(connector: "stripe", mode: .test, asset: .usd)) == 1_059)
         #expect(try t.books.ledger.transfer(TransferID(11))?.code == RecipeCode.fundIntentPost.rawValue)
         try t.books.expectClean()
     }
@@ -174,7 +177,7 @@ private struct TaskBooks {
     @Test func failedCardFundingLeavesNothingInEscrow() async throws {
         let t = try await TaskBooks.open(fundAgentMinor: 0)
         defer { t.books.close() }
-        let clearing = try t.books.id(t.books.chart.clearing(connector: "stripe", asset: .usd))
+        let clearing = try t.books.id(t.books.chart.clearing(connector: "stripe", mode: .test, asset: .usd))
         let split = try FeePolicy(basisPoints: 0, payer: .agentOnTop).split(budgetMinor: 2_000)
         try await t.books.commit(PostingRecipes.fundIntent(id: TransferID(10), clearing: clearing, escrow: t.escrowID, split: split,
                                                            asset: .usd, timeoutSeconds: 3_600))
@@ -193,14 +196,14 @@ private struct TaskBooks {
                                                                amountMinor: split.escrowMinor, asset: .usd))
         #expect(try t.books.posted(t.agentWallet) == 1_100)
         #expect(try t.books.posted(t.escrow) == 0)
-        #expect(try t.books.posted(t.books.chart.feeRevenue(asset: .usd)) == 0)
+        #expect(try t.books.posted(t.books.chart.feeRevenue(mode: .test, asset: .usd)) == 0)
         try t.books.expectClean()
     }
 
     @Test func cardRefundIntentFreezesEscrowUntilTheProcessorAnswers() async throws {
         let t = try await TaskBooks.open(fundAgentMinor: 0)
         defer { t.books.close() }
-        let clearing = try t.books.id(t.books.chart.clearing(connector: "stripe", asset: .usd))
+        let clearing = try t.books.id(t.books.chart.clearing(connector: "stripe", mode: .test, asset: .usd))
         let split = try FeePolicy(basisPoints: 1_000, payer: .fromPayout).split(budgetMinor: 5_000)
         try await t.books.commit(PostingRecipes.fundIntent(id: TransferID(10), clearing: clearing, escrow: t.escrowID, split: split, asset: .usd, timeoutSeconds: 60))
         try await t.books.commit(PostingRecipes.fundIntentSucceeded(id: TransferID(11), intent: TransferID(10)))
@@ -215,15 +218,15 @@ private struct TaskBooks {
         try await t.books.commit(PostingRecipes.refundIntent(id: TransferID(16), escrow: t.escrowID, clearing: clearing, amountMinor: 5_000, asset: .usd))
         try await t.books.commit(PostingRecipes.refundSucceeded(id: TransferID(17), intent: TransferID(16)))
         #expect(try t.books.posted(t.escrow) == 0)
-        #expect(try t.books.posted(t.books.chart.clearing(connector: "stripe", asset: .usd)) == 0)
+        #expect(try t.books.posted(t.books.chart.clearing(connector: "stripe", mode: .test, asset: .usd)) == 0)
         try t.books.expectClean()
     }
 
     @Test func withdrawalSettlesThroughPayoutsInFlight() async throws {
         let t = try await TaskBooks.open(fundAgentMinor: 5_000)
         defer { t.books.close() }
-        let inFlight = t.books.chart.payoutsInFlight(connector: "test", asset: .usd)
-        let clearing = t.books.chart.clearing(connector: "test", asset: .usd)
+        let inFlight = t.books.chart.payoutsInFlight(connector: "test", mode: .test, asset: .usd)
+        let clearing = t.books.chart.clearing(connector: "test", mode: .test, asset: .usd)
         try await t.books.commit(PostingRecipes.withdrawalIntent(id: TransferID(10), wallet: t.agent, inFlight: t.books.id(inFlight), amountMinor: 3_000, asset: .usd))
         #expect(try t.books.available(t.agentWallet) == 2_000)
         #expect(try t.books.posted(t.agentWallet) == 5_000)
@@ -258,7 +261,7 @@ private struct TaskBooks {
         try await t.books.commit(ruling)
         #expect(try t.books.posted(t.workerWallet) == 600)
         #expect(try t.books.posted(t.agentWallet) == 450)
-        #expect(try t.books.posted(t.books.chart.feeRevenue(asset: .usd)) == 50)
+        #expect(try t.books.posted(t.books.chart.feeRevenue(mode: .test, asset: .usd)) == 50)
         #expect(try t.books.posted(t.escrow) == 0)
         try t.books.expectClean()
     }
@@ -266,8 +269,8 @@ private struct TaskBooks {
     @Test func gasIsBookedInGweiRoundedUpWithTheExactWei() async throws {
         let books = try await Books.open()
         defer { books.close() }
-        let clearing = books.chart.clearing(connector: "base", asset: .eth)
-        try await books.commit(PostingRecipes.opening(id: TransferID(1), clearing: books.id(clearing), equity: books.id(books.chart.opening(asset: .eth)),
+        let clearing = books.chart.clearing(connector: "base", mode: .live, asset: .eth)
+        try await books.commit(PostingRecipes.opening(id: TransferID(1), clearing: books.id(clearing), equity: books.id(books.chart.opening(mode: .live, asset: .eth)),
                                                       amountMinor: 1_000_000_000, asset: .eth))
         let wei: UInt64 = 21_000 * 1_500_000_001  // 31_500.000021 gwei
         let transfers = try PostingRecipes.gas(id: TransferID(2), expense: books.id(books.chart.gasExpense), clearing: books.id(clearing),
@@ -284,7 +287,7 @@ private struct TaskBooks {
     @Test func processorFeeComesOutOfStripeClearing() async throws {
         let books = try await Books.open()
         defer { books.close() }
-        let clearing = books.chart.clearing(connector: "stripe", asset: .usd)
+        let clearing = books.chart.clearing(connector: "stripe", mode: .live, asset: .usd)
         try await books.commit(PostingRecipes.processorFee(id: TransferID(1), expense: books.id(books.chart.processorFeeExpense),
                                                            clearing: books.id(clearing), amountMinor: 59, asset: .usd))
         #expect(try books.posted(books.chart.processorFeeExpense) == 59)

@@ -58,12 +58,15 @@ struct TransferTests {
         let test = try TestLedger()
         let (source, wallets) = try await test.accounts(wallets: 2)
         let usdc = try await test.ledger.createAccounts([NewAccount(code: "wallet:usdc", type: .liability, asset: .usdc)])[0].id
+        let testWallet = try await test.ledger.createAccounts([NewAccount(code: "wallet:user:test:u1:USD", type: .liability, asset: .usd)])[0].id
         _ = try await test.ledger.commit([.posted(id: TransferID(1), debit: source, credit: wallets[0], amountMinor: 1_000, asset: .usd)])
         let overflowing = Int64.max - 10
         let cases: [(String, [TransferRequest], LedgerError)] = [
             ("empty", [], .emptyBatch),
             ("unbalanced across assets", [.posted(id: TransferID(9), debit: wallets[0], credit: usdc, amountMinor: 1, asset: .usd)],
              .assetMismatch(index: 0, asset: "USD", debitAsset: "USD", creditAsset: "USDC")),
+            ("live money into a test-mode account", [.posted(id: TransferID(9), debit: wallets[0], credit: testWallet, amountMinor: 1, asset: .usd)],
+             .modeMismatch(index: 0, debit: wallets[0], credit: testWallet)),
             ("asset differs from both accounts", [.posted(id: TransferID(9), debit: source, credit: wallets[0], amountMinor: 1, asset: .usdc)],
              .assetMismatch(index: 0, asset: "USDC", debitAsset: "USD", creditAsset: "USD")),
             ("unknown debit account", [.posted(id: TransferID(9), debit: AccountID(999), credit: wallets[0], amountMinor: 1, asset: .usd)],

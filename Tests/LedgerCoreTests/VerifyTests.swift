@@ -62,6 +62,18 @@ struct VerifyTests {
         #expect(fault!.description.contains("seq 4"))
     }
 
+    /// An account renamed into test mode behind the writer's back: its live transfers now join
+    /// test and live money, which `verify` names by the first row that does.
+    @Test func aTransferBetweenTestAndLiveAccountsIsAFault() async throws {
+        let (test, accounts) = try await ledgerWithHistory()
+        try tamper(test.path, "UPDATE accounts SET code = 'wallet:user:test:u2:USD' WHERE id = \(accounts[2].rawValue)")
+        let fault = try verify(test.path).fault
+        guard case .modesJoined(let seq, let debit, let credit) = fault else { Issue.record("expected modes joined, got \(String(describing: fault))"); return }
+        #expect(seq == 7)
+        #expect((debit, credit) == (accounts[1], accounts[2]))
+        #expect(fault!.description.contains("test-mode and a live account"))
+    }
+
     @Test func aRewrittenHashBreaksTheNextLink() async throws {
         let (test, _) = try await ledgerWithHistory()
         // Change the row and recompute its own hash: the chain still breaks at the next row.

@@ -101,7 +101,7 @@ struct BaseChainFlowTests {
             chain.node.markSafe()
             #expect(await chain.pass().depositsCredited == 0)
             #expect(try await chain.client.wallet(agent, asset: "USDC").available == 5_250_000)
-            #expect(try chain.balance("clearing:base:USDC")?.debitsPosted == 5_250_000)
+            #expect(try chain.balance("clearing:base:test:USDC")?.debitsPosted == 5_250_000)
             // The stranger's deposit is kept for finance, never credited to anyone.
             #expect(try Self.count(chain, "SELECT COUNT(*) FROM chain_deposits WHERE state = 'unmatched'") == 1)
             try await chain.client.expectWalletMatchesLedger(agent, chain.test, asset: "USDC")
@@ -185,16 +185,16 @@ struct BaseChainFlowTests {
             #expect(approved == .ok)
             #expect(chain.hotTransactions.count == 1)  // signed, stored and sent by the approval
             #expect(try await chain.client.wallet(worker, asset: "USDC").available == 0)
-            #expect(try chain.balance("in-flight:payouts:base:USDC")?.creditsPending == 20_000_000)
+            #expect(try chain.balance("in-flight:payouts:base:test:USDC")?.creditsPending == 20_000_000)
             chain.node.mine()
             await chain.pass()
             #expect(chain.node.usdcBalance(of: address) == 20_000_000)
-            #expect(try chain.balance("in-flight:payouts:base:USDC")?.creditsPending == 20_000_000)  // mined, not safe: still pending
+            #expect(try chain.balance("in-flight:payouts:base:test:USDC")?.creditsPending == 20_000_000)  // mined, not safe: still pending
             chain.node.markSafe()
             #expect(await chain.pass().settled == 1)
-            #expect(try chain.balance("in-flight:payouts:base:USDC")?.creditsPending == 0)
-            #expect(try chain.balance("clearing:base:USDC")?.creditsPosted == 20_000_000)
-            let gas = try #require(try chain.balance("expense:gas:ETH"))
+            #expect(try chain.balance("in-flight:payouts:base:test:USDC")?.creditsPending == 0)
+            #expect(try chain.balance("clearing:base:test:USDC")?.creditsPosted == 20_000_000)
+            let gas = try #require(try chain.balance("expense:gas:test:ETH"))
             #expect(gas.debitsPosted > 0)  // execution gas plus the L1 data fee, in gwei rounded up
             let (_, payments) = try await chain.client.send(.get, "/v1/tasks/\(task)/payments", token: agent)
             let payout = try #require((payments["data"] as? [[String: Any]])?.first { $0["kind"] as? String == "payout" })
@@ -217,7 +217,7 @@ struct BaseChainFlowTests {
             chain.node.mine()
             chain.node.markSafe()
             await chain.pass()
-            #expect(try chain.balance("clearing:base:USDC")?.creditsPosted == 20_000_000)
+            #expect(try chain.balance("clearing:base:test:USDC")?.creditsPosted == 20_000_000)
 
             let clean = try await finance.reconcile()
             #expect(clean.breaks == [], "\(clean.breaks.map(\.detail))")
@@ -291,7 +291,7 @@ struct BaseChainFlowTests {
             #expect(await chain.pass().settled == 1)
             #expect(chain.node.usdcBalance(of: address) == 20_000_000)
             #expect(Set(chain.hotTransactions.map(\.hash)) == [sent.hash])
-            #expect(try chain.balance("clearing:base:USDC")?.creditsPosted == 20_000_000)
+            #expect(try chain.balance("clearing:base:test:USDC")?.creditsPosted == 20_000_000)
             try chain.expectClean()
         }
     }
@@ -306,8 +306,8 @@ struct BaseChainFlowTests {
             #expect(await chain.pass().failed == 1)
             #expect(chain.node.usdcBalance(of: address) == 0)
             #expect(try await chain.client.wallet(worker, asset: "USDC").available == 20_000_000)
-            #expect(try chain.balance("in-flight:payouts:base:USDC")?.creditsPending == 0)
-            #expect(try chain.balance("expense:gas:ETH")?.debitsPosted ?? 0 > 0)  // a reverted transaction still pays gas
+            #expect(try chain.balance("in-flight:payouts:base:test:USDC")?.creditsPending == 0)
+            #expect(try chain.balance("expense:gas:test:ETH")?.debitsPosted ?? 0 > 0)  // a reverted transaction still pays gas
             let (_, notes) = try await chain.client.send(.get, "/v1/notifications", token: worker)
             #expect((notes["data"] as? [[String: Any]])?.contains { $0["kind"] as? String == "payout_failed" } == true)
             try await chain.client.expectWalletMatchesLedger(worker, chain.test, asset: "USDC")
@@ -374,7 +374,7 @@ struct BaseChainFlowTests {
             // The payer is also a registered deposit address: the settlement's Transfer log must not credit it again.
             _ = try await chain.client.send(.post, "/v1/deposit-addresses", token: agent, json: #"{"address":"\#(chain.payer.checksummed)"}"#)
             await chain.pass()  // the deposit watcher starts reading here
-            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, asset: .usdc).code)?.creditsPending == 1_050_000)  // held, not funded
+            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, mode: .test, asset: .usdc).code)?.creditsPending == 1_050_000)  // held, not funded
             chain.node.mine()
             chain.node.markSafe()
             #expect(await chain.pass().settled == 1)
@@ -382,7 +382,7 @@ struct BaseChainFlowTests {
             #expect(chain.node.usdcBalance(of: chain.payer) == 950_000)
             let (_, funding) = try await chain.client.send(.get, "/v1/tasks/\(task)", token: agent)
             #expect(data(funding)["status"] as? String == "published")
-            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, asset: .usdc).code)?.creditsPosted == 1_050_000)
+            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, mode: .test, asset: .usdc).code)?.creditsPosted == 1_050_000)
             let (again, _, againBody) = try await Self.pay(chain, task: task, token: agent, header: nil)
             #expect(again == .ok)  // funded: the funding, not another 402
             #expect(data(againBody)["source"] as? String == "authorization")
@@ -466,8 +466,8 @@ struct BaseChainFlowTests {
             chain.node.markSafe()
             #expect(await chain.pass().failed == 1)
             #expect(chain.node.usdcBalance(of: chain.payer) == 2_000_000)
-            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, asset: .usdc).code)?.creditsPending == 0)
-            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, asset: .usdc).code)?.creditsPosted == 0)
+            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, mode: .test, asset: .usdc).code)?.creditsPending == 0)
+            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, mode: .test, asset: .usdc).code)?.creditsPosted == 0)
             let (_, again, _) = try await Self.pay(chain, task: task, token: agent, header: nil)
             #expect(again[HTTPField.Name("PAYMENT-REQUIRED")!] != nil)  // not funded: pay again
             try chain.expectClean()

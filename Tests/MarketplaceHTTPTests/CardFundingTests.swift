@@ -72,6 +72,25 @@ struct CardFundingTests {
         return (id, try #require(data(body)["session_id"] as? String))
     }
 
+    /// The fake Stripe's key is an sk_test_ key: it takes test-mode payments only. A live-mode
+    /// caller is refused on `source` before anything is held or sent, so no rehearsal card ever
+    /// funds real work (and no live money lands in a test-mode account).
+    @Test func aTestModeStripeKeyRefusesALiveFunding() async throws {
+        try await Self.withStripe { stripe in
+            _ = try await stripe.client.session("agent@example.com")
+            let (_, live) = try await stripe.client.send(.post, "/v1/auth/login", json: #"{"email":"agent@example.com","password":"correct horse","mode":"live"}"#)
+            let token = try #require(data(live)["access_token"] as? String)
+            let task = try await stripe.client.createTask(token, Self.task)
+            let before = try TestDatabase.snapshot(stripe.test.path)
+            let (status, body) = try await stripe.client.send(.post, "/v1/tasks/\(task)/fund", token: token, json: #"{"source":"card"}"#)
+            #expect(status == .badRequest)
+            #expect(((body["error"] as? [String: Any])?["field"] as? String) == "source")
+            #expect(((body["error"] as? [String: Any])?["message"] as? String)?.contains("test-mode payments") == true)
+            #expect(stripe.fake.requests("POST", "/v1/checkout/sessions").isEmpty)
+            #expect(try TestDatabase.snapshot(stripe.test.path) == before)
+        }
+    }
+
     @Test func aPaidEventFundsTheTaskOnceAndOnlyThen() async throws {
         try await Self.withStripe { stripe in
             let agent = try await stripe.client.session("agent@example.com")
@@ -84,7 +103,7 @@ struct CardFundingTests {
             #expect(request.idempotencyKey == "marketplace:card-intent:\(task):1")
             // Not funded yet: the intent is pending, escrow holds nothing posted.
             #expect(try stripe.test.services.settlement.funding(of: task) == nil)
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPending == 2_750)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPending == 2_750)
             let (again, againBody) = try await stripe.client.send(.post, "/v1/tasks/\(task)/fund", token: agent, json: #"{"source":"card"}"#)
             #expect(again == .accepted)
             #expect(data(againBody)["session_id"] as? String == session)  // the same checkout, not a second one
@@ -100,14 +119,14 @@ struct CardFundingTests {
             let funding = try #require(try stripe.test.services.settlement.funding(of: task))
             #expect(funding.source == .card)
             #expect(funding.escrowMinor == 2_750)
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPosted == 2_750)
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPending == 0)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPosted == 2_750)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPending == 0)
 
             // The same event again, and late re-reads: nothing moves twice.
             let (_, duplicate) = try await stripe.deliver(paid)
             #expect(data(duplicate)["outcome"] as? String == "duplicate")
             #expect(await stripe.test.services.settlement.refreshOpenCheckouts() == 0)
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPosted == 2_750)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPosted == 2_750)
             let (funded, fundedBody) = try await stripe.client.send(.post, "/v1/tasks/\(task)/fund", token: agent, json: #"{"source":"card"}"#)
             #expect(funded == .ok)
             #expect(data(fundedBody)["status"] as? String == "paid")
@@ -121,10 +140,10 @@ struct CardFundingTests {
             let agent = try await stripe.client.session("agent@example.com")
             let (task, session) = try await Self.checkout(stripe, agent)
             try await stripe.deliver(try stripe.fake.pay(session, delayed: true))  // completed, but unpaid: nothing yet
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPending == 2_750)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPending == 2_750)
             let (_, failed) = try await stripe.deliver(try stripe.fake.settleDelayedPayment(session, succeeded: false))
             #expect(data(failed)["outcome"] as? String == "applied")
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPending == 0)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPending == 0)
             #expect(try stripe.test.services.settlement.funding(of: task) == nil)
 
             // A second checkout for the same task; it expires unpaid.
@@ -132,8 +151,8 @@ struct CardFundingTests {
             #expect(data(second)["session_id"] as? String != session)
             #expect(try stripe.fake.requests("POST", "/v1/checkout/sessions").last?.idempotencyKey == "marketplace:card-intent:\(task):2")
             for event in stripe.fake.advanceClock(by: 86_400) { try await stripe.deliver(event) }
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPending == 0)
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPosted == 0)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPending == 0)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPosted == 0)
             try stripe.expectClean()
         }
     }
@@ -155,7 +174,7 @@ struct CardFundingTests {
             #expect(await stripe.test.services.settlement.refreshOpenCheckouts() == 1)
             #expect(try stripe.test.services.settlement.funding(of: second)?.escrowMinor == 2_750)
             try await stripe.deliverNew(since: 0)  // and then they all arrive, late
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPosted == 5_500)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPosted == 5_500)
             try stripe.expectClean()
         }
     }
@@ -173,14 +192,14 @@ struct CardFundingTests {
             #expect(refund.params["payment_intent"] == stripe.fake.session(session)?.paymentIntent)
             #expect(refund.idempotencyKey == "marketplace:refund:\(task)")
             // Pending until Stripe says it succeeded; the wallet is not credited (the card is).
-            #expect(try stripe.balance("clearing:stripe:USD")?.creditsPending == 2_750)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.creditsPending == 2_750)
             #expect(try await stripe.client.wallet(agent).available == 0)
             try await stripe.deliverNew(since: before)  // refund.created: nothing yet
-            #expect(try stripe.balance("clearing:stripe:USD")?.creditsPending == 2_750)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.creditsPending == 2_750)
             let refundID = try #require(stripe.fake.refundIDs().first)
             let events = try stripe.fake.settleRefund(refundID, succeeded: true)  // refund.updated, charge.refunded
             for event in events + events { try await stripe.deliver(event) }
-            let clearing = try #require(try stripe.balance("clearing:stripe:USD"))
+            let clearing = try #require(try stripe.balance("clearing:stripe:test:USD"))
             #expect(clearing.creditsPending == 0)
             #expect(clearing.creditsPosted == 2_750)
             #expect(clearing.debitsPosted == 2_750)
@@ -199,7 +218,7 @@ struct CardFundingTests {
             for event in try stripe.fake.settleRefund(refundID, succeeded: false) { try await stripe.deliver(event) }
             let funding = try #require(try stripe.test.services.settlement.funding(of: task))
             #expect(try stripe.test.ledger.account(funding.escrowAccountID)?.balance.available(for: .liability) == 2_750)
-            #expect(try stripe.balance("clearing:stripe:USD")?.creditsPending == 0)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.creditsPending == 0)
             let (_, notifications) = try await stripe.client.send(.get, "/v1/notifications", token: agent)
             let kinds = (notifications["data"] as? [[String: Any]] ?? (data(notifications)["notifications"] as? [[String: Any]]) ?? []).compactMap { $0["kind"] as? String }
             #expect(kinds.contains("refund_failed"))
@@ -220,9 +239,9 @@ struct CardFundingTests {
             #expect(canceled == .ok)
             #expect(stripe.fake.requests("POST", "/v1/checkout/sessions/\(session)/expire").count == 1)
             #expect(stripe.fake.session(session)?.status == "expired")
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPending == 0)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPending == 0)
             try await stripe.deliverNew(since: 0)  // checkout.session.expired arrives after: ignored
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPosted == 0)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPosted == 0)
             try stripe.expectClean()
         }
     }
@@ -287,7 +306,7 @@ extension CardFundingTests {
             try await stripe.deliver(paid)
             #expect(try stripe.test.services.settlement.funding(of: second) == nil)
             #expect(try await stripe.client.wallet(agent).available == 5_000 - 2_750 + 2_750 + 2_750)
-            #expect(try stripe.balance("clearing:stripe:USD")?.debitsPending == 0)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.debitsPending == 0)
             // Told again about the same payment under another event id: credited and announced once.
             let other = String(decoding: paid.payload, as: UTF8.self).replacingOccurrences(of: paid.id, with: paid.id + "x")
             let retold = FakeEvent(id: paid.id + "x", type: paid.type, created: paid.created, payload: Array(other.utf8))

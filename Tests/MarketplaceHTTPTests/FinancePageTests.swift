@@ -47,7 +47,7 @@ struct FinancePageTests {
             #expect(html.contains(">\(month)-01 to \(lastDay)</dd>"))
             // Owners by name beside their account codes; amounts with thousands grouped.
             #expect(html.contains(#"<span class="owner">Ada Lovelace</span>wallet:user:test:"#))
-            #expect(html.contains(#"<span class="owner">Check the address</span>escrow:task:\#(held)"#))
+            #expect(html.contains(#"<span class="owner">Check the address</span>escrow:task:test:\#(held)"#))
             #expect(html.contains(">1,234.56<"), "the deposit as a finance person reads it")
             // Grouped by type and subtotalled; the balance sheet, fee revenue and roll-forward are on the page.
             #expect(html.contains(#"<tr class="type-head" data-type="liability"><th colspan="4">Liabilities</th></tr>"#))

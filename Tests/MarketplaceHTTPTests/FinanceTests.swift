@@ -219,7 +219,7 @@ struct FinanceTests {
             let mismatch = try #require(broken.breaks.first { $0.kind == .amountMismatch })
             #expect((mismatch.ledgerMinor, mismatch.processorMinor) == (2_750, 2_751))
             #expect(broken.breaks.first { $0.kind == .duplicated }?.processorMinor == 5_500)
-            #expect(broken.breaks.first { $0.kind == .clearingDrift }?.detail.contains("clearing:stripe:USD has held 27.50 USD") == true)
+            #expect(broken.breaks.first { $0.kind == .clearingDrift }?.detail.contains("clearing:stripe:test:USD has held 27.50 USD") == true)
             #expect(broken.newBreaks.count == 6)
             #expect(broken.previousRunID == clean.id)
 

@@ -240,8 +240,9 @@ struct WalletHistoryTests {
             let (funding, fundingBody) = try await client.send(.post, "/v1/tasks/\(task)/fund", token: token, json: #"{"source":"connector"}"#)
             #expect(funding == .forbidden)
             #expect(errorCode(fundingBody) == "FORBIDDEN")
-            let (withdrawal, _) = try await client.send(.post, "/v1/wallet/withdrawals", token: token, json: #"{"amount":"1.00","currency":"USD"}"#)
+            let (withdrawal, withdrawalBody) = try await client.send(.post, "/v1/wallet/withdrawals", token: token, json: #"{"amount":"1.00","currency":"USD"}"#)
             #expect(withdrawal == .forbidden)
+            #expect(((withdrawalBody["error"] as? [String: Any])?["message"] as? String)?.hasPrefix("live withdrawals are not built") == true)
             #expect(try TestDatabase.snapshot(test.path) == before)
         }
     }

@@ -20,8 +20,8 @@ struct OverflowTests {
     /// write nothing.
     @Test func aSharedAccountAtInt64sEndRefusesWithA400() async throws {
         try await withApp { client, test in
-            let clearingAccount = try #require(ChartOfAccounts.standard.clearing(connector: "test", asset: .usd))
-            let accounts = try await test.ledger.createAccounts([clearingAccount, NewAccount(code: "probe:sink", type: .liability, asset: .usd)])
+            let clearingAccount = try #require(ChartOfAccounts.standard.clearing(connector: "test", mode: .test, asset: .usd))
+            let accounts = try await test.ledger.createAccounts([clearingAccount, NewAccount(code: "probe:test:sink", type: .liability, asset: .usd)])
             _ = try await test.ledger.commit([.posted(id: TransferID(9_000_000_000), debit: accounts[0].id, credit: accounts[1].id,
                                                       amountMinor: Int64.max - 99, asset: .usd)])
             let bob = try await client.session("bob@example.com")

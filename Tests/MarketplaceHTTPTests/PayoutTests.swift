@@ -44,8 +44,8 @@ struct PayoutTests {
             #expect(transfer.params["source_transaction"]?.hasPrefix("ch_") == true)  // the charge, not the payment intent
             #expect(transfer.idempotencyKey == "marketplace:payout:\(task)")
             #expect(try await stripe.client.wallet(worker).available == 0)  // paid out, not left in the wallet
-            #expect(try stripe.balance("in-flight:payouts:stripe:USD")?.posted(for: .liability) == 0)
-            #expect(try stripe.balance("clearing:stripe:USD")?.creditsPosted == 2_500)
+            #expect(try stripe.balance("in-flight:payouts:stripe:test:USD")?.posted(for: .liability) == 0)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.creditsPosted == 2_500)
             #expect(try stripe.balance("revenue:fees:test:USD")?.posted(for: .revenue) == 250)
             try stripe.expectClean()
         }
@@ -113,7 +113,7 @@ struct PayoutTests {
             #expect(try await stripe.client.wallet(worker).available == 0)
             let refundID = try #require(stripe.fake.refundIDs().first)
             for event in try stripe.fake.settleRefund(refundID, succeeded: true) { try await stripe.deliver(event) }
-            let clearing = try #require(try stripe.balance("clearing:stripe:USD"))
+            let clearing = try #require(try stripe.balance("clearing:stripe:test:USD"))
             #expect(clearing.debitsPosted == 2_750)
             #expect(clearing.creditsPosted == 1_650 + 1_000)
             #expect(clearing.creditsPending == 0)
@@ -138,7 +138,7 @@ struct PayoutTests {
             #expect(stripe.fake.requests("POST", "/v1/transfers").isEmpty)
             let refundID = try #require(stripe.fake.refundIDs().first)
             for event in try stripe.fake.settleRefund(refundID, succeeded: true) { try await stripe.deliver(event) }
-            #expect(try stripe.balance("clearing:stripe:USD")?.creditsPosted == 2_750)
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.creditsPosted == 2_750)
             #expect(try stripe.balance("revenue:fees:test:USD")?.posted(for: .revenue) ?? 0 == 0)
             #expect(try await stripe.client.wallet(worker).available == 0)
             try stripe.expectClean()
@@ -163,14 +163,14 @@ struct StatementTests {
             #expect(lines.compactMap { $0["amount_minor"] as? Int } == [2_750, -2_500])
             #expect(lines.first?["fee_minor"] as? Int == 110)  // 2.9 % of 27.50 rounded, plus 0.30
             #expect((data(body)["fees_booked"] as? [String: Any])?["amount_minor"] as? Int == 110)
-            #expect(try stripe.balance("expense:processor-fees:USD")?.posted(for: .expense) == 110)
+            #expect(try stripe.balance("expense:processor-fees:test:USD")?.posted(for: .expense) == 110)
             // Read again: the same lines, nothing booked twice.
             let (_, again) = try await stripe.client.send(.post, "/v1/admin/connectors/stripe/statement", token: admin, json: range)
             #expect(data(again)["lines_booked"] as? Int == 0)
-            #expect(try stripe.balance("expense:processor-fees:USD")?.posted(for: .expense) == 110)
+            #expect(try stripe.balance("expense:processor-fees:test:USD")?.posted(for: .expense) == 110)
             // What Stripe holds for us, by its own account, equals the ledger's clearing balance.
             let net = lines.reduce(0) { $0 + ($1["amount_minor"] as? Int ?? 0) - ($1["fee_minor"] as? Int ?? 0) }
-            #expect(try stripe.balance("clearing:stripe:USD")?.posted(for: .asset) == Int64(net))
+            #expect(try stripe.balance("clearing:stripe:test:USD")?.posted(for: .asset) == Int64(net))
             let (forbidden, _) = try await stripe.client.send(.post, "/v1/admin/connectors/stripe/statement", token: agent, json: range)
             #expect(forbidden == .forbidden)
             try stripe.expectClean()

@@ -94,11 +94,11 @@ struct Harness: Sendable {
     }
 
     func walletCode(_ userID: String, mode: Mode = .test, asset: Asset = .usd) -> String {
-        ChartOfAccounts.standard.wallet(user: "\(mode.rawValue):\(userID)", asset: asset).code
+        ChartOfAccounts.standard.wallet(user: userID, mode: mode.ledger, asset: asset).code
     }
 
-    func escrowCode(_ taskID: String, asset: Asset = .usd) -> String {
-        ChartOfAccounts.standard.escrow(task: taskID, asset: asset).code
+    func escrowCode(_ taskID: String, mode: Mode = .test, asset: Asset = .usd) -> String {
+        ChartOfAccounts.standard.escrow(task: taskID, mode: mode.ledger, asset: asset).code
     }
 }
 

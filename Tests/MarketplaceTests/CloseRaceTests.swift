@@ -29,8 +29,8 @@ struct CloseRaceTests {
     /// What an older binary left when it stopped between recording a funding and committing it:
     /// the operation (pending) and the task's funding row.
     private func recordFundingApart(_ taskID: String, ledger: Ledger, store: MarketplaceStore) async throws {
-        let wallet = try #require(try ledger.account(code: ChartOfAccounts.standard.wallet(user: "test:usr_1", asset: .usd).code)).id
-        let escrow = try await ledger.createAccounts([ChartOfAccounts.standard.escrow(task: taskID, asset: .usd)])[0].id
+        let wallet = try #require(try ledger.account(code: ChartOfAccounts.standard.wallet(user: "usr_1", mode: .test, asset: .usd).code)).id
+        let escrow = try await ledger.createAccounts([ChartOfAccounts.standard.escrow(task: taskID, mode: .test, asset: .usd)])[0].id
         let split = try Pricing.standard.split(budgetMinor: 1_000, paidBy: .agent)
         try await store.write { db in
             _ = try Operation.record(key: "fund:\(taskID)", in: db, nowMicros: 0) { first in
@@ -59,7 +59,7 @@ struct CloseRaceTests {
         let wallet = try await settlement.wallets(for: caller)[0]
         #expect(wallet.availableMinor == 1_100)
         #expect(wallet.frozenMinor == 0)
-        let escrow = try #require(try ledger.account(code: "escrow:task:\(task.id)"))
+        let escrow = try #require(try ledger.account(code: "escrow:task:test:\(task.id)"))
         #expect(escrow.balance.posted(for: .liability) == 0)
         #expect(escrow.balance.creditsPosted > 0)
         #expect(try ledger.verify().isClean)
@@ -78,7 +78,7 @@ struct CloseRaceTests {
         let wallet = try await settlement.wallets(for: caller)[0]
         #expect(wallet.availableMinor == 1_100)
         #expect(wallet.frozenMinor == 0)
-        #expect(try ledger.account(code: "escrow:task:\(task.id)").map { $0.balance.posted(for: .liability) } ?? 0 == 0)
+        #expect(try ledger.account(code: "escrow:task:test:\(task.id)").map { $0.balance.posted(for: .liability) } ?? 0 == 0)
         #expect(try ledger.verify().isClean)
     }
 
@@ -96,7 +96,7 @@ struct CloseRaceTests {
             #expect(available == 1_100 && required == 5_500 && asset == "USD")
         }
         // No escrow account, no operation, no funding row, no journal row.
-        #expect(try ledger.account(code: "escrow:task:\(task.id)") == nil)
+        #expect(try ledger.account(code: "escrow:task:test:\(task.id)") == nil)
         #expect(try ledger.head().seq == before)
         #expect(try settlement.funding(of: task.id) == nil)
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operations WHERE key = ?", arguments: ["fund:\(task.id)"]) } == 0)

@@ -14,7 +14,7 @@ struct SettlementResumeTests {
         let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
         _ = try await ChartOfAccounts.standard.install(in: ledger)
-        let wallet = try await ledger.createAccounts([ChartOfAccounts.standard.wallet(user: "test:usr_1", asset: .usd)])[0].id
+        let wallet = try await ledger.createAccounts([ChartOfAccounts.standard.wallet(user: "usr_1", mode: .test, asset: .usd)])[0].id
         let clearing = try #require(try ledger.account(code: "clearing:test:USD")).id
         // The process records the deposit, then dies before asking the ledger.
         _ = try await store.write { db in

@@ -111,13 +111,13 @@ struct MCPCommandTests {
         func available(_ code: String) throws -> Int64? {
             try ledger.account(code: code).map { $0.balance.available(for: $0.type) }
         }
-        #expect(try available(chart.wallet(user: "test:\(agent.userID)", asset: .usd).code) == 0)
-        #expect(try available(chart.wallet(user: "test:usr_mock_operator", asset: .usd).code) == 2_500)
+        #expect(try available(chart.wallet(user: agent.userID, mode: .test, asset: .usd).code) == 0)
+        #expect(try available(chart.wallet(user: "usr_mock_operator", mode: .test, asset: .usd).code) == 2_500)
         #expect(try available("revenue:fees:test:USD") == 250)
-        #expect(try available(chart.escrow(task: story.paid, asset: .usd).code) == 0)
-        #expect(try available(chart.escrow(task: story.cancelled, asset: .usd).code) == 0)
-        #expect(try available(chart.escrow(task: story.funded, asset: .usd).code) == 1_100)
-        #expect(try available(chart.clearing(connector: "test", asset: .usd)!.code) == 3_850)  // 27.50 + 11.00 in through the test connector
+        #expect(try available(chart.escrow(task: story.paid, mode: .test, asset: .usd).code) == 0)
+        #expect(try available(chart.escrow(task: story.cancelled, mode: .test, asset: .usd).code) == 0)
+        #expect(try available(chart.escrow(task: story.funded, mode: .test, asset: .usd).code) == 1_100)
+        #expect(try available(chart.clearing(connector: "test", mode: .test, asset: .usd)!.code) == 3_850)  // 27.50 + 11.00 in through the test connector
         let report = try ledger.verify()
         #expect(report.isClean, "\(report.fault.map { "\($0)" } ?? "")")
     }

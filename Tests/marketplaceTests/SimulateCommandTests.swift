@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 import Testing
 
 /// `marketplace simulate` run as a user runs it: a seed settles the same money every time,
@@ -35,6 +36,28 @@ struct SimulateCommandTests {
         #expect(total("payouts_failed_minor", connector: "base") > 0)
         #expect(total("paid_out_minor", connector: "base") > 0)
         #expect(first.money["gas_minor"] as? Int ?? 0 > 0)
+    }
+
+    /// A simulation is made only of test-mode keys: every cent it moved, processor fees and gas
+    /// included, sits in test-mode accounts, and the fee-revenue report has no live line.
+    @Test func aTestModeRunTouchesNoLiveAccount() throws {
+        let db = CommandRunner.temporaryPath("simulate-modes") + ".sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
+        let run = try CommandRunner.runKeepingErrorsApart(["simulate", "--agents", "8", "--tasks", "60", "--seed", "7", "--quiet", "--db", db])
+        try #require(run.status == 0, "\(run.errors)")
+        let ledger = try Ledger(path: db)
+        let accounts = try ledger.allAccounts()
+        ledger.close()
+        let moved = accounts.filter { $0.balance != .zero }
+        #expect(moved.contains { $0.code.hasPrefix("expense:gas:") } && moved.contains { $0.code.hasPrefix("expense:processor-fees:") })
+        for account in moved { #expect(LedgerMode(code: account.code) == .test, "\(account.code) is live and moved money in a test-mode run") }
+
+        let report = try CommandRunner.runKeepingErrorsApart(["report", "fee-revenue", "--db", db, "--by", "month"])
+        try #require(report.status == 0, "\(report.errors)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.output.utf8)) as? [String: Any])
+        let lines = try #require(json["lines"] as? [[String: Any]], "\(report.output.prefix(400))")
+        #expect(lines.contains { $0["processor_fees"] as? String != "0.00" && $0["asset"] as? String == "USD" })
+        for line in lines { #expect(line["mode"] as? String == "test", "a fee-revenue line not in test mode: \(line)") }
     }
 
     /// One run: exit 0, its JSON summary without `timing`, and `timing` apart.

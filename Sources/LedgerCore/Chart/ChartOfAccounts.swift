@@ -27,43 +27,48 @@ public struct ChartOfAccounts: Sendable, Hashable {
     /// Every platform account, ready for `Ledger.createAccounts`.
     public var platformAccounts: [NewAccount] { accounts.map(\.newAccount) }
 
-    /// A user's wallet in `asset`: a liability that never goes below zero.
+    /// A user's wallet in `mode` and `asset`: a liability that never goes below zero
+    /// ("wallet:user:{mode}:{user}:{asset}").
     ///
     /// - Precondition: `user` is not empty and the wallet template lists `asset`.
-    public func wallet(user: String, asset: Asset) -> NewAccount {
-        walletTemplate.account(owner: user, asset: asset)
+    public func wallet(user: String, mode: LedgerMode, asset: Asset) -> NewAccount {
+        walletTemplate.account(owner: mode.owner(user, naming: true), asset: asset)
     }
 
-    /// A task's escrow in the task's `asset`: a liability that never goes below zero.
+    /// A task's escrow in the task's mode and `asset`: a liability that never goes below zero
+    /// ("escrow:task:{task}" live, "escrow:task:test:{task}" test).
     ///
     /// - Precondition: `task` is not empty and the escrow template lists `asset`.
-    public func escrow(task: String, asset: Asset) -> NewAccount {
-        escrowTemplate.account(owner: task, asset: asset)
+    public func escrow(task: String, mode: LedgerMode, asset: Asset) -> NewAccount {
+        escrowTemplate.account(owner: mode.owner(task, naming: false), asset: asset)
     }
 
-    /// The connector's clearing account in `asset`, or nil when the connector does not carry it.
-    public func clearing(connector: String, asset: Asset) -> NewAccount? {
-        first(.clearing, connector: connector, asset: asset)
+    /// The connector's clearing account in `mode` and `asset`, or nil when the connector does not carry it.
+    public func clearing(connector: String, mode: LedgerMode, asset: Asset) -> NewAccount? {
+        first(.clearing, connector: connector, asset: asset).map(mode.platform)
     }
 
-    /// Where platform fees in `asset` are earned, or nil when no task is priced in it.
-    public func feeRevenue(asset: Asset) -> NewAccount? {
-        first(.feeRevenue, connector: nil, asset: asset)
+    /// Where platform fees in `mode` and `asset` are earned, or nil when no task is priced in it.
+    public func feeRevenue(mode: LedgerMode, asset: Asset) -> NewAccount? {
+        first(.feeRevenue, connector: nil, asset: asset).map(mode.platform)
     }
 
-    /// Withdrawals in `asset` handed to `connector` and not yet settled, or nil.
-    public func payoutsInFlight(connector: String, asset: Asset) -> NewAccount? {
-        first(.payoutsInFlight, connector: connector, asset: asset)
+    /// Withdrawals in `mode` and `asset` handed to `connector` and not yet settled, or nil.
+    public func payoutsInFlight(connector: String, mode: LedgerMode, asset: Asset) -> NewAccount? {
+        first(.payoutsInFlight, connector: connector, asset: asset).map(mode.platform)
     }
 
-    /// Where fees the connector keeps in `asset` are booked as the platform's expense, or nil.
-    public func processorFeeExpense(connector: String, asset: Asset) -> NewAccount? {
-        first(.processorFeeExpense, connector: connector, asset: asset)
+    /// Where fees the connector keeps in `mode` and `asset` are booked as the platform's expense, or nil.
+    public func processorFeeExpense(connector: String, mode: LedgerMode, asset: Asset) -> NewAccount? {
+        first(.processorFeeExpense, connector: connector, asset: asset).map(mode.platform)
     }
 
-    /// The opening-balance equity account in `asset`, or nil.
-    public func opening(asset: Asset) -> NewAccount? {
-        first(.opening, connector: nil, asset: asset)
+    /// Gas paid on chain in `mode` (test-mode gas is Base Sepolia's).
+    public func gasExpense(mode: LedgerMode) -> NewAccount { mode.platform(gasExpense) }
+
+    /// The opening-balance equity account in `mode` and `asset`, or nil.
+    public func opening(mode: LedgerMode, asset: Asset) -> NewAccount? {
+        first(.opening, connector: nil, asset: asset).map(mode.platform)
     }
 
     /// The platform account with this code, with its description, or nil.

@@ -3,14 +3,17 @@ struct AccountState: Sendable {
     var balance: AccountBalance
     let assetID: Int64
     let flags: AccountFlags
+    /// Test or live, read from the code: a transfer never joins the two.
+    let mode: LedgerMode
     /// The batch and commit that last touched the account, so each is saved or written once.
     var batchMark: Int64 = 0
     var commitMark: Int64 = 0
 
-    init(balance: AccountBalance, assetID: Int64, flags: AccountFlags) {
+    init(balance: AccountBalance, assetID: Int64, flags: AccountFlags, mode: LedgerMode) {
         self.balance = balance
         self.assetID = assetID
         self.flags = flags
+        self.mode = mode
     }
 
     /// Applies a movement's effect on the debit side, checking overflow and the constraint.

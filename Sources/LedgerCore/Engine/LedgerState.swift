@@ -3,7 +3,7 @@
 /// values, before a row is written; a batch that fails leaves the state as it found it.
 struct LedgerState {
     /// Indexed by account id (ids are dense from 1; index 0 is unused).
-    var accounts: [AccountState] = [AccountState(balance: .zero, assetID: 0, flags: [])]
+    var accounts: [AccountState] = [AccountState(balance: .zero, assetID: 0, flags: [], mode: .live)]
     var holds: [TransferID: Hold] = [:]
     /// A lower bound on the earliest expiry among `holds`, nil when none has a timeout.
     var nextExpiryAt: Int64?
@@ -149,6 +149,9 @@ struct LedgerState {
         let creditAsset = accounts[Int(credit.rawValue)].assetID
         guard debitAsset == asset.id, creditAsset == asset.id else {
             throw .assetMismatch(index: index, asset: asset.code, debitAsset: Self.code(of: debitAsset), creditAsset: Self.code(of: creditAsset))
+        }
+        guard accounts[Int(debit.rawValue)].mode == accounts[Int(credit.rawValue)].mode else {
+            throw .modeMismatch(index: index, debit: debit, credit: credit)
         }
         try apply(debit: debit, credit: credit, pendingDelta: pending ? amount : 0, postedDelta: pending ? 0 : amount, index: index, undo: &undo)
         return Transfer.Fields(seq: 0, id: request.id, debitAccountID: debit, creditAccountID: credit, amountMinor: amount,

@@ -33,7 +33,8 @@ extension JournalWriter {
             try insert.run()
             statementsForAccounts.insertBalance.bind(1, account.id.rawValue)
             try statementsForAccounts.insertBalance.run()
-            ledgerState.accounts.append(AccountState(balance: .zero, assetID: account.asset.id, flags: account.flags))
+            ledgerState.accounts.append(AccountState(balance: .zero, assetID: account.asset.id, flags: account.flags,
+                                                                mode: LedgerMode(code: account.code)))
         }
         return planned
     }

@@ -5,7 +5,7 @@ struct StateLoader {
     func load() throws(LedgerError) -> LedgerState {
         var state = LedgerState()
         let accounts = try connection.prepare("""
-            SELECT a.id, asset_id, flags, debits_pending, debits_posted, credits_pending, credits_posted
+            SELECT a.id, asset_id, flags, debits_pending, debits_posted, credits_pending, credits_posted, code
             FROM accounts a JOIN account_balances b ON b.id = a.id ORDER BY a.id
             """)
         while try accounts.step() {
@@ -15,7 +15,8 @@ struct StateLoader {
             }
             let balance = AccountBalance(debitsPending: accounts.int64(3), debitsPosted: accounts.int64(4),
                                          creditsPending: accounts.int64(5), creditsPosted: accounts.int64(6))
-            state.accounts.append(AccountState(balance: balance, assetID: accounts.int64(1), flags: AccountFlags(rawValue: accounts.int64(2))))
+            state.accounts.append(AccountState(balance: balance, assetID: accounts.int64(1), flags: AccountFlags(rawValue: accounts.int64(2)),
+                                               mode: LedgerMode(code: accounts.text(7) ?? "")))
         }
         let holds = try connection.prepare("""
             SELECT \(TransferColumns.qualifiedList) FROM transfer_links l JOIN transfers t ON t.seq = l.seq

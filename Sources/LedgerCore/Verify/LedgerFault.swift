@@ -5,6 +5,8 @@ public enum LedgerFault: Sendable, Hashable, CustomStringConvertible {
     case timestampWentBack(seq: Int64)
     case unknownAccount(seq: Int64, account: AccountID)
     case assetMismatch(seq: Int64, account: AccountID)
+    /// A transfer between a test-mode and a live account: rehearsal money met real money.
+    case modesJoined(seq: Int64, debit: AccountID, credit: AccountID)
     case invalidTransfer(seq: Int64, reason: String)
     case holdStateInvalid(seq: Int64, pendingID: TransferID, reason: String)
     case holdNotExpired(pendingID: TransferID, expiresAt: Int64)
@@ -25,6 +27,8 @@ public enum LedgerFault: Sendable, Hashable, CustomStringConvertible {
         case .timestampWentBack(let seq): "timestamp goes back at seq \(seq)"
         case .unknownAccount(let seq, let account): "seq \(seq) names unknown account \(account)"
         case .assetMismatch(let seq, let account): "seq \(seq) moves an asset account \(account) does not hold"
+        case .modesJoined(let seq, let debit, let credit):
+            "seq \(seq) moves money between a test-mode and a live account (\(debit) -> \(credit))"
         case .invalidTransfer(let seq, let reason): "seq \(seq) is invalid: \(reason)"
         case .holdStateInvalid(let seq, let pending, let reason): "seq \(seq) resolves pending transfer \(pending) wrongly: \(reason)"
         case .holdNotExpired(let pending, let expiresAt): "pending transfer \(pending) should have expired at \(expiresAt)"

@@ -19,6 +19,7 @@ struct LedgerVerifier {
     private struct Found: Error { let fault: LedgerFault }
     private struct AccountRow {
         let assetID: Int64
+        let mode: LedgerMode
         let flags: AccountFlags
         let stored: AccountBalance
         var journal = AccountBalance.zero
@@ -81,14 +82,14 @@ struct LedgerVerifier {
 
     private mutating func loadAccounts() throws {
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT a.id, asset_id, flags, debits_pending, debits_posted, credits_pending, credits_posted
+            SELECT a.id, asset_id, code, flags, debits_pending, debits_posted, credits_pending, credits_posted
             FROM accounts a LEFT JOIN account_balances b ON b.id = a.id ORDER BY a.id
             """)
         while let row = try rows.next() {
             let id: Int64 = row[0]
             while Int64(accounts.count) < id { accounts.append(nil) }
-            accounts.append(AccountRow(assetID: row[1], flags: AccountFlags(rawValue: row[2]),
-                                       stored: AccountBalance(debitsPending: row[3] ?? -1, debitsPosted: row[4] ?? -1, creditsPending: row[5] ?? -1, creditsPosted: row[6] ?? -1)))
+            accounts.append(AccountRow(assetID: row[1], mode: LedgerMode(code: row[2]), flags: AccountFlags(rawValue: row[3]),
+                                       stored: AccountBalance(debitsPending: row[4] ?? -1, debitsPosted: row[5] ?? -1, creditsPending: row[6] ?? -1, creditsPosted: row[7] ?? -1)))
         }
     }
 
@@ -119,6 +120,10 @@ struct LedgerVerifier {
         let seq = transfer.seq
         try checkAccount(transfer.debitAccountID, of: transfer)
         try checkAccount(transfer.creditAccountID, of: transfer)
+        if let debit = accounts[Int(transfer.debitAccountID.rawValue)], let credit = accounts[Int(transfer.creditAccountID.rawValue)],
+           debit.mode != credit.mode {
+            throw Found(fault: .modesJoined(seq: seq, debit: transfer.debitAccountID, credit: transfer.creditAccountID))
+        }
         guard transfer.amountMinor > 0 else { throw Found(fault: .invalidTransfer(seq: seq, reason: "amount \(transfer.amountMinor)")) }
         guard transfer.debitAccountID != transfer.creditAccountID else { throw Found(fault: .invalidTransfer(seq: seq, reason: "same account")) }
         switch transfer.flags {

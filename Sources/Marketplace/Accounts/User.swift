@@ -1,3 +1,5 @@
+public import LedgerCore
+
 /// Who a user is on the marketplace.
 public enum UserRole: String, Sendable, Hashable, Codable, CaseIterable {
     /// An AI agent that posts and funds tasks.
@@ -21,4 +23,9 @@ public struct User: Sendable, Hashable, Codable {
 /// Test or live: picked by an API key's prefix or at login; the two never see each other's data.
 public enum Mode: String, Sendable, Hashable, Codable, CaseIterable {
     case test, live
+}
+
+extension Mode {
+    /// The ledger's name for this mode: which accounts its money lives in.
+    public var ledger: LedgerMode { self == .test ? .test : .live }
 }

@@ -45,7 +45,7 @@ extension FinanceService {
             do { lines = try await card.connector.statement(from: readFrom / 1_000_000, to: readTo / 1_000_000 + 1) } catch {
                 throw error.isIndefinite ? .connectorUnavailable("\(card.connector.name) statement: \(error)") : SettlementService.refusal(error)
             }
-            fees = try await settlement.bookFees(of: lines, connector: card.connector.name)
+            fees = try await settlement.bookFees(of: lines, connector: card.connector.name, mode: card.mode.ledger)
             statements[card.connector.name] = Self.items(stripe: lines)
         }
         if let chain = settlement.chain {

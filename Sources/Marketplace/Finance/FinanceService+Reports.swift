@@ -97,8 +97,8 @@ extension FinanceService {
                 let bucket = granularity.bucket(transfer.timestamp)
                 switch accounts.kind(id) {
                 case .feeRevenue(let mode): try ExactSum.add(&sums[Key(bucket: bucket, asset: account.asset, mode: mode), default: (0, 0, 0)].fees, sign * transfer.amountMinor)
-                case .processorFees: try ExactSum.add(&sums[Key(bucket: bucket, asset: account.asset, mode: "live"), default: (0, 0, 0)].processor, -sign * transfer.amountMinor)
-                case .gas: try ExactSum.add(&sums[Key(bucket: bucket, asset: account.asset, mode: "live"), default: (0, 0, 0)].gas, -sign * transfer.amountMinor)
+                case .processorFees: try ExactSum.add(&sums[Key(bucket: bucket, asset: account.asset, mode: accounts.mode(id).rawValue), default: (0, 0, 0)].processor, -sign * transfer.amountMinor)
+                case .gas: try ExactSum.add(&sums[Key(bucket: bucket, asset: account.asset, mode: accounts.mode(id).rawValue), default: (0, 0, 0)].gas, -sign * transfer.amountMinor)
                 default: break
                 }
             }

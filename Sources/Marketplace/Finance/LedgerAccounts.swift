@@ -12,6 +12,8 @@ public enum AccountClass: Sendable, Hashable {
     /// One task's funded money: `escrow:task:{task}`.
     case escrow(task: String)
     /// Platform fees earned: `revenue:fees:{asset}` (live) or `revenue:fees:test:{asset}`.
+    /// Every platform account has a test-mode twin with `test` before its asset, and escrow
+    /// `escrow:task:test:{task}`; `LedgerMode(code:)` tells them apart.
     case feeRevenue(mode: String)
     /// What a processor kept: `expense:processor-fees:{asset}`.
     case processorFees
@@ -21,14 +23,21 @@ public enum AccountClass: Sendable, Hashable {
     case other
 
     public init(code: String) {
-        let parts = code.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        var parts = code.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        // A test-mode platform account carries `test` before its asset ("expense:gas:test:ETH"),
+        // a test-mode escrow before its task; the class is the same as the live one's.
+        let platform = ["clearing", "in-flight", "revenue", "expense", "equity"]
+        if let first = parts.first, platform.contains(first), parts.count >= 4, parts[parts.count - 2] == LedgerMode.testSegment {
+            parts.remove(at: parts.count - 2)
+        } else if parts.first == "escrow", parts.count == 4, parts[2] == LedgerMode.testSegment {
+            parts.remove(at: 2)
+        }
         switch (parts.first, parts.count) {
         case ("clearing", 3): self = .clearing(connector: parts[1])
         case ("in-flight", 4) where parts[1] == "payouts": self = .payoutsInFlight(connector: parts[2])
         case ("wallet", 5) where parts[1] == "user": self = .wallet(mode: parts[2], user: parts[3])
         case ("escrow", 3) where parts[1] == "task": self = .escrow(task: parts[2])
-        case ("revenue", 3) where parts[1] == "fees": self = .feeRevenue(mode: "live")
-        case ("revenue", 4) where parts[1] == "fees": self = .feeRevenue(mode: parts[2])
+        case ("revenue", 3) where parts[1] == "fees": self = .feeRevenue(mode: LedgerMode(code: code).rawValue)
         case ("expense", 3) where parts[1] == "processor-fees": self = .processorFees
         case ("expense", 3) where parts[1] == "gas": self = .gas
         case ("equity", _): self = .equity
@@ -58,6 +67,9 @@ struct LedgerAccounts {
     subscript(_ id: AccountID) -> Account? { byID[id] }
 
     func kind(_ id: AccountID) -> AccountClass { classes[id] ?? .other }
+
+    /// Test or live: which money the account holds.
+    func mode(_ id: AccountID) -> LedgerMode { byID[id].map { LedgerMode(code: $0.code) } ?? .live }
 
     /// Accounts in code order (what a trial balance lists).
     var sorted: [Account] { byID.values.sorted { ($0.asset.id, $0.code) < ($1.asset.id, $1.code) } }

@@ -78,7 +78,6 @@ extension SettlementService {
     /// Fee revenue per mode: live fees go to the chart's account, test fees to their own, so
     /// rehearsals never mix with real revenue.
     func feeRevenue(_ mode: Mode, _ asset: Asset) -> NewAccount {
-        mode == .live ? chart.feeRevenue(asset: asset)!
-            : NewAccount(code: "revenue:fees:test:\(asset.code)", type: .revenue, asset: asset, ownerKind: "platform", ownerID: "test")
+        chart.feeRevenue(mode: mode.ledger, asset: asset)!
     }
 }

@@ -152,12 +152,12 @@ extension SettlementService {
     public func withdraw(amount: String, currency: String, idempotencyKey: String, by caller: Principal) async throws(MarketplaceError) -> Withdrawal {
         try caller.require(.walletWrite)
         guard caller.mode == .test else {
-            throw .forbidden("live withdrawals go through Stripe Connect or USDC on Base")
+            throw .forbidden("live withdrawals are not built: live earnings go to your linked Stripe account or Base address when a task is approved (PUT /v1/payout-account); a live wallet balance stays in the wallet, where it funds tasks")
         }
         let (asset, amountMinor) = try Self.money(amount, currency)
         let key = try Self.clientKey(idempotencyKey, scope: "withdraw:\(caller.userID)", suffixLength: ":intent".count)
         let wallet = try await account(walletAccount(caller, asset))
-        let inFlight = try await account(chart.payoutsInFlight(connector: "test", asset: asset)!)
+        let inFlight = try await account(chart.payoutsInFlight(connector: "test", mode: .test, asset: asset)!)
         let now = clock.nowMicros()
         let (withdrawalID, intent) = try await store.write { db -> (String, Operation) in
             let operation = try Operation.record(key: key + ":intent", in: db, nowMicros: now) { first in
@@ -188,8 +188,8 @@ extension SettlementService {
     /// The test connector pays at once: posts the committed intent and moves the money from
     /// payouts in flight to the connector's clearing (16 + 17), then marks the withdrawal paid.
     func settleTestWithdrawal(intent: Operation, withdrawalID: String, amountMinor: Int64, asset: Asset) async throws(MarketplaceError) -> Withdrawal {
-        let inFlight = try await account(chart.payoutsInFlight(connector: "test", asset: asset)!)
-        let clearing = try await account(chart.clearing(connector: "test", asset: asset)!)
+        let inFlight = try await account(chart.payoutsInFlight(connector: "test", mode: .test, asset: asset)!)
+        let clearing = try await account(chart.clearing(connector: "test", mode: .test, asset: asset)!)
         let intentID = intent.firstTransferID
         let now = clock.nowMicros()
         let settleKey = String(intent.key.dropLast(":intent".count)) + ":settle"

@@ -59,7 +59,7 @@ public struct SettlementService: Sendable {
             throw .validation(field: "amount", message: "a test deposit is at most \(Self.testDepositUnitsMax) \(asset.code)")
         }
         let key = try Self.clientKey(idempotencyKey, scope: "deposit:\(caller.userID)")
-        let clearing = chart.clearing(connector: "test", asset: asset)!
+        let clearing = chart.clearing(connector: "test", mode: .test, asset: asset)!
         let walletAccount = walletAccount(caller, asset)
         let now = clock.nowMicros()
         return try await store.transaction { transaction in
@@ -126,8 +126,8 @@ public struct SettlementService: Sendable {
             return .awaitingApproval(try Self.holdForApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
                                                               asset: asset, reason: reason, nowMicros: now, db))
         }
-        let payer = try transaction.account(source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", asset: asset)!)
-        let escrow = try transaction.account(chart.escrow(task: taskID, asset: asset))
+        let payer = try transaction.account(source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", mode: .test, asset: asset)!)
+        let escrow = try transaction.account(chart.escrow(task: taskID, mode: caller.mode.ledger, asset: asset))
         let metadata = #"{"task":"\#(taskID)","fee_rule":"\#(pricing.version)"}"#
         let operation = try Operation.commit(key: "fund:\(taskID)", in: transaction, nowMicros: now) { first in
             source == .wallet
@@ -178,6 +178,12 @@ public struct SettlementService: Sendable {
     }
 
     /// A task's funding whose ledger batch is committed (read inside a read or a transaction).
+    /// The ledger mode of a task's money, for a commit that has only the task's id.
+    static func mode(ofTask taskID: String, _ db: Database) throws -> LedgerMode {
+        guard let task = try TaskService.fetch(taskID, db) else { throw MarketplaceError.internalError("task \(taskID) is not on record") }
+        return task.mode.ledger
+    }
+
     static func committedFunding(of taskID: String, _ db: Database) throws -> TaskFunding? {
         try Row.fetchOne(try db.cachedStatement(sql: """
             SELECT f.* FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id
@@ -258,7 +264,7 @@ public struct SettlementService: Sendable {
 
     /// The one place the wallet naming lives: a user's wallet per mode and asset.
     func walletAccount(user userID: String, mode: Mode, _ asset: Asset) -> NewAccount {
-        chart.wallet(user: "\(mode.rawValue):\(userID)", asset: asset)
+        chart.wallet(user: userID, mode: mode.ledger, asset: asset)
     }
 
     func account(_ new: NewAccount) async throws(MarketplaceError) -> AccountID {

@@ -10,6 +10,9 @@ public struct CardPayments: Sendable {
     /// Stripe accepts 30 minutes to 24 hours.
     public var sessionLifetimeSeconds: Int64
     public var crashPoint: CrashPoint?
+    /// Test or live, as the connector's key says (a Stripe sk_test_ key moves rehearsal money):
+    /// card funding takes keys of this mode only, and its money lives in accounts of this mode.
+    public var mode: Mode { connector.isTestMode ? .test : .live }
 
     /// Where a crash test stops the process: after the ledger intent is committed and before
     /// the connector is called, or after the connector answered and before the ledger hears it.

@@ -109,8 +109,8 @@ extension SettlementService {
             }
             let attempt = try ConnectorCall.forTask(task.id, kind: .authorization, db).count + 1
             let intentKey = "usdc-intent:\(task.id):\(attempt)"
-            let clearing = try transaction.account(chart.clearing(connector: connector, asset: .usdc)!)
-            let escrow = try transaction.account(chart.escrow(task: task.id, asset: .usdc))
+            let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: .usdc)!)
+            let escrow = try transaction.account(chart.escrow(task: task.id, mode: task.mode.ledger, asset: .usdc))
             _ = try Operation.commit(key: intentKey, in: transaction, nowMicros: now) { first in
                 PostingRecipes.fundIntent(id: first, clearing: clearing, escrow: escrow, split: split, asset: .usdc, timeoutSeconds: 0,
                                           metadata: #"{"task":"\#(task.id)","connector":"\#(connector)","payer":"\#(authorization.from)"}"#)
@@ -139,7 +139,7 @@ extension SettlementService {
             _ = try Operation.commit(key: "\(call.intentKey):void", in: transaction, nowMicros: now) { first in
                 PostingRecipes.fundIntentFailed(id: first, intent: intent.firstTransferID)
             }
-            let clearing = try transaction.account(chart.clearing(connector: connector, asset: .usdc)!)
+            let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: .usdc)!)
             let wallet = try transaction.account(walletAccount(user: owner, mode: task.mode, .usdc))
             _ = try Operation.commit(key: "usdc-late:\(hash)", in: transaction, nowMicros: now) { first in
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: call.request.amountMinor, asset: .usdc,
@@ -153,7 +153,7 @@ extension SettlementService {
         _ = try Operation.commit(key: "fund:\(call.taskID)", in: transaction, nowMicros: now) { first in
             PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID, metadata: #"{"task":"\#(call.taskID)","transaction":"\#(hash)"}"#)
         }
-        let escrow = try transaction.account(chart.escrow(task: call.taskID, asset: .usdc))
+        let escrow = try transaction.account(chart.escrow(task: call.taskID, mode: task.mode.ledger, asset: .usdc))
         let funding = TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: .usdc, split: split, feeRule: call.request.feeRule ?? pricing.version,
                                   source: .authorization)
         try funding.insert(fundedAt: now, keyID: nil, db)

@@ -24,6 +24,9 @@ extension SettlementService {
         }
         let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let now = clock.nowMicros()
+        guard card.mode == caller.mode else {
+            throw .validation(field: "source", message: "the card connector takes \(card.mode.rawValue)-mode payments; this is a \(caller.mode.rawValue)-mode key")
+        }
         let connector = card.connector.name
         let call = try await store.transaction { transaction -> Result<ConnectorCall, CheckoutShortcut> in
             let db = transaction.db
@@ -50,8 +53,8 @@ extension SettlementService {
             }
             let attempt = checkouts.count + 1
             let intentKey = "card-intent:\(taskID):\(attempt)"
-            let clearing = try transaction.account(chart.clearing(connector: connector, asset: asset)!)
-            let escrow = try transaction.account(chart.escrow(task: taskID, asset: asset))
+            let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: asset)!)
+            let escrow = try transaction.account(chart.escrow(task: taskID, mode: task.mode.ledger, asset: asset))
             _ = try Operation.commit(key: intentKey, in: transaction, nowMicros: now) { first in
                 PostingRecipes.fundIntent(id: first, clearing: clearing, escrow: escrow, split: split, asset: asset, timeoutSeconds: 0,
                                           metadata: #"{"task":"\#(taskID)","connector":"\#(connector)"}"#)
@@ -173,7 +176,7 @@ extension SettlementService {
             throw MarketplaceError.internalError("card-funded task \(funding.taskID) has no paid checkout")
         }
         let intentKey = "refund:\(funding.taskID)"
-        let clearing = try transaction.account(chart.clearing(connector: connector, asset: funding.asset)!)
+        let clearing = try transaction.account(chart.clearing(connector: connector, mode: try Self.mode(ofTask: funding.taskID, db), asset: funding.asset)!)
         _ = try Operation.commit(key: intentKey, in: transaction, nowMicros: now) { first in
             PostingRecipes.refundIntent(id: first, escrow: funding.escrowAccountID, clearing: clearing, amountMinor: amountMinor,
                                         asset: funding.asset, metadata: #"{"task":"\#(funding.taskID)","reason":"\#(reason)"}"#)

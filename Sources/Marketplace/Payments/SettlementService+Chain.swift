@@ -218,8 +218,8 @@ extension SettlementService {
             let db = transaction.db
             guard let current = try ConnectorCall.fetch(id: call.id, db), current.state == .sent else { return }
             if receipt.feeWei > 0 {
-                let expense = try transaction.account(self.chart.gasExpense)
-                let gasClearing = try transaction.account(self.chart.clearing(connector: connector, asset: .eth)!)
+                let expense = try transaction.account(self.chart.gasExpense(mode: chain.mode.ledger))
+                let gasClearing = try transaction.account(self.chart.clearing(connector: connector, mode: chain.mode.ledger, asset: .eth)!)
                 _ = try Operation.commit(key: "gas:\(receipt.hash)", in: transaction, nowMicros: now) { first in
                     try PostingRecipes.gas(id: first, expense: expense, clearing: gasClearing, wei: receipt.feeWei, reference: receipt.hash)
                 }
@@ -243,8 +243,9 @@ extension SettlementService {
         guard let intent = try Operation.find(key: call.intentKey, in: transaction.db), let asset = Asset.named(call.request.asset) else {
             throw MarketplaceError.internalError("payout \(call.id) has no recorded intent")
         }
-        let inFlight = try transaction.account(chart.payoutsInFlight(connector: connector, asset: asset)!)
-        let clearing = try transaction.account(chart.clearing(connector: connector, asset: asset)!)
+        let mode = try Self.mode(ofTask: call.taskID, transaction.db)
+        let inFlight = try transaction.account(chart.payoutsInFlight(connector: connector, mode: mode, asset: asset)!)
+        let clearing = try transaction.account(chart.clearing(connector: connector, mode: mode, asset: asset)!)
         _ = try Operation.commit(key: "\(call.intentKey):post", in: transaction, nowMicros: now) { first in
             try PostingRecipes.withdrawalSucceeded(firstID: first, intent: intent.firstTransferID, inFlight: inFlight, clearing: clearing,
                                                    amountMinor: call.request.amountMinor, asset: asset,

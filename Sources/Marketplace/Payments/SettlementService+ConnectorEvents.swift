@@ -117,7 +117,7 @@ extension SettlementService {
             PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID,
                                                metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"\#(Self.paymentField(session))}"#)
         }
-        let escrow = try transaction.account(chart.escrow(task: call.taskID, asset: asset))
+        let escrow = try transaction.account(chart.escrow(task: call.taskID, mode: try Self.mode(ofTask: call.taskID, db), asset: asset))
         let funding = TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: request.feeRule ?? pricing.version,
                                   source: .card)
         try funding.insert(fundedAt: now, keyID: nil, db)
@@ -139,7 +139,7 @@ extension SettlementService {
         }
         let key = "card-late:\(session.id)"
         guard try Operation.find(key: key, in: transaction.db) == nil else { return }  // told by an event and a re-read: credited once
-        let clearing = try transaction.account(chart.clearing(connector: connector, asset: asset)!)
+        let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: asset)!)
         let wallet = try transaction.account(walletAccount(user: owner, mode: task.mode, asset))
         _ = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
             PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: session.amountMinor, asset: asset,

@@ -159,7 +159,7 @@ extension SettlementService {
             try db.run(sql: "UPDATE chain_deposits SET state = 'credited', credited_at = ? WHERE tx_hash = ? AND log_index = ? AND state = 'seen'",
                        arguments: [now, hash, index])
             guard db.changesCount == 1 else { return false }
-            let clearing = try transaction.account(self.chart.clearing(connector: connector, asset: .usdc)!)
+            let clearing = try transaction.account(self.chart.clearing(connector: connector, mode: mode.ledger, asset: .usdc)!)
             let wallet = try transaction.account(self.walletAccount(user: owner, mode: mode, .usdc))
             _ = try Operation.commit(key: "deposit:\(connector):\(hash):\(index)", in: transaction, nowMicros: now) { first in
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: amount, asset: .usdc,

@@ -100,7 +100,7 @@ extension SettlementService {
             return
         }
         let wallet = try transaction.account(walletAccount(user: workerID, mode: task.mode, asset))
-        let inFlight = try transaction.account(chart.payoutsInFlight(connector: connector, asset: asset)!)
+        let inFlight = try transaction.account(chart.payoutsInFlight(connector: connector, mode: task.mode.ledger, asset: asset)!)
         let intentKey = "payout:\(task.id)"
         _ = try Operation.commit(key: intentKey, in: transaction, nowMicros: now) { first in
             PostingRecipes.withdrawalIntent(id: first, wallet: wallet, inFlight: inFlight, amountMinor: amountMinor, asset: asset,
@@ -133,8 +133,9 @@ extension SettlementService {
         try await store.transaction { transaction in
             guard let current = try ConnectorCall.fetch(id: call.id, transaction.db), current.state == .pending,
                   let intent = try Operation.find(key: current.intentKey, in: transaction.db), let asset = Asset.named(current.request.asset) else { return }
-            let inFlight = try transaction.account(self.chart.payoutsInFlight(connector: card.connector.name, asset: asset)!)
-            let clearing = try transaction.account(self.chart.clearing(connector: card.connector.name, asset: asset)!)
+            let mode = try Self.mode(ofTask: current.taskID, transaction.db)
+            let inFlight = try transaction.account(self.chart.payoutsInFlight(connector: card.connector.name, mode: mode, asset: asset)!)
+            let clearing = try transaction.account(self.chart.clearing(connector: card.connector.name, mode: mode, asset: asset)!)
             _ = try Operation.commit(key: "\(current.intentKey):post", in: transaction, nowMicros: now) { first in
                 try PostingRecipes.withdrawalSucceeded(firstID: first, intent: intent.firstTransferID, inFlight: inFlight,
                                                        clearing: clearing, amountMinor: current.request.amountMinor, asset: asset,
@@ -188,7 +189,7 @@ extension SettlementService {
               let worker = call.request.userID, let asset = Asset.named(call.request.asset), let task = try TaskService.fetch(call.taskID, db) else {
             return .ignored
         }
-        let clearing = try transaction.account(chart.clearing(connector: connector, asset: asset)!)
+        let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: asset)!)
         let wallet = try transaction.account(walletAccount(user: worker, mode: task.mode, asset))
         _ = try Operation.commit(key: "payout-reversal:\(call.id):\(cumulativeMinor)", in: transaction, nowMicros: now) { first in
             PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: cumulativeMinor - call.reversedMinor, asset: asset,

@@ -25,7 +25,7 @@ extension SettlementService {
             throw error.isIndefinite ? .connectorUnavailable("\(error)") : Self.refusal(error)
         }
         let connector = card.connector.name
-        let booked = try await bookFees(of: lines, connector: connector)
+        let booked = try await bookFees(of: lines, connector: connector, mode: card.mode.ledger)
         return ConnectorStatement(connector: connector, lines: lines, feesBookedMinor: booked.0, linesBooked: booked.1)
     }
 }
@@ -34,7 +34,7 @@ extension SettlementService {
     /// Books every fee in `lines` as a processor-fee expense (expense -> clearing), keyed by the
     /// line's id so a line is booked once however often the statement is read; returns the
     /// total and the number of lines booked by this call.
-    func bookFees(of lines: [StatementLine], connector: String) async throws(MarketplaceError) -> (Int64, Int) {
+    func bookFees(of lines: [StatementLine], connector: String, mode: LedgerMode) async throws(MarketplaceError) -> (Int64, Int) {
         let now = clock.nowMicros()
         return try await store.transaction { transaction -> (Int64, Int) in
             var total: Int64 = 0
@@ -43,8 +43,8 @@ extension SettlementService {
                 // A fee on a charge, or a line that is itself a Stripe fee (its amount is negative).
                 let fee = line.kind == .processorFee ? -line.amountMinor : line.feeMinor
                 guard fee > 0, let asset = Asset.named(line.currency.uppercased()),
-                      let expense = self.chart.processorFeeExpense(connector: connector, asset: asset),
-                      let clearing = self.chart.clearing(connector: connector, asset: asset) else { continue }
+                      let expense = self.chart.processorFeeExpense(connector: connector, mode: mode, asset: asset),
+                      let clearing = self.chart.clearing(connector: connector, mode: mode, asset: asset) else { continue }
                 let key = "processor-fee:\(connector):\(line.id)"
                 if try Operation.find(key: key, in: transaction.db) != nil { continue }
                 let expenseID = try transaction.account(expense)

@@ -110,17 +110,18 @@ struct TrialBalanceView: Sendable {
         }
     }
 
-    /// What a group of accounts is, in words.
+    /// What a group of accounts is, in words; test-mode platform accounts are their own group.
     static func groupLabel(_ kind: AccountClass, code: String) -> String {
-        switch kind {
-        case .clearing(let connector): "Cash at \(connector)"
-        case .payoutsInFlight(let connector): "Payouts in flight at \(connector)"
+        let test = LedgerMode(code: code) == .test ? " (test mode)" : ""
+        return switch kind {
+        case .clearing(let connector): "Cash at \(connector)" + (connector == "test" ? "" : test)
+        case .payoutsInFlight(let connector): "Payouts in flight at \(connector)" + (connector == "test" ? "" : test)
         case .wallet(let mode, _): "User wallets (\(mode) mode)"
-        case .escrow: "Task escrow (frozen funds)"
+        case .escrow: "Task escrow (frozen funds)" + test
         case .feeRevenue(let mode): "Platform fees (\(mode) mode)"
-        case .processorFees: "Processor fees"
-        case .gas: "Gas"
-        case .equity: "Equity"
+        case .processorFees: "Processor fees" + test
+        case .gas: "Gas" + test
+        case .equity: "Equity" + test
         case .other: code
         }
     }

@@ -14,7 +14,7 @@ extension SettlementSummary {
             let frozenMinor = assetRows.reduce(0) { $0 + $1.frozenMinor }
             var escrowMinor: Int64 = 0
             for result in results where result.plan.asset == asset {
-                let code = ChartOfAccounts.standard.escrow(task: result.id, asset: asset).code
+                let code = ChartOfAccounts.standard.escrow(task: result.id, mode: .test, asset: asset).code
                 escrowMinor += try ledger.account(code: code)?.balance.posted(for: .liability) ?? 0
             }
             if frozenMinor != escrowMinor { found.append("\(asset.code) frozen: the summary counts \(frozenMinor), the escrows hold \(escrowMinor)") }

@@ -84,7 +84,7 @@ struct SettlementSummary: Encodable, Sendable {
         })
         mockOperatorTasks = plan.tasks.filter(\.mockOperator).count
         settlement = Self.rows(plan: plan, results: results)
-        gasMinor = try ledger.account(code: "expense:gas:ETH")?.balance.posted(for: .expense) ?? 0
+        gasMinor = try ledger.account(code: ChartOfAccounts.standard.gasExpense(mode: .test).code)?.balance.posted(for: .expense) ?? 0
         tasksSettled = results.count
         verify = Verification(consistent: report.isClean, transfersChecked: report.transfersChecked, accountsChecked: report.accountsChecked,
                               holdsOpen: report.holdsOpen, fault: report.fault?.description)
