@@ -79,8 +79,8 @@ finance-check:
 	python3 Fixtures/finance/check_sections.py $(FINANCE_OUT)/report.dom.html $(FINANCE_OUT)
 
 ## The README's screenshot of the finance page (docs/finance-report.png), from the simulation's books.
-finance-screenshot: finance-check
-	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,2400 \
+finance-screenshot: simulate finance-check
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1300,2600 \
 	  --screenshot=$(CURDIR)/docs/finance-report.png file://$(CURDIR)/$(FINANCE_OUT)/report.html 2>/dev/null
 
 ## The official stripe package (PyPI, pinned in Fixtures/stripe) accepts what the fake Stripe signed,

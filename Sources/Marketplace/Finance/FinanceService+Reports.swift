@@ -67,8 +67,17 @@ extension FinanceService {
         return FinanceReport(kind: "balance_sheet", parameters: [("as_of", Timestamps.format(asOf))], tables: [lines, check])
     }
 
-    /// The line a balance-sheet account is summed into.
+    /// The line a balance-sheet account is summed into; a test-mode twin of a platform account
+    /// is its own line ("processor fees:test"), so rehearsal money never sums with real money.
     static func group(_ kind: AccountClass, _ account: Account) -> String {
+        let line = liveGroup(kind, account)
+        switch kind {
+        case .clearing("test"), .payoutsInFlight("test"), .wallet, .feeRevenue, .other: return line
+        default: return LedgerMode(code: account.code) == .test ? line + ":test" : line
+        }
+    }
+
+    private static func liveGroup(_ kind: AccountClass, _ account: Account) -> String {
         switch kind {
         case .clearing(let connector): "clearing:\(connector)"
         case .payoutsInFlight(let connector): "payouts in flight:\(connector)"

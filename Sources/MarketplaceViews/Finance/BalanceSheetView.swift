@@ -62,6 +62,10 @@ struct BalanceSheetView: Sendable {
 
     /// A balance-sheet group in words ("wallets:test" → "User wallets (test mode)").
     static func label(_ group: String) -> String {
+        // The test-mode connector's own lines ("clearing:test") name the connector, not a mode.
+        if group.hasSuffix(":test"), !["clearing:test", "payouts in flight:test"].contains(group), !group.hasPrefix("wallets:"), !group.hasPrefix("fees:") {
+            return label(String(group.dropLast(":test".count))) + " (test mode)"
+        }
         let parts = group.split(separator: ":", maxSplits: 1).map(String.init)
         switch (parts.first ?? "", parts.count == 2 ? parts[1] : "") {
         case ("clearing", let connector): return "Cash at \(connector)"
