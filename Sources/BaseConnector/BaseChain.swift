@@ -142,6 +142,34 @@ public struct BaseChain: StablecoinChain {
         return transfers
     }
 
+    /// keccak256("AuthorizationUsed(address,bytes32)"): FiatToken emits it, then the Transfer.
+    public static let authorizationUsedTopic = Keccak256.hash(Array("AuthorizationUsed(address,bytes32)".utf8))
+
+    public func authorizationUsed(_ authorization: ChainAuthorization) async throws(ConnectorError) -> Bool {
+        let (transfer, _) = try Self.typed(authorization)
+        let used = try await node { try await rpc.call(to: networkInfo.usdc, data: ABI.authorizationState(authorizer: transfer.from, nonce: transfer.nonce)) }
+        guard used.count == 32, let state = UInt256(bytes32: used) else { throw .malformedResponse("authorizationState answered \(used.count) bytes") }
+        return !state.isZero
+    }
+
+    public func authorizationTransfer(of authorization: ChainAuthorization, from: UInt64, through: UInt64) async throws(ConnectorError) -> ChainTransfer? {
+        let (transfer, _) = try Self.typed(authorization)
+        let authorizer = ABIValue.address(transfer.from).word
+        let uses = try await node {
+            try await rpc.logs(address: networkInfo.usdc, fromBlock: from, toBlock: through,
+                               topics: [[Self.authorizationUsedTopic], [authorizer], [transfer.nonce]])
+        }
+        for use in uses where !use.removed {
+            // The call's own Transfer: the first one out of the authorizer after the event, in the same transaction.
+            let moved = try await transfers(from: use.blockNumber, through: use.blockNumber, topics: [[Self.transferTopic], [authorizer]])
+            let hash = Hex.encode(use.transactionHash)
+            if let found = moved.filter({ $0.transactionHash == hash && $0.logIndex > use.logIndex }).min(by: { $0.logIndex < $1.logIndex }) {
+                return found
+            }
+        }
+        return nil
+    }
+
     public func parseAuthorization(_ fields: AuthorizationFields) throws(ConnectorError) -> ChainAuthorization {
         let from = try Self.address(fields.from, field: "authorization.from")
         let to = try Self.address(fields.to, field: "authorization.to")

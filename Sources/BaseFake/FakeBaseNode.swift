@@ -48,6 +48,16 @@ public final class FakeBaseNode: Sendable {
         chain.withLock { $0.addExternalTransfer(from: from, to: to, amount: amount) }
     }
 
+    /// A third party submitting an agent's signed EIP-3009 authorization to USDC itself (anyone
+    /// may: the contract checks the payer's signature, not the sender). The transaction is
+    /// pooled ahead of every other, as a front-runner's higher tip gets it mined first; the next
+    /// `mine()` executes it with USDC's checks, AuthorizationUsed and Transfer logs included.
+    /// The sender's gas and nonce are not modelled. Returns the hash.
+    @discardableResult
+    public func submitAuthorization(_ authorization: TransferAuthorization, signature: RecoverableSignature, from sender: EthereumAddress) -> [UInt8] {
+        chain.withLock { $0.addExternalCall(from: sender, data: ABI.transferWithAuthorization(authorization, signature: signature), ahead: true) }
+    }
+
     // MARK: - Time and blocks
 
     /// The clock the next block takes as its timestamp (never earlier than its parent's).
