@@ -34,13 +34,30 @@ public struct EthereumRPC: Sendable {
         }
     }
 
+    /// How long opening a connection to the node may take, apart from the request itself: a
+    /// node that is down fails an attempt here (a refused connect fails at once) and the
+    /// backoff applies, instead of each attempt running to `requestTimeoutStandard`.
+    public static let connectTimeout: Duration = .seconds(2)
+    /// How long one attempt (connect included) may take when the caller gives no timeout.
+    public static let requestTimeoutStandard: Duration = .seconds(15)
+
+    /// The client every EthereumRPC uses unless given one: `connectTimeout` to connect, and a
+    /// failed connect fails its request at once. (AsyncHTTPClient's pool otherwise retries a
+    /// refused connection until the request's deadline, hiding the failure from the backoff.)
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .milliseconds(connectTimeout.components.seconds * 1_000), read: nil)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     public let url: String
     private let http: HTTPClient
     private let retry: RetryPolicy
     private let timeout: TimeAmount
     private let logger: Logger
 
-    public init(url: String, http: HTTPClient = .shared, retry: RetryPolicy = .standard, timeout: Duration = .seconds(15),
+    public init(url: String, http: HTTPClient = EthereumRPC.http, retry: RetryPolicy = .standard, timeout: Duration = EthereumRPC.requestTimeoutStandard,
                 logger: Logger = Logger(label: "base-rpc")) {
         self.url = url
         self.http = http
@@ -147,7 +164,8 @@ public struct EthereumRPC: Sendable {
             } catch {
                 failure = "\(error)"
             }
-            guard attempt < retry.attempts else { throw .unavailable("\(method): \(failure) after \(attempt) attempts") }
+            // A cancelled caller (a request past its bound) stops here; the chain loop tries again later.
+            guard attempt < retry.attempts, !Task.isCancelled else { throw .unavailable("\(method): \(failure) after \(attempt) attempts") }
             logger.notice("base rpc retry", metadata: ["method": "\(method)", "attempt": "\(attempt)", "reason": "\(failure)"])
             try? await Task.sleep(for: retry.delay(retry: attempt) * Double.random(in: 0.5...1.0))
             attempt += 1

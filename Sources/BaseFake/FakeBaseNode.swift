@@ -119,6 +119,15 @@ public final class FakeBaseNode: Sendable {
         chain.withLock { $0.requestFailures = count }
     }
 
+    /// From now on every HTTP request is answered only after `seconds` (0 ends it), as a node
+    /// that accepts connections but hangs.
+    public func stallRequests(seconds: Int64) {
+        precondition(seconds >= 0, "a negative stall")
+        chain.withLock { $0.stallSeconds = seconds }
+    }
+
+    var stallSeconds: Int64 { chain.withLock { $0.stallSeconds } }
+
     // MARK: - Observation
 
     /// The raw bytes of every transaction eth_sendRawTransaction admitted, in order.

@@ -23,6 +23,7 @@ struct FakeChain: Sendable {
     var requestLog: [String] = []
     var sendRefusals: (remaining: Int, message: String) = (0, "")
     var requestFailures = 0
+    var stallSeconds: Int64 = 0
 
     init(network: BaseNetwork, startSeconds: Int64, baseFeeWei: UInt64, l1FeeWei: UInt64) {
         self.network = network

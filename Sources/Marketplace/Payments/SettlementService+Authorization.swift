@@ -50,19 +50,41 @@ extension SettlementService {
                                              domainVersion: chain.chain.assetDomain.version)
         guard let payment else { return .paymentRequired(requirements, reason: nil, field: nil) }
         let authorization = try check(payment, against: requirements, chain)
-        let acceptedBlock: UInt64
-        do { acceptedBlock = try await chain.chain.heads().latest } catch {
-            throw .connectorUnavailable("the Base node could not check the authorization: \(error)")
+        let deadline = Self.requestNodeDeadline()
+        let checked = try await beforeDeadline(deadline, "the authorization check") { () async throws(MarketplaceError) -> Checked in
+            try await Self.verify(authorization, chain)
         }
-        do { try await chain.chain.verify(authorization) } catch {
+        guard case .accepted(let acceptedBlock) = checked else {
+            if case .refused(let reason, let field) = checked { return .paymentRequired(requirements, reason: reason, field: field) }
+            throw .internalError("an authorization check answered nothing")
+        }
+        let call = try await hold(authorization, acceptedBlock: acceptedBlock, task: task, split: split, by: caller, chain)
+        let hash = try? await beforeDeadline(deadline, "the settlement") { () async throws(MarketplaceError) -> String in
+            try await self.sendChainCall(call, chain)
+        }
+        return .settling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network, amountMinor: split.escrowMinor)
+    }
+
+    /// What the chain said of an authorization: unused and payable (at the latest block then), or why not.
+    enum Checked: Sendable {
+        case accepted(block: UInt64)
+        case refused(reason: String, field: String?)
+    }
+
+    /// The checks on chain: signature, nonce, balance, simulation; the latest block first, so
+    /// the authorization's use can only come after it.
+    static func verify(_ authorization: ChainAuthorization, _ chain: ChainPayments) async throws(MarketplaceError) -> Checked {
+        let block: UInt64
+        do {
+            block = try await chain.chain.heads().latest
+            try await chain.chain.verify(authorization)
+        } catch {
             guard case .refused(_, _, let code, let message, let param) = error else {
                 throw .connectorUnavailable("the Base node could not check the authorization: \(error)")
             }
-            return .paymentRequired(requirements, reason: "\(code ?? "invalid_payment"): \(message)", field: param)
+            return .refused(reason: "\(code ?? "invalid_payment"): \(message)", field: param)
         }
-        let call = try await hold(authorization, acceptedBlock: acceptedBlock, task: task, split: split, by: caller, chain)
-        let hash = try? await sendChainCall(call, chain)
-        return .settling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network, amountMinor: split.escrowMinor)
+        return .accepted(block: block)
     }
 
     /// The checks that need no node: well-formed fields, the network, what is paid and to
