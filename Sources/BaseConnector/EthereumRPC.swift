@@ -215,6 +215,20 @@ public enum RPCError: Error, Sendable, Equatable, CustomStringConvertible {
         return message.hasPrefix("execution reverted: ") ? String(message.dropFirst("execution reverted: ".count)) : message
     }
 
+    /// A provider refusing an eth_getLogs range as too wide or too full: -32005 (Infura,
+    /// Alchemy, geth-style "limit exceeded"), -32614 (Base's public node), -32602 naming the
+    /// range or the results, or HTTP 413. Asking half the range may be answered.
+    public var isLogRangeTooLarge: Bool {
+        switch self {
+        case .node(let code, let message, _):
+            if code == -32005 || code == -32614 { return true }
+            let text = message.lowercased()
+            return code == -32602 && (text.contains("range") || text.contains("results") || text.contains("too many") || text.contains("limit"))
+        case .http(let status, _): return status == 413
+        default: return false
+        }
+    }
+
     /// The node's message, lower-cased, contains `text` (geth's wording: "nonce too low", "already known").
     public func says(_ text: String) -> Bool {
         guard case .node(_, let message, _) = self else { return false }

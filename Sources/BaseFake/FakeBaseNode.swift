@@ -119,6 +119,16 @@ public final class FakeBaseNode: Sendable {
         chain.withLock { $0.requestFailures = count }
     }
 
+    /// eth_getLogs refuses, with -32005 as hosted providers do, a range wider than `blockRange`
+    /// blocks or one matching more than `results` logs (10,000 each by default).
+    public func limitLogs(blockRange: UInt64, results: Int) {
+        precondition(blockRange > 0 && results > 0, "limits above 0")
+        chain.withLock { chain in
+            chain.logsBlockRangeMax = blockRange
+            chain.logsResultsMax = results
+        }
+    }
+
     /// From now on every HTTP request is answered only after `seconds` (0 ends it), as a node
     /// that accepts connections but hangs.
     public func stallRequests(seconds: Int64) {

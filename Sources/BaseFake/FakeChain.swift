@@ -24,6 +24,8 @@ struct FakeChain: Sendable {
     var sendRefusals: (remaining: Int, message: String) = (0, "")
     var requestFailures = 0
     var stallSeconds: Int64 = 0
+    var logsBlockRangeMax: UInt64 = 10_000
+    var logsResultsMax = 10_000
 
     init(network: BaseNetwork, startSeconds: Int64, baseFeeWei: UInt64, l1FeeWei: UInt64) {
         self.network = network
