@@ -8,15 +8,24 @@ public struct BaseChain: StablecoinChain {
     public static let transferGas: UInt64 = 100_000
     public static let settlementGas: UInt64 = 150_000
 
+    /// Blocks per eth_getLogs call unless configured (BASE_LOGS_BLOCK_RANGE).
+    public static let logsBlockRangeStandard: UInt64 = 2_000
+    /// The most halvings of one page a provider's "too large" answers may ask for.
+    static let logsSplitsMax = 32
+
     public let name = "base"
     public let networkInfo: BaseNetwork
     public let rpc: EthereumRPC
+    /// Blocks asked per eth_getLogs call: a longer range is read page by page.
+    public let logsBlockRange: UInt64
     private let key: HotWalletKey
 
-    public init(network: BaseNetwork, rpc: EthereumRPC, key: HotWalletKey) {
+    public init(network: BaseNetwork, rpc: EthereumRPC, key: HotWalletKey, logsBlockRange: UInt64 = BaseChain.logsBlockRangeStandard) {
+        precondition(logsBlockRange > 0, "a log page spans at least one block")
         networkInfo = network
         self.rpc = rpc
         self.key = key
+        self.logsBlockRange = logsBlockRange
     }
 
     public var network: String { networkInfo.name }
@@ -126,9 +135,7 @@ public struct BaseChain: StablecoinChain {
 
     /// The token's Transfer logs in the block range matching `topics`, removed ones left out.
     private func transfers(from: UInt64, through: UInt64, topics: [[[UInt8]]?]) async throws(ConnectorError) -> [ChainTransfer] {
-        let logs = try await node {
-            try await rpc.logs(address: networkInfo.usdc, fromBlock: from, toBlock: through, topics: topics)
-        }
+        let logs = try await pagedLogs(from: from, through: through, topics: topics)
         var transfers: [ChainTransfer] = []
         for log in logs where !log.removed && log.topics.count == 3 && log.topics[0] == Self.transferTopic {
             guard let sender = EthereumAddress(bytes: Array(log.topics[1].suffix(20))), let receiver = EthereumAddress(bytes: Array(log.topics[2].suffix(20))),
@@ -140,6 +147,56 @@ public struct BaseChain: StablecoinChain {
                                            amountMinor: Int64(value)))
         }
         return transfers
+    }
+
+    /// keccak256("AuthorizationUsed(address,bytes32)"): FiatToken emits it, then the Transfer.
+    public static let authorizationUsedTopic = Keccak256.hash(Array("AuthorizationUsed(address,bytes32)".utf8))
+
+    public func authorizationUsed(_ authorization: ChainAuthorization) async throws(ConnectorError) -> Bool {
+        let (transfer, _) = try Self.typed(authorization)
+        let used = try await node { try await rpc.call(to: networkInfo.usdc, data: ABI.authorizationState(authorizer: transfer.from, nonce: transfer.nonce)) }
+        guard used.count == 32, let state = UInt256(bytes32: used) else { throw .malformedResponse("authorizationState answered \(used.count) bytes") }
+        return !state.isZero
+    }
+
+    public func authorizationTransfer(of authorization: ChainAuthorization, from: UInt64, through: UInt64) async throws(ConnectorError) -> ChainTransfer? {
+        let (transfer, _) = try Self.typed(authorization)
+        let authorizer = ABIValue.address(transfer.from).word
+        let uses = try await pagedLogs(from: from, through: through, topics: [[Self.authorizationUsedTopic], [authorizer], [transfer.nonce]])
+        for use in uses where !use.removed {
+            // The call's own Transfer: the first one out of the authorizer after the event, in the same transaction.
+            let moved = try await transfers(from: use.blockNumber, through: use.blockNumber, topics: [[Self.transferTopic], [authorizer]])
+            let hash = Hex.encode(use.transactionHash)
+            if let found = moved.filter({ $0.transactionHash == hash && $0.logIndex > use.logIndex }).min(by: { $0.logIndex < $1.logIndex }) {
+                return found
+            }
+        }
+        return nil
+    }
+
+    /// The token's logs in `from...through`, `logsBlockRange` blocks per call, oldest first.
+    private func pagedLogs(from: UInt64, through: UInt64, topics: [[[UInt8]]?]) async throws(ConnectorError) -> [Log] {
+        guard from <= through else { return [] }
+        var logs: [Log] = []
+        var start = from
+        while true {
+            let end = through - start < logsBlockRange ? through : start + logsBlockRange - 1
+            logs += try await splitLogs(from: start, through: end, topics: topics, splits: 0)
+            guard end < through else { return logs }
+            start = end + 1
+        }
+    }
+
+    /// One page; a provider's "range too large" or "too many results" splits it in half.
+    private func splitLogs(from: UInt64, through: UInt64, topics: [[[UInt8]]?], splits: Int) async throws(ConnectorError) -> [Log] {
+        do {
+            return try await rpc.logs(address: networkInfo.usdc, fromBlock: from, toBlock: through, topics: topics)
+        } catch {
+            guard error.isLogRangeTooLarge, from < through, splits < Self.logsSplitsMax else { throw error.connectorError }
+            let middle = from + (through - from) / 2
+            return try await splitLogs(from: from, through: middle, topics: topics, splits: splits + 1)
+                + splitLogs(from: middle + 1, through: through, topics: topics, splits: splits + 1)
+        }
     }
 
     public func parseAuthorization(_ fields: AuthorizationFields) throws(ConnectorError) -> ChainAuthorization {

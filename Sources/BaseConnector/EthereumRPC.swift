@@ -34,13 +34,30 @@ public struct EthereumRPC: Sendable {
         }
     }
 
+    /// How long opening a connection to the node may take, apart from the request itself: a
+    /// node that is down fails an attempt here (a refused connect fails at once) and the
+    /// backoff applies, instead of each attempt running to `requestTimeoutStandard`.
+    public static let connectTimeout: Duration = .seconds(2)
+    /// How long one attempt (connect included) may take when the caller gives no timeout.
+    public static let requestTimeoutStandard: Duration = .seconds(15)
+
+    /// The client every EthereumRPC uses unless given one: `connectTimeout` to connect, and a
+    /// failed connect fails its request at once. (AsyncHTTPClient's pool otherwise retries a
+    /// refused connection until the request's deadline, hiding the failure from the backoff.)
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .milliseconds(connectTimeout.components.seconds * 1_000), read: nil)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     public let url: String
     private let http: HTTPClient
     private let retry: RetryPolicy
     private let timeout: TimeAmount
     private let logger: Logger
 
-    public init(url: String, http: HTTPClient = .shared, retry: RetryPolicy = .standard, timeout: Duration = .seconds(15),
+    public init(url: String, http: HTTPClient = EthereumRPC.http, retry: RetryPolicy = .standard, timeout: Duration = EthereumRPC.requestTimeoutStandard,
                 logger: Logger = Logger(label: "base-rpc")) {
         self.url = url
         self.http = http
@@ -147,7 +164,8 @@ public struct EthereumRPC: Sendable {
             } catch {
                 failure = "\(error)"
             }
-            guard attempt < retry.attempts else { throw .unavailable("\(method): \(failure) after \(attempt) attempts") }
+            // A cancelled caller (a request past its bound) stops here; the chain loop tries again later.
+            guard attempt < retry.attempts, !Task.isCancelled else { throw .unavailable("\(method): \(failure) after \(attempt) attempts") }
             logger.notice("base rpc retry", metadata: ["method": "\(method)", "attempt": "\(attempt)", "reason": "\(failure)"])
             try? await Task.sleep(for: retry.delay(retry: attempt) * Double.random(in: 0.5...1.0))
             attempt += 1
@@ -195,6 +213,20 @@ public enum RPCError: Error, Sendable, Equatable, CustomStringConvertible {
             if bytes.count >= 68 + length { return String(decoding: bytes[68..<(68 + length)], as: UTF8.self) }
         }
         return message.hasPrefix("execution reverted: ") ? String(message.dropFirst("execution reverted: ".count)) : message
+    }
+
+    /// A provider refusing an eth_getLogs range as too wide or too full: -32005 (Infura,
+    /// Alchemy, geth-style "limit exceeded"), -32614 (Base's public node), -32602 naming the
+    /// range or the results, or HTTP 413. Asking half the range may be answered.
+    public var isLogRangeTooLarge: Bool {
+        switch self {
+        case .node(let code, let message, _):
+            if code == -32005 || code == -32614 { return true }
+            let text = message.lowercased()
+            return code == -32602 && (text.contains("range") || text.contains("results") || text.contains("too many") || text.contains("limit"))
+        case .http(let status, _): return status == 413
+        default: return false
+        }
     }
 
     /// The node's message, lower-cased, contains `text` (geth's wording: "nonce too low", "already known").

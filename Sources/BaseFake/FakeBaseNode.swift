@@ -48,6 +48,16 @@ public final class FakeBaseNode: Sendable {
         chain.withLock { $0.addExternalTransfer(from: from, to: to, amount: amount) }
     }
 
+    /// A third party submitting an agent's signed EIP-3009 authorization to USDC itself (anyone
+    /// may: the contract checks the payer's signature, not the sender). The transaction is
+    /// pooled ahead of every other, as a front-runner's higher tip gets it mined first; the next
+    /// `mine()` executes it with USDC's checks, AuthorizationUsed and Transfer logs included.
+    /// The sender's gas and nonce are not modelled. Returns the hash.
+    @discardableResult
+    public func submitAuthorization(_ authorization: TransferAuthorization, signature: RecoverableSignature, from sender: EthereumAddress) -> [UInt8] {
+        chain.withLock { $0.addExternalCall(from: sender, data: ABI.transferWithAuthorization(authorization, signature: signature), ahead: true) }
+    }
+
     // MARK: - Time and blocks
 
     /// The clock the next block takes as its timestamp (never earlier than its parent's).
@@ -108,6 +118,25 @@ public final class FakeBaseNode: Sendable {
         precondition(count >= 0, "a negative count")
         chain.withLock { $0.requestFailures = count }
     }
+
+    /// eth_getLogs refuses, with -32005 as hosted providers do, a range wider than `blockRange`
+    /// blocks or one matching more than `results` logs (10,000 each by default).
+    public func limitLogs(blockRange: UInt64, results: Int) {
+        precondition(blockRange > 0 && results > 0, "limits above 0")
+        chain.withLock { chain in
+            chain.logsBlockRangeMax = blockRange
+            chain.logsResultsMax = results
+        }
+    }
+
+    /// From now on every HTTP request is answered only after `seconds` (0 ends it), as a node
+    /// that accepts connections but hangs.
+    public func stallRequests(seconds: Int64) {
+        precondition(seconds >= 0, "a negative stall")
+        chain.withLock { $0.stallSeconds = seconds }
+    }
+
+    var stallSeconds: Int64 { chain.withLock { $0.stallSeconds } }
 
     // MARK: - Observation
 

@@ -5,8 +5,6 @@ import Foundation
 /// each refusing bad input with geth's code and message.
 extension FakeChain {
     static let batchRequestsMax = 1_000
-    static let logsBlockRangeMax: UInt64 = 10_000
-    static let logsResultsMax = 10_000
     static let feeHistoryBlocksMax: UInt64 = 1_024
     static let topicPositionsMax = 4
 
@@ -228,8 +226,8 @@ extension FakeChain {
     // MARK: - Logs
 
     /// geth's filter: a block range (or one `blockHash`), addresses OR-ed, and topics by position
-    /// where null matches anything and a list matches any of its entries. Past 10,000 blocks or
-    /// 10,000 results the query is refused with -32005, the code hosted providers use for it.
+    /// where null matches anything and a list matches any of its entries. Past `logsBlockRangeMax` blocks or
+    /// `logsResultsMax` results (10,000 each unless a test sets them) the query is refused with -32005, the code hosted providers use for it.
     func logs(_ filter: JSONArgument) throws(JSONRPCError) -> [Any] {
         _ = try filter.object()
         let (first, last) = try logRange(filter)
@@ -239,7 +237,7 @@ extension FakeChain {
         guard first <= latest else { return found }
         for block in blocks[Int(first)...Int(min(last, latest))] {
             for placed in placedLogs(in: block) where Self.matches(placed.log, addresses: addresses, topics: topics) {
-                guard found.count < Self.logsResultsMax else { throw JSONRPCError(code: -32005, message: "query returned more than 10000 results") }
+                guard found.count < logsResultsMax else { throw JSONRPCError(code: -32005, message: "query returned more than \(logsResultsMax) results") }
                 found.append(logJSON(placed, in: block))
             }
         }
@@ -255,7 +253,7 @@ extension FakeChain {
         let first = resolve(try filter.field("fromBlock").block())
         let last = resolve(try filter.field("toBlock").block())
         guard first <= last else { throw .invalidParams("invalid block range params") }
-        guard last - first < Self.logsBlockRangeMax else { throw JSONRPCError(code: -32005, message: "query exceeds max block range 10000") }
+        guard last - first < logsBlockRangeMax else { throw JSONRPCError(code: -32005, message: "query exceeds max block range \(logsBlockRangeMax)") }
         return (first, last)
     }
 

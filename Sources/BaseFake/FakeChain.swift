@@ -23,6 +23,9 @@ struct FakeChain: Sendable {
     var requestLog: [String] = []
     var sendRefusals: (remaining: Int, message: String) = (0, "")
     var requestFailures = 0
+    var stallSeconds: Int64 = 0
+    var logsBlockRangeMax: UInt64 = 10_000
+    var logsResultsMax = 10_000
 
     init(network: BaseNetwork, startSeconds: Int64, baseFeeWei: UInt64, l1FeeWei: UInt64) {
         self.network = network
@@ -67,11 +70,17 @@ struct FakeChain: Sendable {
     }
 
     mutating func addExternalTransfer(from: EthereumAddress, to: EthereumAddress, amount: UInt64) -> [UInt8] {
+        addExternalCall(from: from, data: ABI.transfer(to: to, value: UInt256(amount)), ahead: false)
+    }
+
+    /// A synthetic transaction from `from` calling USDC with `data`; `ahead` puts it at the front
+    /// of the pool, as a sender paying a higher tip is mined first.
+    mutating func addExternalCall(from: EthereumAddress, data: [UInt8], ahead: Bool) -> [UInt8] {
         externalTransfers += 1
-        let hash = Keccak256.hash(Array("FakeBaseNode external transfer".utf8) + UInt256(externalTransfers).bytes + from.bytes + to.bytes
-                                  + UInt256(amount).bytes)
-        pool.append(PooledTransaction(hash: hash, from: from, to: network.usdc, value: .zero,
-                                      data: ABI.transfer(to: to, value: UInt256(amount)), gas: FakeGas.usdcTransfer, origin: .external))
+        let hash = Keccak256.hash(Array("FakeBaseNode external transfer".utf8) + UInt256(externalTransfers).bytes + from.bytes + data)
+        let entry = PooledTransaction(hash: hash, from: from, to: network.usdc, value: .zero, data: data, gas: FakeUSDC.gasRequired(for: data),
+                                      origin: .external)
+        if ahead { pool.insert(entry, at: 0) } else { pool.append(entry) }
         return hash
     }
 

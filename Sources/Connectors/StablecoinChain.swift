@@ -56,6 +56,14 @@ public protocol StablecoinChain: Sendable {
     /// The token's transfers out of `sender` in the block range, oldest first (for reconciliation).
     func outgoingTransfers(from sender: String, from: UInt64, through: UInt64) async throws(ConnectorError) -> [ChainTransfer]
 
+    /// True once the token marked the authorization's (payer, nonce) used, by whoever sent it.
+    func authorizationUsed(_ authorization: ChainAuthorization) async throws(ConnectorError) -> Bool
+
+    /// The token Transfer that carried out `authorization` in blocks `from...through`, whoever
+    /// sent the transaction (its AuthorizationUsed event and the Transfer after it); nil when
+    /// no such use is there. The caller checks the Transfer's recipient and amount.
+    func authorizationTransfer(of authorization: ChainAuthorization, from: UInt64, through: UInt64) async throws(ConnectorError) -> ChainTransfer?
+
     /// Reads an authorization's fields; `.refused` naming the field at fault.
     func parseAuthorization(_ fields: AuthorizationFields) throws(ConnectorError) -> ChainAuthorization
 

@@ -73,6 +73,9 @@ struct ConnectorCall: Sendable {
         var userID: String?
         /// An agent's EIP-3009 authorization, settled on chain for a funding.
         var authorization: ChainAuthorization?
+        /// The chain's latest block when the authorization was checked unused: its use, by the
+        /// hot wallet or anyone else, lies in a later block.
+        var acceptedBlock: UInt64?
     }
 
     var id: Int64

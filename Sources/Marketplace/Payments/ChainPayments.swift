@@ -5,6 +5,10 @@ import GRDB
 /// USDC on a chain (Base): the connector, which mode's money it moves, when a transaction
 /// counts as confirmed, and when a stuck one is replaced.
 public struct ChainPayments: Sendable {
+    /// The longest a request (a paid funding, an approval's payout) waits on the node, in
+    /// seconds: past it the request answers 503 and the chain loop carries on in the background.
+    public static let requestNodeSecondsMax: Int64 = 3
+
     public let chain: any StablecoinChain
     /// Base Sepolia serves test-mode keys, Base live ones: a test key never moves real USDC.
     public var mode: Mode

@@ -60,7 +60,7 @@ extension ConnectorCall {
         return db.changesCount == 1
     }
 
-    private static func decode(_ row: Row) throws -> ConnectorCall {
+    static func decode(_ row: Row) throws -> ConnectorCall {
         let json: String = row["request"]
         return ConnectorCall(id: row["id"], connector: row["connector"], kind: Kind(rawValue: row["kind"]) ?? .checkout, taskID: row["task_id"],
                              intentKey: row["intent_key"], idempotencyKey: row["idempotency_key"],

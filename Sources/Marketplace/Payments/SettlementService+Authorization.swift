@@ -50,15 +50,41 @@ extension SettlementService {
                                              domainVersion: chain.chain.assetDomain.version)
         guard let payment else { return .paymentRequired(requirements, reason: nil, field: nil) }
         let authorization = try check(payment, against: requirements, chain)
-        do { try await chain.chain.verify(authorization) } catch {
+        let deadline = Self.requestNodeDeadline()
+        let checked = try await beforeDeadline(deadline, "the authorization check") { () async throws(MarketplaceError) -> Checked in
+            try await Self.verify(authorization, chain)
+        }
+        guard case .accepted(let acceptedBlock) = checked else {
+            if case .refused(let reason, let field) = checked { return .paymentRequired(requirements, reason: reason, field: field) }
+            throw .internalError("an authorization check answered nothing")
+        }
+        let call = try await hold(authorization, acceptedBlock: acceptedBlock, task: task, split: split, by: caller, chain)
+        let hash = try? await beforeDeadline(deadline, "the settlement") { () async throws(MarketplaceError) -> String in
+            try await self.sendChainCall(call, chain)
+        }
+        return .settling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network, amountMinor: split.escrowMinor)
+    }
+
+    /// What the chain said of an authorization: unused and payable (at the latest block then), or why not.
+    enum Checked: Sendable {
+        case accepted(block: UInt64)
+        case refused(reason: String, field: String?)
+    }
+
+    /// The checks on chain: signature, nonce, balance, simulation; the latest block first, so
+    /// the authorization's use can only come after it.
+    static func verify(_ authorization: ChainAuthorization, _ chain: ChainPayments) async throws(MarketplaceError) -> Checked {
+        let block: UInt64
+        do {
+            block = try await chain.chain.heads().latest
+            try await chain.chain.verify(authorization)
+        } catch {
             guard case .refused(_, _, let code, let message, let param) = error else {
                 throw .connectorUnavailable("the Base node could not check the authorization: \(error)")
             }
-            return .paymentRequired(requirements, reason: "\(code ?? "invalid_payment"): \(message)", field: param)
+            return .refused(reason: "\(code ?? "invalid_payment"): \(message)", field: param)
         }
-        let call = try await hold(authorization, task: task, split: split, by: caller, chain)
-        let hash = try? await sendChainCall(call, chain)
-        return .settling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network, amountMinor: split.escrowMinor)
+        return .accepted(block: block)
     }
 
     /// The checks that need no node: well-formed fields, the network, what is paid and to
@@ -89,7 +115,7 @@ extension SettlementService {
 
     /// The hold and the settlement call in one commit. An authorization is taken once, ever:
     /// its (payer, nonce) is the call's reference, unique per connector.
-    private func hold(_ authorization: ChainAuthorization, task: MarketTask, split: FeeSplit, by caller: Principal,
+    private func hold(_ authorization: ChainAuthorization, acceptedBlock: UInt64, task: MarketTask, split: FeeSplit, by caller: Principal,
                       _ chain: ChainPayments) async throws(MarketplaceError) -> ConnectorCall {
         let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let now = clock.nowMicros()
@@ -117,7 +143,8 @@ extension SettlementService {
             }
             let request = ConnectorCall.Request(amountMinor: split.escrowMinor, currency: "usdc", asset: Asset.usdc.code, escrowMinor: split.escrowMinor,
                                                 payoutMinor: split.payoutMinor, feeMinor: split.feeMinor, feeRule: pricing.version,
-                                                userID: task.ownerID, authorization: authorization)
+                                                userID: task.ownerID, authorization: authorization,
+                                                acceptedBlock: acceptedBlock)
             let call = try ConnectorCall.insert(connector: connector, kind: .authorization, taskID: task.id, intentKey: intentKey, request: request,
                                                 nowMicros: now, db)
             try db.run(sql: "UPDATE connector_calls SET reference = ? WHERE id = ?", arguments: [reference, call.id])

@@ -175,8 +175,10 @@ extension SettlementService {
             guard let block, block.hash == receipt.blockHash,
                   chain.policy.holds(amountMinor: call.request.amountMinor, block: receipt.blockNumber, blockTimestamp: block.timestamp,
                                      succeeded: receipt.succeeded, heads: heads) else { return .waiting }
-            try await finish(call, record: record, receipt: receipt, chain)
-            return receipt.succeeded ? .settled : .failed
+            // Ours reverted: someone may have sent the same authorization first, paying us.
+            let use = receipt.succeeded ? nil : try await authorizationUse(of: call, through: receipt.blockNumber, chain)
+            try await finish(call, record: record, receipt: receipt, use: use, chain)
+            return receipt.succeeded || use != nil ? .settled : .failed
         }
         guard let newest = try store.read({ db in try ChainTransactionRecord.live(call: call.id, db) }).last else {
             try await sendChainCall(call, chain)
@@ -210,8 +212,10 @@ extension SettlementService {
     }
 
     /// In one commit: the ledger moves as the receipt says (settle or void the call's intent)
-    /// and the gas it cost is booked.
-    private func finish(_ call: ConnectorCall, record: ChainTransactionRecord, receipt: ChainReceipt, _ chain: ChainPayments) async throws(MarketplaceError) {
+    /// and the gas it cost is booked. A reverted settlement whose authorization `use` paid us
+    /// from another sender's transaction settles from that transfer.
+    private func finish(_ call: ConnectorCall, record: ChainTransactionRecord, receipt: ChainReceipt, use: ChainTransfer?,
+                        _ chain: ChainPayments) async throws(MarketplaceError) {
         let now = clock.nowMicros()
         let connector = chain.chain.name
         try await store.transaction { transaction in
@@ -223,6 +227,12 @@ extension SettlementService {
                 _ = try Operation.commit(key: "gas:\(receipt.hash)", in: transaction, nowMicros: now) { first in
                     try PostingRecipes.gas(id: first, expense: expense, clearing: gasClearing, wei: receipt.feeWei, reference: receipt.hash)
                 }
+            }
+            if !receipt.succeeded, let use, current.kind == .authorization {
+                try self.settleAuthorization(current, hash: use.transactionHash, connector: connector, nowMicros: now, transaction)
+                _ = try current.move(to: .settled, from: [.sent], reference: current.reference ?? use.transactionHash,
+                                     paymentReference: use.transactionHash, nowMicros: now, db)
+                return
             }
             guard receipt.succeeded else {
                 try self.void(current, reason: "the transaction \(receipt.hash) reverted", nowMicros: now, transaction)

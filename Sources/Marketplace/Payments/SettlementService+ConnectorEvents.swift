@@ -186,7 +186,14 @@ extension SettlementService {
         guard let pending = try? store.read({ db in try ConnectorCall.pending(task: taskID, db) }) else { return }
         for call in pending {
             if let chain, call.connector == chain.chain.name {
-                _ = try? await sendChainCall(call, chain)
+                // On a request's path (one task's calls) the node gets its bound; the chain loop does the rest.
+                if taskID != nil {
+                    _ = try? await beforeDeadline(Self.requestNodeDeadline(), "the transaction") { () async throws(MarketplaceError) -> String in
+                        try await self.sendChainCall(call, chain)
+                    }
+                } else {
+                    _ = try? await sendChainCall(call, chain)
+                }
                 continue
             }
             guard let card, call.connector == card.connector.name else { continue }

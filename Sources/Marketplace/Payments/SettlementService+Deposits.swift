@@ -80,7 +80,9 @@ extension SettlementService {
                 }
                 start = end + 1
             }
-            try await record(found, rescanned: from, chain)
+            // A Transfer that carries out an authorization we accepted funds its task, whoever sent it.
+            let uses = try await authorizationTransfers(in: found, chain)
+            try await record(found.filter { !uses.contains("\($0.transactionHash):\($0.logIndex)") }, rescanned: from, chain)
         }
         let credited = try await creditDeposits(chain, heads: heads)
         let final = Int64(min(heads.safe, heads.latest))

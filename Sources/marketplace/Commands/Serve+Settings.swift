@@ -77,7 +77,7 @@ extension Serve {
     /// test-mode keys; base serves live ones), the hot wallet key (BASE_KEY_FILE with
     /// BASE_KEY_ENCRYPTION_KEY, or BASE_PRIVATE_KEY), BASE_FAST_PATH_MAX (USDC, e.g. "5.00";
     /// unset: every transaction and deposit waits for the safe head), BASE_FAST_PATH_SECONDS,
-    /// BASE_REPLACE_AFTER_SECONDS and BASE_DEPOSITS_FROM_BLOCK. Without it, USDC moves through
+    /// BASE_REPLACE_AFTER_SECONDS, BASE_DEPOSITS_FROM_BLOCK and BASE_LOGS_BLOCK_RANGE. Without it, USDC moves through
     /// the test-mode connector. The key is never logged.
     static func chainPayments(logger: Logger) throws(SettingError) -> ChainPayments? {
         let environment = ProcessInfo.processInfo.environment
@@ -96,7 +96,8 @@ extension Serve {
             guard let value = Int64(seconds), value >= 0 else { throw SettingError("BASE_FAST_PATH_SECONDS", "must be whole seconds") }
             policy.fastPathSeconds = value
         }
-        var chain = ChainPayments(chain: BaseChain(network: network, rpc: EthereumRPC(url: url, logger: logger), key: key),
+        var chain = ChainPayments(chain: BaseChain(network: network, rpc: EthereumRPC(url: url, logger: logger), key: key,
+                                                   logsBlockRange: try logsBlockRange()),
                                   mode: network == .base ? .live : .test, policy: policy,
                                   depositStartBlock: try depositsFromBlock(), crashPoint: try crashPoint())
         if let seconds = environment["BASE_REPLACE_AFTER_SECONDS"] {
@@ -124,6 +125,18 @@ extension Serve {
         guard let block = UInt64(text) else { throw SettingError("BASE_DEPOSITS_FROM_BLOCK", "must be a block number, not \(text)") }
         return block
     }
+
+    /// Blocks per eth_getLogs call (BASE_LOGS_BLOCK_RANGE, default 2000): within what providers answer.
+    static func logsBlockRange() throws(SettingError) -> UInt64 {
+        guard let text = ProcessInfo.processInfo.environment["BASE_LOGS_BLOCK_RANGE"] else { return BaseChain.logsBlockRangeStandard }
+        guard let blocks = UInt64(text), (1...logsBlockRangeMax).contains(blocks) else {
+            throw SettingError("BASE_LOGS_BLOCK_RANGE", "must be a whole number of blocks from 1 to \(logsBlockRangeMax), not \(text)")
+        }
+        return blocks
+    }
+
+    /// The widest log page a setting may ask for.
+    static let logsBlockRangeMax: UInt64 = 100_000
 
     /// The crash hook of the crash tests (MARKETPLACE_CRASH_POINT).
     static func crashPoint() throws(SettingError) -> CardPayments.CrashPoint? {
