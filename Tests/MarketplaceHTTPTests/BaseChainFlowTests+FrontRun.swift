@@ -44,7 +44,7 @@ extension BaseChainFlowTests {
             chain.node.markSafe()
             #expect(await chain.pass().settled == 1)
 
-            let escrow = ChartOfAccounts.standard.escrow(task: task, asset: .usdc).code
+            let escrow = ChartOfAccounts.standard.escrow(task: task, mode: .test, asset: .usdc).code
             #expect(try chain.balance(escrow)?.creditsPosted == 1_050_000)
             #expect(try chain.balance(escrow)?.creditsPending == 0)
             let (_, _, funding) = try await Self.pay(chain, task: task, token: agent, header: nil)
@@ -57,7 +57,7 @@ extension BaseChainFlowTests {
             #expect(try Self.count(chain, "SELECT COUNT(*) FROM chain_deposits") == 0)
             #expect(try await chain.client.wallet(agent, asset: "USDC").available == 0)
 
-            let clearing = try #require(try chain.balance("clearing:base:USDC"))
+            let clearing = try #require(try chain.balance("clearing:base:test:USDC"))
             #expect(Int64(chain.node.usdcBalance(of: chain.hot)) == clearing.debitsPosted - clearing.creditsPosted)
             #expect(chain.node.usdcBalance(of: chain.payer) == 950_000)
             let run = try await finance.reconcile()
@@ -86,7 +86,7 @@ extension BaseChainFlowTests {
             chain.node.markSafe()
             #expect(await chain.pass().settled == 1)
             #expect(chain.node.receiptStatus(ours) == 0)
-            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, asset: .usdc).code)?.creditsPosted == 1_050_000)
+            #expect(try chain.balance(ChartOfAccounts.standard.escrow(task: task, mode: .test, asset: .usdc).code)?.creditsPosted == 1_050_000)
             #expect(try Self.count(chain, "SELECT COUNT(*) FROM chain_deposits") == 0)
             let run = try await FinanceService(settlement: chain.settlement).reconcile()
             #expect(run.breaks == [], "\(run.breaks.map(\.detail))")
