@@ -92,6 +92,7 @@ interop:
 	[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV); \
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/stripe/requirements.txt; \
 	$(VENV)/bin/python Fixtures/stripe/check_fake_signatures.py $(INTEROP); \
+	$(VENV)/bin/python Fixtures/stripe/check_balance_types.py $(INTEROP).balance-types.json; \
 	[ -x $(ETH_VENV)/bin/python ] || python3 -m venv $(ETH_VENV); \
 	$(ETH_VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/ethereum/requirements.txt; \
 	$(ETH_VENV)/bin/python Fixtures/ethereum/check_interop.py $(ETH_INTEROP); \

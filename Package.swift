@@ -155,6 +155,7 @@ let package = Package(
                 .embedInCode("Schema/m0014_chain.sql"),
                 .embedInCode("Schema/m0015_webhooks.sql"),
                 .embedInCode("Schema/m0016_finance.sql"),
+                .embedInCode("Schema/m0017_call_failures.sql"),
             ],
             swiftSettings: strictSettings
         ),
@@ -259,6 +260,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 // Request bodies (ByteBuffer), and bare TCP connections: requests the HTTP parser
                 // refuses, the connection timeout and cap tests.
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -98,8 +98,10 @@ public struct BaseChain: StablecoinChain {
         guard let bytes = Hex.decode(hash), bytes.count == 32 else { throw Self.invalid("hash", "invalid_hash", "a transaction hash is 32 bytes of hex") }
         guard let receipt = try await node({ try await rpc.transactionReceipt(bytes) }) else { return nil }
         guard let fee = receipt.feeWei else { throw .malformedResponse("the receipt's fee exceeds 2^64 wei") }
+        // Base is an OP-stack chain: every transaction a wallet signs pays an L1 data fee, which
+        // op-geth reports in the receipt. Without the field the fee reads as 0 and is named.
         return ChainReceipt(hash: Hex.encode(receipt.transactionHash), succeeded: receipt.succeeded, blockNumber: receipt.blockNumber,
-                            blockHash: Hex.encode(receipt.blockHash), feeWei: fee)
+                            blockHash: Hex.encode(receipt.blockHash), feeWei: fee, l1FeeUnreported: !receipt.l1FeeReported)
     }
 
     public func knows(_ hash: String) async throws(ConnectorError) -> Bool {

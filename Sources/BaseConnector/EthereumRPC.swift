@@ -313,6 +313,8 @@ public struct Receipt: Sendable, Hashable {
     public let effectiveGasPrice: UInt256
     /// The OP-stack L1 data fee in wei (0 when the node reports none).
     public let l1Fee: UInt256
+    /// False when the receipt has no `l1Fee` field at all (then `l1Fee` reads 0).
+    public let l1FeeReported: Bool
     public let logs: [Log]
 
     init(json: Any) throws(RPCError) {
@@ -324,7 +326,8 @@ public struct Receipt: Sendable, Hashable {
         gasUsed = try RPCValue.uint64(object["gasUsed"], "receipt.gasUsed")
         effectiveGasPrice = try RPCValue.uint256(object["effectiveGasPrice"], "receipt.effectiveGasPrice")
         // op-geth adds l1Fee to receipts of transactions that pay for L1 data; others lack it.
-        l1Fee = object["l1Fee"] == nil ? .zero : try RPCValue.uint256(object["l1Fee"], "receipt.l1Fee")
+        l1FeeReported = object["l1Fee"] != nil && !(object["l1Fee"] is NSNull)
+        l1Fee = l1FeeReported ? try RPCValue.uint256(object["l1Fee"], "receipt.l1Fee") : .zero
         var logs: [Log] = []
         for item in object["logs"] as? [Any] ?? [] { logs.append(try Log(json: item)) }
         self.logs = logs

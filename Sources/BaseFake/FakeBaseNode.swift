@@ -21,6 +21,10 @@ public final class FakeBaseNode: Sendable {
         chain = Mutex(FakeChain(network: network, startSeconds: startSeconds, baseFeeWei: baseFeePerGas, l1FeeWei: l1FeeWei))
     }
 
+    /// From now on receipts carry no `l1Fee` (nor the other L1 fields), as from a node that is
+    /// not op-geth; the L1 fee is still charged to the sender.
+    public func omitL1FeeInReceipts(_ omit: Bool = true) { chain.withLock { $0.omitL1FeeInReceipts = omit } }
+
     // MARK: - Balances (test set-up: outside any block, so a reorg keeps them)
 
     /// USDC base units (6 decimals).

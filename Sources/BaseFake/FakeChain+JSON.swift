@@ -70,7 +70,7 @@ extension FakeChain {
     func receiptJSON(_ block: Block, index: Int) -> [String: Any] {
         let mined = block.transactions[index]
         let logs = placedLogs(in: block).filter { $0.transactionIndex == index }.map { logJSON($0, in: block) }
-        return [
+        var receipt: [String: Any] = [
             "transactionHash": Wire.data(mined.transaction.hash), "transactionIndex": Wire.quantity(UInt64(index)),
             "blockHash": Wire.data(block.hash), "blockNumber": Wire.quantity(block.number),
             "from": Wire.address(mined.transaction.from), "to": Wire.address(mined.transaction.to),
@@ -80,6 +80,8 @@ extension FakeChain {
             "l1Fee": Wire.quantity(mined.l1FeeWei), "l1GasUsed": Wire.quantity(Self.l1GasUsed),
             "l1GasPrice": Wire.quantity(mined.l1FeeWei / Self.l1GasUsed), "l1FeeScalar": "1",
         ]
+        if omitL1FeeInReceipts { for key in ["l1Fee", "l1GasUsed", "l1GasPrice", "l1FeeScalar"] { receipt[key] = nil } }
+        return receipt
     }
 
     func placedLogs(in block: Block) -> [PlacedLog] {

@@ -26,6 +26,9 @@ struct FakeChain: Sendable {
     var stallSeconds: Int64 = 0
     var logsBlockRangeMax: UInt64 = 10_000
     var logsResultsMax = 10_000
+    /// Receipts lack op-geth's L1 fee fields (as a node or proxy that is not op-geth answers);
+    /// the fee is still charged.
+    var omitL1FeeInReceipts = false
 
     init(network: BaseNetwork, startSeconds: Int64, baseFeeWei: UInt64, l1FeeWei: UInt64) {
         self.network = network

@@ -10,6 +10,9 @@ public struct ConnectorEvent: Sendable, Equatable {
         case fundingPending(FundingSession)
         case refundSucceeded(refundID: String, metadata: [String: String])
         case refundFailed(refundID: String, reason: String, metadata: [String: String])
+        /// Refunds of a payment changed; the event names the charge, not which refund (Stripe's
+        /// `charge.refunded` since API version 2022-11-15): each refund is read again by its id.
+        case refundsChanged(paymentReference: String?, chargeID: String)
         /// A payout was taken back, `reversedMinor` in all so far.
         case payoutReversed(payoutID: String, reversedMinor: Int64, metadata: [String: String])
         /// A well-signed event of a type the marketplace does not act on.
@@ -21,12 +24,15 @@ public struct ConnectorEvent: Sendable, Equatable {
     public var createdSeconds: Int64
     public var isLive: Bool
     public var kind: Kind
+    /// The API version the processor wrote the event in, when it says.
+    public var apiVersion: String?
 
-    public init(id: String, type: String, createdSeconds: Int64, isLive: Bool, kind: Kind) {
+    public init(id: String, type: String, createdSeconds: Int64, isLive: Bool, kind: Kind, apiVersion: String? = nil) {
         self.id = id
         self.type = type
         self.createdSeconds = createdSeconds
         self.isLive = isLive
         self.kind = kind
+        self.apiVersion = apiVersion
     }
 }

@@ -27,8 +27,15 @@ public protocol PaymentConnector: Sendable {
     /// Returns money to the payer of a funding.
     func refund(_ request: RefundRequest) async throws(ConnectorError) -> RefundResult
 
+    /// Reads a refund again, by its id: where it stands now (for an event that names only the
+    /// charge, and for refunds no event settled).
+    func refundStatus(_ refundID: String) async throws(ConnectorError) -> RefundResult
+
     /// Pays a person's linked account.
     func payOut(_ request: PayoutRequest) async throws(ConnectorError) -> PayoutResult
+
+    /// Reads a payout again, by its id: how much of it has been taken back so far.
+    func payoutStatus(_ payoutID: String) async throws(ConnectorError) -> PayoutResult
 
     /// Takes back `amountMinor` of a payout (all of it when nil).
     func reversePayout(_ payoutID: String, amountMinor: Int64?, idempotencyKey: String) async throws(ConnectorError) -> PayoutReversal
@@ -85,9 +92,11 @@ public struct FundingSession: Sendable, Equatable {
     public var amountMinor: Int64
     public var currency: String
     public var metadata: [String: String]
+    /// The processor's livemode for the session, when it says (nil: not stated).
+    public var isLive: Bool?
 
     public init(id: String, url: String?, status: Status, paymentReference: String?, amountMinor: Int64, currency: String,
-                metadata: [String: String]) {
+                metadata: [String: String], isLive: Bool? = nil) {
         self.id = id
         self.url = url
         self.status = status
@@ -95,6 +104,7 @@ public struct FundingSession: Sendable, Equatable {
         self.amountMinor = amountMinor
         self.currency = currency
         self.metadata = metadata
+        self.isLive = isLive
     }
 }
 
@@ -122,11 +132,14 @@ public struct RefundResult: Sendable, Equatable {
     public var id: String
     public var status: Settlement
     public var amountMinor: Int64
+    /// Why it failed, when it did and the processor says.
+    public var failureReason: String?
 
-    public init(id: String, status: Settlement, amountMinor: Int64) {
+    public init(id: String, status: Settlement, amountMinor: Int64, failureReason: String? = nil) {
         self.id = id
         self.status = status
         self.amountMinor = amountMinor
+        self.failureReason = failureReason
     }
 }
 
@@ -157,21 +170,49 @@ public struct PayoutRequest: Sendable, Equatable {
 public struct PayoutResult: Sendable, Equatable {
     public var id: String
     public var amountMinor: Int64
+    /// How much of it the processor has taken back so far.
+    public var reversedMinor: Int64
 
-    public init(id: String, amountMinor: Int64) {
+    public init(id: String, amountMinor: Int64, reversedMinor: Int64 = 0) {
         self.id = id
         self.amountMinor = amountMinor
+        self.reversedMinor = reversedMinor
     }
 }
 
 /// One line of the processor's own account of what moved.
 public struct StatementLine: Sendable, Equatable {
-    public enum Kind: String, Sendable {
-        case charge, refund, transfer, transferReversal = "transfer_reversal", processorFee = "processor_fee", other
+    /// What a line means for the books: matched against the ledger (charge, refund, transfer,
+    /// transfer reversal), booked by a posting recipe (processor fee), or a named
+    /// reconciliation break for money the marketplace's recipes do not move (the rest). No
+    /// line is ever silently set aside.
+    public enum Kind: String, Sendable, CaseIterable {
+        case charge, refund, transfer
+        case transferReversal = "transfer_reversal"
+        /// Booked as the platform's expense (recipe processorFee).
+        case processorFee = "processor_fee"
+        /// The platform's income from connected accounts (Stripe application fees): the
+        /// marketplace charges none, so one is a break for finance to book.
+        case platformIncome = "platform_income"
+        /// Money between the processor balance and the platform's bank (Stripe payouts).
+        case bankPayout = "bank_payout"
+        /// Money the processor holds back or releases (reserves, minimum-balance holds).
+        case reserve
+        /// A correction or a dispute's debit (Stripe adjustments, advances, collections).
+        case adjustment
+        /// A product of the processor the marketplace does not use (Issuing, Climate, top-ups).
+        case unusedProduct = "unused_product"
+        /// A type the processor did not document for the pinned API version.
+        case unknownType = "unknown_type"
+
+        /// Lines the ledger moves itself (matched, or booked by a recipe).
+        public var isBooked: Bool { [.charge, .refund, .transfer, .transferReversal, .processorFee].contains(self) }
     }
 
     public var id: String
     public var kind: Kind
+    /// The processor's own name for the line's type (`stripe_fx_fee`, `payout`).
+    public var type: String
     /// Signed, as the processor's balance moved (a refund is negative).
     public var amountMinor: Int64
     /// What the processor kept for this line (≥ 0).
@@ -184,10 +225,11 @@ public struct StatementLine: Sendable, Equatable {
     /// payment intent, a refund's charge, a reversal's transfer.
     public var related: [String]
 
-    public init(id: String, kind: Kind, amountMinor: Int64, feeMinor: Int64, currency: String, source: String?, createdSeconds: Int64,
-                related: [String] = []) {
+    public init(id: String, kind: Kind, type: String? = nil, amountMinor: Int64, feeMinor: Int64, currency: String, source: String?,
+                createdSeconds: Int64, related: [String] = []) {
         self.id = id
         self.kind = kind
+        self.type = type ?? kind.rawValue
         self.amountMinor = amountMinor
         self.feeMinor = feeMinor
         self.currency = currency

@@ -126,13 +126,17 @@ public struct ChainReceipt: Sendable, Hashable {
     public var blockHash: String
     /// Execution gas × effective price plus the OP-stack L1 data fee, in wei.
     public var feeWei: UInt64
+    /// True when the chain charges an L1 fee but the receipt did not say it: `feeWei` is then
+    /// the execution gas only, and the fee actually paid is more.
+    public var l1FeeUnreported: Bool
 
-    public init(hash: String, succeeded: Bool, blockNumber: UInt64, blockHash: String, feeWei: UInt64) {
+    public init(hash: String, succeeded: Bool, blockNumber: UInt64, blockHash: String, feeWei: UInt64, l1FeeUnreported: Bool = false) {
         self.hash = hash
         self.succeeded = succeeded
         self.blockNumber = blockNumber
         self.blockHash = blockHash
         self.feeWei = feeWei
+        self.l1FeeUnreported = l1FeeUnreported
     }
 }
 

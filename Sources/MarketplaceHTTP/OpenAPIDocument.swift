@@ -467,10 +467,10 @@ extension OpenAPIDocument {
                 "kind": ["type": "string", "enum": ["checkout", "refund", "payout"]],
                 "state": ["type": "string", "enum": ["pending", "sent", "settled", "failed"]],
                 "amount": ["$ref": "#/components/schemas/Money"], "reference": nullableString, "reversed": ["$ref": "#/components/schemas/Money"],
-                "error": nullableString, "created_at": string, "updated_at": string,
+                "error": nullableString, "attempts": ["type": "integer"], "next_attempt_at": nullableString, "created_at": string, "updated_at": string,
             ]]],
             "WebhookReceipt": ["type": "object", "properties": [
-                "received": ["type": "boolean"], "outcome": ["type": "string", "enum": ["applied", "duplicate", "ignored", "unmatched"]],
+                "received": ["type": "boolean"], "outcome": ["type": "string", "enum": ["applied", "duplicate", "ignored", "unmatched", "refused"]],
             ]],
             "FundingApproval": ["type": "object", "properties": [
                 "id": string, "task_id": string, "key_id": string, "amount": ["$ref": "#/components/schemas/Money"], "reason": string,

@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 public import Connectors
 import Foundation
+import Synchronization
 public import Logging
 
 /// The PaymentConnector for Stripe: Checkout Sessions for funding, refunds of their payment
@@ -12,6 +13,9 @@ public struct StripeConnector: PaymentConnector {
     public let isTestMode: Bool
     public let client: StripeClient
     private let verifier: StripeWebhookVerifier
+    private let logger: Logger
+    /// API versions of events already warned about, so each is logged once per process.
+    private let warnedVersions = VersionWarnings()
 
     /// `webhookSecrets`: every endpoint secret in use (more than one while rotating).
     public init(secretKey: String, webhookSecrets: [String], baseURL: String = "https://api.stripe.com", http: HTTPClient = .shared,
@@ -19,6 +23,7 @@ public struct StripeConnector: PaymentConnector {
         isTestMode = secretKey.hasPrefix("sk_test_") || secretKey.hasPrefix("rk_test_")
         client = StripeClient(secretKey: secretKey, baseURL: baseURL, http: http, retry: retry, timeout: timeout, logger: logger)
         verifier = StripeWebhookVerifier(secrets: webhookSecrets)
+        self.logger = logger
     }
 
     public func startFunding(_ request: FundingRequest) async throws(ConnectorError) -> FundingSession {
@@ -67,6 +72,17 @@ public struct StripeConnector: PaymentConnector {
         return RefundResult(id: refund.id, status: Self.settlement(ofRefund: refund.status), amountMinor: refund.amount)
     }
 
+    public func refundStatus(_ refundID: String) async throws(ConnectorError) -> RefundResult {
+        let refund = try await client.get("/v1/refunds/\(FormEncoding.escape(refundID))", as: Stripe.Refund.self)
+        return RefundResult(id: refund.id, status: Self.settlement(ofRefund: refund.status), amountMinor: refund.amount,
+                            failureReason: refund.failure_reason ?? (Self.settlement(ofRefund: refund.status) == .failed ? refund.status : nil))
+    }
+
+    public func payoutStatus(_ payoutID: String) async throws(ConnectorError) -> PayoutResult {
+        let transfer = try await client.get("/v1/transfers/\(FormEncoding.escape(payoutID))", as: Stripe.Transfer.self)
+        return PayoutResult(id: transfer.id, amountMinor: transfer.amount, reversedMinor: transfer.amount_reversed ?? 0)
+    }
+
     public func payOut(_ request: PayoutRequest) async throws(ConnectorError) -> PayoutResult {
         var fields: [(String, FormValue)] = [
             ("amount", .int(request.amountMinor)),
@@ -112,7 +128,12 @@ public struct StripeConnector: PaymentConnector {
         do { try verifier.verify(payload: payload, header: signature, nowSeconds: nowSeconds) } catch {
             throw .invalidSignature(error.description)
         }
-        return try Self.read(payload)
+        let event = try Self.read(payload)
+        if let version = event.apiVersion, version != StripeClient.apiVersion, warnedVersions.first(version) {
+            logger.warning("a Stripe event is written in another API version than the one this connector pins; create the webhook endpoint with the pinned version",
+                           metadata: ["event": "\(event.id)", "event_api_version": "\(version)", "pinned": "\(StripeClient.apiVersion)"])
+        }
+        return event
     }
 
     // MARK: - Reading Stripe's objects
@@ -146,10 +167,10 @@ public struct StripeConnector: PaymentConnector {
             let refund = try object(Stripe.Refund.self)
             kind = refundKind(refund)
         case "charge.refunded":
-            // Names its refunds when Stripe includes them; each is acted on by its own id.
+            // Since 2022-11-15 a Charge no longer embeds its refunds: the event names the charge
+            // only, and every refund of its payment is read again by id.
             let charge = try object(Stripe.Charge.self)
-            let settled = charge.refunds?.data.filter { settlement(ofRefund: $0.status) != .pending } ?? []
-            kind = settled.count == 1 ? refundKind(settled[0]) : .ignored
+            kind = .refundsChanged(paymentReference: charge.payment_intent, chargeID: charge.id)
         case "transfer.reversed":
             let transfer = try object(Stripe.Transfer.self)
             kind = .payoutReversed(payoutID: transfer.id, reversedMinor: transfer.amount_reversed ?? transfer.amount,
@@ -157,18 +178,19 @@ public struct StripeConnector: PaymentConnector {
         default:
             kind = .ignored
         }
-        return ConnectorEvent(id: event.id, type: event.type, createdSeconds: event.created, isLive: event.livemode, kind: kind)
+        return ConnectorEvent(id: event.id, type: event.type, createdSeconds: event.created, isLive: event.livemode, kind: kind,
+                              apiVersion: event.api_version)
     }
 
     private static func refundKind(_ refund: Stripe.Refund) -> ConnectorEvent.Kind {
         switch settlement(ofRefund: refund.status) {
         case .succeeded: .refundSucceeded(refundID: refund.id, metadata: refund.metadata ?? [:])
-        case .failed: .refundFailed(refundID: refund.id, reason: refund.failure_reason ?? refund.status, metadata: refund.metadata ?? [:])
+        case .failed: .refundFailed(refundID: refund.id, reason: refund.failure_reason ?? refund.status ?? "failed", metadata: refund.metadata ?? [:])
         case .pending: .ignored
         }
     }
 
-    static func settlement(ofRefund status: String) -> Settlement {
+    static func settlement(ofRefund status: String?) -> Settlement {
         switch status {
         case "succeeded": .succeeded
         case "failed", "canceled": .failed
@@ -183,20 +205,47 @@ public struct StripeConnector: PaymentConnector {
         default: .open
         }
         return FundingSession(id: session.id, url: session.url, status: status, paymentReference: session.payment_intent,
-                              amountMinor: session.amount_total ?? 0, currency: session.currency ?? "", metadata: session.metadata ?? [:])
+                              amountMinor: session.amount_total ?? 0, currency: session.currency ?? "", metadata: session.metadata ?? [:],
+                              isLive: session.livemode)
     }
 
+    /// Every balance-transaction type Stripe documents for the pinned version (52, as the
+    /// official stripe package generated for it lists them; `make test` compares the two), and
+    /// what each means for the books. A type not listed is `.unknownType`.
+    public static let balanceTypes: [String: StatementLine.Kind] = {
+        var kinds: [String: StatementLine.Kind] = [:]
+        let groups: [(StatementLine.Kind, [String])] = [
+            (.charge, ["charge", "payment"]),
+            (.refund, ["refund", "payment_refund", "refund_failure", "payment_failure_refund", "payment_reversal"]),
+            (.transfer, ["transfer"]),
+            (.transferReversal, ["transfer_refund", "transfer_cancel", "transfer_failure"]),
+            (.processorFee, ["stripe_fee", "stripe_fx_fee", "tax_fee"]),
+            (.platformIncome, ["application_fee", "application_fee_refund"]),
+            (.bankPayout, ["payout", "payout_cancel", "payout_failure"]),
+            (.reserve, ["payment_network_reserve_hold", "payment_network_reserve_release", "payout_minimum_balance_hold",
+                        "payout_minimum_balance_release", "reserve_hold", "reserve_release", "reserve_transaction", "reserved_funds"]),
+            (.adjustment, ["adjustment", "advance", "advance_funding", "anticipation_repayment", "connect_collection_transfer", "contribution",
+                           "fee_credit_funding", "obligation_outbound", "obligation_reversal_inbound", "payment_unreconciled", "tax_fund"]),
+            (.unusedProduct, ["climate_order_purchase", "climate_order_refund", "inbound_transfer", "inbound_transfer_reversal",
+                              "issuing_authorization_hold", "issuing_authorization_release", "issuing_dispute",
+                              "issuing_dispute_provisional_credit", "issuing_dispute_provisional_credit_reversal", "issuing_transaction",
+                              "stripe_balance_payment_debit", "stripe_balance_payment_debit_reversal", "topup", "topup_reversal"]),
+        ]
+        for (kind, types) in groups { for type in types { kinds[type] = kind } }
+        return kinds
+    }()
+
     static func line(_ transaction: Stripe.BalanceTransaction) -> StatementLine {
-        let kind: StatementLine.Kind = switch transaction.type {
-        case "charge", "payment": .charge
-        case "refund", "payment_refund", "refund_failure", "payment_failure_refund": .refund
-        case "transfer": .transfer
-        case "transfer_refund", "transfer_cancel", "transfer_failure": .transferReversal
-        case "stripe_fee", "application_fee": .processorFee
-        default: .other
-        }
-        return StatementLine(id: transaction.id, kind: kind, amountMinor: transaction.amount, feeMinor: transaction.fee,
-                             currency: transaction.currency, source: transaction.source?.id, createdSeconds: transaction.created,
-                             related: [transaction.source?.paymentIntent, transaction.source?.charge, transaction.source?.transfer].compactMap { $0 })
+        StatementLine(id: transaction.id, kind: balanceTypes[transaction.type] ?? .unknownType, type: transaction.type, amountMinor: transaction.amount,
+                      feeMinor: transaction.fee, currency: transaction.currency, source: transaction.source?.id, createdSeconds: transaction.created,
+                      related: [transaction.source?.paymentIntent, transaction.source?.charge, transaction.source?.transfer].compactMap { $0 })
     }
+}
+
+/// Which API versions were already warned about (a warning once per version per process).
+final class VersionWarnings: Sendable {
+    private let seen = Mutex<Set<String>>([])
+
+    /// True the first time `version` is seen.
+    func first(_ version: String) -> Bool { seen.withLock { $0.insert(version).inserted } }
 }

@@ -36,8 +36,9 @@ public enum Stripe {
         public var currency: String
         public var payment_intent: String?
         public var charge: String?
-        /// pending | requires_action | succeeded | failed | canceled
-        public var status: String
+        /// pending | requires_action | succeeded | failed | canceled; nullable in Stripe's spec
+        /// (read as pending: nothing is known of its outcome yet).
+        public var status: String?
         public var failure_reason: String?
         public var metadata: [String: String]?
     }
@@ -129,6 +130,8 @@ public enum Stripe {
         public var type: String
         public var created: Int64
         public var livemode: Bool
+        /// The API version the event's object is written in (the endpoint's, or the account's).
+        public var api_version: String?
         public var data: Body
     }
 

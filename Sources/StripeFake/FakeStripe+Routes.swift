@@ -24,6 +24,12 @@ extension FakeStripe {
             guard let intent = state.paymentIntents[s[1]] else { return missing("payment_intent", s[1]) }
             return (200, intent.json.bytes)
         case ("POST", 1) where s == ["refunds"]: return createRefund(params, pairs, &state)
+        case ("GET", 2) where s[0] == "refunds":
+            guard let refund = state.refunds[s[1]] else { return missing("refund", s[1]) }
+            return (200, refund.json.bytes)
+        case ("GET", 2) where s[0] == "transfers":
+            guard let transfer = state.transfers[s[1]] else { return missing("transfer", s[1]) }
+            return (200, transfer.json.bytes)
         case ("POST", 1) where s == ["transfers"]: return createTransfer(params, pairs, &state)
         case ("POST", 3) where s[0] == "transfers" && s[2] == "reversals": return createReversal(s[1], params, pairs, &state)
         case ("GET", 1) where s == ["balance_transactions"]: return listBalance(params, pairs, &state)
@@ -120,7 +126,8 @@ extension FakeStripe {
         charge.amountRefunded += value
         state.charges[chargeID] = charge
         var refund = FakeRefund(id: state.nextID("re"), created: state.now, amount: value, currency: charge.currency, paymentIntent: intentID,
-                                charge: chargeID, status: "pending", metadata: metadata(pairs, prefix: "metadata"))
+                                charge: chargeID, status: "pending", metadata: metadata(pairs, prefix: "metadata"),
+                                nullWhilePending: state.nullPendingRefundStatus)
         state.refunds[refund.id] = refund
         emit("refund.created", refund.json, in: &state)
         if state.refundStatus == "succeeded" { _ = succeed(&refund, in: &state) }

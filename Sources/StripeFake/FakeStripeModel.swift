@@ -69,13 +69,16 @@ struct FakeRefund: Sendable {
     var failureReason: String?
     var metadata: [String: String]
     var balanceTransaction: String?
+    /// Shown as `"status": null` while pending (Stripe's spec allows a null status).
+    var nullWhilePending = false
 
     var json: JSONValue {
         .object([
             .init("id", .string(id)), .init("object", .string("refund")), .init("amount", .int(amount)),
             .init("balance_transaction", .optional(balanceTransaction)), .init("charge", .string(charge)), .init("created", .int(created)),
             .init("currency", .string(currency)), .init("failure_reason", .optional(failureReason)), .init("metadata", .map(metadata)),
-            .init("payment_intent", .string(paymentIntent)), .init("status", .string(status)),
+            .init("payment_intent", .string(paymentIntent)),
+            .init("status", nullWhilePending && status == "pending" ? .null : .string(status)),
         ])
     }
 }
@@ -190,9 +193,12 @@ public struct FakeFault: Sendable {
     /// Do the work and store its answer under the key, then answer the failure, as when a
     /// response is lost on the way back.
     public var afterProcessing: Bool
+    /// The exact body to answer instead of an error object (with `status` 200: an answer the
+    /// client cannot read, as from an API version it does not know).
+    public var body: [UInt8]?
 
     public init(method: String = "POST", pathPrefix: String, times: Int = 1, status: Int, type: String = "api_error", code: String? = nil,
-                shouldRetry: Bool? = nil, afterProcessing: Bool = false) {
+                shouldRetry: Bool? = nil, afterProcessing: Bool = false, body: [UInt8]? = nil) {
         self.method = method
         self.pathPrefix = pathPrefix
         remaining = times
@@ -201,5 +207,6 @@ public struct FakeFault: Sendable {
         self.code = code
         self.shouldRetry = shouldRetry
         self.afterProcessing = afterProcessing
+        self.body = body
     }
 }

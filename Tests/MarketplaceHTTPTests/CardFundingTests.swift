@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LedgerCore
+import Logging
 import Marketplace
 import StripeConnector
 import StripeFake
@@ -46,14 +47,17 @@ struct CardFundingTests {
         }
     }
 
-    static func withStripe(_ body: @escaping @Sendable (Stripe) async throws -> Void) async throws {
+    /// `logs`, when given, receives what the Stripe connector and the settlement service log.
+    static func withStripe(logs: CapturedLogs? = nil, _ body: @escaping @Sendable (Stripe) async throws -> Void) async throws {
         let clock = ManualClock()
         let fake = FakeStripe(nowSeconds: clock.now / 1_000_000)
+        let logger = logs.map { logs in Logger(label: "test") { _ in CapturingLogHandler(logs: logs) } }
         try await FakeStripeServer.run(fake) { baseURL in
             let connector = StripeConnector(secretKey: fake.secretKey, webhookSecrets: ["whsec_old_rotating_out", fake.webhookSecret], baseURL: baseURL,
-                                            retry: .init(attempts: 3, initialDelay: .milliseconds(1), maxDelay: .milliseconds(2), rateLimitedDelay: .milliseconds(2)))
+                                            retry: .init(attempts: 3, initialDelay: .milliseconds(1), maxDelay: .milliseconds(2), rateLimitedDelay: .milliseconds(2)),
+                                            logger: logger ?? Logger(label: "stripe"))
             let test = try await TestServices(clock: clock, card: CardPayments(connector: connector, successURL: "https://agents.example/ok",
-                                                                               cancelURL: "https://agents.example/cancel"))
+                                                                               cancelURL: "https://agents.example/cancel"), logger: logger)
             defer { test.close() }
             let app = Application(router: buildRouter(services: test.services, mode: "test", rateLimits: .unlimited))
             try await app.test(.router) { client in try await body(Stripe(client: client, test: test, fake: fake)) }
@@ -334,7 +338,11 @@ extension CardFundingTests {
             _ = try await stripe.client.send(.post, "/v1/tasks/\(second)/cancel", token: agent)
             let keys = stripe.fake.requests("POST", "/v1/refunds").map { $0.idempotencyKey ?? "" }
             #expect(keys == Array(repeating: "marketplace:refund:\(first)", count: 3) + ["marketplace:refund:\(second)"])
-            await stripe.test.services.settlement.sendPendingCalls()  // the sweeper's round
+            // The failed call waits before its next attempt: a round at once leaves it alone.
+            await stripe.test.services.settlement.sendPendingCalls()
+            #expect(stripe.fake.requests("POST", "/v1/refunds").count == 4)
+            stripe.test.clock.advance(seconds: SettlementService.callRetryFirstSeconds)
+            await stripe.test.services.settlement.sendPendingCalls()  // the sweeper's round once the wait is over
             #expect(stripe.fake.requests("POST", "/v1/refunds").last?.idempotencyKey == "marketplace:refund:\(first)")
             #expect(stripe.fake.refundIDs().count == 2)
             try stripe.expectClean()

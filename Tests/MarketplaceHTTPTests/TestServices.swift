@@ -1,6 +1,8 @@
 import Foundation
+import Synchronization
 import GRDB
 import LedgerCore
+import Logging
 import Marketplace
 import MarketplaceHTTP
 
@@ -16,7 +18,7 @@ struct TestServices {
     static let secretsKey = [UInt8](repeating: 0x5e, count: 32)
 
     init(clock: ManualClock = ManualClock(), card: CardPayments? = nil, chain: ChainPayments? = nil,
-         webhookPolicy: WebhookService.Policy = .init(attemptsMax: 6, allowPrivateTargets: true)) async throws {
+         webhookPolicy: WebhookService.Policy = .init(attemptsMax: 6, allowPrivateTargets: true), logger: Logger? = nil) async throws {
         self.clock = clock
         path = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString).sqlite").path
         ledger = try Ledger(path: path, clock: clock.ledgerClock)
@@ -25,6 +27,7 @@ struct TestServices {
         var settlement = SettlementService(ledger: ledger, store: store, clock: clock.ledgerClock)
         settlement.card = card
         settlement.chain = chain
+        if let logger { settlement.logger = logger }
         services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),
                             tasks: TaskService(store: store, clock: clock.ledgerClock), settlement: settlement,
                             work: WorkService(store: store, settlement: settlement, clock: clock.ledgerClock),
@@ -61,5 +64,40 @@ enum TestDatabase {
                 "\(table):" + (try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map(\.description).joined(separator: ";"))
             }.joined(separator: "\n")
         }
+    }
+}
+
+/// Log records a test reads back.
+final class CapturedLogs: Sendable {
+    struct Record: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: [String: String]
+    }
+
+    private let records = Mutex<[Record]>([])
+
+    var all: [Record] { records.withLock { $0 } }
+
+    func append(_ record: Record) { records.withLock { $0.append(record) } }
+
+    /// Records whose message contains `text`.
+    func matching(_ text: String) -> [Record] { all.filter { $0.message.contains(text) } }
+}
+
+/// A swift-log handler that keeps every record in `CapturedLogs`.
+struct CapturingLogHandler: LogHandler {
+    let logs: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        logs.append(.init(level: event.level, message: event.message.description, metadata: merged.mapValues { "\($0)" }))
     }
 }

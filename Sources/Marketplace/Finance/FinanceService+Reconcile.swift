@@ -39,6 +39,7 @@ extension FinanceService {
         let readFrom = from == 0 ? 0 : from &- margin
         let readTo = to == nil ? now &+ 366 * 86_400_000_000 : end &+ margin
         var statements: [String: [ReconciliationItem]] = [:]
+        var noted: [ReconciliationBreak] = try callBreaks(from: from, to: end)
         var fees: (Int64, Int) = (0, 0)
         if let card = settlement.card {
             let lines: [StatementLine]
@@ -47,9 +48,15 @@ extension FinanceService {
             }
             fees = try await settlement.bookFees(of: lines, connector: card.connector.name, mode: card.mode.ledger)
             statements[card.connector.name] = Self.items(stripe: lines)
+            noted += Self.unbookedBreaks(lines, connector: card.connector.name, from: from, to: end)
         }
         if let chain = settlement.chain {
-            statements[chain.chain.name] = try await chainItems(chain)
+            let (items, unreported) = try await chainItems(chain)
+            statements[chain.chain.name] = items
+            noted += unreported.filter { $0.time >= from && $0.time < end }.map { receipt in
+                ReconciliationBreak(kind: .feeUnreported, connector: chain.chain.name, reference: receipt.hash, asset: "ETH", ledgerMinor: nil, processorMinor: nil,
+                                    detail: "the receipt of \(receipt.hash) has no l1Fee, though Base charges one to every signed transaction: its gas is booked without the L1 data fee; read the fee from a block explorer and book it")
+            }
         }
         statements["test"] = try store.read { db in try TestConnectorLog.items(from: readFrom, to: readTo, db) }
 
@@ -77,7 +84,7 @@ extension FinanceService {
             matches.append(Matcher.match(connector: connector, ledger: ledgerItems[connector] ?? [], processor: statement, policy: policy, from: from, to: end))
         }
         let drift = try driftBreaks(accounts, asOf: min(end, now))
-        for item in drift {
+        for item in drift + noted {
             if let index = matches.firstIndex(where: { $0.connector == item.connector }) { matches[index].breaks.append(item) }
             else { matches.append(ConnectorMatch(connector: item.connector, breaks: [item])) }
         }
@@ -96,7 +103,7 @@ extension FinanceService {
             case .transfer: "transfer"
             case .transferReversal: "transfer_reversal"
             case .processorFee: "fee"
-            case .other: "other"
+            default: line.kind.rawValue
             }
             if line.kind == .processorFee {
                 items.append(ReconciliationItem(id: line.id, kind: kind, amountMinor: line.amountMinor, asset: asset, time: time,
@@ -105,9 +112,13 @@ extension FinanceService {
             }
             // A refund is tied by its own id only: through its payment intent it would join the
             // charge's group, and a missing refund would read as a wrong amount on the charge.
+            // A line the ledger does not book is a named break of its own (unbookedBreaks), not
+            // an item to match; its fee, booked like every fee, is.
             let related = line.kind == .refund ? [] : line.related
-            items.append(ReconciliationItem(id: line.id, kind: kind, amountMinor: line.amountMinor, asset: asset, time: time,
-                                            references: [line.source ?? ""] + related, label: line.kind.rawValue))
+            if line.kind.isBooked {
+                items.append(ReconciliationItem(id: line.id, kind: kind, amountMinor: line.amountMinor, asset: asset, time: time,
+                                                references: [line.source ?? ""] + related, label: line.kind.rawValue))
+            }
             if line.feeMinor > 0 {
                 items.append(ReconciliationItem(id: "\(line.id)/fee", kind: "fee", amountMinor: -line.feeMinor, asset: asset, time: time,
                                                 references: ["fee:\(line.id)"], label: "fee on \(line.kind.rawValue)"))
@@ -118,7 +129,7 @@ extension FinanceService {
 
     /// The chain's side: USDC Transfer logs into and out of the hot wallet, and the gas of every
     /// transaction the hot wallet signed (from their receipts).
-    func chainItems(_ chain: ChainPayments) async throws(MarketplaceError) -> [ReconciliationItem] {
+    func chainItems(_ chain: ChainPayments) async throws(MarketplaceError) -> ([ReconciliationItem], [(hash: String, time: Int64)]) {
         let node = chain.chain
         do {
             let heads = try await node.heads()
@@ -145,15 +156,17 @@ extension FinanceService {
                                                 time: try await time(transfer.blockNumber), references: [hash], label: "USDC to \(transfer.to)"))
             }
             let hashes = try store.read { db in try String.fetchAll(db, sql: "SELECT hash FROM chain_transactions ORDER BY id") }
+            var unreported: [(hash: String, time: Int64)] = []
             for hash in hashes {
                 guard let receipt = try await node.receipt(of: hash) else { continue }
+                if receipt.l1FeeUnreported { unreported.append((hash.lowercased(), try await time(receipt.blockNumber))) }
                 let (gwei, remainder) = receipt.feeWei.quotientAndRemainder(dividingBy: 1_000_000_000)
                 let rounded = Int64(gwei) + (remainder > 0 ? 1 : 0)
                 guard rounded > 0 else { continue }
                 items.append(ReconciliationItem(id: hash.lowercased(), kind: "gas", amountMinor: -rounded, asset: "ETH",
                                                 time: try await time(receipt.blockNumber), references: ["gas:\(hash.lowercased())"], label: "gas"))
             }
-            return items
+            return (items, unreported)
         } catch let error as ConnectorError {
             throw error.isIndefinite ? .connectorUnavailable("\(node.name) statement: \(error)") : SettlementService.refusal(error)
         } catch let error as MarketplaceError {

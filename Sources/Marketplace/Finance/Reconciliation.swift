@@ -1,3 +1,4 @@
+public import Connectors
 public import LedgerCore
 
 /// How reconciliation matches and when it calls a clearing account stuck.
@@ -55,6 +56,37 @@ public struct ReconciliationBreak: Sendable, Hashable {
         case currencyMismatch = "currency_mismatch"
         case duplicated
         case clearingDrift = "clearing_drift"
+        /// Statement lines of money the marketplace's recipes do not move, each named by what
+        /// it is (see `StatementLine.Kind`): finance books or explains them.
+        case platformIncome = "platform_income"
+        case bankPayout = "bank_payout"
+        case reserve
+        case adjustment
+        case unusedProduct = "unused_product"
+        case unknownType = "unknown_type"
+        /// A connector call whose last send or read failed; it is being retried.
+        case callRetrying = "call_retrying"
+        /// A connector call failed for support after its last attempt (its intent voided).
+        case callGivenUp = "call_given_up"
+        /// A paid funding whose amount, currency or mode was not its intent's: never posted.
+        case fundingRefused = "funding_refused"
+        /// An event of the other mode: nothing acted on.
+        case eventRefused = "event_refused"
+        /// A receipt on a chain whose receipts carry an L1 fee, without one: read as 0.
+        case feeUnreported = "fee_unreported"
+
+        /// The break for a statement line the ledger does not book; nil for one it does.
+        public init?(unbooked kind: StatementLine.Kind) {
+            switch kind {
+            case .charge, .refund, .transfer, .transferReversal, .processorFee: return nil
+            case .platformIncome: self = .platformIncome
+            case .bankPayout: self = .bankPayout
+            case .reserve: self = .reserve
+            case .adjustment: self = .adjustment
+            case .unusedProduct: self = .unusedProduct
+            case .unknownType: self = .unknownType
+            }
+        }
     }
 
     public let kind: Kind

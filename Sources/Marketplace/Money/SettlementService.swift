@@ -2,6 +2,7 @@ import Connectors
 import Crypto
 import Foundation
 import GRDB
+public import Logging
 public import LedgerCore
 
 /// Where money moves for the marketplace: wallets, test-mode deposits, funding a task from the
@@ -17,6 +18,8 @@ public struct SettlementService: Sendable {
     public var card: CardPayments?
     /// USDC on Base (payouts, deposits, authorization funding); nil keeps the test connector.
     public var chain: ChainPayments?
+    /// Where connector failures, refused events and chain notices are logged.
+    public var logger = Logger(label: "settlement")
 
     /// Tasks in these states have emptied their escrow (paid out or refunded), so the frozen
     /// figure reads only the others' escrows, not every task the user ever funded.

@@ -94,4 +94,8 @@ struct ConnectorCall: Sendable {
     var reversedMinor: Int64 = 0
     var createdAt: Int64 = 0
     var updatedAt: Int64 = 0
+    /// Sends or reads in a row that got no definite answer; the sweeper waits until
+    /// `nextAttemptAt` before the next one, and gives up at `SettlementService.callAttemptsMax`.
+    var attempts = 0
+    var nextAttemptAt: Int64 = 0
 }

@@ -39,13 +39,30 @@ extension ConnectorCall {
         try forTask(taskID, kind: kind, db).last { $0.state == .settled }
     }
 
-    /// Calls that have not been answered yet, oldest first; only `taskID`'s when given.
-    static func pending(task taskID: String? = nil, _ db: Database) throws -> [ConnectorCall] {
+    /// Calls that have not been answered yet, oldest first; only `taskID`'s when given, else
+    /// only those whose wait after a failure is over by `dueBy` (all when nil).
+    static func pending(task taskID: String? = nil, dueBy: Int64? = nil, _ db: Database) throws -> [ConnectorCall] {
         guard let taskID else {
-            return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE state = 'pending' ORDER BY id")).map(decode)
+            return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id"),
+                                    arguments: [dueBy ?? Int64.max]).map(decode)
         }
         return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE task_id = ? AND state = 'pending' ORDER BY id"),
                                 arguments: [taskID]).map(decode)
+    }
+
+    /// A connector's calls of `kind` not answered for good yet (pending or sent), oldest first.
+    static func open(kind: Kind, connector: String, _ db: Database) throws -> [ConnectorCall] {
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE kind = ? AND connector = ? AND state IN ('pending', 'sent') ORDER BY id"),
+                         arguments: [kind.rawValue, connector]).map(decode)
+    }
+
+    /// Settled payouts created since `since` and last read again before `checkedBefore`, least
+    /// recently read first, at most `limit`.
+    static func settledPayouts(connector: String, since: Int64, checkedBefore: Int64, limit: Int, _ db: Database) throws -> [ConnectorCall] {
+        try Row.fetchAll(try db.cachedStatement(sql: """
+            SELECT * FROM connector_calls WHERE kind = 'payout' AND connector = ? AND state = 'settled' AND reference IS NOT NULL
+                AND created_at >= ? AND checked_at < ? ORDER BY checked_at, id LIMIT ?
+            """), arguments: [connector, since, checkedBefore, limit]).map(decode)
     }
 
     /// Moves the call on from `from` states only; false when another writer got there first.
@@ -66,6 +83,7 @@ extension ConnectorCall {
                              intentKey: row["intent_key"], idempotencyKey: row["idempotency_key"],
                              request: try JSONDecoder().decode(Request.self, from: Data(json.utf8)), state: State(rawValue: row["state"]) ?? .pending,
                              reference: row["reference"], url: row["url"], paymentReference: row["payment_ref"], error: row["error"],
-                             reversedMinor: row["reversed_minor"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+                             reversedMinor: row["reversed_minor"], createdAt: row["created_at"], updatedAt: row["updated_at"],
+                             attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"])
     }
 }

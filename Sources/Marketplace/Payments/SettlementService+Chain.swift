@@ -3,6 +3,10 @@ import Foundation
 import GRDB
 import LedgerCore
 import Logging
+import Synchronization
+
+/// A receipt without an L1 fee is logged once per process; reconciliation names every one.
+private let unreportedL1FeeLogged = Mutex(false)
 
 /// Transactions the hot wallet sends on chain for connector calls (USDC payouts and the
 /// settlement of agents' authorizations), on one rule: the nonce is taken, the transaction
@@ -13,7 +17,6 @@ import Logging
 /// under the confirmation policy; a failed receipt voids the hold. Gas, with the OP-stack L1
 /// fee, is booked as an expense either way.
 extension SettlementService {
-    var logger: Logger { Logger(label: "settlement") }
 
     /// What one pass over the chain did.
     public struct ChainPass: Sendable, Equatable {
@@ -218,6 +221,10 @@ extension SettlementService {
                         _ chain: ChainPayments) async throws(MarketplaceError) {
         let now = clock.nowMicros()
         let connector = chain.chain.name
+        if receipt.l1FeeUnreported, unreportedL1FeeLogged.withLock({ logged in defer { logged = true }; return !logged }) {
+            logger.warning("a Base receipt has no l1Fee: its L1 data fee is booked as 0; reconcile lists every such transaction (fee_unreported)",
+                           metadata: ["call": "\(call.id)", "hash": "\(receipt.hash)"])
+        }
         try await store.transaction { transaction in
             let db = transaction.db
             guard let current = try ConnectorCall.fetch(id: call.id, db), current.state == .sent else { return }

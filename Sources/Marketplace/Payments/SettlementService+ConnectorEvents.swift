@@ -2,6 +2,7 @@ public import Connectors
 import Foundation
 import GRDB
 import LedgerCore
+import Logging
 
 /// What came of one connector event.
 public enum ConnectorEventOutcome: String, Sendable {
@@ -13,6 +14,9 @@ public enum ConnectorEventOutcome: String, Sendable {
     case ignored
     /// About a session, refund or payout this marketplace does not know.
     case unmatched
+    /// Verified, but it does not agree with what we asked (a funding whose amount, currency or
+    /// mode is not its intent's): recorded with why, logged, listed by reconciliation, never posted.
+    case refused
 }
 
 extension SettlementService {
@@ -29,33 +33,142 @@ extension SettlementService {
             default: throw .validation(field: "body", message: "\(error)")
             }
         }
-        return try await apply(event.kind, eventID: event.id, type: event.type, connector: connectorName)
+        // An event of the other mode (a live endpoint's secret on a test deployment, or the
+        // reverse) moves nothing here, whatever it says.
+        if event.isLive != (card.mode == .live) {
+            let detail = "the event is \(event.isLive ? "live" : "test") mode; this \(connectorName) connector takes \(card.mode.rawValue) mode only"
+            return try await refuse(eventID: event.id, type: event.type, connector: connectorName, detail: detail)
+        }
+        if case .refundsChanged(let payment, let charge) = event.kind {
+            return try await refundsChanged(payment: payment, charge: charge, eventID: event.id, type: event.type, card)
+        }
+        return try await apply(event.kind, eventID: event.id, type: event.type, connector: connectorName, isLive: event.isLive)
+    }
+
+    /// Records a refused event (once per id) and logs why.
+    private func refuse(eventID: String, type: String, connector: String, detail: String) async throws(MarketplaceError) -> ConnectorEventOutcome {
+        let now = clock.nowMicros()
+        let inserted = try await store.write { db -> Bool in
+            try db.run(sql: "INSERT OR IGNORE INTO connector_events (connector, event_id, type, outcome, received_at, detail) VALUES (?, ?, ?, 'refused', ?, ?)",
+                       arguments: [connector, eventID, type, now, detail])
+            return db.changesCount == 1
+        }
+        guard inserted else { return .duplicate }
+        logger.error("connector event refused; nothing posted", metadata: ["event": "\(eventID)", "type": "\(type)", "connector": "\(connector)", "reason": "\(detail)"])
+        return .refused
+    }
+
+    /// `charge.refunded` names the charge only: every open refund of its payment is read
+    /// again by id and settled by what it says; the event is recorded once they all answered
+    /// (a read that fails answers 503, so the processor delivers the event again).
+    private func refundsChanged(payment: String?, charge: String, eventID: String, type: String,
+                                _ card: CardPayments) async throws(MarketplaceError) -> ConnectorEventOutcome {
+        let connector = card.connector.name
+        let seen = try store.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM connector_events WHERE connector = ? AND event_id = ?", arguments: [connector, eventID]) ?? false
+        }
+        guard !seen else { return .duplicate }
+        let (open, known) = try store.read { db in
+            let open = try ConnectorCall.open(kind: .refund, connector: connector, db)
+                .filter { $0.reference != nil && $0.request.paymentReference != nil && $0.request.paymentReference == payment }
+            // A payment this marketplace refunded before (those refunds already settled) is known.
+            let known = try payment.map { payment in
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM connector_calls WHERE connector = ? AND kind = 'refund' AND json_extract(request, '$.paymentReference') = ?",
+                                  arguments: [connector, payment]) ?? false
+            } ?? false
+            return (open, known)
+        }
+        var outcome = known ? ConnectorEventOutcome.ignored : .unmatched
+        for call in open {
+            if try await refreshRefund(call, card) { outcome = .applied }
+        }
+        let now = clock.nowMicros()
+        let recorded = outcome
+        try await store.write { db in
+            try db.run(sql: "INSERT OR IGNORE INTO connector_events (connector, event_id, type, outcome, received_at, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [connector, eventID, type, recorded.rawValue, now, "charge \(charge)"])
+        }
+        return recorded
+    }
+
+    /// Reads a sent refund again and settles it by what the connector says; true when it moved.
+    @discardableResult
+    func refreshRefund(_ call: ConnectorCall, _ card: CardPayments) async throws(MarketplaceError) -> Bool {
+        guard let reference = call.reference else { return false }
+        let result: RefundResult
+        do { result = try await card.connector.refundStatus(reference) } catch {
+            await noteFailure(of: call, error, doing: "reading refund \(reference)")
+            throw error.isIndefinite ? .connectorUnavailable("refund \(reference) could not be read: \(error)") : Self.refusal(error)
+        }
+        await noteAnswered(call)
+        let kind: ConnectorEvent.Kind = switch result.status {
+        case .succeeded: .refundSucceeded(refundID: result.id, metadata: [:])
+        case .failed: .refundFailed(refundID: result.id, reason: result.failureReason ?? "failed", metadata: [:])
+        case .pending: .ignored
+        }
+        return try await apply(kind, eventID: nil, connector: card.connector.name) == .applied
     }
 
     /// Acts on what a connector said, in one commit with the record of the event (when it has
-    /// an id), so a second delivery finds it and does nothing.
-    func apply(_ kind: ConnectorEvent.Kind, eventID: String?, type: String = "", connector: String) async throws(MarketplaceError) -> ConnectorEventOutcome {
+    /// an id), so a second delivery finds it and does nothing. `isLive`: the event's livemode.
+    func apply(_ kind: ConnectorEvent.Kind, eventID: String?, type: String = "", connector: String,
+               isLive: Bool? = nil) async throws(MarketplaceError) -> ConnectorEventOutcome {
         let now = clock.nowMicros()
-        return try await store.transaction { transaction in
+        let (outcome, refusal) = try await store.transaction { transaction -> (ConnectorEventOutcome, (String, Int64)?) in
             let db = transaction.db
             if let eventID {
                 try db.run(sql: "INSERT OR IGNORE INTO connector_events (connector, event_id, type, outcome, received_at) VALUES (?, ?, ?, 'received', ?)",
                            arguments: [connector, eventID, type, now])
-                guard db.changesCount == 1 else { return .duplicate }
+                guard db.changesCount == 1 else { return (.duplicate, nil) }
             }
-            let outcome = try self.effect(of: kind, connector: connector, nowMicros: now, transaction)
+            var refusal: (String, Int64)?
+            let outcome = try self.effect(of: kind, connector: connector, isLive: isLive, nowMicros: now, refusal: &refusal, transaction)
             if let eventID {
-                try db.run(sql: "UPDATE connector_events SET outcome = ? WHERE connector = ? AND event_id = ?", arguments: [outcome.rawValue, connector, eventID])
+                try db.run(sql: "UPDATE connector_events SET outcome = ?, detail = ? WHERE connector = ? AND event_id = ?",
+                           arguments: [outcome.rawValue, refusal?.0, connector, eventID])
             }
-            return outcome
+            return (outcome, refusal)
         }
+        if let (detail, call) = refusal {
+            logger.error("connector event refused; nothing posted", metadata: ["event": "\(eventID ?? "a re-read")", "type": "\(type)", "connector": "\(connector)",
+                                                                                "call": "\(call)", "reason": "\(detail)"])
+        }
+        return outcome
     }
 
-    private func effect(of kind: ConnectorEvent.Kind, connector: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws -> ConnectorEventOutcome {
+    /// Why a paid session is not the funding its intent asked for: another amount (a promotion
+    /// code), another currency (presented in the payer's own), or another mode; nil when it is.
+    private func fundingMismatch(_ call: ConnectorCall, _ session: FundingSession, isLive: Bool?, _ db: Database) throws -> String? {
+        let request = call.request
+        var problems: [String] = []
+        if session.amountMinor != request.amountMinor {
+            problems.append("amount \(session.amountMinor) differs from the intent's \(request.amountMinor) (minor units)")
+        }
+        if session.currency.lowercased() != request.currency.lowercased() {
+            problems.append("currency \(session.currency) differs from the intent's \(request.currency)")
+        }
+        let live = try Self.mode(ofTask: call.taskID, db) == .live
+        if let stated = [isLive, session.isLive].compactMap({ $0 }).first(where: { $0 != live }) {
+            problems.append("it is \(stated ? "live" : "test") mode, the task \(live ? "live" : "test") mode")
+        }
+        return problems.isEmpty ? nil : "session \(session.id): " + problems.joined(separator: "; ")
+    }
+
+    private func effect(of kind: ConnectorEvent.Kind, connector: String, isLive: Bool?, nowMicros now: Int64, refusal: inout (String, Int64)?,
+                        _ transaction: LedgerTransaction) throws -> ConnectorEventOutcome {
         let db = transaction.db
         switch kind {
         case .fundingSucceeded(let session):
             guard let call = try checkoutCall(for: session, connector: connector, db) else { return .unmatched }
+            if let mismatch = try fundingMismatch(call, session, isLive: isLive, db) {
+                // Never posted: the intent is voided (the task can be funded again) and the
+                // money the processor holds for it is a reconciliation break until support acts.
+                if call.state == .pending || call.state == .sent {
+                    try void(call, reason: "\(Self.refusedPrefix) \(mismatch)", nowMicros: now, transaction)
+                }
+                refusal = (mismatch, call.id)
+                return .refused
+            }
             switch call.state {
             case .settled: return .ignored
             case .failed:
@@ -91,6 +204,8 @@ extension SettlementService {
             return .applied
         case .payoutReversed(let transfer, let reversedMinor, _):
             return try reverse(transfer: transfer, cumulativeMinor: reversedMinor, connector: connector, nowMicros: now, transaction)
+        case .refundsChanged:
+            return .ignored  // read by id first (refundsChanged), never applied as it is
         case .ignored:
             return .ignored
         }
@@ -104,6 +219,9 @@ extension SettlementService {
               call.kind == .checkout, call.connector == connector, call.intentKey == session.metadata["intent_key"] else { return nil }
         return call
     }
+
+    /// The error text that marks a call whose funding event was refused.
+    static let refusedPrefix = "refused:"
 
     /// Posts a paid checkout's intent: the task is funded (as `fund:<task>`, like every funding).
     private func post(_ call: ConnectorCall, session: FundingSession, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
@@ -183,45 +301,111 @@ extension SettlementService {
     /// `taskID`'s (right after the commit that recorded them, so a request never waits on
     /// another task's stuck call). Failures stay for the next round.
     public func sendPendingCalls(task taskID: String? = nil) async {
-        guard let pending = try? store.read({ db in try ConnectorCall.pending(task: taskID, db) }) else { return }
+        let now = clock.nowMicros()
+        guard let pending = try? store.read({ db in try ConnectorCall.pending(task: taskID, dueBy: taskID == nil ? now : nil, db) }) else { return }
         for call in pending {
-            if let chain, call.connector == chain.chain.name {
-                // On a request's path (one task's calls) the node gets its bound; the chain loop does the rest.
-                if taskID != nil {
-                    _ = try? await beforeDeadline(Self.requestNodeDeadline(), "the transaction") { () async throws(MarketplaceError) -> String in
-                        try await self.sendChainCall(call, chain)
+            do {
+                if let chain, call.connector == chain.chain.name {
+                    // On a request's path (one task's calls) the node gets its bound; the chain loop does the rest.
+                    if taskID != nil {
+                        _ = try await beforeDeadline(Self.requestNodeDeadline(), "the transaction") { () async throws(MarketplaceError) -> String in
+                            try await self.sendChainCall(call, chain)
+                        }
+                    } else {
+                        _ = try await sendChainCall(call, chain)
                     }
-                } else {
-                    _ = try? await sendChainCall(call, chain)
+                    await noteAnswered(call)
+                    continue
                 }
-                continue
-            }
-            guard let card, call.connector == card.connector.name else { continue }
-            switch call.kind {
-            case .checkout: _ = try? await sendCheckout(call, card)
-            case .refund: try? await sendRefund(call, card)
-            case .payout: try? await sendPayout(call, card)
-            case .authorization: continue
+                guard let card, call.connector == card.connector.name else { continue }
+                switch call.kind {
+                case .checkout: _ = try await sendCheckout(call, card)
+                case .refund: try await sendRefund(call, card)
+                case .payout: try await sendPayout(call, card)
+                case .authorization: continue
+                }
+                await noteAnswered(call)
+            } catch {
+                await noteFailure(of: call, error, doing: "sending the \(call.kind.rawValue)")
             }
         }
+    }
+
+    /// Re-reads what the connector may have settled without telling us: open checkouts, sent
+    /// refunds, and recent payouts' transfers (for reversals no event reported).
+    public func refreshOpenCalls() async -> Int {
+        var changed = await refreshOpenCheckouts()
+        changed += await refreshSentRefunds()
+        changed += await refreshPayoutTransfers()
+        return changed
     }
 
     /// Re-reads open checkouts from the connector, for events that are late or lost.
     public func refreshOpenCheckouts() async -> Int {
         guard let card else { return 0 }
-        guard let open = try? store.read({ db in
-            try Row.fetchAll(db, sql: "SELECT id FROM connector_calls WHERE kind = 'checkout' AND state = 'sent' ORDER BY id").map { $0["id"] as Int64 }
-        }) else { return 0 }
+        let now = clock.nowMicros()
+        guard let open = try? store.read({ db in try ConnectorCall.open(kind: .checkout, connector: card.connector.name, db) }) else { return 0 }
         var changed = 0
-        for id in open {
-            guard let call = try? store.read({ db in try ConnectorCall.fetch(id: id, db) }), let reference = call.reference,
-                  let session = try? await card.connector.fundingSession(reference) else { continue }
+        for call in open where call.state == .sent && call.nextAttemptAt <= now {
+            guard let reference = call.reference else { continue }
+            let session: FundingSession
+            do { session = try await card.connector.fundingSession(reference) } catch {
+                await noteFailure(of: call, error, doing: "reading checkout \(reference)")
+                continue
+            }
+            await noteAnswered(call)
             let kind: ConnectorEvent.Kind? = switch session.status {
             case .paid: .fundingSucceeded(session)
             case .failed: .fundingFailed(session, reason: "expired")
             case .open: nil
             }
             if let kind, (try? await apply(kind, eventID: nil, connector: card.connector.name)) == .applied { changed += 1 }
+        }
+        return changed
+    }
+
+    /// Re-reads sent refunds by id, for a refund that stays pending with no event (or whose
+    /// events were lost): each settles by what the connector says.
+    public func refreshSentRefunds() async -> Int {
+        guard let card else { return 0 }
+        let now = clock.nowMicros()
+        guard let open = try? store.read({ db in try ConnectorCall.open(kind: .refund, connector: card.connector.name, db) }) else { return 0 }
+        var changed = 0
+        for call in open where call.state == .sent && call.nextAttemptAt <= now {
+            if (try? await refreshRefund(call, card)) == true { changed += 1 }
+        }
+        return changed
+    }
+
+    /// How far back settled payouts' transfers are read again, how many per round, and how
+    /// often each.
+    public static let payoutRereadDays: Int64 = 30
+    public static let payoutRereadsPerRound = 20
+    public static let payoutRereadSeconds: Int64 = 3_600
+
+    /// Reads recent payouts' transfers again, least recently checked first (each at most once
+    /// an hour), and credits any reversal that no event reported.
+    public func refreshPayoutTransfers() async -> Int {
+        guard let card else { return 0 }
+        let now = clock.nowMicros()
+        guard let due = try? store.read({ db in
+            try ConnectorCall.settledPayouts(connector: card.connector.name, since: now &- Self.payoutRereadDays &* 86_400_000_000,
+                                             checkedBefore: now &- Self.payoutRereadSeconds &* 1_000_000, limit: Self.payoutRereadsPerRound, db)
+        }) else { return 0 }
+        var changed = 0
+        for call in due {
+            guard let reference = call.reference else { continue }
+            let transfer: PayoutResult
+            do { transfer = try await card.connector.payoutStatus(reference) } catch {
+                logger.warning("a payout's transfer could not be read again; it is read next round",
+                               metadata: ["call": "\(call.id)", "transfer": "\(reference)", "error": "\(error)"])
+                continue
+            }
+            _ = try? await store.write { db in try db.run(sql: "UPDATE connector_calls SET checked_at = ? WHERE id = ?", arguments: [now, call.id]) }
+            if transfer.reversedMinor > call.reversedMinor,
+               (try? await applyReversal(transfer: reference, cumulativeMinor: transfer.reversedMinor, connector: card.connector.name)) == .applied {
+                changed += 1
+            }
         }
         return changed
     }

@@ -73,7 +73,13 @@ public struct TaskPayment: Sendable, Hashable {
     public let asset: String
     public let reference: String?
     public let reversedMinor: Int64
+    /// The last failure's text: a call being retried, or why it failed.
     public let error: String?
+    /// Sends or reads in a row that failed; after `SettlementService.callAttemptsMax` the call
+    /// is failed for support.
+    public let attempts: Int
+    /// When the sweeper tries a failing call again (nil when it is not waiting).
+    public let nextAttemptAt: Int64?
     public let createdAt: Int64
     public let updatedAt: Int64
 }
@@ -86,8 +92,9 @@ extension SettlementService {
             _ = try TaskService.owned(taskID, by: caller, db)
             return try ConnectorCall.forTask(taskID, kind: nil, db).map { call in
                 TaskPayment(kind: call.kind.rawValue, state: call.state.rawValue, amountMinor: call.request.amountMinor, asset: call.request.asset,
-                            reference: call.reference, reversedMinor: call.reversedMinor, error: call.error, createdAt: call.createdAt,
-                            updatedAt: call.updatedAt)
+                            reference: call.reference, reversedMinor: call.reversedMinor, error: call.error, attempts: call.attempts,
+                            nextAttemptAt: call.attempts > 0 && (call.state == .pending || call.state == .sent) ? call.nextAttemptAt : nil,
+                            createdAt: call.createdAt, updatedAt: call.updatedAt)
             }
         }
     }

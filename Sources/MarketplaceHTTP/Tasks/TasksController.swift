@@ -198,6 +198,8 @@ extension TasksController {
         let reference: String?
         let reversed: MoneyView?
         let error: String?
+        let attempts: Int
+        let nextAttemptAt: String?
         let createdAt: String
         let updatedAt: String
     }
@@ -210,6 +212,7 @@ extension TasksController {
             let asset = Asset.named(payment.asset)
             return PaymentView(kind: payment.kind, state: payment.state, amount: asset.map { MoneyView(minor: payment.amountMinor, asset: $0) },
                                reference: payment.reference, reversed: asset.map { MoneyView(minor: payment.reversedMinor, asset: $0) }, error: payment.error,
+                               attempts: payment.attempts, nextAttemptAt: payment.nextAttemptAt.map(Timestamps.format),
                                createdAt: Timestamps.format(payment.createdAt), updatedAt: Timestamps.format(payment.updatedAt))
         })
     }

@@ -46,7 +46,7 @@ struct Serve: AsyncParsableCommand {
             do {
                 // Connector calls without an answer go again (same keys); open checkouts are re-read.
                 await settlement.sendPendingCalls()
-                _ = await settlement.refreshOpenCheckouts()
+                _ = await settlement.refreshOpenCalls()
                 let expired = try await settlement.expireOverdueTasks()
                 if !expired.isEmpty { logger.info("expired overdue tasks", metadata: ["count": "\(expired.count)"]) }
                 // Stored answers to Idempotency-Keys older than their 24 hours go too.

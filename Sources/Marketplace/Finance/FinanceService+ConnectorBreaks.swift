@@ -1,0 +1,77 @@
+import Connectors
+import Foundation
+import GRDB
+import LedgerCore
+
+/// Breaks that are not a disagreement of two lines but something finance must see: statement
+/// lines of money no posting recipe moves, connector calls that fail or were failed for
+/// support, funding events refused, and fees a chain did not report.
+extension FinanceService {
+    /// What each statement kind the ledger does not book means, for the break's detail.
+    static func meaning(of kind: StatementLine.Kind) -> String {
+        switch kind {
+        case .platformIncome: "platform income from connected accounts (an application fee); the marketplace charges none: book it as income or find who set it"
+        case .bankPayout: "money between the processor balance and the platform's bank; the ledger does not keep the bank: match it with the bank statement"
+        case .reserve: "money the processor holds back or releases within its balance; it comes back on release"
+        case .adjustment: "a correction or a dispute's debit; find its dispute or the processor's note and book it"
+        case .unusedProduct: "a processor product the marketplace does not use; find who used it"
+        case .unknownType: "a type the processor does not document for the pinned API version; read it on the processor's dashboard"
+        case .charge, .refund, .transfer, .transferReversal, .processorFee: "booked by the ledger"
+        }
+    }
+
+    /// A break for every line in [from, to) the ledger does not book (by its kind).
+    static func unbookedBreaks(_ lines: [StatementLine], connector: String, from: Int64, to: Int64) -> [ReconciliationBreak] {
+        lines.compactMap { line in
+            let time = line.createdSeconds &* 1_000_000
+            guard time >= from, time < to, let kind = ReconciliationBreak.Kind(unbooked: line.kind) else { return nil }
+            let asset = line.currency.uppercased()
+            let scale = Asset.named(asset)?.scale ?? 2
+            return ReconciliationBreak(kind: kind, connector: connector, reference: line.id, asset: asset, ledgerMinor: nil, processorMinor: line.amountMinor,
+                                       detail: "\(connector) \(line.type) \(line.source ?? line.id) of \(MinorUnits.format(line.amountMinor, scale: scale)) \(asset): \(meaning(of: line.kind))")
+        }
+    }
+
+    /// Calls whose last send or read failed, calls failed for support, and refused events,
+    /// last changed in [from, to).
+    func callBreaks(from: Int64, to: Int64) throws(MarketplaceError) -> [ReconciliationBreak] {
+        try store.read { db in
+            var breaks: [ReconciliationBreak] = []
+            let calls = try Row.fetchAll(db, sql: """
+                SELECT id, connector, kind, task_id, state, attempts, error, request FROM connector_calls
+                WHERE error IS NOT NULL AND updated_at >= ? AND updated_at < ?
+                    AND ((state IN ('pending', 'sent') AND attempts > 0) OR (state = 'failed' AND (error LIKE ? OR error LIKE ?)))
+                ORDER BY id
+                """, arguments: [from, to, "\(SettlementService.givenUpPrefix)%", "\(SettlementService.refusedPrefix)%"])
+            for row in calls {
+                let id: Int64 = row["id"]
+                let state: String = row["state"]
+                let error: String = row["error"]
+                let kind: ReconciliationBreak.Kind = state != "failed" ? .callRetrying
+                    : error.hasPrefix(SettlementService.refusedPrefix) ? .fundingRefused : .callGivenUp
+                let request = try? JSONDecoder().decode(ConnectorCall.Request.self, from: Data((row["request"] as String).utf8))
+                let attempts: Int = row["attempts"]
+                let what = "\(row["kind"] as String) of task \(row["task_id"] as String)"
+                let detail = switch kind {
+                case .callRetrying: "\(what) failed \(attempts) time(s) in a row and is retried (failed for support after \(SettlementService.callAttemptsMax)): \(error)"
+                case .fundingRefused: "\(what) was paid, but not as asked; nothing was posted and the payment is the processor's to refund: \(error)"
+                default: "\(what) is failed for support, its intent voided: \(error)"
+                }
+                breaks.append(ReconciliationBreak(kind: kind, connector: row["connector"], reference: "call:\(id)", asset: request?.asset ?? "",
+                                                  ledgerMinor: request?.amountMinor, processorMinor: nil, detail: detail))
+            }
+            let events = try Row.fetchAll(db, sql: """
+                SELECT connector, event_id, type, detail FROM connector_events
+                WHERE outcome = 'refused' AND received_at >= ? AND received_at < ? ORDER BY received_at, event_id
+                """, arguments: [from, to])
+            for row in events {
+                let detail: String = row["detail"] ?? "refused"
+                // A refused funding already has its call's break; an event refused for its mode has none.
+                guard detail.hasPrefix("the event is") else { continue }
+                breaks.append(ReconciliationBreak(kind: .eventRefused, connector: row["connector"], reference: row["event_id"], asset: "",
+                                                  ledgerMinor: nil, processorMinor: nil, detail: "\(row["type"] as String): \(detail); nothing was acted on"))
+            }
+            return breaks
+        }
+    }
+}
