@@ -92,7 +92,9 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
         .addRoutes(to: router.group("v1/finance").add(middleware: ScopeMiddleware(scope: .financeRead)))
     AuthController(auth: services.auth, defaultMode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/auth"))
     KeysController(keys: services.keys).addRoutes(to: router.group("v1/keys"))
-    TasksController(tasks: services.tasks, settlement: services.settlement, work: services.work, mode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/tasks"))
+    let tasksController = TasksController(tasks: services.tasks, settlement: services.settlement, work: services.work, mode: Mode(rawValue: mode) ?? .test)
+    tasksController.addRoutes(to: router.group("v1/tasks"))
+    router.group("v1/payments").get(use: tasksController.allPayments)
     WorkController(work: services.work, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
     WalletController(settlement: services.settlement).addRoutes(to: router.group("v1/wallet"))
     router.get("v1/categories") { _, _ in Envelope(Category.all) }

@@ -182,6 +182,10 @@ extension OpenAPIDocument {
                                                         "Funding", parameters: [task], body: "FundRequest", secured: true),
                                       "get": operation("openCheckout", "The browser flow: 303 to the task's card checkout page (opened if none is open)",
                                                        "Checkout", parameters: [task], secured: true)],
+            "/v1/payments": ["get": operation("listPayments", "The caller's card checkouts, refunds and payouts across their tasks (every one for an admin), newest first, each with its last error and attempts; state=failing keeps the calls being retried",
+                                              "TaskPaymentList", parameters: [["name": "state", "in": "query", "schema": ["type": "string", "enum": ["pending", "sent", "settled", "failed", "failing"]]],
+                                                           ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 200]]],
+                                              secured: true)],
             "/v1/tasks/{task}/payments": ["get": operation("listTaskPayments", "The task's card checkouts, refunds and payouts and where each stands (owner); a failed refund flags the task",
                                                            "TaskPaymentList", parameters: [task], secured: true)],
             "/v1/payout-account": [
@@ -464,7 +468,7 @@ extension OpenAPIDocument {
                 "fees_booked": ["$ref": "#/components/schemas/Money"], "lines_booked": ["type": "integer"],
             ]],
             "TaskPaymentList": ["type": "array", "items": ["type": "object", "properties": [
-                "kind": ["type": "string", "enum": ["checkout", "refund", "payout"]],
+                "task_id": string, "kind": ["type": "string", "enum": ["checkout", "refund", "payout"]],
                 "state": ["type": "string", "enum": ["pending", "sent", "settled", "failed"]],
                 "amount": ["$ref": "#/components/schemas/Money"], "reference": nullableString, "reversed": ["$ref": "#/components/schemas/Money"],
                 "error": nullableString, "attempts": ["type": "integer"], "next_attempt_at": nullableString, "created_at": string, "updated_at": string,

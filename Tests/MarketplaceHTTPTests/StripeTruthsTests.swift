@@ -155,6 +155,14 @@ struct StripeTruthsTests {
             #expect(payout["attempts"] as? Int == 1)
             #expect((payout["error"] as? String)?.contains("does not read as PaymentIntent") == true)
             #expect(payout["next_attempt_at"] as? String != nil)
+            // Across the owner's tasks too: the failing ones, and a state that is not one refused.
+            let (_, failing) = try await stripe.client.send(.get, "/v1/payments?state=failing", token: agent)
+            #expect((failing["data"] as? [[String: Any]])?.map { "\($0["task_id"] ?? ""):\($0["kind"] ?? ""):\($0["attempts"] ?? "")" } == ["\(task):payout:1"])
+            let (_, workers) = try await stripe.client.send(.get, "/v1/payments?state=failing", token: worker)
+            #expect((workers["data"] as? [[String: Any]])?.isEmpty == true)  // not the worker's task
+            let (bad, badBody) = try await stripe.client.send(.get, "/v1/payments?state=stuck", token: agent)
+            #expect(bad == .badRequest)
+            #expect(errorField(badBody) == "state")
             let finance = FinanceService(settlement: stripe.test.services.settlement)
             let retrying = try await finance.reconcile()
             #expect(retrying.breaks.filter { $0.kind == .callRetrying }.count == 1)

@@ -65,6 +65,7 @@ extension SettlementService {
 
 /// One connector call of a task as its owner sees it: a card checkout, a refund, a payout.
 public struct TaskPayment: Sendable, Hashable {
+    public let taskID: String
     public let kind: String
     /// pending (recorded, not answered yet), sent (waiting for the connector's outcome),
     /// settled, or failed (its intent voided: for a refund, the money is back in escrow).
@@ -90,12 +91,51 @@ extension SettlementService {
         try caller.require(.tasksRead)
         return try store.read { db in
             _ = try TaskService.owned(taskID, by: caller, db)
-            return try ConnectorCall.forTask(taskID, kind: nil, db).map { call in
-                TaskPayment(kind: call.kind.rawValue, state: call.state.rawValue, amountMinor: call.request.amountMinor, asset: call.request.asset,
-                            reference: call.reference, reversedMinor: call.reversedMinor, error: call.error, attempts: call.attempts,
-                            nextAttemptAt: call.attempts > 0 && (call.state == .pending || call.state == .sent) ? call.nextAttemptAt : nil,
-                            createdAt: call.createdAt, updatedAt: call.updatedAt)
-            }
+            return try ConnectorCall.forTask(taskID, kind: nil, db).map(TaskPayment.init)
         }
+    }
+
+    /// Which payments a list keeps: one state, or `failing` (open calls whose last attempt failed).
+    public static let paymentStates: Set<String> = ["pending", "sent", "settled", "failed", "failing"]
+    public static let paymentsPageMax = 200
+
+    /// The caller's payments across their tasks (every deployment's for an admin, for support),
+    /// newest first: where each call stands, its last error and its attempts.
+    public func payments(for caller: Principal, state: String?, limit: Int) throws(MarketplaceError) -> [TaskPayment] {
+        try caller.require(.tasksRead)
+        if let state, !Self.paymentStates.contains(state) {
+            throw .validation(field: "state", message: "state must be one of \(Self.paymentStates.sorted().joined(separator: ", "))")
+        }
+        guard (1...Self.paymentsPageMax).contains(limit) else {
+            throw .validation(field: "limit", message: "limit must be 1 to \(Self.paymentsPageMax)")
+        }
+        return try store.read { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if !caller.isAdmin {
+                conditions.append("c.task_id IN (SELECT id FROM tasks WHERE owner_id = ? AND mode = ?)")
+                arguments += [caller.userID, caller.mode.rawValue]
+            }
+            switch state {
+            case nil: break
+            case "failing": conditions.append("c.state IN ('pending', 'sent') AND c.attempts > 0")
+            case let state?:
+                conditions.append("c.state = ?")
+                arguments.append(state)
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments.append(limit)
+            return try Row.fetchAll(db, sql: "SELECT c.* FROM connector_calls c \(filter) ORDER BY c.id DESC LIMIT ?",
+                                    arguments: StatementArguments(arguments)).map { try TaskPayment(ConnectorCall.decode($0)) }
+        }
+    }
+}
+
+extension TaskPayment {
+    init(_ call: ConnectorCall) {
+        self.init(taskID: call.taskID, kind: call.kind.rawValue, state: call.state.rawValue, amountMinor: call.request.amountMinor, asset: call.request.asset,
+                  reference: call.reference, reversedMinor: call.reversedMinor, error: call.error, attempts: call.attempts,
+                  nextAttemptAt: call.attempts > 0 && (call.state == .pending || call.state == .sent) ? call.nextAttemptAt : nil,
+                  createdAt: call.createdAt, updatedAt: call.updatedAt)
     }
 }

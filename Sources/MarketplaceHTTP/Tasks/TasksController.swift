@@ -192,6 +192,7 @@ struct TasksController: Sendable {
 
 extension TasksController {
     struct PaymentView: Encodable, Sendable {
+        let taskId: String
         let kind: String
         let state: String
         let amount: MoneyView?
@@ -208,12 +209,25 @@ extension TasksController {
     @Sendable func payments(_ request: Request, context: APIContext) async throws -> Envelope<[PaymentView]> {
         let caller = try context.requirePrincipal()
         let id = context.parameters.get("task") ?? ""
-        return Envelope(try api { try settlement.payments(of: id, by: caller) }.map { payment in
-            let asset = Asset.named(payment.asset)
-            return PaymentView(kind: payment.kind, state: payment.state, amount: asset.map { MoneyView(minor: payment.amountMinor, asset: $0) },
-                               reference: payment.reference, reversed: asset.map { MoneyView(minor: payment.reversedMinor, asset: $0) }, error: payment.error,
-                               attempts: payment.attempts, nextAttemptAt: payment.nextAttemptAt.map(Timestamps.format),
-                               createdAt: Timestamps.format(payment.createdAt), updatedAt: Timestamps.format(payment.updatedAt))
-        })
+        return Envelope(try api { try settlement.payments(of: id, by: caller) }.map(PaymentView.init))
+    }
+
+    /// The caller's payments across their tasks (all of them for an admin), newest first;
+    /// `state` keeps one state, or `failing` for calls being retried after a failure.
+    @Sendable func allPayments(_ request: Request, context: APIContext) async throws -> Envelope<[PaymentView]> {
+        let caller = try context.requirePrincipal()
+        let limit = try RequestBody.wholeNumber("limit", in: request, default: 50)
+        let state = request.uri.queryParameters["state"].map(String.init)
+        return Envelope(try api { try settlement.payments(for: caller, state: state, limit: limit) }.map(PaymentView.init))
+    }
+}
+
+extension TasksController.PaymentView {
+    init(_ payment: TaskPayment) {
+        let asset = Asset.named(payment.asset)
+        self.init(taskId: payment.taskID, kind: payment.kind, state: payment.state, amount: asset.map { MoneyView(minor: payment.amountMinor, asset: $0) },
+                  reference: payment.reference, reversed: asset.map { MoneyView(minor: payment.reversedMinor, asset: $0) }, error: payment.error,
+                  attempts: payment.attempts, nextAttemptAt: payment.nextAttemptAt.map(Timestamps.format),
+                  createdAt: Timestamps.format(payment.createdAt), updatedAt: Timestamps.format(payment.updatedAt))
     }
 }
