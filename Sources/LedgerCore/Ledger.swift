@@ -16,18 +16,27 @@ public final class Ledger: Sendable {
     /// Held while open for writing; a second writer on the file is refused (`.writerLocked`).
     private let lock: WriterLock?
 
+    /// The most commits that wait for the writer; one more is refused with `.busy` (retryable),
+    /// so a burst past what the disk can commit meets a typed refusal, not an unbounded queue.
+    public static let writerQueueMax = 8_192
+
+    /// Commits waiting for the writer now.
+    var queuedCommits: Int { writer?.queuedCount ?? 0 }
+
     /// Opens (creating and migrating if needed) the ledger at `path` for writing.
     ///
     /// Takes the file's writer lock first: while another process has the file open for writing,
     /// this throws `.writerLocked` naming it. Refuses a database migrated by a newer binary.
     /// Commits are durable when acknowledged (WAL, synchronous=FULL).
-    public init(path: String, clock: LedgerClock = .system, logger: Logger = Logger(label: "ledger")) throws(LedgerError) {
+    /// `queuedJobsMax` bounds the commits waiting for the writer (a full queue refuses with `.busy`).
+    public init(path: String, clock: LedgerClock = .system, logger: Logger = Logger(label: "ledger"),
+                queuedJobsMax: Int = Ledger.writerQueueMax) throws(LedgerError) {
         self.path = path
         lock = try WriterLock(databasePath: path)
         try Self.createFileIfNeeded(path: path)
         pool = try Self.openPool(path: path, readOnly: false)
         try Migrations.apply(to: pool)
-        let writer = try JournalWriter(pool: pool, clock: clock, logger: logger)
+        let writer = try JournalWriter(pool: pool, clock: clock, logger: logger, queuedJobsMax: queuedJobsMax)
         writer.start()
         self.writer = writer
     }

@@ -36,6 +36,9 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case databaseNewerThanBinary(migrations: [String])
     case storage(String)
     case closed
+    /// The writer's queue is full (`queued` commits wait): nothing was written; the same
+    /// request may succeed shortly.
+    case busy(queued: Int)
     /// Another process holds the file's writer lock (`holder` is what it recorded).
     case writerLocked(path: String, holder: String)
     /// The ledger was opened for reading only (a report or a check beside a running server).
@@ -63,14 +66,14 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .idempotencyKeyInvalid, .idempotencyConflict: "idempotency_key"
         case .accountCodeInvalid, .accountExists: "code"
         case .accountFlagsConflict: "flags"
-        case .storage, .closed, .databaseNewerThanBinary, .writerLocked, .readOnly: nil
+        case .storage, .closed, .busy, .databaseNewerThanBinary, .writerLocked, .readOnly: nil
         }
     }
 
     /// True when the same request may succeed later unchanged (the store failed or was closing).
     public var isTransient: Bool {
         switch self {
-        case .storage, .closed: true
+        case .storage, .closed, .busy: true
         default: false
         }
     }
@@ -116,6 +119,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             "the database was migrated by a newer binary (unknown migrations: \(migrations.joined(separator: ", "))); refusing to open it"
         case .storage(let message): "storage failed: \(message)"
         case .closed: "the ledger is closed"
+        case .busy(let queued): "the ledger is busy (\(queued) commits are waiting); retry shortly"
         case .writerLocked(let path, let holder):
             "\(path) is open for writing by \(holder); one process writes a ledger file (use that server's API, or stop it first)"
         case .readOnly: "the ledger is open for reading only"

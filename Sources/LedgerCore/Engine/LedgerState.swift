@@ -79,7 +79,37 @@ struct LedgerState {
             rollBack(undo, rows: &rows)
             throw error
         }
+        assertBalanced(undo)
         return undo
+    }
+
+    /// The invariants every staged batch keeps, checked in debug builds on both sides of the
+    /// batch: per asset, what it debited equals what it credited (pending and posted), and no
+    /// account it touched is past its constraint, before or after.
+    private func assertBalanced(_ undo: Undo) {
+        #if DEBUG
+        var moved: [Int64: (debits: Int64, credits: Int64)] = [:]
+        for (index, before) in undo.accounts {
+            let account = accounts[index]
+            let after = account.balance
+            assert(Self.withinConstraint(before, account.flags), "account \(index) was past its constraint before the batch")
+            assert(Self.withinConstraint(after, account.flags), "account \(index) is past its constraint after the batch")
+            let debits = (after.debitsPending &- before.debitsPending) &+ (after.debitsPosted &- before.debitsPosted)
+            let credits = (after.creditsPending &- before.creditsPending) &+ (after.creditsPosted &- before.creditsPosted)
+            moved[account.assetID, default: (0, 0)].debits &+= debits
+            moved[account.assetID, default: (0, 0)].credits &+= credits
+        }
+        for (asset, sums) in moved {
+            assert(sums.debits == sums.credits, "a batch debited \(sums.debits) and credited \(sums.credits) of \(Self.code(of: asset))")
+        }
+        #endif
+    }
+
+    /// True when `balance` keeps the constraint `flags` name (pending counts against it).
+    static func withinConstraint(_ balance: AccountBalance, _ flags: AccountFlags) -> Bool {
+        if flags.contains(.debitsMustNotExceedCredits), balance.debitsPending &+ balance.debitsPosted > balance.creditsPosted { return false }
+        if flags.contains(.creditsMustNotExceedDebits), balance.creditsPending &+ balance.creditsPosted > balance.debitsPosted { return false }
+        return true
     }
 
     // MARK: - One transfer

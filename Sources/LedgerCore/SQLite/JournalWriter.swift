@@ -59,7 +59,12 @@ final class JournalWriter: @unchecked Sendable {
     /// While a transaction job runs: what its staged batches must undo if it fails.
     private var jobUndos: [LedgerState.Undo]?
 
-    init(pool: DatabasePool, clock: LedgerClock, logger: Logger) throws(LedgerError) {
+    /// This writer's bound on waiting jobs (`Ledger.writerQueueMax` unless a test sets a smaller one).
+    let queuedJobsMax: Int
+
+    init(pool: DatabasePool, clock: LedgerClock, logger: Logger, queuedJobsMax: Int = Ledger.writerQueueMax) throws(LedgerError) {
+        precondition(queuedJobsMax > 0, "the writer must take at least one job")
+        self.queuedJobsMax = queuedJobsMax
         self.pool = pool
         self.clock = clock
         self.logger = logger
@@ -103,11 +108,24 @@ final class JournalWriter: @unchecked Sendable {
         if !wasClosed { pool.writeWithoutTransaction { _ in statements.finalize() } }
     }
 
+    /// Jobs waiting for the writer now (for tests of the bound).
+    var queuedCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
+
     func submit(_ job: WriterJob) {
         condition.lock()
         if isClosed {
             condition.unlock()
             job.fail(.closed)
+            return
+        }
+        if queue.count >= queuedJobsMax {
+            let queued = queue.count
+            condition.unlock()
+            job.fail(.busy(queued: queued))
             return
         }
         queue.append(job)
