@@ -17,6 +17,9 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
     /// A payment connector gave no definite answer; the request is recorded and retried with
     /// the same idempotency key (503 CONNECTOR_UNAVAILABLE).
     case connectorUnavailable(String)
+    /// The service cannot take the request now (the ledger's writer queue is full); nothing was
+    /// written and the same request may succeed shortly.
+    case unavailable(String)
     case internalError(String)
 
     /// The API's error code.
@@ -33,6 +36,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         case .paymentRequired: "PAYMENT_REQUIRED"
         case .connectorRefused: "CONNECTOR_ERROR"
         case .connectorUnavailable: "CONNECTOR_UNAVAILABLE"
+        case .unavailable: "SERVICE_UNAVAILABLE"
         case .internalError: "INTERNAL_ERROR"
         }
     }
@@ -51,7 +55,7 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         switch self {
         case .validation(_, let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
              .conflict(_, let message), .limitExceeded(_, let message), .internalError(let message), .tooMany(let message),
-             .riskBlocked(_, let message), .connectorRefused(_, let message), .connectorUnavailable(let message):
+             .riskBlocked(_, let message), .connectorRefused(_, let message), .connectorUnavailable(let message), .unavailable(let message):
             message
         case .paymentRequired(let taskID, let fundURL):
             "task \(taskID) is not funded yet; fund it first: POST \(fundURL)"

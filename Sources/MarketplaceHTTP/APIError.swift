@@ -33,6 +33,8 @@ public struct APIError: HTTPResponseError, Sendable {
             self.init(HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), code: "INSUFFICIENT_BALANCE", message: error.description, field: error.field)
         case .idempotencyConflict, .transferExists, .accountExists, .pendingAlreadyPosted, .pendingAlreadyVoided, .pendingExpired:
             self.init(.conflict, code: "CONFLICT", message: error.description, field: error.field)
+        case .busy:
+            self.init(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", message: error.description)
         case .storage, .closed, .databaseNewerThanBinary, .writerLocked, .readOnly:
             self.init(.serviceUnavailable, code: "INTERNAL_ERROR", message: "the ledger is unavailable; retry later")
         default:
@@ -52,7 +54,7 @@ public struct APIError: HTTPResponseError, Sendable {
         case .tooMany: .tooManyRequests
         case .insufficientBalance, .paymentRequired: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
         case .connectorRefused: .badGateway
-        case .connectorUnavailable: .serviceUnavailable
+        case .connectorUnavailable, .unavailable: .serviceUnavailable
         case .internalError: .internalServerError
         }
         let message = if case .internalError = error { "internal error" } else { error.description }

@@ -108,6 +108,7 @@ public final class MarketplaceStore: Sendable {
 
     private static func mapped(_ error: any Error) -> MarketplaceError {
         if let error = error as? MarketplaceError { return error }
+        if let error = error as? LedgerError, case .busy = error { return .unavailable(error.description) }
         return .internalError("storage: \(error)")
     }
 }
