@@ -14,6 +14,9 @@ public struct MarketplaceTools: Sendable {
     /// Where an internal error's details go; the caller only sees INTERNAL_ERROR.
     let logger: Logger
 
+    /// Funding, whatever the source: the same pipeline REST calls.
+    var funding: FundingPipeline { FundingPipeline(settlement: settlement, work: work) }
+
     public init(tasks: TaskService, settlement: SettlementService, work: WorkService, messages: MessageService, platform: PlatformFacts,
                 logger: Logger = Logger(label: "marketplace.mcp")) {
         self.tasks = tasks

@@ -35,7 +35,7 @@ public struct FundingView: Encodable, Sendable {
     }
 }
 
-/// A funding held by a key's spend policy, waiting for the account owner.
+/// A funding above a key's spend policy, awaiting the account owner's approval.
 public struct FundingApprovalView: Encodable, Sendable {
     public let id: String
     public let taskId: String

@@ -39,6 +39,7 @@ struct AuthorizationTests {
         "GET /v1/tasks/{task}": .owned(.tasksRead, .owner), "PATCH /v1/tasks/{task}": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/cancel": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/fund": .owned(.walletWrite, .owner), "GET /v1/tasks/{task}/fund": .owned(.walletWrite, .owner),
         "GET /v1/tasks/{task}/payments": .owned(.tasksRead, .owner),
+        "GET /v1/payments": .own(.tasksRead, .owner),
         "POST /v1/connectors/stripe/webhook": .open,
         "GET /v1/payout-account": .own(.walletRead, .worker), "PUT /v1/payout-account": .own(.walletWrite, .worker),
         "DELETE /v1/payout-account": .own(.walletWrite, .worker), "POST /v1/admin/payouts/{task}/reverse": .admin,

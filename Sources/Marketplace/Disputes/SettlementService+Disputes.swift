@@ -139,10 +139,7 @@ extension SettlementService {
                 throw .validation(field: "to_payer", message: "to_worker + to_payer must leave between 0 and the task's fee (\(MinorUnits.format(funding.feeMinor, scale: funding.asset.scale))) of the escrow")
             }
         } else {
-            let total: FeeSplit
-            do { total = try FeeSplit(payoutMinor: funding.payoutMinor, feeMinor: funding.feeMinor) } catch {
-                throw .internalError("the funding does not split: \(error)")
-            }
+            let total = try funding.recordedSplit()
             feeMinor = funding.payoutMinor == 0 ? 0 : total.feeReleasedMinor(afterPayoutMinor: workerMinor)
             payerMinor = funding.escrowMinor - workerMinor - feeMinor
         }

@@ -34,10 +34,7 @@ extension SettlementService {
                                  nowMicros: task.updatedAt, db)
             try db.run(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
                            arguments: [taskID, entry.id])
-            let split: FeeSplit
-            do { split = try FeeSplit(payoutMinor: funding.payoutMinor, feeMinor: funding.feeMinor) } catch {
-                throw MarketplaceError.internalError("the funding of \(taskID) does not split: \(error)")
-            }
+            let split = try funding.recordedSplit()
             let worker = try transaction.account(walletAccount(user: workerID, mode: caller.mode, funding.asset))
             let revenue = try transaction.account(feeRevenue(caller.mode, funding.asset))
             _ = try Operation.commit(key: "approve:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in

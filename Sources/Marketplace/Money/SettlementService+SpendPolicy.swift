@@ -26,8 +26,8 @@ extension SettlementService {
         return nil
     }
 
-    /// Records (or finds) the pending approval for a funding held by a spend policy.
-    static func holdForApproval(taskID: String, userID: String, keyID: String, escrowMinor: Int64, asset: Asset, reason: String,
+    /// Records (or finds) the pending approval for a funding above a spend policy.
+    static func requestApproval(taskID: String, userID: String, keyID: String, escrowMinor: Int64, asset: Asset, reason: String,
                                 nowMicros: Int64, _ db: Database) throws -> FundingApproval {
         if let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM funding_approvals WHERE task_id = ? AND status = 'pending'"), arguments: [taskID]) {
             return FundingApproval(row: existing)
@@ -53,7 +53,7 @@ extension SettlementService {
         }
     }
 
-    /// The account owner, logged in, approves a held funding: the task is funded from the
+    /// The account owner, logged in, approves a funding awaiting approval: the task is funded from the
     /// wallet as an owner-approved payment, whatever the key's caps. The approval's state, the
     /// funding and the decision are one commit, so an approval and a decline racing each other
     /// cannot both win, and a funding that fails (a short wallet) leaves the approval pending.
@@ -65,13 +65,13 @@ extension SettlementService {
         return try await store.transaction { transaction in
             let approval = try Self.decide(approvalID, as: .approved, by: caller, nowMicros: now, transaction.db)
             guard case .funded(let funding, _) = try fund(approval.taskID, from: .wallet, by: caller, nowMicros: now, in: transaction) else {
-                throw MarketplaceError.internalError("a logged-in owner's funding was held for approval")
+                throw MarketplaceError.internalError("a logged-in owner's funding awaited approval")
             }
             return (approval, funding)
         }
     }
 
-    /// The account owner declines a held funding; nothing moves.
+    /// The account owner declines a funding awaiting approval; nothing moves.
     public func declineFunding(_ approvalID: String, by caller: Principal) async throws(MarketplaceError) -> FundingApproval {
         try caller.requireSession()
         let now = clock.nowMicros()

@@ -89,6 +89,7 @@ public struct SettlementService: Sendable {
         case .funded(let funding, _): return funding
         case .awaitingApproval(let approval):
             throw .conflict(field: nil, message: "the funding waits for the account owner's approval (\(approval.id))")
+        default: throw .internalError("a wallet funding answered neither funded nor awaiting approval")
         }
     }
 
@@ -99,34 +100,32 @@ public struct SettlementService: Sendable {
     /// concurrent cancel either sees this funding (and refunds it) or refuses it, and two
     /// fundings through one key cannot both slip under its cap; a short wallet rolls all of it
     /// back (INSUFFICIENT_BALANCE).
-    public func fund(_ taskID: String, from source: FundingSource, by caller: Principal) async throws(MarketplaceError) -> FundingOutcome {
+    func fund(_ taskID: String, from source: FundingSource, by caller: Principal) async throws(MarketplaceError) -> FundingOutcome {
         try caller.require(.walletWrite)
         try caller.requirePoster()
         let now = clock.nowMicros()
         return try await store.transaction { transaction in try fund(taskID, from: source, by: caller, nowMicros: now, in: transaction) }
     }
 
-    /// Funding's work inside a commit, for `fund` and for approving a held funding.
+    /// Funding's work inside a commit, for `fund` and for approving a funding that awaited approval.
     func fund(_ taskID: String, from source: FundingSource, by caller: Principal, nowMicros now: Int64,
               in transaction: LedgerTransaction) throws -> FundingOutcome {
-        guard source != .card else { throw MarketplaceError.validation(field: "source", message: "card funding opens a checkout (fundByCard)") }
-        let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
+        guard source == .wallet || source == .connector else {
+            throw MarketplaceError.validation(field: "source", message: "card and USDC funding go through their connectors")
+        }
         let db = transaction.db
-        let task = try TaskService.owned(taskID, by: caller, db)  // another user's task is "not found"
-        if let funding = try Self.committedFunding(of: taskID, db) { return .funded(funding, mockOperator: task.spec.mockOperator) }
+        let preparation: FundingPreparation
+        switch try prepareFunding(taskID, by: caller, nowMicros: now, db) {
+        case .funded(let funding, let task): return .funded(funding, mockOperator: task.spec.mockOperator)
+        case .ready(let ready): preparation = ready
+        }
         guard source == .wallet || caller.mode == .test else {
             throw MarketplaceError.forbidden("live funding through a connector goes through Stripe Checkout or a USDC authorization")
         }
-        guard task.status == .published || task.status == .assigned else {
-            throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
-        }
-        let split: FeeSplit
-        do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
-            throw MarketplaceError.validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
-        }
+        let (task, split, keyID) = (preparation.task, preparation.split, preparation.keyID)
         let asset = task.spec.asset
-        if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: asset, nowMicros: now, db) {
-            return .awaitingApproval(try Self.holdForApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
+        if let keyID, let reason = preparation.policyRefusal {
+            return .awaitingApproval(try Self.requestApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
                                                               asset: asset, reason: reason, nowMicros: now, db))
         }
         let payer = try transaction.account(source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", mode: .test, asset: asset)!)

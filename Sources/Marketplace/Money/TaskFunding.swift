@@ -65,6 +65,22 @@ public enum FundingOutcome: Sendable, Hashable {
     case funded(TaskFunding, mockOperator: Bool)
     /// Above the key's spend policy: waiting for the account owner.
     case awaitingApproval(FundingApproval)
+    /// By card: the checkout the payer pays at (or paid: then it is `.paid`).
+    case checkout(CardCheckout)
+    /// In USDC without a payment (or one that did not verify): what to sign, as x402 asks;
+    /// `reason` says why a payment was turned down, `field` what in it.
+    case paymentRequired(X402.Requirements, reason: String?, field: String?)
+    /// In USDC: verified and held; the settlement is on chain (its hash once broadcast).
+    case settling(ChainSettling)
+}
+
+/// A USDC payment held while its settlement transaction is mined.
+public struct ChainSettling: Sendable, Hashable {
+    public let taskID: String
+    public let transaction: String?
+    public let payer: String
+    public let network: String
+    public let amountMinor: Int64
 }
 
 /// A funding an API key asked for above its spend policy, waiting for the account owner.

@@ -3,17 +3,6 @@ import Foundation
 import GRDB
 public import LedgerCore
 
-/// What asking to fund a USDC task by authorization led to.
-public enum AuthorizationFunding: Sendable {
-    /// No payment (or one that did not verify): pay this, as x402 asks. `reason` says why a
-    /// payment was turned down, `field` what in it.
-    case paymentRequired(X402.Requirements, reason: String?, field: String?)
-    /// Verified and held; the settlement transaction is on its way (its hash once broadcast).
-    case settling(taskID: String, transaction: String?, payer: String, network: String, amountMinor: Int64)
-    /// Funded already.
-    case funded(TaskFunding)
-}
-
 /// Funding a USDC task with an agent's signed EIP-3009 authorization, the way x402 clients
 /// pay: without a payment the answer is the requirements; with one, it is checked (fields,
 /// window, network, amount, recipient, then on chain: signature, nonce, balance, simulation),
@@ -21,27 +10,27 @@ public enum AuthorizationFunding: Sendable {
 /// the hot wallet's transferWithAuthorization. Confirmation funds the task; a failed
 /// settlement voids the hold.
 extension SettlementService {
-    public func fundByAuthorization(_ taskID: String, payment: X402.Payment?, resource: String,
-                                    by caller: Principal) async throws(MarketplaceError) -> AuthorizationFunding {
+    func fundByAuthorization(_ taskID: String, payment: X402.Payment?, resource: String,
+                             by caller: Principal) async throws(MarketplaceError) -> FundingOutcome {
         try caller.require(.walletWrite)
         try caller.requirePoster()
         let chain = try self.chain(for: caller, field: "source")
-        let task = try store.read { db in try TaskService.owned(taskID, by: caller, db) }
-        if let funding = try store.read({ db in try Self.committedFunding(of: taskID, db) }) { return .funded(funding) }
-        guard task.status == .published || task.status == .assigned else {
-            throw .conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
+        let now = clock.nowMicros()
+        let prepared = try store.read { db in try prepareFunding(taskID, by: caller, nowMicros: now, db) }
+        let task: MarketTask
+        let split: FeeSplit
+        switch prepared {
+        case .funded(let funding, let funded): return .funded(funding, mockOperator: funded.spec.mockOperator)
+        case .ready(let preparation): (task, split) = (preparation.task, preparation.split)
         }
         guard task.spec.asset == .usdc else {
             throw .validation(field: "source", message: "USDC authorizations fund USDC tasks; this task is priced in \(task.spec.asset.code)")
         }
-        let split: FeeSplit
-        do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
-            throw .validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
-        }
         if let open = try store.read({ db in try ConnectorCall.forTask(taskID, kind: .authorization, db).last { $0.state == .pending || $0.state == .sent } }),
            let authorization = open.request.authorization {
             let hash = try store.read { db in try ChainTransactionRecord.live(call: open.id, db).last?.hash }
-            return .settling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network, amountMinor: open.request.amountMinor)
+            return .settling(ChainSettling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network,
+                                           amountMinor: open.request.amountMinor))
         }
         let requirements = X402.Requirements(network: chain.chain.network, chainID: chain.chain.chainID, amountMinor: split.escrowMinor,
                                              payTo: chain.chain.hotWallet, asset: chain.chain.asset, resource: resource,
@@ -58,11 +47,11 @@ extension SettlementService {
             if case .refused(let reason, let field) = checked { return .paymentRequired(requirements, reason: reason, field: field) }
             throw .internalError("an authorization check answered nothing")
         }
-        let call = try await hold(authorization, acceptedBlock: acceptedBlock, task: task, split: split, by: caller, chain)
+        let call = try await hold(authorization, acceptedBlock: acceptedBlock, taskID: task.id, by: caller, chain)
         let hash = try? await beforeDeadline(deadline, "the settlement") { () async throws(MarketplaceError) -> String in
             try await self.sendChainCall(call, chain)
         }
-        return .settling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network, amountMinor: split.escrowMinor)
+        return .settling(ChainSettling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network, amountMinor: split.escrowMinor))
     }
 
     /// What the chain said of an authorization: unused and payable (at the latest block then), or why not.
@@ -115,9 +104,8 @@ extension SettlementService {
 
     /// The hold and the settlement call in one commit. An authorization is taken once, ever:
     /// its (payer, nonce) is the call's reference, unique per connector.
-    private func hold(_ authorization: ChainAuthorization, acceptedBlock: UInt64, task: MarketTask, split: FeeSplit, by caller: Principal,
+    private func hold(_ authorization: ChainAuthorization, acceptedBlock: UInt64, taskID: String, by caller: Principal,
                       _ chain: ChainPayments) async throws(MarketplaceError) -> ConnectorCall {
-        let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let now = clock.nowMicros()
         let connector = chain.chain.name
         let reference = "authorization:\(authorization.from.lowercased()):\(authorization.nonce)"
@@ -126,11 +114,13 @@ extension SettlementService {
             guard try ConnectorCall.fetch(connector: connector, reference: reference, db) == nil else {
                 throw MarketplaceError.validation(field: "authorization.nonce", message: "this authorization was already used")
             }
-            guard try Self.committedFunding(of: task.id, db) == nil,
-                  try ConnectorCall.forTask(task.id, kind: .authorization, db).allSatisfy({ $0.state == .failed || $0.state == .settled }) else {
+            // Prepared again inside the commit: a concurrent funding, cancel or spend is seen here.
+            guard case .ready(let preparation) = try prepareFunding(taskID, by: caller, nowMicros: now, db),
+                  try ConnectorCall.forTask(taskID, kind: .authorization, db).allSatisfy({ $0.state == .failed || $0.state == .settled }) else {
                 throw MarketplaceError.conflict(field: nil, message: "the task is funded or being funded already")
             }
-            if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: .usdc, nowMicros: now, db) {
+            let (task, split) = (preparation.task, preparation.split)
+            if let reason = preparation.policyRefusal {
                 throw MarketplaceError.forbidden("this key's spend policy does not allow it (\(reason)); the account owner can fund it")
             }
             let attempt = try ConnectorCall.forTask(task.id, kind: .authorization, db).count + 1
@@ -161,8 +151,7 @@ extension SettlementService {
               let task = try TaskService.fetch(call.taskID, db) else {
             throw MarketplaceError.internalError("authorization funding \(call.id) has no recorded intent")
         }
-        let fundable = task.status == .published || task.status == .assigned
-        guard fundable, try Self.committedFunding(of: call.taskID, db) == nil else {
+        guard task.status.isFundable, try Self.committedFunding(of: call.taskID, db) == nil else {
             _ = try Operation.commit(key: "\(call.intentKey):void", in: transaction, nowMicros: now) { first in
                 PostingRecipes.fundIntentFailed(id: first, intent: intent.firstTransferID)
             }
@@ -176,7 +165,7 @@ extension SettlementService {
                                  "A USDC payment for \"\(task.spec.title)\" settled after the task closed; it is in your wallet", nowMicros: now, db)
             return
         }
-        let split = try FeeSplit(payoutMinor: call.request.payoutMinor ?? 0, feeMinor: call.request.feeMinor ?? 0)
+        let split = try call.request.split()
         _ = try Operation.commit(key: "fund:\(call.taskID)", in: transaction, nowMicros: now) { first in
             PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID, metadata: #"{"task":"\#(call.taskID)","transaction":"\#(hash)"}"#)
         }

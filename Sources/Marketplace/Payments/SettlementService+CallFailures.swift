@@ -45,7 +45,8 @@ extension SettlementService {
                     try self.giveUp(current, reason: "\(Self.givenUpPrefix) \(attempts) attempts: \(text)", nowMicros: now, transaction)
                     return (attempts, changed, true)
                 }
-                let next = now &+ Self.retryDelaySeconds(attempt: attempts) &* 1_000_000
+                // A chain call is not made to wait: the chain loop sends it again on its own cadence.
+                let next = mayGiveUp ? now &+ Self.retryDelaySeconds(attempt: attempts) &* 1_000_000 : 0
                 try db.run(sql: "UPDATE connector_calls SET attempts = ?, error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
                            arguments: [attempts, text, next, now, current.id])
                 return (attempts, changed, false)

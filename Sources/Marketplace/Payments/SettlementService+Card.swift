@@ -10,7 +10,7 @@ extension SettlementService {
     /// Opens (or returns the open) checkout for a task: a funding intent (pending clearing ->
     /// escrow, budget plus fee) and the checkout call in one commit, then the call. The task is
     /// funded only when a verified event (or a re-read of the session) says it was paid.
-    public func fundByCard(_ taskID: String, successURL: String?, cancelURL: String?, by caller: Principal) async throws(MarketplaceError) -> CardCheckout {
+    func fundByCard(_ taskID: String, successURL: String?, cancelURL: String?, by caller: Principal) async throws(MarketplaceError) -> CardCheckout {
         try caller.require(.walletWrite)
         try caller.requirePoster()
         guard let card else {
@@ -22,7 +22,6 @@ extension SettlementService {
                 throw .validation(field: field, message: "\(field) must be an http(s) URL of at most 2000 characters")
             }
         }
-        let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let now = clock.nowMicros()
         guard card.mode == caller.mode else {
             throw .validation(field: "source", message: "the card connector takes \(card.mode.rawValue)-mode payments; this is a \(caller.mode.rawValue)-mode key")
@@ -30,25 +29,21 @@ extension SettlementService {
         let connector = card.connector.name
         let call = try await store.transaction { transaction -> Result<ConnectorCall, CheckoutShortcut> in
             let db = transaction.db
-            let task = try TaskService.owned(taskID, by: caller, db)
-            if let funding = try Self.committedFunding(of: taskID, db) {
+            let preparation: FundingPreparation
+            switch try prepareFunding(taskID, by: caller, nowMicros: now, db) {
+            case .funded(let funding, _):
                 return .failure(.funded(CardCheckout(taskID: taskID, sessionID: nil, checkoutURL: nil, status: .paid, amountMinor: funding.escrowMinor,
                                                      asset: funding.asset.code)))
+            case .ready(let ready): preparation = ready
             }
-            guard task.status == .published || task.status == .assigned else {
-                throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
-            }
+            let (task, split) = (preparation.task, preparation.split)
             let asset = task.spec.asset
             guard asset == .usd else {
                 throw MarketplaceError.validation(field: "source", message: "card funding takes USD tasks; fund a USDC task from the wallet")
             }
             let checkouts = try ConnectorCall.forTask(taskID, kind: .checkout, db)
             if let open = checkouts.last(where: { $0.state == .pending || $0.state == .sent }) { return .success(open) }
-            let split: FeeSplit
-            do { split = try pricing.split(budgetMinor: task.spec.budgetMinor, paidBy: task.spec.feePaidBy) } catch {
-                throw MarketplaceError.validation(field: "budget", message: "the budget cannot carry the fee: \(error)")
-            }
-            if let keyID, let reason = try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: asset, nowMicros: now, db) {
+            if let reason = preparation.policyRefusal {
                 throw MarketplaceError.forbidden("this key's spend policy does not allow it (\(reason)); the account owner can fund it")
             }
             let attempt = checkouts.count + 1

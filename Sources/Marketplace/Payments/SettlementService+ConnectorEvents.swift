@@ -175,7 +175,7 @@ extension SettlementService {
                 try creditLatePayment(call, session: session, connector: connector, nowMicros: now, transaction)
                 return .applied
             case .pending, .sent:
-                let fundable = try TaskService.fetch(call.taskID, db).map { $0.status == .published || $0.status == .assigned } ?? false
+                let fundable = try TaskService.fetch(call.taskID, db)?.status.isFundable ?? false
                 if try Self.committedFunding(of: call.taskID, db) != nil || !fundable {
                     // Funded another way, or closed, while the checkout was open: this payment is the payer's money.
                     try void(call, reason: fundable ? "the task was funded another way" : "the task closed first", nowMicros: now, transaction)
@@ -230,7 +230,7 @@ extension SettlementService {
             throw MarketplaceError.internalError("checkout \(call.id) has no recorded intent")
         }
         let request = call.request
-        let split = try FeeSplit(payoutMinor: request.payoutMinor ?? 0, feeMinor: request.feeMinor ?? 0)
+        let split = try request.split()
         _ = try Operation.commit(key: "fund:\(call.taskID)", in: transaction, nowMicros: now) { first in
             PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID,
                                                metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"\#(Self.paymentField(session))}"#)

@@ -16,6 +16,9 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// True when no event moves the task any further.
     public var isFinal: Bool { Self.transitions[self] == nil }
 
+    /// The one rule of which tasks take money into escrow: published or assigned ones.
+    public var isFundable: Bool { self == .published || self == .assigned }
+
     /// published → assigned → submitted → (revision_requested → submitted)* → completed → paid;
     /// published | assigned → canceled; published → expired; assigned | submitted |
     /// revision_requested → disputed → resolved. A rejected submission sends the task back to

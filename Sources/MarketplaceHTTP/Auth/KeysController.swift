@@ -40,7 +40,7 @@ struct KeysController: Sendable {
     @Sendable func revoke(_ request: Request, context: APIContext) async throws -> Envelope<APIKey> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        let id = context.parameters.get("key") ?? ""
+        let id = try context.parameters.require("key")
         return Envelope(try await apiAsync { try await keys.revoke(id, for: caller) })
     }
 }

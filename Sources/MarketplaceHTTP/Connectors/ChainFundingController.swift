@@ -23,18 +23,19 @@ struct ChainFundingController: Sendable {
         request.headers[v1Payment] != nil || request.headers[v2Payment] != nil
     }
 
-    /// POST /v1/tasks/{id}/fund with source usdc or an x402 payment header.
-    func fund(_ taskID: String, _ request: Request, context: APIContext) async throws -> Response {
-        let caller = try context.requirePrincipal()
-        var payment: X402.Payment?
-        if let header = request.headers[Self.v2Payment] {
-            payment = try api { try X402.payment(header: header, version: 2) }
-        } else if let header = request.headers[Self.v1Payment] {
-            payment = try api { try X402.payment(header: header, version: 1) }
-        }
-        let resource = "/v1/tasks/\(taskID)/fund"
-        switch try await apiAsync({ try await settlement.fundByAuthorization(taskID, payment: payment, resource: resource, by: caller) }) {
-        case .funded(let funding):
+    /// The x402 payment a request carries (PAYMENT-SIGNATURE for v2, X-PAYMENT for v1), if any.
+    static func payment(of request: Request) throws -> X402.Payment? {
+        if let header = request.headers[v2Payment] { return try api { try X402.payment(header: header, version: 2) } }
+        if let header = request.headers[v1Payment] { return try api { try X402.payment(header: header, version: 1) } }
+        return nil
+    }
+
+    /// A USDC funding's outcome as x402 answers it: 402 with the requirements (v1 body, v2
+    /// PAYMENT-REQUIRED header), 202 settling with the PAYMENT-RESPONSE / X-PAYMENT-RESPONSE
+    /// header, or the funding.
+    static func respond(_ outcome: FundingOutcome, payment: X402.Payment?, _ request: Request, context: APIContext) throws -> Response {
+        switch outcome {
+        case .funded(let funding, _):
             return try Envelope(FundingView(funding)).response(from: request, context: context)
         case .paymentRequired(let requirements, let reason, let field):
             let error = reason ?? "\(X402.v1PaymentHeader) or \(X402.v2PaymentHeader) header is required"
@@ -45,15 +46,17 @@ struct ChainFundingController: Sendable {
             headers[.contentType] = "application/json"
             headers[HTTPField.Name(X402.v2RequiredHeader)!] = X402.encode(requirements.v2Object(error: error))
             return Response(status: .init(code: 402, reasonPhrase: "Payment Required"), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(data))))
-        case .settling(let task, let transaction, let payer, let network, let amountMinor):
+        case .settling(let settling):
             let version = payment?.version ?? 1
-            let networkName = version == 1 ? network : payment?.network ?? network
+            let networkName = version == 1 ? settling.network : payment?.network ?? settling.network
             var response = try EditedResponse(status: .accepted, response: Envelope(SettlingView(
-                taskId: task, status: "settling", transaction: transaction, payer: payer, network: network,
-                amount: MoneyView(minor: amountMinor, asset: .usdc)))).response(from: request, context: context)
+                taskId: settling.taskID, status: "settling", transaction: settling.transaction, payer: settling.payer, network: settling.network,
+                amount: MoneyView(minor: settling.amountMinor, asset: .usdc)))).response(from: request, context: context)
             let name = HTTPField.Name(version == 1 ? X402.v1ResponseHeader : X402.v2ResponseHeader)!
-            response.headers[name] = X402.response(success: true, transaction: transaction, network: networkName, payer: payer)
+            response.headers[name] = X402.response(success: true, transaction: settling.transaction, network: networkName, payer: settling.payer)
             return response
+        case .awaitingApproval, .checkout:
+            throw APIError(.internalServerError, code: "INTERNAL_ERROR", message: "a USDC funding answered \(outcome)", field: nil)
         }
     }
 

@@ -70,7 +70,7 @@ struct PayoutAccountController: Sendable {
 
     @Sendable func reverse(_ request: Request, context: APIContext) async throws -> Envelope<ReversalView> {
         let caller = try context.requirePrincipal()
-        let task = context.parameters.get("task") ?? ""
+        let task = try context.parameters.require("task")
         let body = try await RequestBody.decodeIfPresent(ReverseBody.self, from: request, context: context)
         let reversed = try await apiAsync { try await settlement.reversePayout(of: task, amount: body?.amount?.text, by: caller) }
         return Envelope(ReversalView(taskId: task, reversed: MoneyView(minor: reversed, asset: .usd)))

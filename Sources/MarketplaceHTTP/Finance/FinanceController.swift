@@ -25,7 +25,7 @@ struct FinanceController: Sendable {
     static let reports = ["trial-balance", "balance-sheet", "fee-revenue", "frozen", "payouts-refunds", "statement", "roll-forward"]
 
     @Sendable func report(_ request: Request, context: APIContext) async throws -> Response {
-        let name = context.parameters.get("report") ?? ""
+        let name = try context.parameters.require("report")
         let query = request.uri.queryParameters
         func time(_ field: String) throws -> Int64? {
             guard let text = query[Substring(field)] else { return nil }

@@ -57,7 +57,7 @@ struct LedgerController: Sendable {
 
     /// The account named by the `:account` path parameter, as an id or a chart-of-accounts code.
     private func findAccount(_ context: APIContext) throws -> Account {
-        let key = context.parameters.get("account") ?? ""
+        let key = try context.parameters.require("account")
         let account = try api { try Int64(key).map { try ledger.account(AccountID($0)) } ?? ledger.account(code: key) }
         guard let account else { throw APIError.notFound("no account '\(key)'") }
         return account

@@ -40,14 +40,14 @@ struct MessagesController: Sendable {
     @Sendable func send(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<MessageView>> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(SendBody.self, from: request, context: context)
-        let message = try await apiAsync { try await messages.send(on: context.parameters.get("task") ?? "", body: body.body, to: body.to, by: caller) }
+        let message = try await apiAsync { try await messages.send(on: try context.parameters.require("task"), body: body.body, to: body.to, by: caller) }
         return EditedResponse(status: .created, response: Envelope(MessageView(message)))
     }
 
     @Sendable func thread(_ request: Request, context: APIContext) async throws -> Envelope<[MessageView]> {
         let caller = try context.requirePrincipal()
         let with = request.uri.queryParameters["with"].map(String.init)
-        return Envelope(try api { try messages.messages(on: context.parameters.get("task") ?? "", with: with, for: caller) }.map(MessageView.init))
+        return Envelope(try api { try messages.messages(on: try context.parameters.require("task"), with: with, for: caller) }.map(MessageView.init))
     }
 
     @Sendable func notifications(_ request: Request, context: APIContext) async throws -> Envelope<[NotificationView]> {
@@ -59,7 +59,7 @@ struct MessagesController: Sendable {
     @Sendable func markRead(_ request: Request, context: APIContext) async throws -> Envelope<NotificationView> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        return Envelope(NotificationView(try await apiAsync { try await messages.markRead(context.parameters.get("notification") ?? "", for: caller) }))
+        return Envelope(NotificationView(try await apiAsync { try await messages.markRead(try context.parameters.require("notification"), for: caller) }))
     }
 
     struct Marked: Encodable, Sendable { let marked: Int }

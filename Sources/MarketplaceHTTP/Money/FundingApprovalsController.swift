@@ -2,7 +2,7 @@ import Hummingbird
 import Marketplace
 import MarketplaceViews
 
-/// Fundings a key's spend policy held back: the account owner, logged in, lists them and
+/// Fundings awaiting approval (above a key's spend policy): the account owner, logged in, lists them and
 /// approves (the task is funded as an owner-approved payment) or declines.
 struct FundingApprovalsController: Sendable {
     let settlement: SettlementService
@@ -27,14 +27,14 @@ struct FundingApprovalsController: Sendable {
     @Sendable func approve(_ request: Request, context: APIContext) async throws -> Envelope<Approved> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        let (approval, funding) = try await apiAsync { try await settlement.approveFunding(context.parameters.get("approval") ?? "", by: caller) }
-        _ = try await apiAsync { try await work.runMockOperator(on: funding.taskID) }
+        let pipeline = FundingPipeline(settlement: settlement, work: work)
+        let (approval, funding) = try await apiAsync { try await pipeline.approve(try context.parameters.require("approval"), by: caller) }
         return Envelope(Approved(approval: FundingApprovalView(approval), funding: FundingView(funding)))
     }
 
     @Sendable func decline(_ request: Request, context: APIContext) async throws -> Envelope<FundingApprovalView> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        return Envelope(FundingApprovalView(try await apiAsync { try await settlement.declineFunding(context.parameters.get("approval") ?? "", by: caller) }))
+        return Envelope(FundingApprovalView(try await apiAsync { try await settlement.declineFunding(try context.parameters.require("approval"), by: caller) }))
     }
 }

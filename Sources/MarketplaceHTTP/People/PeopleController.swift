@@ -38,7 +38,7 @@ struct PeopleController: Sendable {
 
     @Sendable func workerProfile(_ request: Request, context: APIContext) async throws -> Envelope<ProfileView> {
         let caller = try context.requirePrincipal()
-        return Envelope(ProfileView(try api { try profiles.profile(of: context.parameters.get("user") ?? "", for: caller) }))
+        return Envelope(ProfileView(try api { try profiles.profile(of: try context.parameters.require("user"), for: caller) }))
     }
 
     @Sendable func myApplications(_ request: Request, context: APIContext) async throws -> Envelope<[ApplicationView]> {
@@ -74,7 +74,7 @@ struct AdminController: Sendable {
         try api { try caller.requireAdmin() }
         let body = try await RequestBody.decode(ResolveBody.self, from: request, context: context)
         let dispute = try await apiAsync {
-            try await settlement.resolveDispute(context.parameters.get("dispute") ?? "", toWorker: body.toWorker.text, toPayer: body.toPayer?.text,
+            try await settlement.resolveDispute(try context.parameters.require("dispute"), toWorker: body.toWorker.text, toPayer: body.toPayer?.text,
                                                 resolution: body.resolution, by: caller)
         }
         return Envelope(DisputeView(dispute))
@@ -86,6 +86,6 @@ struct AdminController: Sendable {
         let caller = try context.requirePrincipal()
         try api { try caller.requireAdmin() }
         let body = try await RequestBody.decode(VerifyBody.self, from: request, context: context)
-        return Envelope(ProfileView(try await apiAsync { try await profiles.setVerified(body.verified, userID: context.parameters.get("user") ?? "", by: caller) }))
+        return Envelope(ProfileView(try await apiAsync { try await profiles.setVerified(body.verified, userID: try context.parameters.require("user"), by: caller) }))
     }
 }

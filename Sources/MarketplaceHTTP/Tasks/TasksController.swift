@@ -98,7 +98,7 @@ struct TasksController: Sendable {
 
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
-        return Envelope(TaskView(try api { try tasks.task(context.parameters.get("task") ?? "", for: caller) }))
+        return Envelope(TaskView(try api { try tasks.task(try context.parameters.require("task"), for: caller) }))
     }
 
     struct UpdateBody: Decodable {
@@ -120,7 +120,7 @@ struct TasksController: Sendable {
                                 urgency: body.urgency, requiredDeliverables: body.requiredDeliverables,
                                 proofRequirements: body.proofRequirements, verifiedOnly: body.verifiedOnly, callbackURL: body.callbackUrl)
         return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) {
-            try await tasks.update(context.parameters.get("task") ?? "", with: update, by: caller)
+            try await tasks.update(try context.parameters.require("task"), with: update, by: caller)
         }
     }
 
@@ -128,7 +128,7 @@ struct TasksController: Sendable {
     @Sendable func cancel(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        let id = context.parameters.get("task") ?? ""
+        let id = try context.parameters.require("task")
         return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) { try await settlement.cancel(id, by: caller) }
     }
 
@@ -138,31 +138,35 @@ struct TasksController: Sendable {
         let cancelUrl: String?
     }
 
-    /// Funds the task (budget + fee) from the wallet or through the test connector; again
-    /// returns the first funding. Held by a key's spend policy: 202 with the approval.
+    /// Funds the task (budget + fee); again returns the first funding. Above a key's spend
+    /// policy: 202 with the approval it awaits. One call for every source: the body and headers are read into a `FundingMethod`, the
+    /// funding pipeline decides, and the outcome is encoded. Wallet and test-connector fundings
+    /// keep their answer under the client's Idempotency-Key.
     @Sendable func fund(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
-        let id = context.parameters.get("task") ?? ""
+        let id = try context.parameters.require("task")
         let body = try await RequestBody.decodeIfPresent(FundBody.self, from: request, context: context)
-        if ChainFundingController.carriesPayment(request) || body?.source == "usdc" {
-            return try await ChainFundingController(settlement: settlement).fund(id, request, context: context)
+        let payment = try ChainFundingController.payment(of: request)
+        let method: FundingMethod
+        switch body?.source ?? (payment != nil || ChainFundingController.carriesPayment(request) ? "usdc" : "wallet") {
+        case _ where ChainFundingController.carriesPayment(request), "usdc": method = .usdc(payment: payment, resource: "/v1/tasks/\(id)/fund")
+        case "wallet": method = .wallet
+        case "connector": method = .testConnector
+        case "card": method = .card(successURL: body?.successUrl, cancelURL: body?.cancelUrl)
+        default: throw APIError.validation("source must be wallet, connector, card or usdc", field: "source")
         }
-        guard let source = FundingSource(rawValue: body?.source ?? "wallet"), source != .authorization else {
-            throw APIError.validation("source must be wallet, connector, card or usdc", field: "source")
-        }
-        if source == .card {
-            let checkout = try await apiAsync {
-                try await settlement.fundByCard(id, successURL: body?.successUrl, cancelURL: body?.cancelUrl, by: caller)
+        let pipeline = FundingPipeline(settlement: settlement, work: work)
+        guard method.fundsAtOnce else {
+            let outcome = try await apiAsync { try await pipeline.fund(id, with: method, by: caller) }
+            if case .checkout(let checkout) = outcome {
+                return try EditedResponse(status: checkout.status == .paid ? .ok : .accepted, response: Envelope(CheckoutView(checkout)))
+                    .response(from: request, context: context)
             }
-            return try EditedResponse(status: checkout.status == .paid ? .ok : .accepted, response: Envelope(CheckoutView(checkout)))
-                .response(from: request, context: context)
+            return try ChainFundingController.respond(outcome, payment: payment, request, context: context)
         }
-        let (response, outcome) = try await KeyedAnswer.answer(FundingOutcome.self, status: Self.fundingStatus, render: Self.fundingAnswer) {
-            try await settlement.fund(id, from: source, by: caller)
-        }
-        // Test mode: a mock operator starts on its funded task now, in writes of its own.
-        if case .funded(_, mockOperator: true) = outcome { _ = try await apiAsync { try await work.runMockOperator(on: id) } }
-        return response
+        return try await KeyedAnswer.answer(FundingOutcome.self, status: Self.fundingStatus, render: Self.fundingAnswer) {
+            try await pipeline.fund(id, with: method, by: caller)
+        }.response
     }
 
     static func fundingStatus(_ outcome: FundingOutcome) -> HTTPResponse.Status {
@@ -170,20 +174,23 @@ struct TasksController: Sendable {
         return .ok
     }
 
-    /// A funding's answer: the funding, or the approval it waits for (202).
+    /// A wallet or test-connector funding's answer: the funding, or the approval it waits for (202).
     static func fundingAnswer(_ outcome: FundingOutcome) -> any Encodable & Sendable {
         switch outcome {
         case .funded(let funding, _): Envelope(FundingView(funding))
         case .awaitingApproval(let approval): Envelope(FundingApprovalView(approval))
+        case .checkout(let checkout): Envelope(CheckoutView(checkout))
+        case .paymentRequired: Envelope(["status": "payment_required"])
+        case .settling: Envelope(["status": "settling"])
         }
     }
 
     /// The browser flow: opens (or reuses) the task's card checkout and redirects to its page.
     @Sendable func checkoutRedirect(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
-        let id = context.parameters.get("task") ?? ""
-        let checkout = try await apiAsync { try await settlement.fundByCard(id, successURL: nil, cancelURL: nil, by: caller) }
-        guard checkout.status == .open, let url = checkout.checkoutURL else {
+        let id = try context.parameters.require("task")
+        let outcome = try await apiAsync { try await FundingPipeline(settlement: settlement, work: work).fund(id, with: .card(successURL: nil, cancelURL: nil), by: caller) }
+        guard case .checkout(let checkout) = outcome, checkout.status == .open, let url = checkout.checkoutURL else {
             throw APIError(.conflict, code: "CONFLICT", message: "the task is already funded", field: nil)
         }
         return Response(status: .seeOther, headers: [.location: url])
@@ -208,7 +215,7 @@ extension TasksController {
     /// The task's card checkouts, refunds and payouts, and where each stands.
     @Sendable func payments(_ request: Request, context: APIContext) async throws -> Envelope<[PaymentView]> {
         let caller = try context.requirePrincipal()
-        let id = context.parameters.get("task") ?? ""
+        let id = try context.parameters.require("task")
         return Envelope(try api { try settlement.payments(of: id, by: caller) }.map(PaymentView.init))
     }
 

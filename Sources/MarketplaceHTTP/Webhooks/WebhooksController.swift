@@ -105,7 +105,7 @@ struct WebhooksController: Sendable {
     @Sendable func update(_ request: Request, context: APIContext) async throws -> Envelope<EndpointView> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(UpdateBody.self, from: request, context: context)
-        let id = context.parameters.get("webhook") ?? ""
+        let id = try context.parameters.require("webhook")
         let webhooks = try service()
         return Envelope(EndpointView(try await apiAsync {
             try await webhooks.update(id, url: body.url, events: body.events, description: body.description, enabled: body.enabled, by: caller)
@@ -115,14 +115,14 @@ struct WebhooksController: Sendable {
     @Sendable func delete(_ request: Request, context: APIContext) async throws -> Envelope<EndpointView> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        let id = context.parameters.get("webhook") ?? ""
+        let id = try context.parameters.require("webhook")
         let webhooks = try service()
         return Envelope(EndpointView(try await apiAsync { try await webhooks.delete(id, by: caller) }))
     }
 
     @Sendable func deliveries(_ request: Request, context: APIContext) async throws -> Envelope<[DeliveryView]> {
         let caller = try context.requirePrincipal()
-        let id = context.parameters.get("webhook") ?? ""
+        let id = try context.parameters.require("webhook")
         let webhooks = try service()
         return Envelope(try api { try webhooks.deliveries(of: id, by: caller) }.map(DeliveryView.init))
     }
@@ -130,7 +130,7 @@ struct WebhooksController: Sendable {
     @Sendable func redeliver(_ request: Request, context: APIContext) async throws -> Envelope<DeliveryView> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        let id = context.parameters.get("webhook") ?? ""
+        let id = try context.parameters.require("webhook")
         guard let delivery = context.parameters.get("delivery").flatMap(Int64.init) else {
             throw APIError.validation("delivery must be a delivery id", field: "delivery")
         }

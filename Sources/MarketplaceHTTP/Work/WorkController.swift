@@ -25,7 +25,7 @@ struct WorkController: Sendable {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
         return try await KeyedAnswer.respond(TaskApplication.self, render: { Envelope(ApplicationView($0)) }) {
-            try await work.rejectApplication(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
+            try await work.rejectApplication(try context.parameters.require("application"), on: try context.parameters.require("task"), by: caller)
         }
     }
 
@@ -35,20 +35,20 @@ struct WorkController: Sendable {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(ApplyBody.self, from: request, context: context)
         return try await KeyedAnswer.respond(TaskApplication.self, status: { _ in .created }, render: { Envelope(ApplicationView($0)) }) {
-            try await work.apply(to: context.parameters.get("task") ?? "", message: body.message ?? "", by: caller)
+            try await work.apply(to: try context.parameters.require("task"), message: body.message ?? "", by: caller)
         }
     }
 
     @Sendable func applications(_ request: Request, context: APIContext) async throws -> Envelope<[ApplicationView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try work.applications(of: context.parameters.get("task") ?? "", for: caller) }.map(ApplicationView.init))
+        return Envelope(try api { try work.applications(of: try context.parameters.require("task"), for: caller) }.map(ApplicationView.init))
     }
 
     @Sendable func accept(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
         return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) {
-            try await work.accept(context.parameters.get("application") ?? "", on: context.parameters.get("task") ?? "", by: caller)
+            try await work.accept(try context.parameters.require("application"), on: try context.parameters.require("task"), by: caller)
         }
     }
 
@@ -63,7 +63,7 @@ struct WorkController: Sendable {
 
     @Sendable func submissions(_ request: Request, context: APIContext) async throws -> Envelope<[SubmissionView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try work.submissions(of: context.parameters.get("task") ?? "", for: caller) }.map(SubmissionView.init))
+        return Envelope(try api { try work.submissions(of: try context.parameters.require("task"), for: caller) }.map(SubmissionView.init))
     }
 
     @Sendable func submit(_ request: Request, context: APIContext) async throws -> Response {
@@ -77,7 +77,7 @@ struct WorkController: Sendable {
             items.append(Submission.Item(kind: kind, value: item.value))
         }
         return try await KeyedAnswer.respond(Submission.self, status: { _ in .created }, render: { Envelope(SubmissionView($0)) }) {
-            try await work.submit(to: context.parameters.get("task") ?? "", deliverables: items, note: body.note, by: caller)
+            try await work.submit(to: try context.parameters.require("task"), deliverables: items, note: body.note, by: caller)
         }
     }
 
@@ -87,7 +87,7 @@ struct WorkController: Sendable {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(RevisionBody.self, from: request, context: context)
         return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) {
-            try await work.requestRevision(of: context.parameters.get("task") ?? "", feedback: body.feedback, by: caller)
+            try await work.requestRevision(of: try context.parameters.require("task"), feedback: body.feedback, by: caller)
         }
     }
 
@@ -98,7 +98,7 @@ struct WorkController: Sendable {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decodeIfPresent(ApproveBody.self, from: request, context: context)
         return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) {
-            try await settlement.approve(context.parameters.get("task") ?? "", submission: body?.submissionId, by: caller)
+            try await settlement.approve(try context.parameters.require("task"), submission: body?.submissionId, by: caller)
         }
     }
 
@@ -111,7 +111,7 @@ struct WorkController: Sendable {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(RejectBody.self, from: request, context: context)
         return try await KeyedAnswer.respond(Submission.self, render: { Envelope(SubmissionView($0)) }) {
-            try await work.reject(submission: body.submissionId, of: context.parameters.get("task") ?? "", reason: body.reason, by: caller)
+            try await work.reject(submission: body.submissionId, of: try context.parameters.require("task"), reason: body.reason, by: caller)
         }
     }
 
@@ -121,12 +121,12 @@ struct WorkController: Sendable {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(DisputeBody.self, from: request, context: context)
         return try await KeyedAnswer.respond(Dispute.self, status: { _ in .created }, render: { Envelope(DisputeView($0)) }) {
-            try await settlement.openDispute(on: context.parameters.get("task") ?? "", reason: body.reason, by: caller)
+            try await settlement.openDispute(on: try context.parameters.require("task"), reason: body.reason, by: caller)
         }
     }
 
     @Sendable func dispute(_ request: Request, context: APIContext) async throws -> Envelope<DisputeView> {
         let caller = try context.requirePrincipal()
-        return Envelope(DisputeView(try api { try settlement.dispute(of: context.parameters.get("task") ?? "", for: caller) }))
+        return Envelope(DisputeView(try api { try settlement.dispute(of: try context.parameters.require("task"), for: caller) }))
     }
 }

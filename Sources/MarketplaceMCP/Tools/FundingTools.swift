@@ -17,8 +17,8 @@ enum FundingTools {
             Puts the task's money (budget plus the fee on top, see get_pricing_info) into its escrow, which is \
             what lets you accept a worker. Funding twice returns the first funding. Answers with status: \
             "funded" (source wallet, default: from your wallet, INSUFFICIENT_BALANCE if short; source connector: \
-            test mode only, the test connector pays at once); "awaiting_approval" (your key's spend policy holds it \
-            for the account owner, see approval.approve_url); "checkout" (source card: send the payer to \
+            test mode only, the test connector pays at once); "awaiting_approval" (above your key's spend policy: it awaits \
+            the account owner's approval, see approval.approve_url); "checkout" (source card: send the payer to \
             checkout.checkout_url, the task is funded when the card payment succeeds); "payment_required" \
             (source usdc without payment: sign an EIP-3009 TransferWithAuthorization for payment_requirements and \
             call again with payment); "settling" (the USDC settlement is on chain; get_task shows it funded once \
@@ -42,26 +42,31 @@ enum FundingTools {
         let source = arguments.string("source") ?? (arguments.string("payment") != nil ? "usdc" : "wallet")
         try arguments.refuse((source == "card" ? [] : ["success_url", "cancel_url"]) + (source == "usdc" ? [] : ["payment", "x402_version"]),
                              with: "source \(source)")
+        let method: FundingMethod
         switch source {
-        case "card":
-            let checkout = try await call.tools.settlement.fundByCard(taskID, successURL: arguments.string("success_url"),
-                                                                      cancelURL: arguments.string("cancel_url"), by: call.caller)
-            return FundingAnswer.checkout(CheckoutView(checkout))
-        case "usdc":
-            return try await fundInUSDC(taskID, call)
-        default:
-            return try await fund(taskID, from: source == "connector" ? .connector : .wallet, call)
+        case "card": method = .card(successURL: arguments.string("success_url"), cancelURL: arguments.string("cancel_url"))
+        case "usdc": method = .usdc(payment: try usdcPayment(call), resource: "/v1/tasks/\(taskID)/fund")
+        case "connector": method = .testConnector
+        default: method = .wallet
         }
+        return try answer(try await call.tools.funding.fund(taskID, with: method, by: call.caller))
     }
 
-    /// Wallet or test connector; a mock operator starts once its task is funded, as in REST.
-    private static func fund(_ taskID: String, from source: FundingSource, _ call: ToolCall) async throws -> FundingAnswer {
-        switch try await call.tools.settlement.fund(taskID, from: source, by: call.caller) {
-        case .funded(let funding, let mockOperator):
-            if mockOperator { _ = try await call.tools.work.runMockOperator(on: taskID) }
-            return FundingAnswer.funded(FundingView(funding))
-        case .awaitingApproval(let approval):
-            return FundingAnswer.awaitingApproval(FundingApprovalView(approval))
+    /// The outcome as fund_task answers it; a payment that did not verify is a refusal
+    /// carrying the requirements, as x402's 402 does.
+    private static func answer(_ outcome: FundingOutcome) throws -> FundingAnswer {
+        switch outcome {
+        case .funded(let funding, _): return FundingAnswer.funded(FundingView(funding))
+        case .awaitingApproval(let approval): return FundingAnswer.awaitingApproval(FundingApprovalView(approval))
+        case .checkout(let checkout): return FundingAnswer.checkout(CheckoutView(checkout))
+        case .paymentRequired(let requirements, let reason, let field):
+            let view = try PaymentRequirementsView(requirements, error: reason ?? "a signed payment is required")
+            guard let reason else { return FundingAnswer.paymentRequired(view) }
+            let details = try JSONDecoder().decode(Value.self, from: ToolOutput.encoder.encode(["payment_requirements": view] as [String: PaymentRequirementsView]))
+            throw ToolRefusal(code: "PAYMENT_REQUIRED", message: reason, field: field ?? "payment", details: details)
+        case .settling(let settling):
+            return FundingAnswer.settling(SettlingView(taskId: settling.taskID, transaction: settling.transaction, payer: settling.payer,
+                                                       network: settling.network, amount: MoneyView(minor: settling.amountMinor, asset: .usdc)))
         }
     }
 
@@ -77,23 +82,11 @@ enum FundingTools {
         }
     }
 
-    private static func fundInUSDC(_ taskID: String, _ call: ToolCall) async throws -> FundingAnswer {
+    /// The `payment` argument read as an x402 payment of `x402_version` (2 by default).
+    private static func usdcPayment(_ call: ToolCall) throws -> X402.Payment? {
         let version = call.arguments.int("x402_version") ?? 2
-        let payment = try call.arguments.string("payment").map { (header) throws(MarketplaceError) -> X402.Payment in
+        return try call.arguments.string("payment").map { (header) throws(MarketplaceError) -> X402.Payment in
             try Self.payment(header, version: version)
-        }
-        let resource = "/v1/tasks/\(taskID)/fund"
-        switch try await call.tools.settlement.fundByAuthorization(taskID, payment: payment, resource: resource, by: call.caller) {
-        case .funded(let funding):
-            return FundingAnswer.funded(FundingView(funding))
-        case .paymentRequired(let requirements, let reason, let field):
-            let view = try PaymentRequirementsView(requirements, error: reason ?? "a signed payment is required")
-            guard let reason else { return FundingAnswer.paymentRequired(view) }
-            let details = try JSONDecoder().decode(Value.self, from: ToolOutput.encoder.encode(["payment_requirements": view] as [String: PaymentRequirementsView]))
-            throw ToolRefusal(code: "PAYMENT_REQUIRED", message: reason, field: field ?? "payment", details: details)
-        case .settling(let task, let transaction, let payer, let network, let amountMinor):
-            return FundingAnswer.settling(SettlingView(taskId: task, transaction: transaction, payer: payer, network: network,
-                                                       amount: MoneyView(minor: amountMinor, asset: .usdc)))
         }
     }
 }
