@@ -85,13 +85,21 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 }
 
-/// Runs a domain call, turning a marketplace or ledger refusal into the API's error: the one
-/// place handlers map errors.
+extension APIError {
+    /// A marketplace or ledger refusal as the API's error: the one place domain errors are
+    /// mapped (by `DomainErrorMiddleware`, innermost, so every other middleware sees an APIError).
+    init?(domain error: any Error) {
+        if let error = error as? MarketplaceError { self.init(error) } else if let error = error as? LedgerError { self.init(error) } else { return nil }
+    }
+}
+
+/// Runs a domain call outside a route handler (in a middleware outside `DomainErrorMiddleware`),
+/// where no middleware maps its error.
 func api<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as MarketplaceError { throw APIError(error) } catch let error as LedgerError { throw APIError(error) }
+    do { return try body() } catch { throw APIError(domain: error) ?? error }
 }
 
 /// The async form of `api`.
 func apiAsync<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() } catch let error as MarketplaceError { throw APIError(error) } catch let error as LedgerError { throw APIError(error) }
+    do { return try await body() } catch { throw APIError(domain: error) ?? error }
 }

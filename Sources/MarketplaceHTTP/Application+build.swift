@@ -85,6 +85,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     router.add(middleware: AuthMiddleware(auth: services.auth))
     router.add(middleware: RateLimitMiddleware(limits: rateLimits, now: rateLimitClock))
     router.add(middleware: IdempotencyMiddleware(store: services.idempotency))
+    router.add(middleware: DomainErrorMiddleware())
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
     LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger").add(middleware: ScopeMiddleware(scope: .financeRead)))

@@ -31,7 +31,7 @@ enum KeyedAnswer {
             guard let bytes = try? CompactJSONEncoder().encode(render(result)) else { return nil }
             return KeyedRequest.Answer(status: status(result).code, contentType: contentType, body: Data(bytes))
         }
-        let result = try await apiAsync(call)
+        let result = try await call()
         // The answer that landed with the effect, when the result is still the one it was
         // rendered from (a standing order after the commit, such as an auto-approval, changes
         // it: the new answer is then stored after the handler, as any other).

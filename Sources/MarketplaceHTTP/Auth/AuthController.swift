@@ -23,7 +23,7 @@ struct AuthController: Sendable {
 
     @Sendable func register(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<UserView>> {
         let body = try await RequestBody.decode(RegisterRequest.self, from: request, context: context)
-        let user = try await apiAsync { try await auth.register(Registration(email: body.email, password: body.password, fullName: body.fullName, role: body.role)) }
+        let user = try await auth.register(Registration(email: body.email, password: body.password, fullName: body.fullName, role: body.role))
         return EditedResponse(status: .created, response: Envelope(UserView(user)))
     }
 
@@ -39,7 +39,7 @@ struct AuthController: Sendable {
             guard let mode = Mode(rawValue: name) else { throw APIError.validation("mode must be test or live", field: "mode") }
             return mode
         } ?? defaultMode
-        return Envelope(SessionView(try await apiAsync { try await auth.login(email: body.email, password: body.password, mode: mode) }))
+        return Envelope(SessionView(try await auth.login(email: body.email, password: body.password, mode: mode)))
     }
 
     struct RefreshRequest: Decodable {
@@ -48,7 +48,7 @@ struct AuthController: Sendable {
 
     @Sendable func refresh(_ request: Request, context: APIContext) async throws -> Envelope<SessionView> {
         let body = try await RequestBody.decode(RefreshRequest.self, from: request, context: context)
-        return Envelope(SessionView(try await apiAsync { try await auth.refresh(body.refreshToken) }))
+        return Envelope(SessionView(try await auth.refresh(body.refreshToken)))
     }
 
     struct Me: Encodable, Sendable {
@@ -60,7 +60,7 @@ struct AuthController: Sendable {
 
     @Sendable func me(_ request: Request, context: APIContext) async throws -> Envelope<Me> {
         let caller = try context.requirePrincipal()
-        let user = try api { try auth.user(caller.userID) }
+        let user = try auth.user(caller.userID)
         let credential = switch caller.credential {
         case .apiKey(let id): "api_key:\(id)"
         case .taskToken(let taskID): "task_token:\(taskID)"
@@ -76,6 +76,6 @@ struct AuthController: Sendable {
 
     @Sendable func checkEmail(_ request: Request, context: APIContext) async throws -> Envelope<EmailAvailability> {
         let email = request.uri.queryParameters["email"].map(String.init) ?? ""
-        return Envelope(EmailAvailability(email: email, available: try api { try auth.isEmailAvailable(email) }))
+        return Envelope(EmailAvailability(email: email, available: try auth.isEmailAvailable(email)))
     }
 }

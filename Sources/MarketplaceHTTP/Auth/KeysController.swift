@@ -28,19 +28,19 @@ struct KeysController: Sendable {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(CreateRequest.self, from: request, context: context)
         let policy = body.spendPolicy.map { KeySpendPolicy(currency: $0.currency, perTask: $0.perTask?.text, perDay: $0.perDay?.text) }
-        let created = try await apiAsync { try await keys.create(for: caller, name: body.name, scopes: body.scopes, mode: body.mode, spendPolicy: policy) }
+        let created = try await keys.create(for: caller, name: body.name, scopes: body.scopes, mode: body.mode, spendPolicy: policy)
         return EditedResponse(status: .created, response: Envelope(created))
     }
 
     @Sendable func list(_ request: Request, context: APIContext) async throws -> Envelope<[APIKey]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try keys.list(for: caller) })
+        return Envelope(try keys.list(for: caller))
     }
 
     @Sendable func revoke(_ request: Request, context: APIContext) async throws -> Envelope<APIKey> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
         let id = try context.parameters.require("key")
-        return Envelope(try await apiAsync { try await keys.revoke(id, for: caller) })
+        return Envelope(try await keys.revoke(id, for: caller))
     }
 }

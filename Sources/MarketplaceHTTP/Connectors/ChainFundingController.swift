@@ -25,8 +25,8 @@ struct ChainFundingController: Sendable {
 
     /// The x402 payment a request carries (PAYMENT-SIGNATURE for v2, X-PAYMENT for v1), if any.
     static func payment(of request: Request) throws -> X402.Payment? {
-        if let header = request.headers[v2Payment] { return try api { try X402.payment(header: header, version: 2) } }
-        if let header = request.headers[v1Payment] { return try api { try X402.payment(header: header, version: 1) } }
+        if let header = request.headers[v2Payment] { return try X402.payment(header: header, version: 2) }
+        if let header = request.headers[v1Payment] { return try X402.payment(header: header, version: 1) }
         return nil
     }
 
@@ -88,12 +88,12 @@ struct ChainFundingController: Sendable {
     @Sendable func registerAddress(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(AddressBody.self, from: request, context: context)
-        let address = try await apiAsync { try await settlement.registerDepositAddress(body.address, by: caller) }
+        let address = try await settlement.registerDepositAddress(body.address, by: caller)
         return try EditedResponse(status: .created, response: Envelope(AddressView(address))).response(from: request, context: context)
     }
 
     @Sendable func listAddresses(_ request: Request, context: APIContext) async throws -> Envelope<[AddressView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try settlement.depositAddresses(for: caller) }.map(AddressView.init))
+        return Envelope(try settlement.depositAddresses(for: caller).map(AddressView.init))
     }
 }

@@ -21,9 +21,7 @@ struct ConnectorWebhookController: Sendable {
         var request = request
         let body = try await RequestBody.collect(&request)
         let signature = request.headers[.init("Stripe-Signature")!]
-        let outcome = try await apiAsync {
-            try await settlement.receiveEvent(from: "stripe", payload: Array(body.readableBytesView), signature: signature)
-        }
+        let outcome = try await settlement.receiveEvent(from: "stripe", payload: Array(body.readableBytesView), signature: signature)
         return Envelope(Received(received: true, outcome: outcome.rawValue))
     }
 }

@@ -40,8 +40,8 @@ struct PayoutAccountController: Sendable {
 
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Envelope<AccountView> {
         let caller = try context.requirePrincipal()
-        let account = try api { try settlement.payoutAccount(for: caller) }
-        let address = try api { try settlement.payoutAddress(for: caller) }
+        let account = try settlement.payoutAccount(for: caller)
+        let address = try settlement.payoutAddress(for: caller)
         return Envelope(AccountView(connector: account?.connector, accountId: account?.accountID, linked: account != nil, baseAddress: address?.accountID))
     }
 
@@ -50,10 +50,10 @@ struct PayoutAccountController: Sendable {
         let body = try await RequestBody.decode(LinkBody.self, from: request, context: context)
         switch (body.accountId, body.baseAddress) {
         case (let accountID?, nil):
-            let account = try await apiAsync { try await settlement.linkPayoutAccount(accountID, by: caller) }
+            let account = try await settlement.linkPayoutAccount(accountID, by: caller)
             return Envelope(AccountView(connector: account.connector, accountId: account.accountID, linked: true))
         case (nil, let address?):
-            let account = try await apiAsync { try await settlement.linkPayoutAddress(address, by: caller) }
+            let account = try await settlement.linkPayoutAddress(address, by: caller)
             return Envelope(AccountView(connector: account.connector, accountId: nil, linked: true, baseAddress: account.accountID))
         default:
             throw APIError.validation("give exactly one of account_id (a Stripe Connect account) and base_address (a Base address)", field: "account_id")
@@ -64,7 +64,7 @@ struct PayoutAccountController: Sendable {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
         let connector = request.uri.queryParameters.get("connector") ?? SettlementService.payoutConnector
-        try await apiAsync { try await settlement.unlinkPayoutAccount(connector: connector, by: caller) }
+        try await settlement.unlinkPayoutAccount(connector: connector, by: caller)
         return Envelope(AccountView(connector: nil, accountId: nil, linked: false))
     }
 
@@ -72,7 +72,7 @@ struct PayoutAccountController: Sendable {
         let caller = try context.requirePrincipal()
         let task = try context.parameters.require("task")
         let body = try await RequestBody.decodeIfPresent(ReverseBody.self, from: request, context: context)
-        let reversed = try await apiAsync { try await settlement.reversePayout(of: task, amount: body?.amount?.text, by: caller) }
+        let reversed = try await settlement.reversePayout(of: task, amount: body?.amount?.text, by: caller)
         return Envelope(ReversalView(taskId: task, reversed: MoneyView(minor: reversed, asset: .usd)))
     }
 
@@ -107,7 +107,7 @@ struct PayoutAccountController: Sendable {
         let body = try await RequestBody.decodeIfPresent(StatementBody.self, from: request, context: context)
         let to = body?.to ?? Int64(Date().timeIntervalSince1970) + 1
         let from = body?.from ?? to - 7 * 86_400
-        let statement = try await apiAsync { try await settlement.syncStatement(from: from, to: to, by: caller) }
+        let statement = try await settlement.syncStatement(from: from, to: to, by: caller)
         return Envelope(StatementView(connector: statement.connector, from: from, to: to,
                                       lines: statement.lines.map { LineView(id: $0.id, kind: $0.kind.rawValue, amountMinor: $0.amountMinor, feeMinor: $0.feeMinor,
                                                                             currency: $0.currency, source: $0.source, created: $0.createdSeconds) },

@@ -34,16 +34,16 @@ struct FinanceController: Sendable {
         let now = Int64(Date().timeIntervalSince1970 * 1_000) * 1_000
         let asOf = try time("as_of") ?? now
         func period() throws -> ReportPeriod {
-            try api {
+            try {
                 if let named = query["period"] { return try ReportPeriod(named: String(named)) }
                 return try ReportPeriod(from: try time("from") ?? 0, to: try time("to") ?? asOf + 1)
-            }
+            }()
         }
         let byText = query["by"].map(String.init) ?? "day"
         guard let by = ReportGranularity(rawValue: byText) else { throw APIError.validation("by must be day, week or month", field: "by") }
         let format = query["format"].map(String.init) ?? "json"
         guard format == "json" || format == "csv" else { throw APIError.validation("format must be json or csv", field: "format") }
-        let report: FinanceReport = try api {
+        let report: FinanceReport = try {
             switch name {
             case "trial-balance": return try finance.trialBalance(asOf: asOf)
             case "balance-sheet": return try finance.balanceSheet(asOf: asOf)
@@ -56,7 +56,7 @@ struct FinanceController: Sendable {
             case "roll-forward": return try finance.rollForward(try period())
             default: throw APIError.notFound("no report '\(name)'; reports: \(Self.reports.joined(separator: ", "))")
             }
-        }
+        }()
         guard format == "csv" else { return Self.enveloped(report.json()) }
         guard let csv = report.csv(table: query["table"].map(String.init)) else {
             throw APIError.validation("table must be one of: \(report.tables.map(\.name).joined(separator: ", "))", field: "table")
@@ -66,7 +66,7 @@ struct FinanceController: Sendable {
 
     @Sendable func journal(_ request: Request, context: APIContext) async throws -> Response {
         var text = ""
-        try api { try finance.exportJournal { text += $0 } }
+        try finance.exportJournal { text += $0 }
         return Self.text(text, type: "text/plain; charset=utf-8")
     }
 
@@ -81,7 +81,7 @@ struct FinanceController: Sendable {
         let now = Int64(Date().timeIntervalSince1970 * 1_000) * 1_000
         let asOf = try time("as_of")
         let from = try time("from"), to = try time("to")
-        let html = try api {
+        let html = try {
             let period: ReportPeriod
             if let named = query["period"] {
                 period = try ReportPeriod(named: String(named))
@@ -91,18 +91,18 @@ struct FinanceController: Sendable {
                 period = try ReportPeriod.monthToDate(asOf ?? now)
             }
             return try FinancePage(finance.monthEnd(period)).render()
-        }
+        }()
         return Self.text(html, type: "text/html; charset=utf-8")
     }
 
     @Sendable func reconcile(_ request: Request, context: APIContext) async throws -> Response {
         try await RequestBody.refuseFields(request, context: context)
-        let run = try await apiAsync { try await finance.reconcile() }
+        let run = try await finance.reconcile()
         return Self.enveloped(run.report().json())
     }
 
     @Sendable func latestReconciliation(_ request: Request, context: APIContext) async throws -> Response {
-        guard let last = try api({ try finance.lastReconciliation() }) else { throw APIError.notFound("no reconciliation has run yet; POST /v1/finance/reconciliations") }
+        guard let last = try finance.lastReconciliation() else { throw APIError.notFound("no reconciliation has run yet; POST /v1/finance/reconciliations") }
         var table = ReportTable(name: "breaks", columns: ["kind", "connector", "reference", "asset", "ledger_minor", "processor_minor", "detail"])
         for item in last.breaks {
             table.rows.append([.text(item.kind.rawValue), .text(item.connector), .text(item.reference), .text(item.asset),
@@ -115,7 +115,7 @@ struct FinanceController: Sendable {
 
     @Sendable func periods(_ request: Request, context: APIContext) async throws -> Response {
         var table = ReportTable(name: "periods", columns: ["name", "starts_at", "ends_at", "last_seq", "closed_at", "closed_by"])
-        for period in try api({ try finance.closedPeriods() }) {
+        for period in try finance.closedPeriods() {
             table.rows.append([.text(period.name), .text(Timestamps.format(period.startsAt)), .text(Timestamps.format(period.endsAt)),
                                .count(period.lastSeq), .text(Timestamps.format(period.closedAt)), .text(period.closedBy)])
         }
@@ -127,7 +127,7 @@ struct FinanceController: Sendable {
     @Sendable func closePeriod(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(CloseRequest.self, from: request, context: context)
-        let (_, rollForward) = try await apiAsync { try await finance.closePeriod(named: body.period, by: caller.userID) }
+        let (_, rollForward) = try await finance.closePeriod(named: body.period, by: caller.userID)
         return Self.enveloped(rollForward.json())
     }
 
@@ -142,9 +142,7 @@ struct FinanceController: Sendable {
         let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
         guard !key.isEmpty, key.count <= 255 else { throw APIError.validation("send an Idempotency-Key header of 1 to 255 characters", field: "idempotency_key") }
         let body = try await RequestBody.decode(CorrectionRequest.self, from: request, context: context)
-        let row = try await apiAsync {
-            try await finance.correct(transfer: TransferID(body.transferId), amountMinor: body.amountMinor, reason: body.reason, key: "\(caller.userID):\(key)", by: caller.userID)
-        }
+        let row = try await finance.correct(transfer: TransferID(body.transferId), amountMinor: body.amountMinor, reason: body.reason, key: "\(caller.userID):\(key)", by: caller.userID)
         var table = ReportTable(name: "transfer", columns: ["id", "reverses", "amount_minor", "timestamp", "metadata"])
         table.rows.append([.count(row.id.rawValue), .count(row.reversesID?.rawValue ?? 0), .count(row.amountMinor), .text(Timestamps.format(row.timestamp)),
                            .text(row.metadata ?? "")])

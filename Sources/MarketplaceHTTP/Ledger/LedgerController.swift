@@ -24,7 +24,7 @@ struct LedgerController: Sendable {
             return AccountID(id)
         }
         let limit = try Self.limit(query["limit"].map(String.init), max: Ledger.accountsPageMax)
-        let accounts = try api { try ledger.accounts(after: after, limit: limit, asset: asset) }
+        let accounts = try ledger.accounts(after: after, limit: limit, asset: asset)
         return Envelope(accounts.map { AccountView($0) })
     }
 
@@ -33,7 +33,7 @@ struct LedgerController: Sendable {
         guard let asOf = request.uri.queryParameters["as_of"] else { return Envelope(AccountView(account)) }
         let micros: Int64
         do { micros = try Timestamps.parse(String(asOf)) } catch { throw APIError.validation(error.description, field: "as_of") }
-        let balance = try api { try ledger.balance(of: account.id, asOf: micros) } ?? .zero
+        let balance = try ledger.balance(of: account.id, asOf: micros) ?? .zero
         return Envelope(AccountView(account, balance: balance))
     }
 
@@ -45,20 +45,20 @@ struct LedgerController: Sendable {
             return cursor
         }
         let limit = try Self.limit(query["limit"].map(String.init), max: Ledger.statementPageMax)
-        guard let page = try api({ try ledger.statement(of: account.id, after: cursor, limit: limit) }) else {
+        guard let page = try ledger.statement(of: account.id, after: cursor, limit: limit) else {
             throw APIError.notFound("no account \(account.id)")
         }
         return Envelope(StatementView(page))
     }
 
     @Sendable func verify(_ request: Request, context: APIContext) async throws -> Envelope<VerifyView> {
-        Envelope(VerifyView(try api { try ledger.verify() }))
+        Envelope(VerifyView(try ledger.verify()))
     }
 
     /// The account named by the `:account` path parameter, as an id or a chart-of-accounts code.
     private func findAccount(_ context: APIContext) throws -> Account {
         let key = try context.parameters.require("account")
-        let account = try api { try Int64(key).map { try ledger.account(AccountID($0)) } ?? ledger.account(code: key) }
+        let account = try Int64(key).map { try ledger.account(AccountID($0)) } ?? ledger.account(code: key)
         guard let account else { throw APIError.notFound("no account '\(key)'") }
         return account
     }

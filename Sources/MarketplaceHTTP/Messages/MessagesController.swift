@@ -40,26 +40,26 @@ struct MessagesController: Sendable {
     @Sendable func send(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<MessageView>> {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(SendBody.self, from: request, context: context)
-        let message = try await apiAsync { try await messages.send(on: try context.parameters.require("task"), body: body.body, to: body.to, by: caller) }
+        let message = try await messages.send(on: try context.parameters.require("task"), body: body.body, to: body.to, by: caller)
         return EditedResponse(status: .created, response: Envelope(MessageView(message)))
     }
 
     @Sendable func thread(_ request: Request, context: APIContext) async throws -> Envelope<[MessageView]> {
         let caller = try context.requirePrincipal()
         let with = request.uri.queryParameters["with"].map(String.init)
-        return Envelope(try api { try messages.messages(on: try context.parameters.require("task"), with: with, for: caller) }.map(MessageView.init))
+        return Envelope(try messages.messages(on: try context.parameters.require("task"), with: with, for: caller).map(MessageView.init))
     }
 
     @Sendable func notifications(_ request: Request, context: APIContext) async throws -> Envelope<[NotificationView]> {
         let caller = try context.requirePrincipal()
         let unread = request.uri.queryParameters["unread"] == "true"
-        return Envelope(try api { try messages.notifications(unreadOnly: unread, for: caller) }.map(NotificationView.init))
+        return Envelope(try messages.notifications(unreadOnly: unread, for: caller).map(NotificationView.init))
     }
 
     @Sendable func markRead(_ request: Request, context: APIContext) async throws -> Envelope<NotificationView> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        return Envelope(NotificationView(try await apiAsync { try await messages.markRead(try context.parameters.require("notification"), for: caller) }))
+        return Envelope(NotificationView(try await messages.markRead(try context.parameters.require("notification"), for: caller)))
     }
 
     struct Marked: Encodable, Sendable { let marked: Int }
@@ -67,6 +67,6 @@ struct MessagesController: Sendable {
     @Sendable func markAllRead(_ request: Request, context: APIContext) async throws -> Envelope<Marked> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        return Envelope(Marked(marked: try await apiAsync { try await messages.markAllRead(for: caller) }))
+        return Envelope(Marked(marked: try await messages.markAllRead(for: caller)))
     }
 }

@@ -9,7 +9,7 @@ struct ScopeMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         let caller = try context.requirePrincipal()
-        try api { try caller.require(scope) }
+        try caller.require(scope)
         return try await next(request, context)
     }
 }

@@ -16,7 +16,7 @@ struct FundingApprovalsController: Sendable {
 
     @Sendable func list(_ request: Request, context: APIContext) async throws -> Envelope<[FundingApprovalView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try settlement.fundingApprovals(for: caller) }.map(FundingApprovalView.init))
+        return Envelope(try settlement.fundingApprovals(for: caller).map(FundingApprovalView.init))
     }
 
     struct Approved: Encodable, Sendable {
@@ -28,13 +28,13 @@ struct FundingApprovalsController: Sendable {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
         let pipeline = FundingPipeline(settlement: settlement, work: work)
-        let (approval, funding) = try await apiAsync { try await pipeline.approve(try context.parameters.require("approval"), by: caller) }
+        let (approval, funding) = try await pipeline.approve(try context.parameters.require("approval"), by: caller)
         return Envelope(Approved(approval: FundingApprovalView(approval), funding: FundingView(funding)))
     }
 
     @Sendable func decline(_ request: Request, context: APIContext) async throws -> Envelope<FundingApprovalView> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
-        return Envelope(FundingApprovalView(try await apiAsync { try await settlement.declineFunding(try context.parameters.require("approval"), by: caller) }))
+        return Envelope(FundingApprovalView(try await settlement.declineFunding(try context.parameters.require("approval"), by: caller)))
     }
 }

@@ -17,8 +17,8 @@ struct WalletController: Sendable {
 
     @Sendable func wallets(_ request: Request, context: APIContext) async throws -> Envelope<[WalletView]> {
         let caller = try context.requirePrincipal()
-        let totals = try api { try settlement.totals(for: caller) }
-        return Envelope(try await apiAsync { try await settlement.wallets(for: caller) }.map { wallet in
+        let totals = try settlement.totals(for: caller)
+        return Envelope(try await settlement.wallets(for: caller).map { wallet in
             WalletView(wallet, totals: totals.first { $0.asset == wallet.asset })
         })
     }
@@ -46,9 +46,7 @@ struct WalletController: Sendable {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(DepositBody.self, from: request, context: context)
         let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
-        let withdrawal = try await apiAsync {
-            try await settlement.withdraw(amount: body.amount.text, currency: body.currency, idempotencyKey: key, by: caller)
-        }
+        let withdrawal = try await settlement.withdraw(amount: body.amount.text, currency: body.currency, idempotencyKey: key, by: caller)
         return EditedResponse(status: .created, response: Envelope(WithdrawalView(withdrawal)))
     }
 
@@ -56,10 +54,8 @@ struct WalletController: Sendable {
         let caller = try context.requirePrincipal()
         let query = request.uri.queryParameters
         let limit = try RequestBody.wholeNumber("limit", in: request, default: 50)
-        let page = try await apiAsync {
-            try await settlement.transactions(for: caller, asset: query["asset"].map(String.init) ?? "USD", type: query["type"].map(String.init),
-                                              cursor: query["cursor"].map(String.init), limit: limit)
-        }
+        let page = try await settlement.transactions(for: caller, asset: query["asset"].map(String.init) ?? "USD", type: query["type"].map(String.init),
+                                                     cursor: query["cursor"].map(String.init), limit: limit)
         return Envelope(TransactionPageView(transactions: page.transactions.map(TransactionView.init), hasMore: page.nextCursor != nil,
                                         nextCursor: page.nextCursor))
     }

@@ -16,7 +16,7 @@ struct PeopleController: Sendable {
 
     @Sendable func ownProfile(_ request: Request, context: APIContext) async throws -> Envelope<ProfileView> {
         let caller = try context.requirePrincipal()
-        return Envelope(ProfileView(try api { try profiles.profile(of: caller.userID, for: caller) }))
+        return Envelope(ProfileView(try profiles.profile(of: caller.userID, for: caller)))
     }
 
     struct ProfileBody: Decodable {
@@ -33,17 +33,17 @@ struct PeopleController: Sendable {
         let body = try await RequestBody.decode(ProfileBody.self, from: request, context: context)
         let draft = ProfileDraft(displayName: body.displayName, headline: body.headline, city: body.city, country: body.country,
                                  skills: body.skills ?? [], available: body.available ?? true)
-        return Envelope(ProfileView(try await apiAsync { try await profiles.save(draft, by: caller) }))
+        return Envelope(ProfileView(try await profiles.save(draft, by: caller)))
     }
 
     @Sendable func workerProfile(_ request: Request, context: APIContext) async throws -> Envelope<ProfileView> {
         let caller = try context.requirePrincipal()
-        return Envelope(ProfileView(try api { try profiles.profile(of: try context.parameters.require("user"), for: caller) }))
+        return Envelope(ProfileView(try profiles.profile(of: try context.parameters.require("user"), for: caller)))
     }
 
     @Sendable func myApplications(_ request: Request, context: APIContext) async throws -> Envelope<[ApplicationView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try work.myApplications(for: caller) }.map(ApplicationView.init))
+        return Envelope(try work.myApplications(for: caller).map(ApplicationView.init))
     }
 }
 
@@ -60,7 +60,7 @@ struct AdminController: Sendable {
 
     @Sendable func openDisputes(_ request: Request, context: APIContext) async throws -> Envelope<[DisputeView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try settlement.openDisputes(for: caller) }.map(DisputeView.init))
+        return Envelope(try settlement.openDisputes(for: caller).map(DisputeView.init))
     }
 
     struct ResolveBody: Decodable {
@@ -71,12 +71,10 @@ struct AdminController: Sendable {
 
     @Sendable func resolve(_ request: Request, context: APIContext) async throws -> Envelope<DisputeView> {
         let caller = try context.requirePrincipal()
-        try api { try caller.requireAdmin() }
+        try caller.requireAdmin()
         let body = try await RequestBody.decode(ResolveBody.self, from: request, context: context)
-        let dispute = try await apiAsync {
-            try await settlement.resolveDispute(try context.parameters.require("dispute"), toWorker: body.toWorker.text, toPayer: body.toPayer?.text,
-                                                resolution: body.resolution, by: caller)
-        }
+        let dispute = try await settlement.resolveDispute(try context.parameters.require("dispute"), toWorker: body.toWorker.text,
+                                                          toPayer: body.toPayer?.text, resolution: body.resolution, by: caller)
         return Envelope(DisputeView(dispute))
     }
 
@@ -84,8 +82,8 @@ struct AdminController: Sendable {
 
     @Sendable func verify(_ request: Request, context: APIContext) async throws -> Envelope<ProfileView> {
         let caller = try context.requirePrincipal()
-        try api { try caller.requireAdmin() }
+        try caller.requireAdmin()
         let body = try await RequestBody.decode(VerifyBody.self, from: request, context: context)
-        return Envelope(ProfileView(try await apiAsync { try await profiles.setVerified(body.verified, userID: try context.parameters.require("user"), by: caller) }))
+        return Envelope(ProfileView(try await profiles.setVerified(body.verified, userID: try context.parameters.require("user"), by: caller)))
     }
 }

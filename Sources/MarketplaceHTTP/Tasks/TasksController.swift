@@ -75,7 +75,7 @@ struct TasksController: Sendable {
     @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
         let body = try await RequestBody.decode(CreateBody.self, from: request, context: context)
         guard let caller = context.principal else {
-            let posted = try await apiAsync { try await tasks.createAnonymous(body.draft, clientAddress: context.clientAddress, mode: mode) }
+            let posted = try await tasks.createAnonymous(body.draft, clientAddress: context.clientAddress, mode: mode)
             let view = AnonymousView(task: TaskView(posted.task), taskToken: posted.token, taskUrl: "/v1/tasks/\(posted.task.id)",
                                      fundUrl: "/v1/tasks/\(posted.task.id)/fund")
             return try EditedResponse(status: .created, response: Envelope(view)).response(from: request, context: context)
@@ -92,13 +92,13 @@ struct TasksController: Sendable {
         let filter = TaskFilter(status: query["status"].map(String.init), category: query["category"].map(String.init),
                                 locationType: query["location_type"].map(String.init), urgency: query["urgency"].map(String.init),
                                 mine: query["mine"] == "true", limit: limit, cursor: query["cursor"].map(String.init))
-        let page = try api { try tasks.list(filter, for: caller) }
+        let page = try tasks.list(filter, for: caller)
         return Envelope(TaskPageView(tasks: page.tasks.map(TaskView.init), hasMore: page.hasMore, nextCursor: page.nextCursor))
     }
 
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
-        return Envelope(TaskView(try api { try tasks.task(try context.parameters.require("task"), for: caller) }))
+        return Envelope(TaskView(try tasks.task(try context.parameters.require("task"), for: caller)))
     }
 
     struct UpdateBody: Decodable {
@@ -157,7 +157,7 @@ struct TasksController: Sendable {
         }
         let pipeline = FundingPipeline(settlement: settlement, work: work)
         guard method.fundsAtOnce else {
-            let outcome = try await apiAsync { try await pipeline.fund(id, with: method, by: caller) }
+            let outcome = try await pipeline.fund(id, with: method, by: caller)
             if case .checkout(let checkout) = outcome {
                 return try EditedResponse(status: checkout.status == .paid ? .ok : .accepted, response: Envelope(CheckoutView(checkout)))
                     .response(from: request, context: context)
@@ -189,7 +189,7 @@ struct TasksController: Sendable {
     @Sendable func checkoutRedirect(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         let id = try context.parameters.require("task")
-        let outcome = try await apiAsync { try await FundingPipeline(settlement: settlement, work: work).fund(id, with: .card(successURL: nil, cancelURL: nil), by: caller) }
+        let outcome = try await FundingPipeline(settlement: settlement, work: work).fund(id, with: .card(successURL: nil, cancelURL: nil), by: caller)
         guard case .checkout(let checkout) = outcome, checkout.status == .open, let url = checkout.checkoutURL else {
             throw APIError(.conflict, code: "CONFLICT", message: "the task is already funded", field: nil)
         }
@@ -216,7 +216,7 @@ extension TasksController {
     @Sendable func payments(_ request: Request, context: APIContext) async throws -> Envelope<[PaymentView]> {
         let caller = try context.requirePrincipal()
         let id = try context.parameters.require("task")
-        return Envelope(try api { try settlement.payments(of: id, by: caller) }.map(PaymentView.init))
+        return Envelope(try settlement.payments(of: id, by: caller).map(PaymentView.init))
     }
 
     /// The caller's payments across their tasks (all of them for an admin), newest first;
@@ -225,7 +225,7 @@ extension TasksController {
         let caller = try context.requirePrincipal()
         let limit = try RequestBody.wholeNumber("limit", in: request, default: 50)
         let state = request.uri.queryParameters["state"].map(String.init)
-        return Envelope(try api { try settlement.payments(for: caller, state: state, limit: limit) }.map(PaymentView.init))
+        return Envelope(try settlement.payments(for: caller, state: state, limit: limit).map(PaymentView.init))
     }
 }
 

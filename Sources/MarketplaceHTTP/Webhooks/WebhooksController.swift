@@ -92,14 +92,14 @@ struct WebhooksController: Sendable {
         let caller = try context.requirePrincipal()
         let body = try await RequestBody.decode(CreateBody.self, from: request, context: context)
         let webhooks = try service()
-        let (endpoint, secret) = try await apiAsync { try await webhooks.create(url: body.url, events: body.events, description: body.description, by: caller) }
+        let (endpoint, secret) = try await webhooks.create(url: body.url, events: body.events, description: body.description, by: caller)
         return EditedResponse(status: .created, response: Envelope(EndpointView(endpoint, secret: secret)))
     }
 
     @Sendable func list(_ request: Request, context: APIContext) async throws -> Envelope<[EndpointView]> {
         let caller = try context.requirePrincipal()
         let webhooks = try service()
-        return Envelope(try api { try webhooks.list(by: caller) }.map { EndpointView($0) })
+        return Envelope(try webhooks.list(by: caller).map { EndpointView($0) })
     }
 
     @Sendable func update(_ request: Request, context: APIContext) async throws -> Envelope<EndpointView> {
@@ -107,9 +107,7 @@ struct WebhooksController: Sendable {
         let body = try await RequestBody.decode(UpdateBody.self, from: request, context: context)
         let id = try context.parameters.require("webhook")
         let webhooks = try service()
-        return Envelope(EndpointView(try await apiAsync {
-            try await webhooks.update(id, url: body.url, events: body.events, description: body.description, enabled: body.enabled, by: caller)
-        }))
+        return Envelope(EndpointView(try await webhooks.update(id, url: body.url, events: body.events, description: body.description, enabled: body.enabled, by: caller)))
     }
 
     @Sendable func delete(_ request: Request, context: APIContext) async throws -> Envelope<EndpointView> {
@@ -117,14 +115,14 @@ struct WebhooksController: Sendable {
         try await RequestBody.refuseFields(request, context: context)
         let id = try context.parameters.require("webhook")
         let webhooks = try service()
-        return Envelope(EndpointView(try await apiAsync { try await webhooks.delete(id, by: caller) }))
+        return Envelope(EndpointView(try await webhooks.delete(id, by: caller)))
     }
 
     @Sendable func deliveries(_ request: Request, context: APIContext) async throws -> Envelope<[DeliveryView]> {
         let caller = try context.requirePrincipal()
         let id = try context.parameters.require("webhook")
         let webhooks = try service()
-        return Envelope(try api { try webhooks.deliveries(of: id, by: caller) }.map(DeliveryView.init))
+        return Envelope(try webhooks.deliveries(of: id, by: caller).map(DeliveryView.init))
     }
 
     @Sendable func redeliver(_ request: Request, context: APIContext) async throws -> Envelope<DeliveryView> {
@@ -135,13 +133,13 @@ struct WebhooksController: Sendable {
             throw APIError.validation("delivery must be a delivery id", field: "delivery")
         }
         let webhooks = try service()
-        return Envelope(DeliveryView(try await apiAsync { try await webhooks.redeliver(delivery, of: id, by: caller) }))
+        return Envelope(DeliveryView(try await webhooks.redeliver(delivery, of: id, by: caller)))
     }
 
     @Sendable func callbackSecret(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<SecretView>> {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
         let webhooks = try service()
-        return EditedResponse(status: .created, response: Envelope(SecretView(secret: try await apiAsync { try await webhooks.rotateCallbackSecret(by: caller) })))
+        return EditedResponse(status: .created, response: Envelope(SecretView(secret: try await webhooks.rotateCallbackSecret(by: caller))))
     }
 }

@@ -41,7 +41,7 @@ struct WorkController: Sendable {
 
     @Sendable func applications(_ request: Request, context: APIContext) async throws -> Envelope<[ApplicationView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try work.applications(of: try context.parameters.require("task"), for: caller) }.map(ApplicationView.init))
+        return Envelope(try work.applications(of: try context.parameters.require("task"), for: caller).map(ApplicationView.init))
     }
 
     @Sendable func accept(_ request: Request, context: APIContext) async throws -> Response {
@@ -63,7 +63,7 @@ struct WorkController: Sendable {
 
     @Sendable func submissions(_ request: Request, context: APIContext) async throws -> Envelope<[SubmissionView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try api { try work.submissions(of: try context.parameters.require("task"), for: caller) }.map(SubmissionView.init))
+        return Envelope(try work.submissions(of: try context.parameters.require("task"), for: caller).map(SubmissionView.init))
     }
 
     @Sendable func submit(_ request: Request, context: APIContext) async throws -> Response {
@@ -127,6 +127,6 @@ struct WorkController: Sendable {
 
     @Sendable func dispute(_ request: Request, context: APIContext) async throws -> Envelope<DisputeView> {
         let caller = try context.requirePrincipal()
-        return Envelope(DisputeView(try api { try settlement.dispute(of: try context.parameters.require("task"), for: caller) }))
+        return Envelope(DisputeView(try settlement.dispute(of: try context.parameters.require("task"), for: caller)))
     }
 }
