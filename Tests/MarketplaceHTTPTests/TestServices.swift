@@ -24,17 +24,9 @@ struct TestServices {
         ledger = try Ledger(path: path, clock: clock.ledgerClock)
         store = try MarketplaceStore(ledger: ledger)
         let tokens = try await TokenIssuer(secret: Array(repeating: 7, count: 32))
-        var settlement = SettlementService(ledger: ledger, store: store, clock: clock.ledgerClock)
-        settlement.card = card
-        settlement.chain = chain
-        if let logger { settlement.logger = logger }
-        services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),
-                            tasks: TaskService(store: store, clock: clock.ledgerClock), settlement: settlement,
-                            work: WorkService(store: store, settlement: settlement, clock: clock.ledgerClock),
-                            profiles: ProfileService(store: store, clock: clock.ledgerClock),
-                            idempotency: IdempotencyStore(store: store, clock: clock.ledgerClock),
-                            messages: MessageService(store: store, clock: clock.ledgerClock))
-        services.webhooks = WebhookService(store: store, secretsKey: Self.secretsKey, policy: webhookPolicy, clock: clock.ledgerClock)
+        services = Services.assemble(ledger: ledger, store: store, tokens: tokens,
+                                     ServiceSettings(clock: clock.ledgerClock, card: card, chain: chain, logger: logger, bcryptCost: 4,
+                                                     webhooks: (Self.secretsKey, webhookPolicy)))
     }
 
     /// Registers `email` (an agent), grants it admin as `marketplace admin grant` does, and

@@ -26,14 +26,9 @@ struct Harness: Sendable {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-\(UUID().uuidString).sqlite").path
         ledger = try Ledger(path: path, clock: clock)
         store = try MarketplaceStore(ledger: ledger)
-        var settlement = SettlementService(ledger: ledger, store: store, clock: clock)
-        settlement.card = card
-        settlement.chain = chain
-        services = Services(ledger: ledger, auth: AuthService(store: store, tokens: try await TokenIssuer(secret: Array(repeating: 7, count: 32)), bcryptCost: 4),
-                            keys: KeyService(store: store), tasks: TaskService(store: store, clock: clock), settlement: settlement,
-                            work: WorkService(store: store, settlement: settlement, clock: clock), profiles: ProfileService(store: store, clock: clock),
-                            idempotency: IdempotencyStore(store: store, clock: clock), messages: MessageService(store: store, clock: clock))
-        tools = MarketplaceTools(tasks: services.tasks, settlement: settlement, work: services.work, messages: services.messages,
+        services = Services.assemble(ledger: ledger, store: store, tokens: try await TokenIssuer(secret: Array(repeating: 7, count: 32)),
+                                     ServiceSettings(clock: clock, card: card, chain: chain, bcryptCost: 4))
+        tools = MarketplaceTools(tasks: services.tasks, settlement: services.settlement, work: services.work, messages: services.messages,
                                  platform: PlatformFacts(mode: "test", rateLimitsPerMinute: [:]))
     }
 

@@ -36,12 +36,9 @@ struct APIBench: AsyncParsableCommand {
         _ = try await ChartOfAccounts.standard.install(in: ledger)
         let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
-        let settlement = SettlementService(ledger: ledger, store: store)
         // bcrypt at cost 4 only so the users' set-up is quick; the measured requests do not hash passwords.
-        let services = Services(ledger: ledger, auth: AuthService(store: store, tokens: try await TokenIssuer(secret: TokenIssuer.randomSecret()), bcryptCost: 4),
-                                keys: KeyService(store: store), tasks: TaskService(store: store), settlement: settlement,
-                                work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store),
-                                idempotency: IdempotencyStore(store: store), messages: MessageService(store: store))
+        let services = Services.assemble(ledger: ledger, store: store, tokens: try await TokenIssuer(secret: TokenIssuer.randomSecret()),
+                                         ServiceSettings(bcryptCost: 4))
         let app = buildApplication(ServerConfiguration(host: "127.0.0.1", port: 0, rateLimits: .unlimited), services: services)
         let concurrency = concurrency
         let lifecycles = lifecycles

@@ -36,11 +36,9 @@ struct LoginBench: AsyncParsableCommand {
         _ = try await ChartOfAccounts.standard.install(in: ledger)
         let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
-        let settlement = SettlementService(ledger: ledger, store: store)
-        let auth = AuthService(store: store, tokens: try await TokenIssuer(secret: TokenIssuer.randomSecret()), bcryptCost: UInt8(cost))
-        let services = Services(ledger: ledger, auth: auth, keys: KeyService(store: store), tasks: TaskService(store: store), settlement: settlement,
-                                work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store),
-                                idempotency: IdempotencyStore(store: store), messages: MessageService(store: store))
+        let services = Services.assemble(ledger: ledger, store: store, tokens: try await TokenIssuer(secret: TokenIssuer.randomSecret()),
+                                         ServiceSettings(bcryptCost: UInt8(cost)))
+        let auth = services.auth
         for index in 0..<logins {
             _ = try await auth.register(Registration(email: "login\(index)@bench.example", password: Self.password, fullName: "Bench", role: "agent"))
         }

@@ -5,6 +5,8 @@ import LedgerCore
 import Logging
 import Marketplace
 import MarketplaceHTTP
+import ServiceLifecycle
+import UnixSignals
 import Synchronization
 
 /// `marketplace serve`: the HTTP API on the embedded SQLite ledger. The one place that builds
@@ -92,35 +94,33 @@ struct Serve: AsyncParsableCommand {
     /// operations recorded before a stop are finished first.
     func makeServices(ledger: Ledger, store: MarketplaceStore, port: Int, logger: Logger) async throws -> Services {
         let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
-        var configured = SettlementService(ledger: ledger, store: store, pricing: try Self.pricing())
-        configured.card = try Self.cardPayments(host: host, port: port, logger: logger)
-        configured.chain = try Self.chainPayments(logger: logger)
-        let settlement = configured
+        let settings = ServiceSettings(pricing: try Self.pricing(), card: try Self.cardPayments(host: host, port: port, logger: logger),
+                                       chain: try Self.chainPayments(logger: logger), riskGate: Self.riskGate(),
+                                       webhooks: (try Self.secretsKey(database: database.db), try Self.webhookPolicy()))
+        let services = Services.assemble(ledger: ledger, store: store, tokens: tokens, settings)
+        let settlement = services.settlement
         // A node on another chain stops the start: nothing is signed for the wrong chain.
         try await settlement.startChain()
         let resumed = try await settlement.resumePendingOperations()
         await settlement.sendPendingCalls()
         if resumed > 0 { logger.notice("finished operations recorded before a stop", metadata: ["operations": "\(resumed)"]) }
-        var services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens), keys: KeyService(store: store),
-                                tasks: TaskService(store: store, riskGate: Self.riskGate()), settlement: settlement,
-                                work: WorkService(store: store, settlement: settlement), profiles: ProfileService(store: store),
-                                idempotency: IdempotencyStore(store: store), messages: MessageService(store: store))
-        services.webhooks = WebhookService(store: store, secretsKey: try Self.secretsKey(database: database.db), policy: try Self.webhookPolicy())
         return services
     }
 
-    /// The server and the background loops side by side; when the server stops, so do they.
-    func serve(_ app: some ApplicationProtocol, services: Services, logger: Logger) async throws {
+    /// The server and the background loops as one ServiceLifecycle group: SIGTERM or SIGINT
+    /// shuts it down gracefully (the server drains its connections, each loop ends after its
+    /// round), and when the server stops, so does the group.
+    func serve(_ app: some ApplicationProtocol & Service, services: Services, logger: Logger) async throws {
         let settlement = services.settlement
         let idempotency = services.idempotency
-        let webhooks = services.webhooks
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            group.addTask { try await Self.sweepExpiredTasks(settlement, idempotency: idempotency, logger: logger) }
-            if settlement.chain != nil { group.addTask { try await Self.followChain(settlement, logger: logger) } }
-            if let webhooks { group.addTask { try await Self.deliverWebhooks(webhooks, logger: logger) } }
-            try await group.next()
-            group.cancelAll()
+        var loops: [BackgroundLoop] = [BackgroundLoop(name: "sweeper") { try await Self.sweepExpiredTasks(settlement, idempotency: idempotency, logger: logger) }]
+        if settlement.chain != nil { loops.append(BackgroundLoop(name: "chain follower") { try await Self.followChain(settlement, logger: logger) }) }
+        if let webhooks = services.webhooks {
+            loops.append(BackgroundLoop(name: "webhook dispatcher") { try await Self.deliverWebhooks(webhooks, logger: logger) })
         }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: app, successTerminationBehavior: .gracefullyShutdownGroup)] + loops.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

@@ -95,18 +95,11 @@ struct SimulationWorld: Sendable {
         let ledger = try Ledger(path: path, clock: clock.ledgerClock)
         _ = try await ChartOfAccounts.standard.install(in: ledger)
         let store = try MarketplaceStore(ledger: ledger)
-        var settlement = SettlementService(ledger: ledger, store: store, pricing: pricing, clock: clock.ledgerClock)
-        settlement.card = card
-        settlement.chain = chain
         let tokens = try await TokenIssuer(secret: TokenIssuer.randomSecret())
-        var services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: 4), keys: KeyService(store: store),
-                                tasks: TaskService(store: store, clock: clock.ledgerClock), settlement: settlement,
-                                work: WorkService(store: store, settlement: settlement, clock: clock.ledgerClock),
-                                profiles: ProfileService(store: store, clock: clock.ledgerClock),
-                                idempotency: IdempotencyStore(store: store, clock: clock.ledgerClock),
-                                messages: MessageService(store: store, clock: clock.ledgerClock))
         // No endpoint subscribes during a run: the key that would seal their secrets lives only in memory.
-        services.webhooks = WebhookService(store: store, secretsKey: TokenIssuer.randomSecret(), clock: clock.ledgerClock)
+        let services = Services.assemble(ledger: ledger, store: store, tokens: tokens,
+                                         ServiceSettings(clock: clock.ledgerClock, pricing: pricing, card: card, chain: chain, bcryptCost: 4,
+                                                         webhooks: (TokenIssuer.randomSecret(), .init())))
         return (services, store)
     }
 }
