@@ -26,5 +26,5 @@ public struct APIContext: RequestContext {
     /// Bodies are read strictly: see `RequestBody`.
     public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder() }
 
-    public var responseEncoder: CompactJSONEncoder { CompactJSONEncoder() }
+    public var responseEncoder: APIJSONEncoder { APIJSONEncoder() }
 }

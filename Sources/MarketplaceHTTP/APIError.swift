@@ -74,7 +74,7 @@ public struct APIError: HTTPResponseError, Sendable {
     /// The envelope's bytes: `{"success":false,"error":{…}}`.
     var json: [UInt8] {
         // Three strings and a bool: encoding cannot fail.
-        (try? CompactJSONEncoder().encode(Body(error: .init(code: code, message: message, field: field)))) ?? []
+        (try? APIJSONEncoder().encode(Body(error: .init(code: code, message: message, field: field)))) ?? []
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -28,7 +28,7 @@ enum KeyedAnswer {
     ) async throws -> (response: Response, result: Result) {
         let keyed = KeyedRequest.current
         keyed?.answer(Result.self) { result in
-            guard let bytes = try? CompactJSONEncoder().encode(render(result)) else { return nil }
+            guard let bytes = try? APIJSONEncoder().encode(render(result)) else { return nil }
             return KeyedRequest.Answer(status: status(result).code, contentType: contentType, body: Data(bytes))
         }
         let result = try await call()
@@ -38,7 +38,7 @@ enum KeyedAnswer {
         if let answer = keyed?.committedAnswer, keyed?.committedResult as? Result == result {
             return (IdempotencyMiddleware.response(answer, replayed: false), result)
         }
-        let bytes = try CompactJSONEncoder().encode(render(result))
+        let bytes = try APIJSONEncoder().encode(render(result))
         let response = Response(status: status(result), headers: [.contentType: contentType, .contentLength: String(bytes.count)],
                                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         return (response, result)

@@ -154,7 +154,7 @@ extension FinanceService {
 
     static func quoted(_ text: String) -> String {
         var output: [UInt8] = []
-        JSONNode.write(string: text, to: &output)
+        JSONQuoter().write(text, to: &output)
         return String(decoding: output, as: UTF8.self)
     }
 }

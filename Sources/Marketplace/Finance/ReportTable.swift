@@ -19,11 +19,11 @@ public enum ReportCell: Sendable, Hashable {
         }
     }
 
-    func writeJSON(to output: inout [UInt8]) {
+    func writeJSON(to output: inout [UInt8], _ quoter: JSONQuoter) {
         switch self {
         case .count(let value): output += String(value).utf8
         case .empty: output += "null".utf8
-        default: JSONNode.write(string: text, to: &output)
+        default: quoter.write(text, to: &output)
         }
     }
 }
@@ -85,17 +85,18 @@ public struct FinanceReport: Sendable, Hashable {
     /// the report's own order.
     public func json() -> String {
         var output: [UInt8] = []
+        let quoter = JSONQuoter()
         func key(_ name: String) {
-            JSONNode.write(string: name, to: &output)
+            quoter.write(name, to: &output)
             output.append(UInt8(ascii: ":"))
         }
         output.append(UInt8(ascii: "{"))
         key("report")
-        JSONNode.write(string: kind, to: &output)
+        quoter.write(kind, to: &output)
         for (name, value) in parameters {
             output.append(UInt8(ascii: ","))
             key(name)
-            JSONNode.write(string: value, to: &output)
+            quoter.write(value, to: &output)
         }
         for table in tables {
             output.append(UInt8(ascii: ","))
@@ -107,7 +108,7 @@ public struct FinanceReport: Sendable, Hashable {
                 for (position, (column, cell)) in zip(table.columns, row).enumerated() {
                     if position > 0 { output.append(UInt8(ascii: ",")) }
                     key(column)
-                    cell.writeJSON(to: &output)
+                    cell.writeJSON(to: &output, quoter)
                 }
                 output.append(UInt8(ascii: "}"))
             }

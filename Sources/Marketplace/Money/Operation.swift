@@ -92,6 +92,6 @@ struct Operation: Sendable {
     }
 
     private static func encode(_ batch: TransferBatch) throws -> String {
-        try CompactJSON.storage.string(batch)
+        try StoredJSON.string(batch)
     }
 }

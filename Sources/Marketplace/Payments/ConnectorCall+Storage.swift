@@ -4,7 +4,7 @@ import GRDB
 extension ConnectorCall {
     static func insert(connector: String, kind: Kind, taskID: String, intentKey: String, request: Request, nowMicros: Int64,
                        _ db: Database) throws -> ConnectorCall {
-        let json = String(decoding: try CompactJSON.storage.encode(request), as: UTF8.self)
+        let json = try StoredJSON.string(request)
         // The connector's idempotency key names the ledger intent, so every retry and every
         // resume after a stop asks for the same thing.
         let idempotencyKey = "marketplace:\(intentKey)"

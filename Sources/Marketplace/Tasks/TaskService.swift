@@ -144,7 +144,7 @@ public struct TaskService: Sendable {
     }
 
     static func encode(_ spec: TaskSpec) throws -> String {
-        try CompactJSON.storage.string(spec)
+        try StoredJSON.string(spec)
     }
 }
 

@@ -118,7 +118,7 @@ public struct WorkService: Sendable {
             try db.run(sql: """
                 INSERT INTO submissions (id, task_id, worker_id, deliverables, note, status, created_at, score, score_notes)
                 VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?)
-                """, arguments: [submission.id, taskID, caller.userID, try CompactJSON.storage.string(deliverables),
+                """, arguments: [submission.id, taskID, caller.userID, try StoredJSON.string(deliverables),
                                  note, submission.createdAt, score.value, score.notes.joined(separator: "\n")])
             try Notification.add(.submissionReceived, for: task.ownerID, mode: task.mode, task: taskID,
                                  "New submission for \"\(task.spec.title)\" (proof score \(score.value))", nowMicros: submission.createdAt, db)

@@ -65,7 +65,7 @@ public struct ProfileService: Sendable {
             skills.append(try TaskDraft.text(skill, field: "skills[\(index)]", max: WorkerProfile.skillLengthMax))
         }
         let now = clock.nowMicros()
-        let skillsJSON = (try? CompactJSON.storage.string(skills)) ?? "[]"
+        let skillsJSON = (try? StoredJSON.string(skills)) ?? "[]"
         return try await store.write { db in
             try db.run(sql: """
                 INSERT INTO worker_profiles (user_id, display_name, headline, city, country, skills, available, verified, updated_at)
