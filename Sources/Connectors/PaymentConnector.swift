@@ -11,6 +11,9 @@ public protocol PaymentConnector: Sendable {
     /// True when the connector moves rehearsal money, never real money (a Stripe test key).
     var isTestMode: Bool { get }
 
+    /// The HTTP header its inbound notifications carry their signature in (`Stripe-Signature`).
+    var signatureHeader: String { get }
+
     /// Opens a hosted payment page for a task's funding.
     func startFunding(_ request: FundingRequest) async throws(ConnectorError) -> FundingSession
 

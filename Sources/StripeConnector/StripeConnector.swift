@@ -9,6 +9,7 @@ public import Logging
 /// verified webhook events.
 public struct StripeConnector: PaymentConnector {
     public let name = "stripe"
+    public let signatureHeader = "Stripe-Signature"
     /// An sk_test_ or rk_test_ key: Stripe's test mode, where no real card is charged.
     public let isTestMode: Bool
     public let client: StripeClient

@@ -40,7 +40,7 @@ struct AuthorizationTests {
         "POST /v1/tasks/{task}/cancel": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/fund": .owned(.walletWrite, .owner), "GET /v1/tasks/{task}/fund": .owned(.walletWrite, .owner),
         "GET /v1/tasks/{task}/payments": .owned(.tasksRead, .owner),
         "GET /v1/payments": .own(.tasksRead, .owner),
-        "POST /v1/connectors/stripe/webhook": .open,
+        "POST /v1/connectors/{connector}/webhook": .open,
         "GET /v1/payout-account": .own(.walletRead, .worker), "PUT /v1/payout-account": .own(.walletWrite, .worker),
         "DELETE /v1/payout-account": .own(.walletWrite, .worker), "POST /v1/admin/payouts/{task}/reverse": .admin,
         "POST /v1/admin/connectors/stripe/statement": .admin,

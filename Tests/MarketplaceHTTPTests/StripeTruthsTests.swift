@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import LedgerCore
 import Logging
 import Marketplace
@@ -113,6 +115,26 @@ struct StripeTruthsTests {
             #expect(warnings.count == 1)
             #expect(warnings.first?.metadata["event_api_version"] == "2020-08-27")
             #expect(warnings.first?.level == .warning)
+        }
+    }
+
+    /// Connectors are found by name: the route reads the signature from the header the
+    /// connector names, and a connector this server does not run is 404 with nothing written.
+    @Test func aConnectorIsFoundByItsNameAndReadsItsOwnHeader() async throws {
+        try await CardFundingTests.withStripe { stripe in
+            let agent = try await stripe.client.session("agent@example.com")
+            let (_, session) = try await CardFundingTests.checkout(stripe, agent)
+            let delivery = stripe.fake.delivery(of: try stripe.fake.pay(session), timestamp: stripe.test.clock.now / 1_000_000)
+            let before = try TestDatabase.snapshot(stripe.test.path)
+            let unknown = try await stripe.client.execute(uri: "/v1/connectors/paypal/webhook", method: .post,
+                                                          headers: [HTTPField.Name("Stripe-Signature")!: delivery.header],
+                                                          body: ByteBuffer(bytes: delivery.payload)) { $0.status }
+            #expect(unknown == .notFound)
+            #expect(try TestDatabase.snapshot(stripe.test.path) == before)
+            #expect(stripe.test.services.settlement.signatureHeader(of: "stripe") == "Stripe-Signature")
+            let (status, body) = try await stripe.post(delivery.payload, header: delivery.header)
+            #expect(status == .ok)
+            #expect(data(body)["outcome"] as? String == "applied")
         }
     }
 

@@ -29,7 +29,7 @@ extension SettlementService {
             event = try card.connector.event(payload: payload, signature: signature, nowSeconds: clock.nowMicros() / 1_000_000)
         } catch {
             switch error {
-            case .invalidSignature(let message): throw .validation(field: "Stripe-Signature", message: message)
+            case .invalidSignature(let message): throw .validation(field: card.connector.signatureHeader, message: message)
             default: throw .validation(field: "body", message: "\(error)")
             }
         }
@@ -43,6 +43,11 @@ extension SettlementService {
             return try await refundsChanged(payment: payment, charge: charge, eventID: event.id, type: event.type, card)
         }
         return try await apply(event.kind, eventID: event.id, type: event.type, connector: connectorName, isLive: event.isLive)
+    }
+
+    /// The header `connector`'s notifications are signed in; nil when no such connector runs here.
+    public func signatureHeader(of connector: String) -> String? {
+        card.flatMap { $0.connector.name == connector ? $0.connector.signatureHeader : nil }
     }
 
     /// Records a refused event (once per id) and logs why.

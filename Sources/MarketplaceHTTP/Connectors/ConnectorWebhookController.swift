@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Marketplace
 
@@ -7,7 +8,7 @@ struct ConnectorWebhookController: Sendable {
     let settlement: SettlementService
 
     func addRoutes(to group: RouterGroup<APIContext>) {
-        group.post("stripe/webhook", use: stripe)
+        group.post(":connector/webhook", use: receive)
     }
 
     struct Received: Encodable, Sendable {
@@ -17,11 +18,16 @@ struct ConnectorWebhookController: Sendable {
 
     /// 2xx once the event is acted on (or was before, or is of a type we ignore); 400 for
     /// anything that does not verify; 5xx makes Stripe deliver it again later.
-    @Sendable func stripe(_ request: Request, context: APIContext) async throws -> Envelope<Received> {
+    /// Each connector's events at /v1/connectors/<name>/webhook, its signature in the header the
+    /// connector names; a connector this server does not run is 404.
+    @Sendable func receive(_ request: Request, context: APIContext) async throws -> Envelope<Received> {
+        let name = try context.parameters.require("connector")
+        guard let header = settlement.signatureHeader(of: name).flatMap({ HTTPField.Name($0) }) else {
+            throw APIError.notFound("no \(name) connector is configured")
+        }
         var request = request
         let body = try await RequestBody.collect(&request)
-        let signature = request.headers[.init("Stripe-Signature")!]
-        let outcome = try await settlement.receiveEvent(from: "stripe", payload: Array(body.readableBytesView), signature: signature)
+        let outcome = try await settlement.receiveEvent(from: name, payload: Array(body.readableBytesView), signature: request.headers[header])
         return Envelope(Received(received: true, outcome: outcome.rawValue))
     }
 }
