@@ -182,11 +182,23 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The shipped server's composition: the REST API with MCP mounted at /v1/mcp, so
+        // neither interface module imports the other.
+        .target(
+            name: "MarketplaceServer",
+            dependencies: [
+                "MarketplaceHTTP",
+                "MarketplaceMCP",
+                "Marketplace",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "MarketplaceHTTP",
             dependencies: [
                 "LedgerCore",
-                "MarketplaceMCP",
                 "MarketplaceViews",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -207,6 +219,7 @@ let package = Package(
                 "LedgerCore",
                 "Marketplace",
                 "MarketplaceHTTP",
+                "MarketplaceServer",
                 "MarketplaceMCP",
                 "MarketplaceViews",
                 "StripeConnector",
@@ -250,6 +263,7 @@ let package = Package(
             name: "MarketplaceHTTPTests",
             dependencies: [
                 "MarketplaceHTTP",
+                "MarketplaceServer",
                 "Marketplace",
                 "LedgerCore",
                 "Connectors",
@@ -275,6 +289,7 @@ let package = Package(
             name: "MarketplaceMCPTests",
             dependencies: [
                 "MarketplaceMCP",
+                "MarketplaceServer",
                 "MarketplaceViews",
                 "MarketplaceHTTP",
                 "Marketplace",

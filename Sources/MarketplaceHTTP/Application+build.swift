@@ -60,11 +60,12 @@ public struct Services: Sendable {
 /// Tests call it too, with their own services. `onServerRunning` is called once the socket
 /// listens, with the listening channel (its `localAddress` has the port bound).
 public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger = Logger(label: "marketplace"),
+                             mounts: [any RouteMount] = [],
                              onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
     let limits = configuration.connectionLimits
     return Application(
         router: buildRouter(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits,
-                            trustedProxies: configuration.trustedProxies),
+                            trustedProxies: configuration.trustedProxies, mounts: mounts),
         server: .http1(limits: limits),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marketplace",
                              availableConnectionsDelegate: MaximumAvailableConnections(limits.connectionsMax, logger: logger)),
@@ -78,7 +79,7 @@ public func buildApplication(_ configuration: ServerConfiguration, services: Ser
 /// tests pin it so that a slow run never straddles a window's end. `trustedProxies` may name
 /// the client through X-Forwarded-For.
 public func buildRouter(services: Services, mode: String, rateLimits: RateLimits = .standard, trustedProxies: TrustedProxies = .none,
-                        rateLimitClock: @escaping @Sendable () -> Int64 = RateLimits.wallClock) -> Router<APIContext> {
+                        rateLimitClock: @escaping @Sendable () -> Int64 = RateLimits.wallClock, mounts: [any RouteMount] = []) -> Router<APIContext> {
     let router = Router(context: APIContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
@@ -87,7 +88,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     router.add(middleware: IdempotencyMiddleware(store: services.idempotency))
     router.add(middleware: DomainErrorMiddleware())
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
-    router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
+    router.get("openapi.json") { _, _ in OpenAPIDocument.response(mounts: mounts) }
     LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger").add(middleware: ScopeMiddleware(scope: .financeRead)))
     FinanceController(finance: FinanceService(settlement: services.settlement))
         .addRoutes(to: router.group("v1/finance").add(middleware: ScopeMiddleware(scope: .financeRead)))
@@ -107,7 +108,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     ConnectorWebhookController(settlement: services.settlement).addRoutes(to: router.group("v1/connectors"))
     PayoutAccountController(settlement: services.settlement).addRoutes(to: router)
     ChainFundingController(settlement: services.settlement).addRoutes(to: router)
-    MCPController(services: services, mode: mode, rateLimits: rateLimits).addRoutes(to: router)
+    for mount in mounts { mount.addRoutes(to: router) }
     WebhooksController(webhooks: services.webhooks).addRoutes(to: router.group("v1/webhooks"))
     return router
 }

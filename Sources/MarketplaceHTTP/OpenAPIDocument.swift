@@ -6,9 +6,11 @@ import Marketplace
 /// The OpenAPI 3.1 description of every route, served at /openapi.json. A test checks it
 /// against the router's own route list: every route documented, nothing documented that is not served.
 public enum OpenAPIDocument {
-    /// The document as a JSON object.
-    public static var json: [String: Any] {
-        [
+    /// The document as a JSON object: the API's own paths and those of `mounts`.
+    public static func json(mounts: [any RouteMount] = []) -> [String: Any] {
+        var paths = Self.paths
+        for mount in mounts { paths.merge(mount.openAPIPaths) { $1 } }
+        return [
             "openapi": "3.1.0",
             "info": ["title": "Task marketplace API", "version": "0.1.0",
                      "description": "Read-only ledger endpoints. Amounts are exact decimal strings with their minor-unit integers. "
@@ -21,8 +23,8 @@ public enum OpenAPIDocument {
         ]
     }
 
-    static func response() -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    static func response(mounts: [any RouteMount]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: json(mounts: mounts), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -229,7 +231,6 @@ extension OpenAPIDocument {
                                                                            parameters: [approval], secured: true)],
             "/v1/pricing": ["get": operation("getPricing", "The fee rule in force and its version", "Pricing")],
             "/v1/platform": ["get": operation("getPlatform", "Mode, currencies, connectors, limits", "Platform")],
-            "/v1/mcp": mcpPath,
             "/v1/tasks/{task}/applications": [
                 "post": operation("apply", "Apply to a published task (once)", "Application", parameters: [task], body: "ApplyRequest", created: true, secured: true),
                 "get": operation("listApplications", "The applications to the caller's task", "ApplicationList", parameters: [task], secured: true),

@@ -1,10 +1,10 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 
 /// Reads a JSON body with a size limit, strictly: the bytes must be exactly one RFC 8259 value
 /// without duplicate keys (`StrictJSONParser`), the `Decodable` must accept it (`BodyDecoder`),
 /// and every key must be one the `Decodable` asked for. Each refusal is a 400 naming the field.
-enum RequestBody {
+public enum RequestBody {
     /// The largest JSON body accepted.
     static let bytesMax = 64 * 1024
     /// How many accepted keys an unknown-field message lists before it stops.
@@ -23,7 +23,7 @@ enum RequestBody {
     }
 
     /// Gathers the body (at most `bytesMax`) and keeps it in the request for whoever reads it next.
-    static func collect(_ request: inout Request) async throws -> ByteBuffer {
+    public static func collect(_ request: inout Request) async throws -> ByteBuffer {
         do {
             return try await request.collectBody(upTo: bytesMax)
         } catch {

@@ -7,6 +7,7 @@ import LedgerCore
 import Marketplace
 import Testing
 @testable import MarketplaceHTTP
+import MarketplaceServer
 
 /// Who may call what, table-driven over the router's own route list: a route without a rule
 /// here fails the test. For every rule: no credentials get 401 (unless public), another user
@@ -96,7 +97,8 @@ struct AuthorizationTests {
     @Test func everyRouteHasARuleAndEveryRuleHolds() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited)
+        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
+                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
         let routes = router.routes.map { (name: $0.openAPIName, method: $0.method) }
         let served = Set(routes.map(\.name))
         #expect(served == Set(Self.rules.keys), "routes without a rule: \(served.subtracting(Self.rules.keys).sorted())")

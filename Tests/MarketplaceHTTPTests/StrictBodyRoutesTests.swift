@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Marketplace
 import Testing
 @testable import MarketplaceHTTP
+import MarketplaceServer
 
 /// Every route that can carry a body reads it strictly, over the router's own route list (a
 /// new route is swept too): a body the route accepts in shape plus one field it does not take
@@ -47,7 +48,8 @@ struct StrictBodyRoutesTests {
     @Test func everyRouteRefusesAFieldItDoesNotTakeAndWritesNothing() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited)
+        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
+                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
         let writes: [HTTPRequest.Method] = [.post, .put, .patch, .delete]
         let routes = router.routes.filter { writes.contains($0.method) }.map(\.openAPIName).filter { !Self.exempt.contains($0) }
         #expect(Set(Self.bodies.keys).isSubset(of: Set(routes)), "bodies for routes not served: \(Set(Self.bodies.keys).subtracting(routes))")
@@ -77,7 +79,7 @@ struct StrictBodyRoutesTests {
     /// generated from it (or schemathesis) does not send fields the server refuses; and the
     /// X-API-Key header is a security scheme.
     @Test func theOpenAPIDocumentClosesEveryRequestBody() throws {
-        let document = OpenAPIDocument.json
+        let document = OpenAPIDocument.json()
         let components = try #require(document["components"] as? [String: Any])
         let schemas = try #require(components["schemas"] as? [String: Any])
         let apiKey = (components["securitySchemes"] as? [String: Any])?["apiKey"] as? [String: Any]

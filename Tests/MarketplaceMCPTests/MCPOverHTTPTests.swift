@@ -6,6 +6,7 @@ import LedgerCore
 import MCP
 import Marketplace
 import MarketplaceHTTP
+import MarketplaceServer
 import Testing
 @testable import MarketplaceMCP
 
@@ -20,7 +21,8 @@ struct MCPOverHTTPTests {
     /// Runs `body` with a live server and an SDK client connected as `caller`'s key.
     static func withClient(_ harness: Harness, as caller: Harness.Caller,
                            _ body: @escaping @Sendable (MCP.Client, any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: buildRouter(services: harness.services, mode: "test", rateLimits: .unlimited),
+        let app = Application(router: buildRouter(services: harness.services, mode: "test", rateLimits: .unlimited,
+                                                          mounts: serverMounts(services: harness.services, mode: "test", rateLimits: .unlimited)),
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { rest in
             let port = try #require(rest.port)

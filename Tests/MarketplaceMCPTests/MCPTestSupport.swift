@@ -7,6 +7,7 @@ import LedgerCore
 import MCP
 import Marketplace
 import MarketplaceHTTP
+import MarketplaceServer
 import Testing
 @testable import MarketplaceMCP
 
@@ -66,7 +67,8 @@ struct Harness: Sendable {
 
     /// The REST API over the same services, for comparing answers and acting as a human does.
     func withREST(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: buildRouter(services: services, mode: "test", rateLimits: .unlimited))
+        let app = Application(router: buildRouter(services: services, mode: "test", rateLimits: .unlimited,
+                                                  mounts: serverMounts(services: services, mode: "test", rateLimits: .unlimited)))
         try await app.test(.router) { client in try await body(client) }
     }
 

@@ -84,7 +84,7 @@ extension CommandRunner {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = errors
-        try process.run()
+        try ProcessLaunch.run(process)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         try errors.close()

@@ -5,6 +5,7 @@ import LedgerCore
 import Logging
 import Marketplace
 import MarketplaceHTTP
+import MarketplaceServer
 import ServiceLifecycle
 import UnixSignals
 import Synchronization
@@ -77,7 +78,8 @@ struct Serve: AsyncParsableCommand {
         let services = try await makeServices(ledger: ledger, store: store, port: port, logger: logger)
         let configuration = ServerConfiguration(host: host, port: port, mode: mode, trustedProxies: try Self.trustedProxies())
         let listening = Mutex(false)
-        let app = buildApplication(configuration, services: services, logger: logger) { [host, mode, database] channel in
+        let mounts = serverMounts(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits)
+        let app = buildApplication(configuration, services: services, logger: logger, mounts: mounts) { [host, mode, database] channel in
             // Only once the socket listens, with the port it got (--port 0 lets the system pick).
             let bound = channel.localAddress?.port ?? port
             listening.withLock { $0 = true }

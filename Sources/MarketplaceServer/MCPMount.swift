@@ -1,24 +1,25 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
-import Marketplace
+public import Hummingbird
+public import Marketplace
+public import MarketplaceHTTP
 import MarketplaceMCP
 
 /// MCP over streamable HTTP at /v1/mcp: the same tools as `marketplace mcp`, for the caller the
 /// auth middleware resolved from `Authorization: Bearer <API key>` on every request, so scopes,
 /// test/live mode and revocation apply exactly as in REST. Sessions and the JSON-RPC exchange
-/// live in `MCPHTTPSessions`; this controller only translates HTTP.
-struct MCPController: Sendable {
+/// live in `MCPHTTPSessions`; this mount only translates HTTP.
+public struct MCPMount: RouteMount {
     let sessions: MCPHTTPSessions
 
-    init(services: Services, mode: String, rateLimits: RateLimits) {
+    public init(services: Services, mode: String, rateLimits: RateLimits) {
         let limits = Dictionary(uniqueKeysWithValues: rateLimits.perMinute.map { ($0.key.rawValue, $0.value) })
         let tools = MarketplaceTools(tasks: services.tasks, settlement: services.settlement, work: services.work, messages: services.messages,
                                      platform: PlatformFacts(mode: mode, rateLimitsPerMinute: limits))
         sessions = MCPHTTPSessions(tools: tools)
     }
 
-    func addRoutes(to router: Router<APIContext>) {
+    public func addRoutes(to router: Router<APIContext>) {
         router.post("v1/mcp", use: exchange)
         router.get("v1/mcp", use: exchange)
         router.delete("v1/mcp", use: exchange)
@@ -32,7 +33,7 @@ struct MCPController: Sendable {
             return response
         }
         var request = request
-        let body = request.method == .post ? try await RequestBody.collect(&request) : ByteBuffer()
+        let body = request.method == .post ? try await MarketplaceHTTP.RequestBody.collect(&request) : ByteBuffer()
         var headers: [String: String] = [:]
         for field in request.headers {
             let name = field.name.canonicalName
@@ -45,4 +46,9 @@ struct MCPController: Sendable {
         if let contentType = reply.contentType { fields[.contentType] = contentType }
         return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: reply.bytes)))
     }
+}
+
+/// What the shipped server mounts beside the REST API: MCP at /v1/mcp.
+public func serverMounts(services: Services, mode: String, rateLimits: RateLimits) -> [any RouteMount] {
+    [MCPMount(services: services, mode: mode, rateLimits: rateLimits)]
 }

@@ -1,4 +1,6 @@
-extension OpenAPIDocument {
+extension MCPMount {
+    public var openAPIPaths: [String: Any] { ["/v1/mcp": Self.mcpPath] }
+
     /// /v1/mcp in the document: MCP's streamable HTTP transport speaks JSON-RPC 2.0, not the REST
     /// envelope; the tools and their input schemas are what `tools/list` answers.
     static var mcpPath: [String: Any] {
