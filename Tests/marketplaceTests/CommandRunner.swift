@@ -4,19 +4,6 @@ import NIOCore
 import NIOHTTP1
 import Testing
 
-/// Starts child processes one at a time. Foundation's `Process.run()` on Linux was seen to crash
-/// (SIGSEGV in memcpy inside `Process.run`) when tests launched processes concurrently; the
-/// launch is short, so serializing it costs nothing measurable.
-enum ProcessLaunch {
-    private static let lock = NSLock()
-
-    static func run(_ process: Process) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        try process.run()
-    }
-}
-
 /// Runs the `marketplace` binary that `swift build --build-tests` put beside the test bundle.
 enum CommandRunner {
     static var binary: URL {
@@ -32,7 +19,7 @@ enum CommandRunner {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try ProcessLaunch.run(process)
+        try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
@@ -59,7 +46,7 @@ final class ServeProcess {
         process.environment = merged
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        try process.run()
     }
 
     enum Failure: Error {

@@ -33,7 +33,7 @@ struct DurabilityTests {
         process.arguments = ["ledger", "stress-writer", "--db", database, "--ack-file", acks, "--run", String(run)]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        try process.run()
         let deadline = ContinuousClock.now + .seconds(60)
         while acknowledgedLines(acks) < Self.acknowledgedBeforeKillMin, process.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))

@@ -136,7 +136,7 @@ struct MCPCommandTests {
         process.standardInput = toServer
         process.standardOutput = fromServer
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try ProcessLaunch.run(process)
+        try process.run()
         let transport = StdioTransport(input: .init(rawValue: fromServer.fileHandleForReading.fileDescriptor),
                                        output: .init(rawValue: toServer.fileHandleForWriting.fileDescriptor))
         let client = MCP.Client(name: "marketplace-tests", version: "1.0.0")

@@ -84,7 +84,7 @@ extension CommandRunner {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = errors
-        try ProcessLaunch.run(process)
+        try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         try errors.close()

@@ -121,7 +121,7 @@ struct StartupTests {
                 if data.isEmpty { handle.readabilityHandler = nil }  // the end: no more calls
                 output.withLock { $0.text += String(decoding: data, as: UTF8.self); $0.ended = $0.ended || data.isEmpty }
             }
-            try ProcessLaunch.run(process)
+            try process.run()
         }
 
         var text: String { output.withLock { $0.text } }
