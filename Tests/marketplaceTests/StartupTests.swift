@@ -116,12 +116,18 @@ struct StartupTests {
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = pipe
-            pipe.fileHandleForReading.readabilityHandler = { [self] handle in
-                let data = handle.availableData
-                if data.isEmpty { handle.readabilityHandler = nil }  // the end: no more calls
-                output.withLock { $0.text += String(decoding: data, as: UTF8.self); $0.ended = $0.ended || data.isEmpty }
-            }
             try process.run()
+            // Read on a thread of its own, blocking until each chunk or the end: a readability
+            // handler (a dispatch source on the pipe) was seen to crash libdispatch's event loop
+            // on Linux when cleared at the end of the output.
+            let handle = pipe.fileHandleForReading
+            Thread.detachNewThread { [self] in
+                while true {
+                    let data = handle.availableData
+                    output.withLock { $0.text += String(decoding: data, as: UTF8.self); $0.ended = $0.ended || data.isEmpty }
+                    if data.isEmpty { return }
+                }
+            }
         }
 
         var text: String { output.withLock { $0.text } }
