@@ -1,5 +1,6 @@
 public import Foundation
 public import Hummingbird
+import MarketplaceViews
 
 /// The API's response encoder: Foundation's JSONEncoder in the API's one style
 /// (`JSONOutput.encoder(pretty: false)`: snake_case keys, sorted, slashes unescaped, nil

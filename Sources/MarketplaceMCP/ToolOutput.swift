@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import Marketplace
+import MarketplaceViews
 
 /// What a tool answers. Success: the payload as JSON text (snake_case keys, money as decimal
 /// strings plus minor units, the same shapes as REST's `data`) and as structured content.
@@ -33,12 +34,7 @@ enum ToolOutput {
     static let internalError = ToolRefusal(code: "INTERNAL_ERROR", message: "internal error", field: nil)
 
     /// REST's JSON style: snake_case keys, sorted, slashes unescaped.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    static var encoder: JSONEncoder { JSONOutput.encoder(pretty: false) }
 
     private struct ErrorBody: Encodable {
         struct Detail: Encodable {

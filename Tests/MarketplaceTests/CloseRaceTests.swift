@@ -13,7 +13,7 @@ struct CloseRaceTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("race-\(UUID().uuidString).sqlite").path
         let ledger = try Ledger(path: path, clock: clock.ledgerClock)
         let store = try MarketplaceStore(ledger: ledger)
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_1', 'a@example.com', 'x', 'A', 'agent', 0)")
         }
         let caller = Principal(userID: "usr_1", mode: .test, scopes: Set(Scope.allCases), credential: .session)
@@ -32,8 +32,8 @@ struct CloseRaceTests {
         let wallet = try #require(try ledger.account(code: ChartOfAccounts.standard.wallet(user: "usr_1", mode: .test, asset: .usd).code)).id
         let escrow = try await ledger.createAccounts([ChartOfAccounts.standard.escrow(task: taskID, mode: .test, asset: .usd)])[0].id
         let split = try Pricing.standard.split(budgetMinor: 1_000, paidBy: .agent)
-        try await store.write { db in
-            _ = try Operation.record(key: "fund:\(taskID)", in: db, nowMicros: 0) { first in
+        try await store.writeDB { db in
+            _ = try Operation.record(key: "fund:\(taskID)", in: Stores(db), nowMicros: 0) { first in
                 PostingRecipes.fundFromWallet(id: first, wallet: wallet, escrow: escrow, split: split, asset: .usd)
             }
             try db.execute(sql: """
@@ -99,7 +99,7 @@ struct CloseRaceTests {
         #expect(try ledger.account(code: "escrow:task:test:\(task.id)") == nil)
         #expect(try ledger.head().seq == before)
         #expect(try settlement.funding(of: task.id) == nil)
-        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operations WHERE key = ?", arguments: ["fund:\(task.id)"]) } == 0)
+        #expect(try store.readDB { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operations WHERE key = ?", arguments: ["fund:\(task.id)"]) } == 0)
         #expect(try await settlement.cancel(task.id, by: caller).status == .canceled)
         #expect(try await settlement.wallets(for: caller)[0].availableMinor == 1_100)
         #expect(try ledger.verify().isClean)

@@ -13,7 +13,7 @@ struct ExpiryTests {
         defer { ledger.close() }
         let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_1', 'a@example.com', 'x', 'A', 'agent', 0)")
         }
         let caller = Principal(userID: "usr_1", mode: .test, scopes: Set(Scope.allCases), credential: .session)
@@ -53,7 +53,7 @@ struct PricingChangeTests {
         defer { ledger.close() }
         let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_1', 'a@example.com', 'x', 'A', 'agent', 0)")
             try db.execute(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ('usr_2', 'h@example.com', 'x', 'H', 'human', 0)")
         }

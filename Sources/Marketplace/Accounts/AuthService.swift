@@ -29,7 +29,7 @@ public struct AuthService: Sendable {
         let user = User(id: Secrets.id("usr"), email: email, fullName: registration.fullName.trimmingWhitespace, role: role,
                         createdAt: Self.nowMicros())
         let hash = await passwords.hash(registration.password)
-        try await store.write { db in
+        try await store.writeDB { db in
             guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM users WHERE email = ?"), arguments: [email]) != true else {
                 throw MarketplaceError.conflict(field: "email", message: "an account with this email exists")
             }
@@ -42,7 +42,7 @@ public struct AuthService: Sendable {
     /// Checks the password and opens a session in `mode`.
     public func login(email: String, password: String, mode: Mode) async throws(MarketplaceError) -> Session {
         let normalized = (try? Registration.normalizedEmail(email)) ?? email
-        let row = try store.read { db in
+        let row = try store.readDB { db in
             try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, password_hash FROM users WHERE email = ?"), arguments: [normalized])
         }
         // The same answer for an unknown email and a wrong password.
@@ -56,7 +56,7 @@ public struct AuthService: Sendable {
     public func refresh(_ refreshToken: String) async throws(MarketplaceError) -> Session {
         let hash = Secrets.hash(refreshToken)
         let now = Self.nowMicros()
-        let claimed = try await store.write { db -> (String, String)? in
+        let claimed = try await store.writeDB { db -> (String, String)? in
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT user_id, mode, expires_at, used_at FROM refresh_tokens WHERE token_hash = ?"),
                                              arguments: [Data(hash)]),
                   (row["used_at"] as Int64?) == nil, (row["expires_at"] as Int64) > now else { return nil }
@@ -71,7 +71,7 @@ public struct AuthService: Sendable {
 
     /// The user with this id.
     public func user(_ id: String) throws(MarketplaceError) -> User {
-        let row = try store.read { db in
+        let row = try store.readDB { db in
             try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, email, full_name, role, created_at FROM users WHERE id = ?"), arguments: [id])
         }
         guard let row else { throw .notFound("no such user") }
@@ -82,7 +82,7 @@ public struct AuthService: Sendable {
     /// Makes the user with `email` an admin (from the command line only).
     public func grantAdmin(email: String) async throws(MarketplaceError) -> User {
         let normalized = try Registration.normalizedEmail(email)
-        let id = try await store.write { db -> String? in
+        let id = try await store.writeDB { db -> String? in
             try db.run(sql: "UPDATE users SET is_admin = 1 WHERE email = ?", arguments: [normalized])
             return try String.fetchOne(try db.cachedStatement(sql: "SELECT id FROM users WHERE email = ?"), arguments: [normalized])
         }
@@ -93,7 +93,7 @@ public struct AuthService: Sendable {
     /// True when no account uses the address.
     public func isEmailAvailable(_ email: String) throws(MarketplaceError) -> Bool {
         let normalized = try Registration.normalizedEmail(email)
-        return try store.read { db in try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM users WHERE email = ?"), arguments: [normalized]) != true }
+        return try store.readDB { db in try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM users WHERE email = ?"), arguments: [normalized]) != true }
     }
 
     /// The caller behind `Authorization: Bearer …`: an access token or an `sk_test_`/`sk_live_` key.
@@ -108,7 +108,7 @@ public struct AuthService: Sendable {
         if let role, let isAdmin {
             return Principal(userID: userID, mode: mode, scopes: Set(Scope.allCases), credential: .session, role: role, isAdmin: isAdmin)
         }
-        let row = try store.read { db in try Row.fetchOne(try db.cachedStatement(sql: "SELECT role, is_admin FROM users WHERE id = ?"), arguments: [userID]) }
+        let row = try store.readDB { db in try Row.fetchOne(try db.cachedStatement(sql: "SELECT role, is_admin FROM users WHERE id = ?"), arguments: [userID]) }
         guard let row, let role = UserRole(rawValue: row["role"]) else { throw .unauthorized("the account no longer exists") }
         return Principal(userID: userID, mode: mode, scopes: Set(Scope.allCases), credential: .session, role: role, isAdmin: row["is_admin"])
     }
@@ -117,11 +117,11 @@ public struct AuthService: Sendable {
         let user = try user(userID)
         let refreshToken = Secrets.make(prefix: Self.refreshTokenPrefix)
         let expiresAt = Self.nowMicros() + Self.refreshTokenSeconds * 1_000_000
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.run(sql: "INSERT INTO refresh_tokens (token_hash, user_id, mode, expires_at) VALUES (?, ?, ?, ?)",
                            arguments: [Data(Secrets.hash(refreshToken)), userID, mode.rawValue, expiresAt])
         }
-        let isAdmin = try store.read { db in try Bool.fetchOne(try db.cachedStatement(sql: "SELECT is_admin FROM users WHERE id = ?"), arguments: [userID]) } ?? false
+        let isAdmin = try store.readDB { db in try Bool.fetchOne(try db.cachedStatement(sql: "SELECT is_admin FROM users WHERE id = ?"), arguments: [userID]) } ?? false
         let accessToken = try await tokens.accessToken(userID: userID, mode: mode, role: user.role, isAdmin: isAdmin)
         return Session(accessToken: accessToken, refreshToken: refreshToken, tokenType: "Bearer",
                        expiresIn: TokenIssuer.accessTokenSeconds, mode: mode, user: user)

@@ -9,24 +9,24 @@ extension SettlementService {
     public func openDispute(on taskID: String, reason: String, by caller: Principal) async throws(MarketplaceError) -> Dispute {
         try caller.require(.tasksWrite)
         let reason = try TaskDraft.text(reason, field: "reason", max: Dispute.reasonLengthMax)
-        return try await store.write { db in
-            guard var task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
+        return try await store.writeDB { db in
+            guard var task = try Stores(db).tasks.fetch(taskID), task.mode == caller.mode,
                   task.ownerID == caller.userID || task.workerID == caller.userID else {
                 throw MarketplaceError.notFound("no task \(taskID)")
             }
             task.status = try task.status.applying(.dispute)
             task.updatedAt = clock.nowMicros()
-            try TaskService.save(task, db)
+            try Stores(db).tasks.save(task, specChanged: false)
             let dispute = Dispute(id: Secrets.id("dsp"), taskID: taskID, openedBy: caller.userID, reason: reason, status: .open, split: nil,
                                   resolution: nil, createdAt: clock.nowMicros(), resolvedAt: nil)
             try db.run(sql: "INSERT INTO disputes (id, task_id, opened_by, reason, status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
                            arguments: [dispute.id, taskID, caller.userID, reason, dispute.createdAt])
             if let other = caller.userID == task.ownerID ? task.workerID : task.ownerID {
                 try Notification.add(.disputeOpened, for: other, mode: task.mode, task: taskID,
-                                     "A dispute was opened on \"\(task.spec.title)\": \(reason)", nowMicros: dispute.createdAt, db)
+                                     "A dispute was opened on \"\(task.spec.title)\": \(reason)", nowMicros: dispute.createdAt, Stores(db))
             }
             try Outbox.emit(.taskDisputed, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode, task: task,
-                            data: ["dispute_id": dispute.id, "opened_by": caller.userID, "reason": reason], nowMicros: dispute.createdAt, db)
+                            data: ["dispute_id": dispute.id, "opened_by": caller.userID, "reason": reason], nowMicros: dispute.createdAt, Stores(db))
             return dispute
         }
     }
@@ -34,8 +34,8 @@ extension SettlementService {
     /// The task's dispute, for its owner, its worker, or an admin.
     public func dispute(of taskID: String, for caller: Principal) throws(MarketplaceError) -> Dispute {
         try caller.require(.tasksRead)
-        return try store.read { db in
-            guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
+        return try store.readDB { db in
+            guard let task = try Stores(db).tasks.fetch(taskID), task.mode == caller.mode,
                   caller.isAdmin || task.ownerID == caller.userID || task.workerID == caller.userID,
                   let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT d.*, f.asset FROM disputes d LEFT JOIN task_funding f ON f.task_id = d.task_id WHERE d.task_id = ?"),
                                              arguments: [taskID]) else {
@@ -48,7 +48,7 @@ extension SettlementService {
     /// Open disputes in the admin's mode, oldest first.
     public func openDisputes(for caller: Principal) throws(MarketplaceError) -> [Dispute] {
         try caller.requireAdmin()
-        return try store.read { db in
+        return try store.readDB { db in
             try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT d.*, f.asset FROM disputes d JOIN tasks t ON t.id = d.task_id LEFT JOIN task_funding f ON f.task_id = d.task_id
                 WHERE d.status = 'open' AND t.mode = ? ORDER BY d.created_at, d.id LIMIT 500
@@ -65,9 +65,9 @@ extension SettlementService {
                                by caller: Principal) async throws(MarketplaceError) -> Dispute {
         try caller.requireAdmin()
         let resolution = try TaskDraft.text(resolution, field: "resolution", max: Dispute.reasonLengthMax)
-        let (task, dispute) = try store.read { db -> (MarketTask, Dispute) in
+        let (task, dispute) = try store.readDB { db -> (MarketTask, Dispute) in
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM disputes WHERE id = ?"), arguments: [disputeID]),
-                  let task = try TaskService.fetch(row["task_id"], db), task.mode == caller.mode else {
+                  let task = try Stores(db).tasks.fetch(row["task_id"]), task.mode == caller.mode else {
                 throw MarketplaceError.notFound("no dispute \(disputeID)")
             }
             return (task, Self.dispute(row))
@@ -83,10 +83,10 @@ extension SettlementService {
         let now = clock.nowMicros()
         try await store.transaction { transaction in
             let db = transaction.db
-            guard var current = try TaskService.fetch(task.id, db) else { throw MarketplaceError.notFound("no task \(task.id)") }
+            guard var current = try Stores(db).tasks.fetch(task.id) else { throw MarketplaceError.notFound("no task \(task.id)") }
             current.status = try current.status.applying(.resolve)
             current.updatedAt = now
-            try TaskService.save(current, db)
+            try Stores(db).tasks.save(current, specChanged: false)
             try db.run(sql: """
                 UPDATE disputes SET status = 'resolved', to_worker_minor = ?, to_payer_minor = ?, fee_minor = ?, resolution = ?, resolved_at = ?
                 WHERE id = ? AND status = 'open'
@@ -94,12 +94,12 @@ extension SettlementService {
             guard db.changesCount == 1 else { throw MarketplaceError.conflict(field: "status", message: "the dispute is already resolved") }
             for party in [task.ownerID, workerID] {
                 try Notification.add(.disputeResolved, for: party, mode: task.mode, task: task.id, "The dispute on \"\(task.spec.title)\" was resolved: \(resolution)",
-                                     nowMicros: now, db)
+                                     nowMicros: now, Stores(db))
             }
             try Outbox.emit(.disputeResolved, to: [task.ownerID, workerID], mode: task.mode, task: current,
                             data: ["dispute_id": disputeID, "resolution": resolution, "to_worker": Outbox.money(split.toWorkerMinor, funding.asset),
                                    "to_payer": Outbox.money(split.toPayerMinor, funding.asset), "fee": Outbox.money(split.feeMinor, funding.asset)],
-                            nowMicros: now, db)
+                            nowMicros: now, Stores(db))
             let worker = try transaction.account(workerAccount)
             let payer = try transaction.account(payerAccount)
             let revenue = try transaction.account(revenueAccount)

@@ -35,7 +35,7 @@ extension FinanceService {
     /// Calls whose last send or read failed, calls failed for support, and refused events,
     /// last changed in [from, to).
     func callBreaks(from: Int64, to: Int64) throws(MarketplaceError) -> [ReconciliationBreak] {
-        try store.read { db in
+        try store.readDB { db in
             var breaks: [ReconciliationBreak] = []
             let calls = try Row.fetchAll(db, sql: """
                 SELECT id, connector, kind, task_id, state, attempts, error, request FROM connector_calls

@@ -103,11 +103,11 @@ extension FinanceService {
 
     /// The owner's name for each wallet and escrow account code, and each frozen task's reason.
     func labels(accounts codes: [String], frozenTasks: [String]) throws(MarketplaceError) -> ([String: String], [String: FrozenReason]) {
-        try store.read { db in
+        try store.readDB { db in
             var owners: [String: String] = [:]
             var reasons: [String: FrozenReason] = [:]
             for task in frozenTasks {
-                if let found = try TaskService.fetch(task, db) { reasons[task] = FrozenReason.of(found) }
+                if let found = try Stores(db).tasks.fetch(task) { reasons[task] = FrozenReason.of(found) }
             }
             for code in codes {
                 switch AccountClass(code: code) {
@@ -115,7 +115,7 @@ extension FinanceService {
                     if let name = try String.fetchOne(db, sql: "SELECT full_name FROM users WHERE id = ?", arguments: [user]) { owners[code] = name }
                 case .escrow(let task):
                     if let reason = reasons[task] { owners[code] = reason.title }
-                    else if let found = try TaskService.fetch(task, db) { owners[code] = found.spec.title }
+                    else if let found = try Stores(db).tasks.fetch(task) { owners[code] = found.spec.title }
                 default: continue
                 }
             }

@@ -58,7 +58,7 @@ extension FinanceService {
                                     detail: "the receipt of \(receipt.hash) has no l1Fee, though Base charges one to every signed transaction: its gas is booked without the L1 data fee; read the fee from a block explorer and book it")
             }
         }
-        statements["test"] = try store.read { db in try TestConnectorLog.items(from: readFrom, to: readTo, db) }
+        statements["test"] = try store.readDB { db in try TestConnectorLog.items(from: readFrom, to: readTo, Stores(db)) }
 
         let accounts = try accounts()
         var ledgerItems: [String: [ReconciliationItem]] = [:]
@@ -155,7 +155,7 @@ extension FinanceService {
                 items.append(ReconciliationItem(id: "\(hash):\(transfer.logIndex)", kind: "usdc_out", amountMinor: -transfer.amountMinor, asset: "USDC",
                                                 time: try await time(transfer.blockNumber), references: [hash], label: "USDC to \(transfer.to)"))
             }
-            let hashes = try store.read { db in try String.fetchAll(db, sql: "SELECT hash FROM chain_transactions ORDER BY id") }
+            let hashes = try store.readDB { db in try String.fetchAll(db, sql: "SELECT hash FROM chain_transactions ORDER BY id") }
             var unreported: [(hash: String, time: Int64)] = []
             for hash in hashes {
                 guard let receipt = try await node.receipt(of: hash) else { continue }
@@ -273,9 +273,9 @@ extension FinanceService {
         let breaks = matches.flatMap(\.breaks)
         let matched = matches.reduce(0) { $0 + $1.matchedByReference + $1.matchedByAmount }
         let summary = matches.map(\.summaryLine).joined(separator: "; ")
-        let (id, previousID, previous) = try await store.write { db -> (Int64, Int64?, [ReconciliationBreak]) in
+        let (id, previousID, previous) = try await store.writeDB { db -> (Int64, Int64?, [ReconciliationBreak]) in
             let previousID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM reconciliation_runs")
-            let previous = try previousID.map { try Self.breaks(ofRun: $0, db) } ?? []
+            let previous = try previousID.map { try Self.breaks(ofRun: $0, Stores(db)) } ?? []
             try db.run(sql: """
                 INSERT INTO reconciliation_runs (started_at, from_at, to_at, connectors, matched, break_count, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [startedAt, from, to, matches.map(\.connector).joined(separator: ","), matched, breaks.count, summary])
@@ -296,8 +296,9 @@ extension FinanceService {
                                  previousRunID: previousID)
     }
 
-    static func breaks(ofRun id: Int64, _ db: Database) throws -> [ReconciliationBreak] {
-        try Row.fetchAll(db, sql: """
+    static func breaks(ofRun id: Int64, _ stores: Stores) throws -> [ReconciliationBreak] {
+        let db = stores.db
+        return try Row.fetchAll(db, sql: """
             SELECT kind, connector, reference, asset, ledger_amount, processor_amount, detail FROM reconciliation_breaks WHERE run_id = ? ORDER BY rowid
             """, arguments: [id]).map { row in
             ReconciliationBreak(kind: ReconciliationBreak.Kind(rawValue: row[0]) ?? .amountMismatch, connector: row[1], reference: row[2], asset: row[3],
@@ -307,9 +308,9 @@ extension FinanceService {
 
     /// The last stored run's breaks and summary, or nil before the first run.
     public func lastReconciliation() throws(MarketplaceError) -> (id: Int64, startedAt: Int64, summary: String, breaks: [ReconciliationBreak])? {
-        try store.read { db in
+        try store.readDB { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, started_at, summary FROM reconciliation_runs ORDER BY id DESC LIMIT 1") else { return nil }
-            return (row[0], row[1], row[2], try Self.breaks(ofRun: row[0], db))
+            return (row[0], row[1], row[2], try Self.breaks(ofRun: row[0], Stores(db)))
         }
     }
 }

@@ -8,15 +8,17 @@ import LedgerCore
 enum TestConnectorLog {
     enum Kind: String { case deposit, funding, payout }
 
-    static func record(_ kind: Kind, asset: Asset, amountMinor: Int64, transfer: TransferID, nowMicros: Int64, _ db: Database) throws {
+    static func record(_ kind: Kind, asset: Asset, amountMinor: Int64, transfer: TransferID, nowMicros: Int64, _ stores: Stores) throws {
+        let db = stores.db
         try db.run(sql: """
             INSERT OR IGNORE INTO test_connector_log (kind, asset, amount_minor, transfer_id, created_at) VALUES (?, ?, ?, ?, ?)
             """, arguments: [kind.rawValue, asset.code, amountMinor, transfer.rawValue, nowMicros])
     }
 
     /// The log's lines in [from, to), as reconciliation items.
-    static func items(from: Int64, to: Int64, _ db: Database) throws -> [ReconciliationItem] {
-        try Row.fetchAll(db, sql: """
+    static func items(from: Int64, to: Int64, _ stores: Stores) throws -> [ReconciliationItem] {
+        let db = stores.db
+        return try Row.fetchAll(db, sql: """
             SELECT id, kind, asset, amount_minor, transfer_id, created_at FROM test_connector_log WHERE created_at >= ? AND created_at < ? ORDER BY id
             """, arguments: [from, to]).map { row in
             let amount: Int64 = row[3]

@@ -25,7 +25,7 @@ public struct KeyService: Sendable {
         let secret = Secrets.make(prefix: APIKey.prefix(for: mode))
         let key = APIKey(id: Secrets.id("key"), name: name, mode: mode, scopes: scopes, redacted: Self.redact(secret),
                          createdAt: AuthService.nowMicros(), revokedAt: nil, spendPolicy: policy.map(Self.view))
-        try await store.write { db in
+        try await store.writeDB { db in
             let active = try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL"),
                                           arguments: [caller.userID]) ?? 0
             guard active < APIKey.activeKeysMax else {
@@ -45,7 +45,7 @@ public struct KeyService: Sendable {
     /// The caller's keys, newest first, redacted.
     public func list(for caller: Principal) throws(MarketplaceError) -> [APIKey] {
         try caller.requireSession()
-        return try store.read { db in
+        return try store.readDB { db in
             try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT * FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, id
                 """), arguments: [caller.userID]).map(Self.key)
@@ -55,7 +55,7 @@ public struct KeyService: Sendable {
     /// Revokes one of the caller's keys; another user's key is "not found".
     public func revoke(_ id: String, for caller: Principal) async throws(MarketplaceError) -> APIKey {
         try caller.requireSession()
-        return try await store.write { db in
+        return try await store.writeDB { db in
             try db.run(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
                            arguments: [AuthService.nowMicros(), id, caller.userID])
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
@@ -67,7 +67,7 @@ public struct KeyService: Sendable {
 
     /// The caller a secret stands for; revoked and unknown keys are refused alike.
     func principal(forSecret secret: String) throws(MarketplaceError) -> Principal {
-        let row = try store.read { db in
+        let row = try store.readDB { db in
             try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT k.id, k.user_id, k.mode, k.scopes, u.role, u.is_admin FROM api_keys k JOIN users u ON u.id = k.user_id
                 WHERE k.secret_hash = ? AND k.revoked_at IS NULL

@@ -34,7 +34,8 @@ public struct Notification: Sendable, Hashable {
     public var readAt: Int64?
 
     /// Records a notification for `userID` in `mode` inside the caller's transaction.
-    static func add(_ kind: Kind, for userID: String, mode: Mode, task taskID: String?, _ text: String, nowMicros: Int64, _ db: Database) throws {
+    static func add(_ kind: Kind, for userID: String, mode: Mode, task taskID: String?, _ text: String, nowMicros: Int64, _ stores: Stores) throws {
+        let db = stores.db
         try db.run(sql: "INSERT INTO notifications (id, user_id, mode, kind, task_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        arguments: [Secrets.id("ntf"), userID, mode.rawValue, kind.rawValue, taskID, text, nowMicros])
     }
@@ -86,14 +87,14 @@ public struct MessageService: Sendable {
         try caller.require(.messagesWrite)
         let body = try TaskDraft.text(body, field: "body", max: Message.bodyLengthMax)
         let now = clock.nowMicros()
-        return try await store.write { db in
-            let (task, applicantID) = try Self.thread(taskID, with: recipient, for: caller, db)
+        return try await store.writeDB { db in
+            let (task, applicantID) = try Self.thread(taskID, with: recipient, for: caller, Stores(db))
             let id = Secrets.id("msg")
             try db.run(sql: "INSERT INTO messages (id, task_id, applicant_id, sender_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [id, taskID, applicantID, caller.userID, body, now])
             let other = caller.userID == task.ownerID ? applicantID : task.ownerID
-            try Notification.add(.messageReceived, for: other, mode: task.mode, task: taskID, "New message on \"\(task.spec.title)\"", nowMicros: now, db)
-            try Outbox.emit(.messageReceived, to: [other], mode: task.mode, task: task, data: ["message_id": id, "from": caller.userID], nowMicros: now, db)
+            try Notification.add(.messageReceived, for: other, mode: task.mode, task: taskID, "New message on \"\(task.spec.title)\"", nowMicros: now, Stores(db))
+            try Outbox.emit(.messageReceived, to: [other], mode: task.mode, task: task, data: ["message_id": id, "from": caller.userID], nowMicros: now, Stores(db))
             return Message(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [id])!)
         }
     }
@@ -101,16 +102,17 @@ public struct MessageService: Sendable {
     /// A thread, oldest first: the caller's own as an applicant, or the owner's with `with`.
     public func messages(on taskID: String, with other: String?, for caller: Principal) throws(MarketplaceError) -> [Message] {
         try caller.require(.messagesRead)
-        return try store.read { db in
-            let (_, applicantID) = try Self.thread(taskID, with: other, for: caller, db)
+        return try store.readDB { db in
+            let (_, applicantID) = try Self.thread(taskID, with: other, for: caller, Stores(db))
             return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM messages WHERE task_id = ? AND applicant_id = ? ORDER BY created_at, rowid LIMIT 1000"),
                                     arguments: [taskID, applicantID]).map(Message.init)
         }
     }
 
     /// The task and the applicant whose thread the caller means; strangers get "not found".
-    static func thread(_ taskID: String, with other: String?, for caller: Principal, _ db: Database) throws -> (MarketTask, String) {
-        guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode else { throw MarketplaceError.notFound("no task \(taskID)") }
+    static func thread(_ taskID: String, with other: String?, for caller: Principal, _ stores: Stores) throws -> (MarketTask, String) {
+        let db = stores.db
+        guard let task = try Stores(db).tasks.fetch(taskID), task.mode == caller.mode else { throw MarketplaceError.notFound("no task \(taskID)") }
         func isParticipant(_ userID: String) throws -> Bool {
             try task.workerID == userID
                 || Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM applications WHERE task_id = ? AND applicant_id = ?"), arguments: [taskID, userID]) == true
@@ -127,7 +129,7 @@ public struct MessageService: Sendable {
     /// The caller's notifications in this mode, newest first.
     public func notifications(unreadOnly: Bool, for caller: Principal) throws(MarketplaceError) -> [Notification] {
         try caller.require(.tasksRead)
-        return try store.read { db in
+        return try store.readDB { db in
             try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT * FROM notifications WHERE user_id = ? AND mode = ? \(unreadOnly ? "AND read_at IS NULL" : "")
                 ORDER BY created_at DESC, rowid DESC LIMIT 200
@@ -138,7 +140,7 @@ public struct MessageService: Sendable {
     /// Marks one of the caller's notifications read (again is harmless).
     public func markRead(_ id: String, for caller: Principal) async throws(MarketplaceError) -> Notification {
         try caller.require(.tasksWrite)
-        return try await store.write { db in
+        return try await store.writeDB { db in
             try db.run(sql: "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ? AND mode = ?",
                            arguments: [clock.nowMicros(), id, caller.userID, caller.mode.rawValue])
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM notifications WHERE id = ? AND user_id = ? AND mode = ?"),
@@ -152,7 +154,7 @@ public struct MessageService: Sendable {
     /// Marks all of the caller's notifications read; returns how many changed.
     public func markAllRead(for caller: Principal) async throws(MarketplaceError) -> Int {
         try caller.require(.tasksWrite)
-        return try await store.write { db in
+        return try await store.writeDB { db in
             try db.run(sql: "UPDATE notifications SET read_at = ? WHERE user_id = ? AND mode = ? AND read_at IS NULL",
                            arguments: [clock.nowMicros(), caller.userID, caller.mode.rawValue])
             return db.changesCount

@@ -19,8 +19,9 @@ struct Operation: Sendable {
 
     /// Finds the operation with `key`, or records a new one whose batch `build` makes from its
     /// first transfer id. The same key with another batch is a conflict.
-    static func record(key: String, in db: Database, nowMicros: Int64, build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
-        if let existing = try find(key: key, in: db) {
+    static func record(key: String, in stores: Stores, nowMicros: Int64, build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
+        let db = stores.db
+        if let existing = try find(key: key, in: Stores(db)) {
             let again = try build(existing.firstTransferID)
             guard again == existing.batch.transfers else {
                 throw MarketplaceError.conflict(field: "idempotency_key", message: "this idempotency key was used with a different request")
@@ -40,7 +41,7 @@ struct Operation: Sendable {
     /// the marketplace's rows and the money land in one commit or not at all.
     static func commit(key: String, in transaction: LedgerTransaction, nowMicros: Int64,
                        build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
-        try record(key: key, in: transaction.db, nowMicros: nowMicros, build: build).committed(in: transaction)
+        try record(key: key, in: transaction.stores, nowMicros: nowMicros, build: build).committed(in: transaction)
     }
 
     /// Commits this recorded operation's batch inside `transaction` and marks it committed;
@@ -56,7 +57,7 @@ struct Operation: Sendable {
             refusal = error
         }
         if let refusal { throw Self.marketplaceError(refusal, committing: key, asset: batch.transfers.first?.asset?.code ?? "?") }
-        try Self.markCommitted(id, in: transaction.db)
+        try Self.markCommitted(id, in: transaction.stores)
         return Operation(id: id, key: key, batch: batch, isCommitted: true)
     }
 
@@ -74,15 +75,18 @@ struct Operation: Sendable {
         return MarketplaceError.internalError("the ledger refused \(key): \(error)")
     }
 
-    static func find(key: String, in db: Database) throws -> Operation? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, key, batch, state FROM operations WHERE key = ?"), arguments: [key]).map(decode)
+    static func find(key: String, in stores: Stores) throws -> Operation? {
+        let db = stores.db
+        return try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, key, batch, state FROM operations WHERE key = ?"), arguments: [key]).map(decode)
     }
 
-    static func pending(in db: Database) throws -> [Operation] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, key, batch, state FROM operations WHERE state = 'pending' ORDER BY id")).map(decode)
+    static func pending(in stores: Stores) throws -> [Operation] {
+        let db = stores.db
+        return try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, key, batch, state FROM operations WHERE state = 'pending' ORDER BY id")).map(decode)
     }
 
-    static func markCommitted(_ id: Int64, in db: Database) throws {
+    static func markCommitted(_ id: Int64, in stores: Stores) throws {
+        let db = stores.db
         try db.run(sql: "UPDATE operations SET state = 'committed' WHERE id = ?", arguments: [id])
     }
 

@@ -11,11 +11,11 @@ extension SettlementService {
         let now = clock.nowMicros()
         let approved = try await store.transaction { transaction -> MarketTask in
             let db = transaction.db
-            var task = try TaskService.owned(taskID, by: caller, db)
-            guard let funding = try Self.committedFunding(of: taskID, db) else {
+            var task = try TaskService.owned(taskID, by: caller, Stores(db))
+            guard let funding = try Self.committedFunding(of: taskID, Stores(db)) else {
                 throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
             }
-            let entry = try WorkService.targetSubmission(submissionID, of: task, db)
+            let entry = try WorkService.targetSubmission(submissionID, of: task, Stores(db))
             let workerID = task.spec.deliveryType == .bounty ? entry.workerID : task.workerID
             guard let workerID, entry.workerID == workerID else {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue)")
@@ -27,11 +27,11 @@ extension SettlementService {
             task.status = try task.status.applying(task.spec.deliveryType == .bounty ? .award : .approve).applying(.pay)
             task.workerID = entry.workerID
             task.updatedAt = now
-            try TaskService.save(task, db)
+            try Stores(db).tasks.save(task, specChanged: false)
             try db.run(sql: "UPDATE submissions SET status = 'approved' WHERE id = ?", arguments: [entry.id])
             try Notification.add(.paid, for: entry.workerID, mode: task.mode, task: taskID,
                                  "\"\(task.spec.title)\" was approved; \(MinorUnits.format(funding.payoutMinor, scale: funding.asset.scale)) \(funding.asset.code) is in your wallet",
-                                 nowMicros: task.updatedAt, db)
+                                 nowMicros: task.updatedAt, Stores(db))
             try db.run(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
                            arguments: [taskID, entry.id])
             let split = try funding.recordedSplit()
@@ -43,12 +43,12 @@ extension SettlementService {
             }
             let parties = [task.ownerID, workerID]
             try Outbox.emit(.submissionApproved, to: parties, mode: task.mode, task: task, data: ["submission_id": entry.id, "worker_id": workerID],
-                            nowMicros: task.updatedAt, db)
+                            nowMicros: task.updatedAt, Stores(db))
             try Outbox.emit(.taskCompleted, to: parties, mode: task.mode, task: task,
                             data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset), "fee": Outbox.money(funding.feeMinor, funding.asset),
-                                   "fee_rule": funding.feeRule], nowMicros: task.updatedAt, db)
+                                   "fee_rule": funding.feeRule], nowMicros: task.updatedAt, Stores(db))
             try Outbox.emit(.taskPaid, to: parties, mode: task.mode, task: task,
-                            data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset)], nowMicros: task.updatedAt, db)
+                            data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset)], nowMicros: task.updatedAt, Stores(db))
             // Card-funded work goes on to the worker's Connect account, when linked.
             try schedulePayout(task: task, workerID: workerID, amountMinor: funding.payoutMinor, funding: funding, nowMicros: now, transaction)
             return task
@@ -60,13 +60,13 @@ extension SettlementService {
     /// completed → paid once the payout is in the ledger (for a payout recorded before a stop
     /// by an older binary, which committed the two apart), and its operation marked committed.
     func markPaid(_ taskID: String, operation: Int64? = nil) async throws(MarketplaceError) -> MarketTask {
-        try await store.write { db in
-            if let operation { try Operation.markCommitted(operation, in: db) }
-            guard var task = try TaskService.fetch(taskID, db) else { throw MarketplaceError.notFound("no task \(taskID)") }
+        try await store.writeDB { db in
+            if let operation { try Operation.markCommitted(operation, in: Stores(db)) }
+            guard var task = try Stores(db).tasks.fetch(taskID) else { throw MarketplaceError.notFound("no task \(taskID)") }
             if task.status == .completed {
                 task.status = try task.status.applying(.pay)
                 task.updatedAt = clock.nowMicros()
-                try TaskService.save(task, db)
+                try Stores(db).tasks.save(task, specChanged: false)
             }
             return task
         }

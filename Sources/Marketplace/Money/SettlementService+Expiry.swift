@@ -10,11 +10,8 @@ extension SettlementService {
     /// Expires every published task whose deadline has passed and refunds a funded one's
     /// escrow to its owner in full. Returns the tasks it expired.
     public func expireOverdueTasks() async throws(MarketplaceError) -> [String] {
-        let overdue = try store.read { db in
-            try String.fetchAll(try db.cachedStatement(sql: """
-                SELECT id FROM tasks WHERE status = 'published' AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, id LIMIT ?
-                """), arguments: [clock.nowMicros(), Self.expiriesPerSweepMax])
-        }
+        let now = clock.nowMicros()
+        let overdue = try store.read { stores in try stores.tasks.pastDeadline(nowMicros: now, limit: Self.expiriesPerSweepMax) }
         var expired: [String] = []
         for taskID in overdue where try await close(taskID, on: .expire, reason: "expired", owner: nil) != nil { expired.append(taskID) }
         return expired
@@ -26,25 +23,25 @@ extension SettlementService {
     /// closes and an illegal move is a conflict; without one (the sweeper), a task that moved
     /// on is left alone and nil comes back.
     func close(_ taskID: String, on event: TaskEvent, reason: String, owner caller: Principal?) async throws(MarketplaceError) -> MarketTask? {
-        let current = try store.read { db in
-            try caller.map { try TaskService.owned(taskID, by: $0, db) } ?? TaskService.fetch(taskID, db)
+        let current = try store.readDB { db in
+            try caller.map { try TaskService.owned(taskID, by: $0, Stores(db)) } ?? Stores(db).tasks.fetch(taskID)
         }
         guard let current else { return nil }
         if (try? current.status.applying(event)) != nil { try await closeOpenCheckouts(of: taskID) }
         let walletAccount = walletAccount(user: current.ownerID, mode: current.mode, current.spec.asset)
         let closed = try await store.transaction { transaction -> MarketTask? in
             let db = transaction.db
-            guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, db) }) ?? TaskService.fetch(taskID, db) else { return nil }
+            guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, Stores(db)) }) ?? Stores(db).tasks.fetch(taskID) else { return nil }
             if caller == nil, (try? task.status.applying(event)) == nil { return nil }
             task.status = try task.status.applying(event)
             task.updatedAt = clock.nowMicros()
-            try TaskService.save(task, db)
+            try Stores(db).tasks.save(task, specChanged: false)
             if event == .expire {
                 try Notification.add(.taskExpired, for: task.ownerID, mode: task.mode, task: taskID,
-                                     "\"\(task.spec.title)\" passed its deadline unassigned; any funding is back in your wallet", nowMicros: task.updatedAt, db)
+                                     "\"\(task.spec.title)\" passed its deadline unassigned; any funding is back in your wallet", nowMicros: task.updatedAt, Stores(db))
             } else if let worker = task.workerID {
                 try Notification.add(.taskCanceled, for: worker, mode: task.mode, task: taskID,
-                                     "\"\(task.spec.title)\" was canceled by its owner", nowMicros: task.updatedAt, db)
+                                     "\"\(task.spec.title)\" was canceled by its owner", nowMicros: task.updatedAt, Stores(db))
             }
             let fundingRow = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM task_funding WHERE task_id = ?"), arguments: [taskID])
             let refund: Any = fundingRow.map { row -> Any in
@@ -52,12 +49,12 @@ extension SettlementService {
                 return Outbox.money(funding.escrowMinor, funding.asset).merging(["to": funding.source == .card ? "card" : "wallet"]) { $1 }
             } ?? NSNull()
             try Outbox.emit(event == .expire ? .taskExpired : .taskCanceled, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode,
-                            task: task, data: ["reason": reason, "refund": refund], nowMicros: task.updatedAt, db)
+                            task: task, data: ["reason": reason, "refund": refund], nowMicros: task.updatedAt, Stores(db))
             guard let row = fundingRow else { return task }
             let funding = TaskFunding(row: row)
             // A funding recorded apart from its batch (before a stop, by an older binary) goes
             // first: the refund needs its money in escrow.
-            if let fund = try Operation.find(key: "fund:\(taskID)", in: db) { _ = try fund.committed(in: transaction) }
+            if let fund = try Operation.find(key: "fund:\(taskID)", in: Stores(db)) { _ = try fund.committed(in: transaction) }
             if funding.source == .card, let card {
                 try refundToCard(funding, reason: reason, connector: card.connector.name, nowMicros: task.updatedAt, transaction)
                 return task

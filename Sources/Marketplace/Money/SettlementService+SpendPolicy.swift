@@ -4,7 +4,8 @@ public import LedgerCore
 
 extension SettlementService {
     /// Why a funding through `keyID` exceeds its spend policy, or nil when it fits (or there is none).
-    static func policyRefusal(keyID: String, escrowMinor: Int64, asset: Asset, nowMicros: Int64, _ db: Database) throws -> String? {
+    static func policyRefusal(keyID: String, escrowMinor: Int64, asset: Asset, nowMicros: Int64, _ stores: Stores) throws -> String? {
+        let db = stores.db
         guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT spend_asset, spend_per_task_minor, spend_per_day_minor FROM api_keys WHERE id = ?"),
                                          arguments: [keyID]),
               let policyAsset = (row["spend_asset"] as String?).flatMap(Asset.named) else { return nil }
@@ -28,7 +29,8 @@ extension SettlementService {
 
     /// Records (or finds) the pending approval for a funding above a spend policy.
     static func requestApproval(taskID: String, userID: String, keyID: String, escrowMinor: Int64, asset: Asset, reason: String,
-                                nowMicros: Int64, _ db: Database) throws -> FundingApproval {
+                                nowMicros: Int64, _ stores: Stores) throws -> FundingApproval {
+                                    let db = stores.db
         if let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM funding_approvals WHERE task_id = ? AND status = 'pending'"), arguments: [taskID]) {
             return FundingApproval(row: existing)
         }
@@ -38,14 +40,14 @@ extension SettlementService {
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
             """, arguments: [id, taskID, userID, keyID, escrowMinor, asset.code, reason, nowMicros])
         let mode = try String.fetchOne(try db.cachedStatement(sql: "SELECT mode FROM tasks WHERE id = ?"), arguments: [taskID]).flatMap(Mode.init) ?? .test
-        try Notification.add(.fundingHeld, for: userID, mode: mode, task: taskID, "A key's funding waits for your approval: \(reason)", nowMicros: nowMicros, db)
+        try Notification.add(.fundingHeld, for: userID, mode: mode, task: taskID, "A key's funding waits for your approval: \(reason)", nowMicros: nowMicros, Stores(db))
         return FundingApproval(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM funding_approvals WHERE id = ?"), arguments: [id])!)
     }
 
     /// The funding approvals of the caller's account, newest first (a logged-in session only).
     public func fundingApprovals(for caller: Principal) throws(MarketplaceError) -> [FundingApproval] {
         try caller.requireSession()
-        return try store.read { db in
+        return try store.readDB { db in
             try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT a.* FROM funding_approvals a JOIN tasks t ON t.id = a.task_id WHERE a.user_id = ? AND t.mode = ?
                 ORDER BY a.created_at DESC, a.id DESC LIMIT 500
@@ -63,7 +65,7 @@ extension SettlementService {
         try caller.requirePoster()
         let now = clock.nowMicros()
         return try await store.transaction { transaction in
-            let approval = try Self.decide(approvalID, as: .approved, by: caller, nowMicros: now, transaction.db)
+            let approval = try Self.decide(approvalID, as: .approved, by: caller, nowMicros: now, transaction.stores)
             guard case .funded(let funding, _) = try fund(approval.taskID, from: .wallet, by: caller, nowMicros: now, in: transaction) else {
                 throw MarketplaceError.internalError("a logged-in owner's funding awaited approval")
             }
@@ -75,13 +77,14 @@ extension SettlementService {
     public func declineFunding(_ approvalID: String, by caller: Principal) async throws(MarketplaceError) -> FundingApproval {
         try caller.requireSession()
         let now = clock.nowMicros()
-        return try await store.write { db in try Self.decide(approvalID, as: .declined, by: caller, nowMicros: now, db) }
+        return try await store.writeDB { db in try Self.decide(approvalID, as: .declined, by: caller, nowMicros: now, Stores(db)) }
     }
 
     /// Moves the caller's pending approval to `status` inside the caller's commit; another
     /// user's approval, or one of the other mode, is not found, and a decided one is a conflict.
     private static func decide(_ approvalID: String, as status: FundingApproval.Status, by caller: Principal, nowMicros: Int64,
-                               _ db: Database) throws -> FundingApproval {
+                               _ stores: Stores) throws -> FundingApproval {
+                                   let db = stores.db
         let approval = try Row.fetchOne(try db.cachedStatement(sql: """
             SELECT a.* FROM funding_approvals a JOIN tasks t ON t.id = a.task_id WHERE a.id = ? AND a.user_id = ? AND t.mode = ?
             """), arguments: [approvalID, caller.userID, caller.mode.rawValue]).map(FundingApproval.init)

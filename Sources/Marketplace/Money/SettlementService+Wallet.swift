@@ -61,7 +61,7 @@ extension SettlementService {
     /// The caller's lifetime figures per wallet asset.
     public func totals(for caller: Principal) throws(MarketplaceError) -> [WalletTotals] {
         try caller.require(.walletRead)
-        return try store.read { db in
+        return try store.readDB { db in
             var totals = Dictionary(uniqueKeysWithValues: Self.walletAssets.map { ($0.code, WalletTotals(asset: $0)) })
             /// Adds each row's sums (after the asset column) into the totals through `apply`.
             func add(_ sql: String, _ apply: (inout WalletTotals, [Int64]) -> Void) throws {
@@ -159,8 +159,8 @@ extension SettlementService {
         let wallet = try await account(walletAccount(caller, asset))
         let inFlight = try await account(chart.payoutsInFlight(connector: "test", mode: .test, asset: asset)!)
         let now = clock.nowMicros()
-        let (withdrawalID, intent) = try await store.write { db -> (String, Operation) in
-            let operation = try Operation.record(key: key + ":intent", in: db, nowMicros: now) { first in
+        let (withdrawalID, intent) = try await store.writeDB { db -> (String, Operation) in
+            let operation = try Operation.record(key: key + ":intent", in: Stores(db), nowMicros: now) { first in
                 PostingRecipes.withdrawalIntent(id: first, wallet: wallet, inFlight: inFlight, amountMinor: amountMinor, asset: asset,
                                                 metadata: #"{"connector":"test"}"#)
             }
@@ -176,7 +176,7 @@ extension SettlementService {
             throw .internalError("the withdrawal is recorded and will be retried: \(error)")
         } catch {
             try await forget(intent)
-            try await store.write { db in try db.run(sql: "DELETE FROM withdrawals WHERE id = ? AND status = 'pending'", arguments: [withdrawalID]) }
+            try await store.writeDB { db in try db.run(sql: "DELETE FROM withdrawals WHERE id = ? AND status = 'pending'", arguments: [withdrawalID]) }
             if case .exceedsCredits(_, _, let available, let requested) = error {
                 throw .insufficientBalance(availableMinor: available, requiredMinor: requested, asset: asset.code)
             }
@@ -193,18 +193,18 @@ extension SettlementService {
         let intentID = intent.firstTransferID
         let now = clock.nowMicros()
         let settleKey = String(intent.key.dropLast(":intent".count)) + ":settle"
-        let settle = try await store.write { db in
-            try Operation.record(key: settleKey, in: db, nowMicros: now) { first in
+        let settle = try await store.writeDB { db in
+            try Operation.record(key: settleKey, in: Stores(db), nowMicros: now) { first in
                 try PostingRecipes.withdrawalSucceeded(firstID: first, intent: intentID, inFlight: inFlight, clearing: clearing,
                                                        amountMinor: amountMinor, asset: asset, metadata: #"{"connector":"test"}"#)
             }
         }
         do { try await commit(settle) } catch { throw .internalError("the withdrawal's settlement is recorded and will be retried: \(error)") }
-        return try await store.write { db in
+        return try await store.writeDB { db in
             try db.run(sql: "UPDATE withdrawals SET status = 'paid', settled_at = COALESCE(settled_at, ?) WHERE id = ?", arguments: [now, withdrawalID])
             // The settlement's second transfer (in flight -> clearing) is what the connector paid.
             try TestConnectorLog.record(.payout, asset: asset, amountMinor: -amountMinor, transfer: TransferID(settle.firstTransferID.rawValue + 1),
-                                        nowMicros: now, db)
+                                        nowMicros: now, Stores(db))
             return Withdrawal(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM withdrawals WHERE id = ?"), arguments: [withdrawalID])!)
         }
     }
@@ -213,18 +213,18 @@ extension SettlementService {
     /// ledger is settled (the connector pays at once); one whose intent never committed is
     /// marked failed (nothing moved). Returns how many it finished.
     func finishTestWithdrawals() async throws(MarketplaceError) -> Int {
-        let pending = try store.read { db in
+        let pending = try store.readDB { db in
             try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM withdrawals WHERE status = 'pending' AND connector = 'test'"))
         }
         for row in pending {
             let withdrawal = Withdrawal(row: row)
             let intentOperationID = Int64(withdrawal.id.dropFirst("wdr_".count)) ?? -1
-            let intent = try store.read { db in
+            let intent = try store.readDB { db in
                 try Row.fetchOne(try db.cachedStatement(sql: "SELECT key FROM operations WHERE id = ?"), arguments: [intentOperationID])
-                    .flatMap { try Operation.find(key: $0["key"], in: db) }
+                    .flatMap { try Operation.find(key: $0["key"], in: Stores(db)) }
             }
             guard let intent, intent.isCommitted else {
-                try await store.write { db in
+                try await store.writeDB { db in
                     try db.run(sql: "UPDATE withdrawals SET status = 'failed', settled_at = ? WHERE id = ? AND status = 'pending'",
                                arguments: [clock.nowMicros(), withdrawal.id])
                 }

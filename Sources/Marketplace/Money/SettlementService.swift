@@ -68,17 +68,17 @@ public struct SettlementService: Sendable {
         return try await store.transaction { transaction in
             let clearing = try transaction.account(clearing)
             let wallet = try transaction.account(walletAccount)
-            let replayed = try Operation.find(key: key, in: transaction.db) != nil
+            let replayed = try Operation.find(key: key, in: transaction.stores) != nil
             let operation = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
                 PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: amountMinor, asset: asset)
             }
             if !replayed {  // a replayed key moves nothing and tells nothing again
-                try TestConnectorLog.record(.deposit, asset: asset, amountMinor: amountMinor, transfer: operation.firstTransferID, nowMicros: now, transaction.db)
+                try TestConnectorLog.record(.deposit, asset: asset, amountMinor: amountMinor, transfer: operation.firstTransferID, nowMicros: now, transaction.stores)
                 try Outbox.emit(.depositCredited, to: [caller.userID], mode: caller.mode, task: nil,
-                                data: ["amount": Outbox.money(amountMinor, asset), "connector": "test"], nowMicros: now, transaction.db)
+                                data: ["amount": Outbox.money(amountMinor, asset), "connector": "test"], nowMicros: now, transaction.stores)
             }
             // The answer is made in the commit, so that a keyed deposit's stored answer lands with it.
-            return try Self.wallet(of: caller, asset: asset, account: wallet, transaction.db) { transaction.balance(of: $0) }
+            return try Self.wallet(of: caller, asset: asset, account: wallet, transaction.stores) { transaction.balance(of: $0) }
         }
     }
 
@@ -115,7 +115,7 @@ public struct SettlementService: Sendable {
         }
         let db = transaction.db
         let preparation: FundingPreparation
-        switch try prepareFunding(taskID, by: caller, nowMicros: now, db) {
+        switch try prepareFunding(taskID, by: caller, nowMicros: now, Stores(db)) {
         case .funded(let funding, let task): return .funded(funding, mockOperator: task.spec.mockOperator)
         case .ready(let ready): preparation = ready
         }
@@ -126,7 +126,7 @@ public struct SettlementService: Sendable {
         let asset = task.spec.asset
         if let keyID, let reason = preparation.policyRefusal {
             return .awaitingApproval(try Self.requestApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
-                                                              asset: asset, reason: reason, nowMicros: now, db))
+                                                              asset: asset, reason: reason, nowMicros: now, Stores(db)))
         }
         let payer = try transaction.account(source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", mode: .test, asset: asset)!)
         let escrow = try transaction.account(chart.escrow(task: taskID, mode: caller.mode.ledger, asset: asset))
@@ -137,11 +137,11 @@ public struct SettlementService: Sendable {
                 : PostingRecipes.fundFromDeposit(id: first, clearing: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
         }
         if source == .connector {
-            try TestConnectorLog.record(.funding, asset: asset, amountMinor: split.escrowMinor, transfer: operation.firstTransferID, nowMicros: now, db)
+            try TestConnectorLog.record(.funding, asset: asset, amountMinor: split.escrowMinor, transfer: operation.firstTransferID, nowMicros: now, Stores(db))
         }
         let funding = TaskFunding(taskID: taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: pricing.version, source: source)
-        try funding.insert(fundedAt: now, keyID: keyID, db)
-        try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, db)
+        try funding.insert(fundedAt: now, keyID: keyID, Stores(db))
+        try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, Stores(db))
         return .funded(funding, mockOperator: task.spec.mockOperator)
     }
 
@@ -156,7 +156,7 @@ public struct SettlementService: Sendable {
 
     /// Commits every operation recorded but not yet committed (after a crash); returns how many.
     public func resumePendingOperations() async throws(MarketplaceError) -> Int {
-        let pending = try store.read { db in try Operation.pending(in: db) }
+        let pending = try store.readDB { db in try Operation.pending(in: Stores(db)) }
         for operation in pending {
             do {
                 try await commit(operation)
@@ -176,18 +176,20 @@ public struct SettlementService: Sendable {
 
     /// A task's funding, when its money is in escrow.
     public func funding(of taskID: String) throws(MarketplaceError) -> TaskFunding? {
-        try store.read { db in try Self.committedFunding(of: taskID, db) }
+        try store.readDB { db in try Self.committedFunding(of: taskID, Stores(db)) }
     }
 
     /// A task's funding whose ledger batch is committed (read inside a read or a transaction).
     /// The ledger mode of a task's money, for a commit that has only the task's id.
-    static func mode(ofTask taskID: String, _ db: Database) throws -> LedgerMode {
-        guard let task = try TaskService.fetch(taskID, db) else { throw MarketplaceError.internalError("task \(taskID) is not on record") }
+    static func mode(ofTask taskID: String, _ stores: Stores) throws -> LedgerMode {
+        let db = stores.db
+        guard let task = try Stores(db).tasks.fetch(taskID) else { throw MarketplaceError.internalError("task \(taskID) is not on record") }
         return task.mode.ledger
     }
 
-    static func committedFunding(of taskID: String, _ db: Database) throws -> TaskFunding? {
-        try Row.fetchOne(try db.cachedStatement(sql: """
+    static func committedFunding(of taskID: String, _ stores: Stores) throws -> TaskFunding? {
+        let db = stores.db
+        return try Row.fetchOne(try db.cachedStatement(sql: """
             SELECT f.* FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id
             WHERE f.task_id = ? AND o.state = 'committed'
             """), arguments: [taskID]).map(TaskFunding.init)
@@ -197,7 +199,7 @@ public struct SettlementService: Sendable {
 
     /// Drops an operation the ledger refused (nothing moved), and the funding it stood for.
     func forget(_ operation: Operation) async throws(MarketplaceError) {
-        try await store.write { db in
+        try await store.writeDB { db in
             if operation.key.hasPrefix("fund:") {
                 try db.run(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [String(operation.key.dropFirst(5))])
             }
@@ -215,7 +217,7 @@ public struct SettlementService: Sendable {
         guard !operation.isCommitted else { return }
         _ = try await ledger.commit(operation.batch)
         do {
-            try await store.write { db in try Operation.markCommitted(operation.id, in: db) }
+            try await store.writeDB { db in try Operation.markCommitted(operation.id, in: Stores(db)) }
         } catch {
             throw .storage("the operation committed but could not be marked: \(error)")
         }
@@ -224,15 +226,16 @@ public struct SettlementService: Sendable {
     private func wallet(of caller: Principal, asset: Asset) async throws(MarketplaceError) -> Wallet {
         let account = try await account(walletAccount(caller, asset))
         let ledger = ledger
-        return try store.read { db in
-            try Self.wallet(of: caller, asset: asset, account: account, db) { id in try ledger.account(id)?.balance }
+        return try store.readDB { db in
+            try Self.wallet(of: caller, asset: asset, account: account, Stores(db)) { id in try ledger.account(id)?.balance }
         }
     }
 
     /// The wallet as `db` and `balance` see it: the committed state, or a commit's own.
     /// Frozen sums the escrows of the owner's open funded tasks; a sum past Int64 is refused.
-    static func wallet(of caller: Principal, asset: Asset, account: AccountID, _ db: Database,
+    static func wallet(of caller: Principal, asset: Asset, account: AccountID, _ stores: Stores,
                        balance: (AccountID) throws -> AccountBalance?) throws -> Wallet {
+        let db = stores.db
         let walletBalance = try balance(account) ?? .zero
         let escrows = try Int64.fetchAll(try db.cachedStatement(sql: """
             SELECT f.escrow_account_id FROM task_funding f JOIN tasks t ON t.id = f.task_id

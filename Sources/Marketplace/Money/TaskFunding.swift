@@ -26,7 +26,8 @@ public struct TaskFunding: Sendable, Hashable {
     }
 
     /// Records the funding (once per task), with when it was made and through which key.
-    func insert(fundedAt: Int64, keyID: String?, _ db: Database) throws {
+    func insert(fundedAt: Int64, keyID: String?, _ stores: Stores) throws {
+        let db = stores.db
         try db.run(sql: """
             INSERT OR IGNORE INTO task_funding (task_id, escrow_account_id, asset, escrow_minor, payout_minor, fee_minor, fee_rule, funded_at, source, key_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

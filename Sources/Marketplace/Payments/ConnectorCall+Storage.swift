@@ -3,7 +3,8 @@ import GRDB
 
 extension ConnectorCall {
     static func insert(connector: String, kind: Kind, taskID: String, intentKey: String, request: Request, nowMicros: Int64,
-                       _ db: Database) throws -> ConnectorCall {
+                       _ stores: Stores) throws -> ConnectorCall {
+                           let db = stores.db
         let json = try StoredJSON.string(request)
         // The connector's idempotency key names the ledger intent, so every retry and every
         // resume after a stop asks for the same thing.
@@ -16,17 +17,20 @@ extension ConnectorCall {
                              idempotencyKey: idempotencyKey, request: request, state: .pending)
     }
 
-    static func fetch(id: Int64, _ db: Database) throws -> ConnectorCall? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE id = ?"), arguments: [id]).map(decode)
+    static func fetch(id: Int64, _ stores: Stores) throws -> ConnectorCall? {
+        let db = stores.db
+        return try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE id = ?"), arguments: [id]).map(decode)
     }
 
-    static func fetch(connector: String, reference: String, _ db: Database) throws -> ConnectorCall? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE connector = ? AND reference = ?"),
+    static func fetch(connector: String, reference: String, _ stores: Stores) throws -> ConnectorCall? {
+        let db = stores.db
+        return try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE connector = ? AND reference = ?"),
                          arguments: [connector, reference]).map(decode)
     }
 
     /// A task's calls of `kind` (all of them when nil), oldest first.
-    static func forTask(_ taskID: String, kind: Kind?, _ db: Database) throws -> [ConnectorCall] {
+    static func forTask(_ taskID: String, kind: Kind?, _ stores: Stores) throws -> [ConnectorCall] {
+        let db = stores.db
         guard let kind else {
             return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE task_id = ? ORDER BY id"), arguments: [taskID]).map(decode)
         }
@@ -35,13 +39,15 @@ extension ConnectorCall {
     }
 
     /// A task's latest settled call of `kind`: the checkout that paid for it, the payout made.
-    static func settled(_ taskID: String, kind: Kind, _ db: Database) throws -> ConnectorCall? {
-        try forTask(taskID, kind: kind, db).last { $0.state == .settled }
+    static func settled(_ taskID: String, kind: Kind, _ stores: Stores) throws -> ConnectorCall? {
+        let db = stores.db
+        return try forTask(taskID, kind: kind, Stores(db)).last { $0.state == .settled }
     }
 
     /// Calls that have not been answered yet, oldest first; only `taskID`'s when given, else
     /// only those whose wait after a failure is over by `dueBy` (all when nil).
-    static func pending(task taskID: String? = nil, dueBy: Int64? = nil, _ db: Database) throws -> [ConnectorCall] {
+    static func pending(task taskID: String? = nil, dueBy: Int64? = nil, _ stores: Stores) throws -> [ConnectorCall] {
+        let db = stores.db
         guard let taskID else {
             return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id"),
                                     arguments: [dueBy ?? Int64.max]).map(decode)
@@ -51,15 +57,17 @@ extension ConnectorCall {
     }
 
     /// A connector's calls of `kind` not answered for good yet (pending or sent), oldest first.
-    static func open(kind: Kind, connector: String, _ db: Database) throws -> [ConnectorCall] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE kind = ? AND connector = ? AND state IN ('pending', 'sent') ORDER BY id"),
+    static func open(kind: Kind, connector: String, _ stores: Stores) throws -> [ConnectorCall] {
+        let db = stores.db
+        return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM connector_calls WHERE kind = ? AND connector = ? AND state IN ('pending', 'sent') ORDER BY id"),
                          arguments: [kind.rawValue, connector]).map(decode)
     }
 
     /// Settled payouts created since `since` and last read again before `checkedBefore`, least
     /// recently read first, at most `limit`.
-    static func settledPayouts(connector: String, since: Int64, checkedBefore: Int64, limit: Int, _ db: Database) throws -> [ConnectorCall] {
-        try Row.fetchAll(try db.cachedStatement(sql: """
+    static func settledPayouts(connector: String, since: Int64, checkedBefore: Int64, limit: Int, _ stores: Stores) throws -> [ConnectorCall] {
+        let db = stores.db
+        return try Row.fetchAll(try db.cachedStatement(sql: """
             SELECT * FROM connector_calls WHERE kind = 'payout' AND connector = ? AND state = 'settled' AND reference IS NOT NULL
                 AND created_at >= ? AND checked_at < ? ORDER BY checked_at, id LIMIT ?
             """), arguments: [connector, since, checkedBefore, limit]).map(decode)
@@ -67,7 +75,8 @@ extension ConnectorCall {
 
     /// Moves the call on from `from` states only; false when another writer got there first.
     func move(to state: State, from: Set<State>, reference: String? = nil, url: String? = nil, paymentReference: String? = nil,
-              error: String? = nil, nowMicros: Int64, _ db: Database) throws -> Bool {
+              error: String? = nil, nowMicros: Int64, _ stores: Stores) throws -> Bool {
+                  let db = stores.db
         let allowed = from.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
         try db.run(sql: """
             UPDATE connector_calls SET state = ?, reference = COALESCE(?, reference), url = COALESCE(?, url),

@@ -16,7 +16,7 @@ extension SettlementService {
         try caller.requirePoster()
         let chain = try self.chain(for: caller, field: "source")
         let now = clock.nowMicros()
-        let prepared = try store.read { db in try prepareFunding(taskID, by: caller, nowMicros: now, db) }
+        let prepared = try store.readDB { db in try prepareFunding(taskID, by: caller, nowMicros: now, Stores(db)) }
         let task: MarketTask
         let split: FeeSplit
         switch prepared {
@@ -26,9 +26,9 @@ extension SettlementService {
         guard task.spec.asset == .usdc else {
             throw .validation(field: "source", message: "USDC authorizations fund USDC tasks; this task is priced in \(task.spec.asset.code)")
         }
-        if let open = try store.read({ db in try ConnectorCall.forTask(taskID, kind: .authorization, db).last { $0.state == .pending || $0.state == .sent } }),
+        if let open = try store.readDB({ db in try ConnectorCall.forTask(taskID, kind: .authorization, Stores(db)).last { $0.state == .pending || $0.state == .sent } }),
            let authorization = open.request.authorization {
-            let hash = try store.read { db in try ChainTransactionRecord.live(call: open.id, db).last?.hash }
+            let hash = try store.readDB { db in try ChainTransactionRecord.live(call: open.id, Stores(db)).last?.hash }
             return .settling(ChainSettling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network,
                                            amountMinor: open.request.amountMinor))
         }
@@ -111,19 +111,19 @@ extension SettlementService {
         let reference = "authorization:\(authorization.from.lowercased()):\(authorization.nonce)"
         return try await store.transaction { transaction in
             let db = transaction.db
-            guard try ConnectorCall.fetch(connector: connector, reference: reference, db) == nil else {
+            guard try ConnectorCall.fetch(connector: connector, reference: reference, Stores(db)) == nil else {
                 throw MarketplaceError.validation(field: "authorization.nonce", message: "this authorization was already used")
             }
             // Prepared again inside the commit: a concurrent funding, cancel or spend is seen here.
-            guard case .ready(let preparation) = try prepareFunding(taskID, by: caller, nowMicros: now, db),
-                  try ConnectorCall.forTask(taskID, kind: .authorization, db).allSatisfy({ $0.state == .failed || $0.state == .settled }) else {
+            guard case .ready(let preparation) = try prepareFunding(taskID, by: caller, nowMicros: now, Stores(db)),
+                  try ConnectorCall.forTask(taskID, kind: .authorization, Stores(db)).allSatisfy({ $0.state == .failed || $0.state == .settled }) else {
                 throw MarketplaceError.conflict(field: nil, message: "the task is funded or being funded already")
             }
             let (task, split) = (preparation.task, preparation.split)
             if let reason = preparation.policyRefusal {
                 throw MarketplaceError.forbidden("this key's spend policy does not allow it (\(reason)); the account owner can fund it")
             }
-            let attempt = try ConnectorCall.forTask(task.id, kind: .authorization, db).count + 1
+            let attempt = try ConnectorCall.forTask(task.id, kind: .authorization, Stores(db)).count + 1
             let intentKey = "usdc-intent:\(task.id):\(attempt)"
             let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: .usdc)!)
             let escrow = try transaction.account(chart.escrow(task: task.id, mode: task.mode.ledger, asset: .usdc))
@@ -136,7 +136,7 @@ extension SettlementService {
                                                 userID: task.ownerID, authorization: authorization,
                                                 acceptedBlock: acceptedBlock)
             let call = try ConnectorCall.insert(connector: connector, kind: .authorization, taskID: task.id, intentKey: intentKey, request: request,
-                                                nowMicros: now, db)
+                                                nowMicros: now, Stores(db))
             try db.run(sql: "UPDATE connector_calls SET reference = ? WHERE id = ?", arguments: [reference, call.id])
             return call
         }
@@ -147,11 +147,11 @@ extension SettlementService {
     /// money is the payer's, credited to their wallet.
     func settleAuthorization(_ call: ConnectorCall, hash: String, connector: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
         let db = transaction.db
-        guard let intent = try Operation.find(key: call.intentKey, in: db), let owner = call.request.userID,
-              let task = try TaskService.fetch(call.taskID, db) else {
+        guard let intent = try Operation.find(key: call.intentKey, in: Stores(db)), let owner = call.request.userID,
+              let task = try Stores(db).tasks.fetch(call.taskID) else {
             throw MarketplaceError.internalError("authorization funding \(call.id) has no recorded intent")
         }
-        guard task.status.isFundable, try Self.committedFunding(of: call.taskID, db) == nil else {
+        guard task.status.isFundable, try Self.committedFunding(of: call.taskID, Stores(db)) == nil else {
             _ = try Operation.commit(key: "\(call.intentKey):void", in: transaction, nowMicros: now) { first in
                 PostingRecipes.fundIntentFailed(id: first, intent: intent.firstTransferID)
             }
@@ -162,7 +162,7 @@ extension SettlementService {
                                        metadata: #"{"task":"\#(call.taskID)","transaction":"\#(hash)","late":true}"#)
             }
             try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
-                                 "A USDC payment for \"\(task.spec.title)\" settled after the task closed; it is in your wallet", nowMicros: now, db)
+                                 "A USDC payment for \"\(task.spec.title)\" settled after the task closed; it is in your wallet", nowMicros: now, Stores(db))
             return
         }
         let split = try call.request.split()
@@ -172,10 +172,10 @@ extension SettlementService {
         let escrow = try transaction.account(chart.escrow(task: call.taskID, mode: task.mode.ledger, asset: .usdc))
         let funding = TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: .usdc, split: split, feeRule: call.request.feeRule ?? pricing.version,
                                   source: .authorization)
-        try funding.insert(fundedAt: now, keyID: nil, db)
+        try funding.insert(fundedAt: now, keyID: nil, Stores(db))
         try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task,
-                        data: Outbox.funded(funding).merging(["transaction": hash]) { $1 }, nowMicros: now, db)
+                        data: Outbox.funded(funding).merging(["transaction": hash]) { $1 }, nowMicros: now, Stores(db))
         try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
-                             "\"\(task.spec.title)\" is funded by a USDC authorization (\(hash))", nowMicros: now, db)
+                             "\"\(task.spec.title)\" is funded by a USDC authorization (\(hash))", nowMicros: now, Stores(db))
     }
 }

@@ -45,8 +45,8 @@ extension SettlementService {
         let connector = chain.chain.name
         for transfer in found {
             let pattern = "authorization:\(transfer.from.lowercased()):%"
-            let candidates = try store.read { db in
-                try ConnectorCall.authorizations(connector: connector, referenceLike: pattern, db)
+            let candidates = try store.readDB { db in
+                try ConnectorCall.authorizations(connector: connector, referenceLike: pattern, Stores(db))
             }.filter { $0.state != .failed && $0.request.authorization.map { Self.pays(transfer, exactly: $0) } == true }
             for call in candidates {
                 guard let authorization = call.request.authorization else { continue }
@@ -66,8 +66,9 @@ extension SettlementService {
 
 extension ConnectorCall {
     /// Authorization calls whose reference matches a LIKE pattern (`authorization:<payer>:%`).
-    static func authorizations(connector: String, referenceLike pattern: String, _ db: Database) throws -> [ConnectorCall] {
-        try Row.fetchAll(try db.cachedStatement(sql: """
+    static func authorizations(connector: String, referenceLike pattern: String, _ stores: Stores) throws -> [ConnectorCall] {
+        let db = stores.db
+        return try Row.fetchAll(try db.cachedStatement(sql: """
             SELECT * FROM connector_calls WHERE connector = ? AND kind = 'authorization' AND reference LIKE ? ORDER BY id
             """), arguments: [connector, pattern]).map(decode)
     }

@@ -37,7 +37,7 @@ extension SettlementService {
         do {
             noted = try await store.transaction { transaction in
                 let db = transaction.db
-                guard let current = try ConnectorCall.fetch(id: call.id, db), current.state == .pending || current.state == .sent else { return nil }
+                guard let current = try ConnectorCall.fetch(id: call.id, Stores(db)), current.state == .pending || current.state == .sent else { return nil }
                 let attempts = current.attempts + 1
                 let changed = current.error != text
                 if mayGiveUp, attempts >= Self.callAttemptsMax {
@@ -69,7 +69,7 @@ extension SettlementService {
     func noteAnswered(_ call: ConnectorCall) async {
         guard call.attempts > 0 else { return }
         let now = clock.nowMicros()
-        _ = try? await store.write { db in
+        _ = try? await store.writeDB { db in
             try db.run(sql: """
                 UPDATE connector_calls SET attempts = 0, next_attempt_at = 0, error = CASE WHEN state IN ('pending', 'sent', 'settled') THEN NULL ELSE error END,
                     updated_at = ? WHERE id = ?

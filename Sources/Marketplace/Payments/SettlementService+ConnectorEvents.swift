@@ -53,7 +53,7 @@ extension SettlementService {
     /// Records a refused event (once per id) and logs why.
     private func refuse(eventID: String, type: String, connector: String, detail: String) async throws(MarketplaceError) -> ConnectorEventOutcome {
         let now = clock.nowMicros()
-        let inserted = try await store.write { db -> Bool in
+        let inserted = try await store.writeDB { db -> Bool in
             try db.run(sql: "INSERT OR IGNORE INTO connector_events (connector, event_id, type, outcome, received_at, detail) VALUES (?, ?, ?, 'refused', ?, ?)",
                        arguments: [connector, eventID, type, now, detail])
             return db.changesCount == 1
@@ -69,12 +69,12 @@ extension SettlementService {
     private func refundsChanged(payment: String?, charge: String, eventID: String, type: String,
                                 _ card: CardPayments) async throws(MarketplaceError) -> ConnectorEventOutcome {
         let connector = card.connector.name
-        let seen = try store.read { db in
+        let seen = try store.readDB { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM connector_events WHERE connector = ? AND event_id = ?", arguments: [connector, eventID]) ?? false
         }
         guard !seen else { return .duplicate }
-        let (open, known) = try store.read { db in
-            let open = try ConnectorCall.open(kind: .refund, connector: connector, db)
+        let (open, known) = try store.readDB { db in
+            let open = try ConnectorCall.open(kind: .refund, connector: connector, Stores(db))
                 .filter { $0.reference != nil && $0.request.paymentReference != nil && $0.request.paymentReference == payment }
             // A payment this marketplace refunded before (those refunds already settled) is known.
             let known = try payment.map { payment in
@@ -89,7 +89,7 @@ extension SettlementService {
         }
         let now = clock.nowMicros()
         let recorded = outcome
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.run(sql: "INSERT OR IGNORE INTO connector_events (connector, event_id, type, outcome, received_at, detail) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [connector, eventID, type, recorded.rawValue, now, "charge \(charge)"])
         }
@@ -143,7 +143,8 @@ extension SettlementService {
 
     /// Why a paid session is not the funding its intent asked for: another amount (a promotion
     /// code), another currency (presented in the payer's own), or another mode; nil when it is.
-    private func fundingMismatch(_ call: ConnectorCall, _ session: FundingSession, isLive: Bool?, _ db: Database) throws -> String? {
+    private func fundingMismatch(_ call: ConnectorCall, _ session: FundingSession, isLive: Bool?, _ stores: Stores) throws -> String? {
+        let db = stores.db
         let request = call.request
         var problems: [String] = []
         if session.amountMinor != request.amountMinor {
@@ -152,7 +153,7 @@ extension SettlementService {
         if session.currency.lowercased() != request.currency.lowercased() {
             problems.append("currency \(session.currency) differs from the intent's \(request.currency)")
         }
-        let live = try Self.mode(ofTask: call.taskID, db) == .live
+        let live = try Self.mode(ofTask: call.taskID, Stores(db)) == .live
         if let stated = [isLive, session.isLive].compactMap({ $0 }).first(where: { $0 != live }) {
             problems.append("it is \(stated ? "live" : "test") mode, the task \(live ? "live" : "test") mode")
         }
@@ -164,8 +165,8 @@ extension SettlementService {
         let db = transaction.db
         switch kind {
         case .fundingSucceeded(let session):
-            guard let call = try checkoutCall(for: session, connector: connector, db) else { return .unmatched }
-            if let mismatch = try fundingMismatch(call, session, isLive: isLive, db) {
+            guard let call = try checkoutCall(for: session, connector: connector, Stores(db)) else { return .unmatched }
+            if let mismatch = try fundingMismatch(call, session, isLive: isLive, Stores(db)) {
                 // Never posted: the intent is voided (the task can be funded again) and the
                 // money the processor holds for it is a reconciliation break until support acts.
                 if call.state == .pending || call.state == .sent {
@@ -180,8 +181,8 @@ extension SettlementService {
                 try creditLatePayment(call, session: session, connector: connector, nowMicros: now, transaction)
                 return .applied
             case .pending, .sent:
-                let fundable = try TaskService.fetch(call.taskID, db)?.status.isFundable ?? false
-                if try Self.committedFunding(of: call.taskID, db) != nil || !fundable {
+                let fundable = try Stores(db).tasks.fetch(call.taskID)?.status.isFundable ?? false
+                if try Self.committedFunding(of: call.taskID, Stores(db)) != nil || !fundable {
                     // Funded another way, or closed, while the checkout was open: this payment is the payer's money.
                     try void(call, reason: fundable ? "the task was funded another way" : "the task closed first", nowMicros: now, transaction)
                     try creditLatePayment(call, session: session, connector: connector, nowMicros: now, transaction)
@@ -191,19 +192,19 @@ extension SettlementService {
                 return .applied
             }
         case .fundingFailed(let session, let reason):
-            guard let call = try checkoutCall(for: session, connector: connector, db) else { return .unmatched }
+            guard let call = try checkoutCall(for: session, connector: connector, Stores(db)) else { return .unmatched }
             guard call.state == .pending || call.state == .sent else { return .ignored }
             try void(call, reason: reason, nowMicros: now, transaction)
             return .applied
         case .fundingPending(let session):
-            return try checkoutCall(for: session, connector: connector, db) == nil ? .unmatched : .ignored
+            return try checkoutCall(for: session, connector: connector, Stores(db)) == nil ? .unmatched : .ignored
         case .refundSucceeded(let refundID, _):
-            guard let call = try ConnectorCall.fetch(connector: connector, reference: refundID, db), call.kind == .refund else { return .unmatched }
+            guard let call = try ConnectorCall.fetch(connector: connector, reference: refundID, Stores(db)), call.kind == .refund else { return .unmatched }
             guard call.state == .pending || call.state == .sent else { return .ignored }
             try postRefund(call, nowMicros: now, transaction)
             return .applied
         case .refundFailed(let refundID, let reason, _):
-            guard let call = try ConnectorCall.fetch(connector: connector, reference: refundID, db), call.kind == .refund else { return .unmatched }
+            guard let call = try ConnectorCall.fetch(connector: connector, reference: refundID, Stores(db)), call.kind == .refund else { return .unmatched }
             guard call.state == .pending || call.state == .sent else { return .ignored }
             try failRefund(call, reason: reason, nowMicros: now, transaction)
             return .applied
@@ -218,9 +219,10 @@ extension SettlementService {
 
     /// The checkout call a session belongs to: by the session id once recorded, else by the
     /// call id the session carries (an event can beat the record of the connector's answer).
-    private func checkoutCall(for session: FundingSession, connector: String, _ db: Database) throws -> ConnectorCall? {
-        if let call = try ConnectorCall.fetch(connector: connector, reference: session.id, db) { return call.kind == .checkout ? call : nil }
-        guard let id = session.metadata["call_id"].flatMap(Int64.init), let call = try ConnectorCall.fetch(id: id, db),
+    private func checkoutCall(for session: FundingSession, connector: String, _ stores: Stores) throws -> ConnectorCall? {
+        let db = stores.db
+        if let call = try ConnectorCall.fetch(connector: connector, reference: session.id, Stores(db)) { return call.kind == .checkout ? call : nil }
+        guard let id = session.metadata["call_id"].flatMap(Int64.init), let call = try ConnectorCall.fetch(id: id, Stores(db)),
               call.kind == .checkout, call.connector == connector, call.intentKey == session.metadata["intent_key"] else { return nil }
         return call
     }
@@ -231,7 +233,7 @@ extension SettlementService {
     /// Posts a paid checkout's intent: the task is funded (as `fund:<task>`, like every funding).
     private func post(_ call: ConnectorCall, session: FundingSession, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
         let db = transaction.db
-        guard let intent = try Operation.find(key: call.intentKey, in: db), let asset = Asset.named(call.request.asset) else {
+        guard let intent = try Operation.find(key: call.intentKey, in: Stores(db)), let asset = Asset.named(call.request.asset) else {
             throw MarketplaceError.internalError("checkout \(call.id) has no recorded intent")
         }
         let request = call.request
@@ -240,16 +242,16 @@ extension SettlementService {
             PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID,
                                                metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"\#(Self.paymentField(session))}"#)
         }
-        let escrow = try transaction.account(chart.escrow(task: call.taskID, mode: try Self.mode(ofTask: call.taskID, db), asset: asset))
+        let escrow = try transaction.account(chart.escrow(task: call.taskID, mode: try Self.mode(ofTask: call.taskID, Stores(db)), asset: asset))
         let funding = TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: request.feeRule ?? pricing.version,
                                   source: .card)
-        try funding.insert(fundedAt: now, keyID: nil, db)
-        if let task = try TaskService.fetch(call.taskID, db) {
-            try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, db)
+        try funding.insert(fundedAt: now, keyID: nil, Stores(db))
+        if let task = try Stores(db).tasks.fetch(call.taskID) {
+            try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, Stores(db))
         }
-        _ = try call.move(to: .settled, from: [.pending, .sent], reference: session.id, paymentReference: session.paymentReference, nowMicros: now, db)
-        if let owner = request.userID, let task = try TaskService.fetch(call.taskID, db) {
-            try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID, "\"\(task.spec.title)\" is funded by card", nowMicros: now, db)
+        _ = try call.move(to: .settled, from: [.pending, .sent], reference: session.id, paymentReference: session.paymentReference, nowMicros: now, Stores(db))
+        if let owner = request.userID, let task = try Stores(db).tasks.fetch(call.taskID) {
+            try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID, "\"\(task.spec.title)\" is funded by card", nowMicros: now, Stores(db))
         }
     }
 
@@ -257,11 +259,11 @@ extension SettlementService {
     /// funded or closed meanwhile): it is the payer's, credited to their wallet (recipe deposit).
     private func creditLatePayment(_ call: ConnectorCall, session: FundingSession, connector: String, nowMicros now: Int64,
                                    _ transaction: LedgerTransaction) throws {
-        guard let owner = call.request.userID, let asset = Asset.named(call.request.asset), let task = try TaskService.fetch(call.taskID, transaction.db) else {
+        guard let owner = call.request.userID, let asset = Asset.named(call.request.asset), let task = try transaction.stores.tasks.fetch(call.taskID) else {
             throw MarketplaceError.internalError("checkout \(call.id) names no payer")
         }
         let key = "card-late:\(session.id)"
-        guard try Operation.find(key: key, in: transaction.db) == nil else { return }  // told by an event and a re-read: credited once
+        guard try Operation.find(key: key, in: transaction.stores) == nil else { return }  // told by an event and a re-read: credited once
         let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: asset)!)
         let wallet = try transaction.account(walletAccount(user: owner, mode: task.mode, asset))
         _ = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
@@ -271,7 +273,7 @@ extension SettlementService {
         try transaction.db.run(sql: "UPDATE connector_calls SET payment_ref = COALESCE(payment_ref, ?) WHERE id = ?",
                                arguments: [session.paymentReference, call.id])
         try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
-                             "A card payment for \"\(task.spec.title)\" arrived after its checkout closed; it is in your wallet", nowMicros: now, transaction.db)
+                             "A card payment for \"\(task.spec.title)\" arrived after its checkout closed; it is in your wallet", nowMicros: now, transaction.stores)
     }
 
     /// `,"payment_intent":"pi_…"` when the session's payment is known: what finance matches the
@@ -281,21 +283,21 @@ extension SettlementService {
     }
 
     func postRefund(_ call: ConnectorCall, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
-        guard let intent = try Operation.find(key: call.intentKey, in: transaction.db) else { return }
+        guard let intent = try Operation.find(key: call.intentKey, in: transaction.stores) else { return }
         _ = try Operation.commit(key: "\(call.intentKey):post", in: transaction, nowMicros: now) { first in
             PostingRecipes.refundSucceeded(id: first, intent: intent.firstTransferID,
                                            metadata: #"{"task":"\#(call.taskID)","refund":"\#(call.reference ?? "")"}"#)
         }
-        _ = try call.move(to: .settled, from: [.pending, .sent], nowMicros: now, transaction.db)
+        _ = try call.move(to: .settled, from: [.pending, .sent], nowMicros: now, transaction.stores)
     }
 
     /// A refund that failed: the money goes back to escrow and the owner is told; the task
     /// stays closed, its refund marked failed for support to resolve.
     func failRefund(_ call: ConnectorCall, reason: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
         try void(call, reason: "refund failed: \(reason)", nowMicros: now, transaction)
-        if let owner = call.request.userID, let task = try TaskService.fetch(call.taskID, transaction.db) {
+        if let owner = call.request.userID, let task = try transaction.stores.tasks.fetch(call.taskID) {
             try Notification.add(.refundFailed, for: owner, mode: task.mode, task: call.taskID,
-                                 "The card refund for \"\(task.spec.title)\" failed (\(reason)); the money is held for you", nowMicros: now, transaction.db)
+                                 "The card refund for \"\(task.spec.title)\" failed (\(reason)); the money is held for you", nowMicros: now, transaction.stores)
         }
     }
 
@@ -307,7 +309,7 @@ extension SettlementService {
     /// another task's stuck call). Failures stay for the next round.
     public func sendPendingCalls(task taskID: String? = nil) async {
         let now = clock.nowMicros()
-        guard let pending = try? store.read({ db in try ConnectorCall.pending(task: taskID, dueBy: taskID == nil ? now : nil, db) }) else { return }
+        guard let pending = try? store.readDB({ db in try ConnectorCall.pending(task: taskID, dueBy: taskID == nil ? now : nil, Stores(db)) }) else { return }
         for call in pending {
             do {
                 if let chain, call.connector == chain.chain.name {
@@ -349,7 +351,7 @@ extension SettlementService {
     public func refreshOpenCheckouts() async -> Int {
         guard let card else { return 0 }
         let now = clock.nowMicros()
-        guard let open = try? store.read({ db in try ConnectorCall.open(kind: .checkout, connector: card.connector.name, db) }) else { return 0 }
+        guard let open = try? store.readDB({ db in try ConnectorCall.open(kind: .checkout, connector: card.connector.name, Stores(db)) }) else { return 0 }
         var changed = 0
         for call in open where call.state == .sent && call.nextAttemptAt <= now {
             guard let reference = call.reference else { continue }
@@ -374,7 +376,7 @@ extension SettlementService {
     public func refreshSentRefunds() async -> Int {
         guard let card else { return 0 }
         let now = clock.nowMicros()
-        guard let open = try? store.read({ db in try ConnectorCall.open(kind: .refund, connector: card.connector.name, db) }) else { return 0 }
+        guard let open = try? store.readDB({ db in try ConnectorCall.open(kind: .refund, connector: card.connector.name, Stores(db)) }) else { return 0 }
         var changed = 0
         for call in open where call.state == .sent && call.nextAttemptAt <= now {
             if (try? await refreshRefund(call, card)) == true { changed += 1 }
@@ -393,9 +395,9 @@ extension SettlementService {
     public func refreshPayoutTransfers() async -> Int {
         guard let card else { return 0 }
         let now = clock.nowMicros()
-        guard let due = try? store.read({ db in
+        guard let due = try? store.readDB({ db in
             try ConnectorCall.settledPayouts(connector: card.connector.name, since: now &- Self.payoutRereadDays &* 86_400_000_000,
-                                             checkedBefore: now &- Self.payoutRereadSeconds &* 1_000_000, limit: Self.payoutRereadsPerRound, db)
+                                             checkedBefore: now &- Self.payoutRereadSeconds &* 1_000_000, limit: Self.payoutRereadsPerRound, Stores(db))
         }) else { return 0 }
         var changed = 0
         for call in due {
@@ -406,7 +408,7 @@ extension SettlementService {
                                metadata: ["call": "\(call.id)", "transfer": "\(reference)", "error": "\(error)"])
                 continue
             }
-            _ = try? await store.write { db in try db.run(sql: "UPDATE connector_calls SET checked_at = ? WHERE id = ?", arguments: [now, call.id]) }
+            _ = try? await store.writeDB { db in try db.run(sql: "UPDATE connector_calls SET checked_at = ? WHERE id = ?", arguments: [now, call.id]) }
             if transfer.reversedMinor > call.reversedMinor,
                (try? await applyReversal(transfer: reference, cumulativeMinor: transfer.reversedMinor, connector: card.connector.name)) == .applied {
                 changed += 1
@@ -430,7 +432,7 @@ extension SettlementService {
             if error.isIndefinite { throw .connectorUnavailable("the refund is recorded and will be retried: \(error)") }
             let now = clock.nowMicros()
             try await store.transaction { transaction in
-                guard let current = try ConnectorCall.fetch(id: call.id, transaction.db), current.state == .pending else { return }
+                guard let current = try ConnectorCall.fetch(id: call.id, transaction.stores), current.state == .pending else { return }
                 try self.failRefund(current, reason: "\(error)", nowMicros: now, transaction)
             }
             return
@@ -439,9 +441,9 @@ extension SettlementService {
         let now = clock.nowMicros()
         try await store.transaction { transaction in
             let db = transaction.db
-            guard let current = try ConnectorCall.fetch(id: call.id, db) else { return }
-            if current.state == .pending { _ = try current.move(to: .sent, from: [.pending], reference: result.id, nowMicros: now, db) }
-            guard let sent = try ConnectorCall.fetch(id: call.id, db), sent.state == .sent else { return }
+            guard let current = try ConnectorCall.fetch(id: call.id, Stores(db)) else { return }
+            if current.state == .pending { _ = try current.move(to: .sent, from: [.pending], reference: result.id, nowMicros: now, Stores(db)) }
+            guard let sent = try ConnectorCall.fetch(id: call.id, Stores(db)), sent.state == .sent else { return }
             switch result.status {
             case .succeeded: try self.postRefund(sent, nowMicros: now, transaction)
             case .failed: try self.failRefund(sent, reason: "the refund failed", nowMicros: now, transaction)

@@ -26,7 +26,7 @@ extension SettlementService {
             throw Self.invalidInput(error)
         }
         let now = clock.nowMicros()
-        try await store.write { db in
+        try await store.writeDB { db in
             let owner = try String.fetchOne(db, sql: "SELECT user_id FROM deposit_addresses WHERE address = ? AND mode = ?",
                                             arguments: [normalized, caller.mode.rawValue])
             if let owner, owner != caller.userID {
@@ -41,7 +41,7 @@ extension SettlementService {
     public func depositAddresses(for caller: Principal) throws(MarketplaceError) -> [DepositAddress] {
         try caller.require(.walletRead)
         let chain = try self.chain(for: caller, field: "address")
-        return try store.read { db in
+        return try store.readDB { db in
             try String.fetchAll(db, sql: "SELECT address FROM deposit_addresses WHERE user_id = ? AND mode = ? ORDER BY created_at",
                                 arguments: [caller.userID, caller.mode.rawValue])
         }.map { DepositAddress(address: $0, payTo: chain.chain.hotWallet, network: chain.chain.network, asset: chain.chain.asset) }
@@ -62,10 +62,10 @@ extension SettlementService {
     /// answers how many it credited.
     func scanDeposits(_ chain: ChainPayments, heads: ChainHeads) async throws(MarketplaceError) -> Int {
         let cursorName = depositCursor
-        let stored = try store.read { db in try Int64.fetchOne(db, sql: "SELECT block FROM chain_cursors WHERE name = ?", arguments: [cursorName]) }
+        let stored = try store.readDB { db in try Int64.fetchOne(db, sql: "SELECT block FROM chain_cursors WHERE name = ?", arguments: [cursorName]) }
         let cursor = stored.map { UInt64($0) } ?? (chain.depositStartBlock.map { $0 > 0 ? $0 - 1 : 0 } ?? heads.safe)
         if stored == nil {
-            try await store.write { db in
+            try await store.writeDB { db in
                 try db.run(sql: "INSERT OR IGNORE INTO chain_cursors (name, block) VALUES (?, ?)", arguments: [cursorName, Int64(cursor)])
             }
         }
@@ -86,7 +86,7 @@ extension SettlementService {
         }
         let credited = try await creditDeposits(chain, heads: heads)
         let final = Int64(min(heads.safe, heads.latest))
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.run(sql: "UPDATE chain_cursors SET block = MAX(block, ?) WHERE name = ?", arguments: [final, cursorName])
         }
         return credited
@@ -97,7 +97,7 @@ extension SettlementService {
     private func record(_ transfers: [ChainTransfer], rescanned from: UInt64, _ chain: ChainPayments) async throws(MarketplaceError) {
         let now = clock.nowMicros()
         let mode = chain.mode.rawValue
-        try await store.write { db in
+        try await store.writeDB { db in
             let keep = Set(transfers.map { "\($0.transactionHash):\($0.logIndex)" })
             let open = try Row.fetchAll(db, sql: "SELECT tx_hash, log_index FROM chain_deposits WHERE state = 'seen' AND block_number >= ?",
                                         arguments: [Int64(from)])
@@ -125,7 +125,7 @@ extension SettlementService {
     /// Credits each seen deposit the policy lets through, once: the ledger operation is keyed
     /// by (transaction hash, log index) and lands with the row's new state.
     private func creditDeposits(_ chain: ChainPayments, heads: ChainHeads) async throws(MarketplaceError) -> Int {
-        let rows = try store.read { db in
+        let rows = try store.readDB { db in
             try Row.fetchAll(db, sql: "SELECT * FROM chain_deposits WHERE state = 'seen' ORDER BY block_number, log_index")
         }
         var credited = 0
@@ -169,10 +169,10 @@ extension SettlementService {
             }
             try Outbox.emit(.depositCredited, to: [owner], mode: mode, task: nil,
                             data: ["amount": Outbox.money(amount, .usdc), "connector": connector, "transaction": hash, "log_index": index, "from": payer],
-                            nowMicros: now, db)
+                            nowMicros: now, Stores(db))
             try Notification.add(.depositCredited, for: owner, mode: mode, task: nil,
                                  "\(MinorUnits.format(amount, scale: Asset.usdc.scale)) USDC from \(payer) is in your wallet",
-                                 nowMicros: now, db)
+                                 nowMicros: now, Stores(db))
             return true
         }
     }

@@ -24,7 +24,7 @@ extension SettlementService {
             throw .validation(field: "account_id", message: "account_id must be a Stripe Connect account id (acct_ followed by letters and digits)")
         }
         let now = clock.nowMicros()
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.run(sql: """
                 INSERT INTO payout_accounts (user_id, mode, connector, account_id, created_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (user_id, mode, connector) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at
@@ -35,7 +35,7 @@ extension SettlementService {
 
     public func payoutAccount(for caller: Principal) throws(MarketplaceError) -> PayoutAccount? {
         try caller.require(.walletRead)
-        return try store.read { db in try Self.payoutAccount(user: caller.userID, mode: caller.mode, db) }
+        return try store.readDB { db in try Self.payoutAccount(user: caller.userID, mode: caller.mode, Stores(db)) }
     }
 
     /// Links (or replaces) the Base address the caller's USDC earnings are paid to.
@@ -48,7 +48,7 @@ extension SettlementService {
         }
         let connector = chain.chain.name
         let now = clock.nowMicros()
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.run(sql: """
                 INSERT INTO payout_accounts (user_id, mode, connector, account_id, created_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (user_id, mode, connector) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at
@@ -61,20 +61,21 @@ extension SettlementService {
     public func payoutAddress(for caller: Principal) throws(MarketplaceError) -> PayoutAccount? {
         try caller.require(.walletRead)
         guard let chain else { return nil }
-        return try store.read { db in try Self.payoutAccount(user: caller.userID, mode: caller.mode, connector: chain.chain.name, db) }
+        return try store.readDB { db in try Self.payoutAccount(user: caller.userID, mode: caller.mode, connector: chain.chain.name, Stores(db)) }
     }
 
     /// Unlinks the caller's Connect account, or (`connector` "base") their Base address.
     public func unlinkPayoutAccount(connector: String = payoutConnector, by caller: Principal) async throws(MarketplaceError) {
         try caller.require(.walletWrite)
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.run(sql: "DELETE FROM payout_accounts WHERE user_id = ? AND mode = ? AND connector = ?",
                        arguments: [caller.userID, caller.mode.rawValue, connector])
         }
     }
 
-    static func payoutAccount(user: String, mode: Mode, connector: String = payoutConnector, _ db: Database) throws -> PayoutAccount? {
-        try String.fetchOne(try db.cachedStatement(sql: "SELECT account_id FROM payout_accounts WHERE user_id = ? AND mode = ? AND connector = ?"),
+    static func payoutAccount(user: String, mode: Mode, connector: String = payoutConnector, _ stores: Stores) throws -> PayoutAccount? {
+        let db = stores.db
+        return try String.fetchOne(try db.cachedStatement(sql: "SELECT account_id FROM payout_accounts WHERE user_id = ? AND mode = ? AND connector = ?"),
                             arguments: [user, mode.rawValue, connector]).map { PayoutAccount(connector: connector, accountID: $0) }
     }
 
@@ -88,14 +89,14 @@ extension SettlementService {
         let account: PayoutAccount
         var payment: String?
         if let chain, asset == .usdc, chain.mode == task.mode,
-           let address = try Self.payoutAccount(user: workerID, mode: task.mode, connector: chain.chain.name, transaction.db) {
+           let address = try Self.payoutAccount(user: workerID, mode: task.mode, connector: chain.chain.name, transaction.stores) {
             // USDC earnings go on to the worker's linked Base address, however the task was funded.
             connector = chain.chain.name
             account = address
-        } else if let card, funding.source == .card, let linked = try Self.payoutAccount(user: workerID, mode: task.mode, transaction.db) {
+        } else if let card, funding.source == .card, let linked = try Self.payoutAccount(user: workerID, mode: task.mode, transaction.stores) {
             connector = card.connector.name
             account = linked
-            payment = try ConnectorCall.settled(task.id, kind: .checkout, transaction.db)?.paymentReference
+            payment = try ConnectorCall.settled(task.id, kind: .checkout, transaction.stores)?.paymentReference
         } else {
             return
         }
@@ -109,7 +110,7 @@ extension SettlementService {
         let request = ConnectorCall.Request(amountMinor: amountMinor, currency: asset.code.lowercased(), asset: asset.code, paymentReference: payment,
                                             destination: account.accountID, userID: workerID)
         _ = try ConnectorCall.insert(connector: connector, kind: .payout, taskID: task.id, intentKey: intentKey, request: request, nowMicros: now,
-                                     transaction.db)
+                                     transaction.stores)
     }
 
     /// Asks the connector for the transfer and settles the intent once it exists; a refusal
@@ -131,9 +132,9 @@ extension SettlementService {
         crash(at: .afterConnectorCall)
         let now = clock.nowMicros()
         try await store.transaction { transaction in
-            guard let current = try ConnectorCall.fetch(id: call.id, transaction.db), current.state == .pending,
-                  let intent = try Operation.find(key: current.intentKey, in: transaction.db), let asset = Asset.named(current.request.asset) else { return }
-            let mode = try Self.mode(ofTask: current.taskID, transaction.db)
+            guard let current = try ConnectorCall.fetch(id: call.id, transaction.stores), current.state == .pending,
+                  let intent = try Operation.find(key: current.intentKey, in: transaction.stores), let asset = Asset.named(current.request.asset) else { return }
+            let mode = try Self.mode(ofTask: current.taskID, transaction.stores)
             let inFlight = try transaction.account(self.chart.payoutsInFlight(connector: card.connector.name, mode: mode, asset: asset)!)
             let clearing = try transaction.account(self.chart.clearing(connector: card.connector.name, mode: mode, asset: asset)!)
             _ = try Operation.commit(key: "\(current.intentKey):post", in: transaction, nowMicros: now) { first in
@@ -141,7 +142,7 @@ extension SettlementService {
                                                        clearing: clearing, amountMinor: current.request.amountMinor, asset: asset,
                                                        metadata: #"{"task":"\#(current.taskID)","transfer":"\#(result.id)"}"#)
             }
-            _ = try current.move(to: .settled, from: [.pending], reference: result.id, nowMicros: now, transaction.db)
+            _ = try current.move(to: .settled, from: [.pending], reference: result.id, nowMicros: now, transaction.stores)
         }
     }
 
@@ -150,7 +151,7 @@ extension SettlementService {
     public func reversePayout(of taskID: String, amount: String?, by caller: Principal) async throws(MarketplaceError) -> Int64 {
         try caller.requireAdmin()
         guard let card else { throw .validation(field: "task", message: "no payout connector is configured") }
-        guard let call = try store.read({ db in try ConnectorCall.settled(taskID, kind: .payout, db) }),
+        guard let call = try store.readDB({ db in try ConnectorCall.settled(taskID, kind: .payout, Stores(db)) }),
               let transfer = call.reference, let asset = Asset.named(call.request.asset) else {
             throw .notFound("task \(taskID) has no settled payout")
         }
@@ -184,9 +185,9 @@ extension SettlementService {
     /// repeated or older one changes nothing.
     func reverse(transfer: String, cumulativeMinor: Int64, connector: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws -> ConnectorEventOutcome {
         let db = transaction.db
-        guard let call = try ConnectorCall.fetch(connector: connector, reference: transfer, db), call.kind == .payout else { return .unmatched }
+        guard let call = try ConnectorCall.fetch(connector: connector, reference: transfer, Stores(db)), call.kind == .payout else { return .unmatched }
         guard call.state == .settled, cumulativeMinor > call.reversedMinor, cumulativeMinor <= call.request.amountMinor,
-              let worker = call.request.userID, let asset = Asset.named(call.request.asset), let task = try TaskService.fetch(call.taskID, db) else {
+              let worker = call.request.userID, let asset = Asset.named(call.request.asset), let task = try Stores(db).tasks.fetch(call.taskID) else {
             return .ignored
         }
         let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: asset)!)

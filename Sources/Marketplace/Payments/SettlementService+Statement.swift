@@ -46,7 +46,7 @@ extension SettlementService {
                       let expense = self.chart.processorFeeExpense(connector: connector, mode: mode, asset: asset),
                       let clearing = self.chart.clearing(connector: connector, mode: mode, asset: asset) else { continue }
                 let key = "processor-fee:\(connector):\(line.id)"
-                if try Operation.find(key: key, in: transaction.db) != nil { continue }
+                if try Operation.find(key: key, in: transaction.stores) != nil { continue }
                 let expenseID = try transaction.account(expense)
                 let clearingID = try transaction.account(clearing)
                 _ = try Operation.commit(key: key, in: transaction, nowMicros: now) { first in
@@ -89,9 +89,9 @@ extension SettlementService {
     /// The task's connector calls, oldest first (owner only); a failed refund is the task's flag.
     public func payments(of taskID: String, by caller: Principal) throws(MarketplaceError) -> [TaskPayment] {
         try caller.require(.tasksRead)
-        return try store.read { db in
-            _ = try TaskService.owned(taskID, by: caller, db)
-            return try ConnectorCall.forTask(taskID, kind: nil, db).map(TaskPayment.init)
+        return try store.readDB { db in
+            _ = try TaskService.owned(taskID, by: caller, Stores(db))
+            return try ConnectorCall.forTask(taskID, kind: nil, Stores(db)).map(TaskPayment.init)
         }
     }
 
@@ -109,7 +109,7 @@ extension SettlementService {
         guard (1...Self.paymentsPageMax).contains(limit) else {
             throw .validation(field: "limit", message: "limit must be 1 to \(Self.paymentsPageMax)")
         }
-        return try store.read { db in
+        return try store.readDB { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
             if !caller.isAdmin {

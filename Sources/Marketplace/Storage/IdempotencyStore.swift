@@ -56,7 +56,7 @@ public struct IdempotencyStore: Sendable {
         let cutoff = clock.nowMicros() - Self.retentionSeconds * 1_000_000
         let stored: (fingerprint: Data, answer: KeyedRequest.Answer?)?
         do {
-            stored = try store.read { db in try Self.stored(scope: scope, key: key, after: cutoff, db) }
+            stored = try store.readDB { db in try Self.stored(scope: scope, key: key, after: cutoff, db) }
         } catch {
             end(keyed)
             throw error
@@ -73,7 +73,7 @@ public struct IdempotencyStore: Sendable {
     public func finish(_ keyed: KeyedRequest, with answer: KeyedRequest.Answer) async throws(MarketplaceError) {
         keyed.close()
         defer { end(keyed) }
-        try await store.write { db in try Self.save(answer, for: keyed, at: clock.nowMicros(), db) }
+        try await store.writeDB { db in try Self.save(answer, for: keyed, at: clock.nowMicros(), db) }
     }
 
     /// Ends the request without storing anything more (its answer is stored, or it failed on
@@ -101,7 +101,7 @@ public struct IdempotencyStore: Sendable {
     /// Forgets keys older than the retention; returns how many.
     public func prune() async throws(MarketplaceError) -> Int {
         let cutoff = clock.nowMicros() - Self.retentionSeconds * 1_000_000
-        return try await store.write { db in
+        return try await store.writeDB { db in
             try db.run(sql: "DELETE FROM idempotent_requests WHERE created_at <= ?", arguments: [cutoff])
             return db.changesCount
         }

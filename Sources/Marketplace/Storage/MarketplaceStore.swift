@@ -77,13 +77,13 @@ public final class MarketplaceStore: Sendable {
         try? pool.close()
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws(MarketplaceError) -> T {
+    func readDB<T>(_ body: (Database) throws -> T) throws(MarketplaceError) -> T {
         do { return try pool.read(body) } catch { throw Self.mapped(error) }
     }
 
     /// Runs `body` in its own savepoint of the next group commit and returns once that commit
     /// is durable (WAL, synchronous=FULL). A body that throws rolls back its savepoint only.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(MarketplaceError) -> T {
+    func writeDB<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(MarketplaceError) -> T {
         try await transaction { transaction in try body(transaction.db) }
     }
 

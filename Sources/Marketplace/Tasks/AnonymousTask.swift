@@ -18,7 +18,7 @@ public struct AnonymousTask: Sendable {
     static let scopes: Set<Scope> = [.tasksRead, .tasksWrite, .walletRead, .walletWrite, .messagesRead, .messagesWrite]
 
     static func principal(forToken token: String, store: MarketplaceStore) throws(MarketplaceError) -> Principal {
-        let row = try store.read { db in
+        let row = try store.readDB { db in
             try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT tt.task_id, tt.user_id, t.mode FROM task_tokens tt JOIN tasks t ON t.id = tt.task_id WHERE tt.token_hash = ?
                 """), arguments: [Data(Secrets.hash(token))])
@@ -38,7 +38,7 @@ extension TaskService {
         let token = Secrets.make(prefix: AnonymousTask.tokenPrefix)
         let task = MarketTask(id: Secrets.id("tsk"), mode: mode, ownerID: ownerID, status: .published, spec: spec, workerID: nil,
                               createdAt: now, updatedAt: now)
-        try await store.write { db in
+        try await store.writeDB { db in
             let unfunded = try Int.fetchOne(try db.cachedStatement(sql: """
                 SELECT COUNT(*) FROM task_tokens tt JOIN tasks t ON t.id = tt.task_id
                 WHERE tt.client_address = ? AND t.status = 'published' AND NOT EXISTS (SELECT 1 FROM task_funding f WHERE f.task_id = t.id)
@@ -49,7 +49,7 @@ extension TaskService {
             // The hidden owner: an agent whose password hash matches nothing, so nobody logs in as it.
             try db.run(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, '!', 'Anonymous', 'agent', ?)",
                            arguments: [ownerID, "\(ownerID)@anonymous.invalid", now])
-            try Self.insert(task, db)
+            try Stores(db).tasks.insert(task)
             try db.run(sql: "INSERT INTO task_tokens (token_hash, task_id, user_id, client_address, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [Data(Secrets.hash(token)), task.id, ownerID, clientAddress, now])
         }

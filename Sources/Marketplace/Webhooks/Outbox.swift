@@ -31,7 +31,8 @@ enum Outbox {
     /// task's owner, a callback_url, in the caller's commit. `data` holds
     /// strings, whole numbers, booleans and objects of them; the task id is added.
     static func emit(_ event: WebhookEvent, to users: [String], mode: Mode, task: MarketTask?, data: [String: Any], nowMicros: Int64,
-                     _ db: Database) throws {
+                     _ stores: Stores) throws {
+                         let db = stores.db
         var json: String?
         var seen = Set<String>()
         for user in users where seen.insert(user).inserted {
@@ -52,12 +53,13 @@ enum Outbox {
                        arguments: [Secrets.id("evt", nowMicros: nowMicros), user, mode.rawValue, event.rawValue, task?.id, json, nowMicros])
             let seq = db.lastInsertedRowID
             for target in targets {
-                try addDelivery(seq: seq, target: target.target, endpoint: target.endpoint, url: target.url, task: task?.id, nowMicros: nowMicros, db)
+                try addDelivery(seq: seq, target: target.target, endpoint: target.endpoint, url: target.url, task: task?.id, nowMicros: nowMicros, Stores(db))
             }
         }
     }
 
-    private static func addDelivery(seq: Int64, target: String, endpoint: String?, url: String, task: String?, nowMicros: Int64, _ db: Database) throws {
+    private static func addDelivery(seq: Int64, target: String, endpoint: String?, url: String, task: String?, nowMicros: Int64, _ stores: Stores) throws {
+        let db = stores.db
         try db.run(sql: """
             INSERT OR IGNORE INTO webhook_deliveries (event_seq, target, endpoint_id, url, task_id, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)
             """, arguments: [seq, target, endpoint, url, task, nowMicros])

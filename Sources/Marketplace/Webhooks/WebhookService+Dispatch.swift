@@ -21,7 +21,7 @@ extension WebhookService {
     public func dispatchDue(using sender: any WebhookSender, limit: Int = 200) async throws(MarketplaceError) -> Int {
         let now = clock.nowMicros()
         // The oldest pending delivery of each (target, task) only: a later event waits for the earlier one.
-        let due = try store.read { db in
+        let due = try store.readDB { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.id, d.target, d.endpoint_id, d.url, d.attempts, e.id AS event_id, e.type, e.data, e.created_at, e.user_id, e.mode
                 FROM webhook_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
@@ -92,7 +92,7 @@ extension WebhookService {
         let now = clock.nowMicros()
         let attempt = delivery.attempts + 1
         let policy = self.policy
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.run(sql: "INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, status, error, duration_ms, at) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [delivery.id, attempt, result.status, result.error.map { String($0.prefix(500)) }, durationMillis, now])
             if result.succeeded {
@@ -120,7 +120,7 @@ extension WebhookService {
     }
 
     private func signingSecret(for delivery: DueDelivery) throws(MarketplaceError) -> String {
-        let sealed = try store.read { db -> String? in
+        let sealed = try store.readDB { db -> String? in
             if let endpoint = delivery.endpointID {
                 return try String.fetchOne(db, sql: "SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", arguments: [endpoint])
             }

@@ -118,7 +118,7 @@ public struct WebhookService: Sendable {
         let now = clock.nowMicros()
         let id = Secrets.id("whe", nowMicros: now)
         let eventsJSON = try Self.json(events)
-        let endpoint = try await store.write { db in
+        let endpoint = try await store.writeDB { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_endpoints WHERE user_id = ? AND mode = ?",
                                          arguments: [caller.userID, caller.mode.rawValue]) ?? 0
             guard count < Self.endpointsPerUserMax else {
@@ -128,14 +128,14 @@ public struct WebhookService: Sendable {
                 INSERT INTO webhook_endpoints (id, user_id, mode, url, events, description, secret_sealed, status, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'enabled', ?, ?)
                 """, arguments: [id, caller.userID, caller.mode.rawValue, url, eventsJSON, description, sealed, now, now])
-            return try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+            return try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
         }
         return (endpoint, secret)
     }
 
     public func list(by caller: Principal) throws(MarketplaceError) -> [WebhookEndpoint] {
         try caller.require(.webhooks)
-        return try store.read { db in
+        return try store.readDB { db in
             try Row.fetchAll(db, sql: "SELECT * FROM webhook_endpoints WHERE user_id = ? AND mode = ? ORDER BY created_at",
                              arguments: [caller.userID, caller.mode.rawValue]).map(WebhookEndpoint.init)
         }
@@ -149,8 +149,8 @@ public struct WebhookService: Sendable {
         let events = try events.map { (list) throws(MarketplaceError) -> String in try Self.json(try Self.validated(list)) }
         let description = try Self.validated(description: description)
         let now = clock.nowMicros()
-        return try await store.write { db in
-            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+        return try await store.writeDB { db in
+            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
             try db.run(sql: """
                 UPDATE webhook_endpoints SET url = COALESCE(?, url), events = COALESCE(?, events), description = COALESCE(?, description),
                     status = CASE WHEN ? IS NULL THEN status WHEN ? THEN 'enabled' ELSE 'disabled' END,
@@ -158,15 +158,15 @@ public struct WebhookService: Sendable {
                     disabled_reason = CASE WHEN ? IS NULL THEN disabled_reason WHEN ? THEN NULL ELSE 'disabled by its owner' END,
                     updated_at = ? WHERE id = ?
                 """, arguments: [url, events, description, enabled, enabled, enabled == true, enabled, enabled, now, id])
-            return try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+            return try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
         }
     }
 
     /// Deletes an endpoint; its pending deliveries are failed, never sent.
     public func delete(_ id: String, by caller: Principal) async throws(MarketplaceError) -> WebhookEndpoint {
         try caller.require(.webhooks)
-        return try await store.write { db in
-            let endpoint = try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+        return try await store.writeDB { db in
+            let endpoint = try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
             try db.run(sql: "UPDATE webhook_deliveries SET state = 'failed', last_error = 'the endpoint was deleted', endpoint_id = NULL WHERE endpoint_id = ? AND state = 'pending'",
                        arguments: [id])
             try db.run(sql: "UPDATE webhook_deliveries SET endpoint_id = NULL WHERE endpoint_id = ?", arguments: [id])
@@ -177,8 +177,8 @@ public struct WebhookService: Sendable {
 
     public func deliveries(of id: String, by caller: Principal, limit: Int = 100) throws(MarketplaceError) -> [WebhookDelivery] {
         try caller.require(.webhooks)
-        return try store.read { db in
-            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+        return try store.readDB { db in
+            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
             return try Row.fetchAll(db, sql: """
                 SELECT d.*, e.id AS event_id, e.type FROM webhook_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
                 WHERE d.target = ? ORDER BY d.event_seq DESC LIMIT ?
@@ -190,8 +190,8 @@ public struct WebhookService: Sendable {
     public func redeliver(_ deliveryID: Int64, of id: String, by caller: Principal) async throws(MarketplaceError) -> WebhookDelivery {
         try caller.require(.webhooks)
         let now = clock.nowMicros()
-        return try await store.write { db in
-            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, db)
+        return try await store.writeDB { db in
+            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
             try db.run(sql: "UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ? AND target = ?",
                        arguments: [now, deliveryID, id])
             guard db.changesCount == 1, let row = try Row.fetchOne(db, sql: """
@@ -207,7 +207,7 @@ public struct WebhookService: Sendable {
         let secret = Secrets.make(prefix: "whsec_")
         let sealed = try seal(secret)
         let now = clock.nowMicros()
-        try await store.write { db in
+        try await store.writeDB { db in
             try db.run(sql: """
                 INSERT INTO webhook_callback_secrets (user_id, mode, secret_sealed, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (user_id, mode) DO UPDATE SET secret_sealed = excluded.secret_sealed, created_at = excluded.created_at
@@ -240,7 +240,8 @@ public struct WebhookService: Sendable {
         do { return String(decoding: try JSONEncoder().encode(events), as: UTF8.self) } catch { throw .internalError("events: \(error)") }
     }
 
-    static func fetch(_ id: String, user: String, mode: Mode, _ db: Database) throws -> WebhookEndpoint {
+    static func fetch(_ id: String, user: String, mode: Mode, _ stores: Stores) throws -> WebhookEndpoint {
+        let db = stores.db
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM webhook_endpoints WHERE id = ? AND user_id = ? AND mode = ?",
                                          arguments: [id, user, mode.rawValue]) else {
             throw MarketplaceError.notFound("no webhook endpoint \(id)")

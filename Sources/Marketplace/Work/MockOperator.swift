@@ -9,7 +9,8 @@ enum MockOperator {
     static let userID = "usr_mock_operator"
     static let message = "Mock operator (test mode): I will do this task as soon as it is funded."
 
-    static func ensureUser(nowMicros: Int64, _ db: Database) throws {
+    static func ensureUser(nowMicros: Int64, _ stores: Stores) throws {
+        let db = stores.db
         try db.run(sql: """
             INSERT OR IGNORE INTO users (id, email, password_hash, full_name, role, created_at)
             VALUES (?, 'mock-operator@marketplace.invalid', '!', 'Mock operator', 'human', ?)
@@ -21,8 +22,9 @@ enum MockOperator {
     }
 
     /// Applies to a freshly posted task (a bounty takes no application).
-    static func apply(to task: MarketTask, nowMicros: Int64, _ db: Database) throws {
-        try ensureUser(nowMicros: nowMicros, db)
+    static func apply(to task: MarketTask, nowMicros: Int64, _ stores: Stores) throws {
+        let db = stores.db
+        try ensureUser(nowMicros: nowMicros, Stores(db))
         guard task.spec.deliveryType != .bounty else { return }
         try db.run(sql: "INSERT INTO applications (id, task_id, applicant_id, message, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)",
                    arguments: [Secrets.id("app"), task.id, userID, message, nowMicros])
@@ -55,8 +57,8 @@ extension WorkService {
     /// other task. Returns whether the mock acted.
     @discardableResult
     public func runMockOperator(on taskID: String) async throws(MarketplaceError) -> Bool {
-        let found = try store.read { db -> (MarketTask, String?)? in
-            guard let task = try TaskService.fetch(taskID, db) else { return nil }
+        let found = try store.readDB { db -> (MarketTask, String?)? in
+            guard let task = try Stores(db).tasks.fetch(taskID) else { return nil }
             let application = try String.fetchOne(try db.cachedStatement(sql: "SELECT id FROM applications WHERE task_id = ? AND applicant_id = ? AND status = 'pending'"),
                                                    arguments: [taskID, MockOperator.userID])
             return (task, application)

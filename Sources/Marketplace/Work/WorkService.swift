@@ -25,8 +25,8 @@ public struct WorkService: Sendable {
         guard message.count <= TaskApplication.messageLengthMax else {
             throw .validation(field: "message", message: "message must be at most \(TaskApplication.messageLengthMax) characters")
         }
-        return try await store.write { db in
-            guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode, task.status == .published || task.ownerID == caller.userID else {
+        return try await store.writeDB { db in
+            guard let task = try Stores(db).tasks.fetch(taskID), task.mode == caller.mode, task.status == .published || task.ownerID == caller.userID else {
                 throw MarketplaceError.notFound("no task \(taskID)")
             }
             guard task.ownerID != caller.userID else { throw MarketplaceError.conflict(field: nil, message: "you cannot apply to your own task") }
@@ -34,7 +34,7 @@ public struct WorkService: Sendable {
             guard task.spec.deliveryType != .bounty else {
                 throw MarketplaceError.conflict(field: nil, message: "a bounty takes submissions without applying")
             }
-            try Self.checkVerified(caller, for: task, db)
+            try Self.checkVerified(caller, for: task, Stores(db))
             guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM applications WHERE task_id = ? AND applicant_id = ?"), arguments: [taskID, caller.userID]) != true else {
                 throw MarketplaceError.conflict(field: nil, message: "you already applied to this task")
             }
@@ -43,9 +43,9 @@ public struct WorkService: Sendable {
             try db.run(sql: "INSERT INTO applications (id, task_id, applicant_id, message, status, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [application.id, taskID, caller.userID, message, "pending", application.createdAt])
             try Notification.add(.applicationReceived, for: task.ownerID, mode: task.mode, task: taskID,
-                                 "New application to \"\(task.spec.title)\"", nowMicros: application.createdAt, db)
+                                 "New application to \"\(task.spec.title)\"", nowMicros: application.createdAt, Stores(db))
             try Outbox.emit(.applicationCreated, to: [task.ownerID], mode: task.mode, task: task,
-                            data: ["application_id": application.id, "applicant_id": caller.userID], nowMicros: application.createdAt, db)
+                            data: ["application_id": application.id, "applicant_id": caller.userID], nowMicros: application.createdAt, Stores(db))
             return application
         }
     }
@@ -53,8 +53,8 @@ public struct WorkService: Sendable {
     /// The applications to the caller's task, oldest first.
     public func applications(of taskID: String, for caller: Principal) throws(MarketplaceError) -> [TaskApplication] {
         try caller.require(.tasksRead)
-        return try store.read { db in
-            _ = try TaskService.owned(taskID, by: caller, db)
+        return try store.readDB { db in
+            _ = try TaskService.owned(taskID, by: caller, Stores(db))
             return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM applications WHERE task_id = ? ORDER BY created_at, id"), arguments: [taskID]).map(Self.application)
         }
     }
@@ -62,9 +62,9 @@ public struct WorkService: Sendable {
     /// Accepts an application: the task must be funded (402 with the fund URL otherwise).
     public func accept(_ applicationID: String, on taskID: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
-        return try await store.write { db in
-            var task = try TaskService.owned(taskID, by: caller, db)
-            guard try SettlementService.committedFunding(of: taskID, db) != nil else {
+        return try await store.writeDB { db in
+            var task = try TaskService.owned(taskID, by: caller, Stores(db))
+            guard try SettlementService.committedFunding(of: taskID, Stores(db)) != nil else {
                 throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
             }
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?"), arguments: [applicationID, taskID]) else {
@@ -77,12 +77,12 @@ public struct WorkService: Sendable {
             task.status = try task.status.applying(.assign)
             task.workerID = application.applicantID
             task.updatedAt = clock.nowMicros()
-            try TaskService.save(task, db)
+            try Stores(db).tasks.save(task, specChanged: false)
             try db.run(sql: "UPDATE applications SET status = 'accepted' WHERE id = ?", arguments: [applicationID])
             try Notification.add(.applicationAccepted, for: application.applicantID, mode: task.mode, task: taskID,
-                                 "You were accepted for \"\(task.spec.title)\"; it is funded", nowMicros: task.updatedAt, db)
+                                 "You were accepted for \"\(task.spec.title)\"; it is funded", nowMicros: task.updatedAt, Stores(db))
             try Outbox.emit(.applicationAccepted, to: [task.ownerID, application.applicantID], mode: task.mode, task: task,
-                            data: ["application_id": applicationID, "worker_id": application.applicantID], nowMicros: task.updatedAt, db)
+                            data: ["application_id": applicationID, "worker_id": application.applicantID], nowMicros: task.updatedAt, Stores(db))
             return task
         }
     }
@@ -95,8 +95,8 @@ public struct WorkService: Sendable {
         try Self.check(deliverables)
         let note = try note.map { (text) throws(MarketplaceError) -> String in try TaskDraft.text(text, field: "note", max: Submission.valueLengthMax) }
         let verifier = verifier
-        let submitted = try await store.write { db -> Submitted in
-            guard var task = try TaskService.fetch(taskID, db), task.mode == caller.mode,
+        let submitted = try await store.writeDB { db -> Submitted in
+            guard var task = try Stores(db).tasks.fetch(taskID), task.mode == caller.mode,
                   task.workerID == caller.userID || (task.spec.deliveryType == .bounty && task.status == .published && task.ownerID != caller.userID) else {
                 throw MarketplaceError.notFound("no task \(taskID) assigned to you")
             }
@@ -105,11 +105,11 @@ public struct WorkService: Sendable {
                 throw MarketplaceError.validation(field: "deliverables", message: "missing required deliverables: \(missing.map(\.rawValue).sorted().joined(separator: ", "))")
             }
             if task.spec.deliveryType == .bounty {
-                try Self.checkBountyEntry(task, by: caller, db)
+                try Self.checkBountyEntry(task, by: caller, Stores(db))
             } else {
                 task.status = try task.status.applying(.submit)
                 task.updatedAt = clock.nowMicros()
-                try TaskService.save(task, db)
+                try Stores(db).tasks.save(task, specChanged: false)
             }
             let score = verifier.score(deliverables, note: note, for: task.spec)
             let submission = Submission(id: Secrets.id("sub"), taskID: taskID, workerID: caller.userID, deliverables: deliverables,
@@ -121,9 +121,9 @@ public struct WorkService: Sendable {
                 """, arguments: [submission.id, taskID, caller.userID, try StoredJSON.string(deliverables),
                                  note, submission.createdAt, score.value, score.notes.joined(separator: "\n")])
             try Notification.add(.submissionReceived, for: task.ownerID, mode: task.mode, task: taskID,
-                                 "New submission for \"\(task.spec.title)\" (proof score \(score.value))", nowMicros: submission.createdAt, db)
+                                 "New submission for \"\(task.spec.title)\" (proof score \(score.value))", nowMicros: submission.createdAt, Stores(db))
             try Outbox.emit(.taskSubmitted, to: [task.ownerID], mode: task.mode, task: task,
-                            data: ["submission_id": submission.id, "worker_id": caller.userID, "proof_score": score.value], nowMicros: submission.createdAt, db)
+                            data: ["submission_id": submission.id, "worker_id": caller.userID, "proof_score": score.value], nowMicros: submission.createdAt, Stores(db))
             return Submitted(submission: submission, task: task)
         }
         return try await applyScorePolicy(to: submitted.submission, of: submitted.task)
@@ -158,20 +158,22 @@ public struct WorkService: Sendable {
 
     /// A bounty entry: the bounty must be funded (nobody works for unfunded money), the entrant
     /// verified when the task asks for it, and each human enters once.
-    private static func checkBountyEntry(_ task: MarketTask, by caller: Principal, _ db: Database) throws {
+    private static func checkBountyEntry(_ task: MarketTask, by caller: Principal, _ stores: Stores) throws {
+        let db = stores.db
         guard try Bool.fetchOne(try db.cachedStatement(sql: """
             SELECT 1 FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed' WHERE f.task_id = ?
             """), arguments: [task.id]) == true else {
             throw MarketplaceError.conflict(field: "status", message: "the bounty is not funded yet; entries open once it is")
         }
-        try checkVerified(caller, for: task, db)
+        try checkVerified(caller, for: task, Stores(db))
         guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM submissions WHERE task_id = ? AND worker_id = ?"), arguments: [task.id, caller.userID]) != true else {
             throw MarketplaceError.conflict(field: nil, message: "you already entered this bounty")
         }
     }
 
     /// Refuses an unverified human on a verified-only task.
-    static func checkVerified(_ caller: Principal, for task: MarketTask, _ db: Database) throws {
+    static func checkVerified(_ caller: Principal, for task: MarketTask, _ stores: Stores) throws {
+        let db = stores.db
         guard task.spec.verifiedOnly else { return }
         guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT verified FROM worker_profiles WHERE user_id = ?"), arguments: [caller.userID]) == true else {
             throw MarketplaceError.forbidden("this task takes verified workers only")
@@ -181,8 +183,8 @@ public struct WorkService: Sendable {
     /// The task's submissions, oldest first: all of them for the owner, their own for a worker.
     public func submissions(of taskID: String, for caller: Principal) throws(MarketplaceError) -> [Submission] {
         try caller.require(.tasksRead)
-        return try store.read { db in
-            guard let task = try TaskService.fetch(taskID, db), task.mode == caller.mode else { throw MarketplaceError.notFound("no task \(taskID)") }
+        return try store.readDB { db in
+            guard let task = try Stores(db).tasks.fetch(taskID), task.mode == caller.mode else { throw MarketplaceError.notFound("no task \(taskID)") }
             let rows: [Row]
             if task.ownerID == caller.userID {
                 rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM submissions WHERE task_id = ? ORDER BY created_at, rowid"), arguments: [taskID])
@@ -204,20 +206,20 @@ public struct WorkService: Sendable {
         guard reason.count >= Submission.rejectionReasonLengthMin else {
             throw .validation(field: "reason", message: "reason must be at least \(Submission.rejectionReasonLengthMin) characters: say what is wrong")
         }
-        return try await store.write { db in
-            var task = try TaskService.owned(taskID, by: caller, db)
-            let target = try Self.targetSubmission(submissionID, of: task, db)
+        return try await store.writeDB { db in
+            var task = try TaskService.owned(taskID, by: caller, Stores(db))
+            let target = try Self.targetSubmission(submissionID, of: task, Stores(db))
             guard target.status == .submitted else {
                 throw MarketplaceError.conflict(field: "status", message: "the submission is \(target.status.rawValue)")
             }
             if task.spec.deliveryType != .bounty {
                 task.status = try task.status.applying(.reject)
                 task.updatedAt = clock.nowMicros()
-                try TaskService.save(task, db)
+                try Stores(db).tasks.save(task, specChanged: false)
             }
             try db.run(sql: "UPDATE submissions SET status = 'rejected', feedback = ? WHERE id = ?", arguments: [reason, target.id])
             try Notification.add(.submissionRejected, for: target.workerID, mode: task.mode, task: taskID,
-                                 "Your submission for \"\(task.spec.title)\" was rejected: \(reason)", nowMicros: clock.nowMicros(), db)
+                                 "Your submission for \"\(task.spec.title)\" was rejected: \(reason)", nowMicros: clock.nowMicros(), Stores(db))
             var rejected = target
             rejected.status = .rejected
             rejected.feedback = reason
@@ -226,7 +228,8 @@ public struct WorkService: Sendable {
     }
 
     /// The submission an owner acts on: the named one (required for a bounty), else the latest.
-    static func targetSubmission(_ submissionID: String?, of task: MarketTask, _ db: Database) throws -> Submission {
+    static func targetSubmission(_ submissionID: String?, of task: MarketTask, _ stores: Stores) throws -> Submission {
+        let db = stores.db
         if task.spec.deliveryType == .bounty, submissionID == nil {
             throw MarketplaceError.validation(field: "submission_id", message: "name the bounty entry with submission_id")
         }
@@ -252,8 +255,8 @@ public struct WorkService: Sendable {
     /// Rejects a pending application to the caller's task.
     public func rejectApplication(_ applicationID: String, on taskID: String, by caller: Principal) async throws(MarketplaceError) -> TaskApplication {
         try caller.require(.tasksWrite)
-        return try await store.write { db in
-            let task = try TaskService.owned(taskID, by: caller, db)
+        return try await store.writeDB { db in
+            let task = try TaskService.owned(taskID, by: caller, Stores(db))
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ? AND task_id = ?"), arguments: [applicationID, taskID]) else {
                 throw MarketplaceError.notFound("no application \(applicationID)")
             }
@@ -263,9 +266,9 @@ public struct WorkService: Sendable {
             }
             try db.run(sql: "UPDATE applications SET status = 'rejected' WHERE id = ?", arguments: [applicationID])
             try Notification.add(.applicationRejected, for: application.applicantID, mode: task.mode, task: taskID,
-                                 "Your application to \"\(task.spec.title)\" was declined", nowMicros: clock.nowMicros(), db)
+                                 "Your application to \"\(task.spec.title)\" was declined", nowMicros: clock.nowMicros(), Stores(db))
             try Outbox.emit(.applicationRejected, to: [task.ownerID, application.applicantID], mode: task.mode, task: task,
-                            data: ["application_id": applicationID, "applicant_id": application.applicantID], nowMicros: clock.nowMicros(), db)
+                            data: ["application_id": applicationID, "applicant_id": application.applicantID], nowMicros: clock.nowMicros(), Stores(db))
             application.status = .rejected
             return application
         }
@@ -274,7 +277,7 @@ public struct WorkService: Sendable {
     /// The caller's own applications in this mode, newest first.
     public func myApplications(for caller: Principal) throws(MarketplaceError) -> [TaskApplication] {
         try caller.require(.tasksRead)
-        return try store.read { db in
+        return try store.readDB { db in
             try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT a.* FROM applications a JOIN tasks t ON t.id = a.task_id
                 WHERE a.applicant_id = ? AND t.mode = ? ORDER BY a.created_at DESC, a.id DESC LIMIT 500
@@ -286,21 +289,21 @@ public struct WorkService: Sendable {
     public func requestRevision(of taskID: String, feedback: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
         let feedback = try TaskDraft.text(feedback, field: "feedback", max: Submission.valueLengthMax)
-        return try await store.write { db in
-            var task = try TaskService.owned(taskID, by: caller, db)
+        return try await store.writeDB { db in
+            var task = try TaskService.owned(taskID, by: caller, Stores(db))
             task.status = try task.status.applying(.requestRevision)
             task.updatedAt = clock.nowMicros()
-            try TaskService.save(task, db)
+            try Stores(db).tasks.save(task, specChanged: false)
             try db.run(sql: """
                 UPDATE submissions SET status = 'revision_requested', feedback = ?
                 WHERE id = (SELECT id FROM submissions WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1)
                 """, arguments: [feedback, taskID])
             if let worker = task.workerID {
                 try Notification.add(.revisionRequested, for: worker, mode: task.mode, task: taskID,
-                                     "A revision of \"\(task.spec.title)\" is requested: \(feedback)", nowMicros: task.updatedAt, db)
+                                     "A revision of \"\(task.spec.title)\" is requested: \(feedback)", nowMicros: task.updatedAt, Stores(db))
             }
             try Outbox.emit(.submissionRevisionRequested, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode, task: task,
-                            data: ["feedback": feedback], nowMicros: task.updatedAt, db)
+                            data: ["feedback": feedback], nowMicros: task.updatedAt, Stores(db))
             return task
         }
     }

@@ -66,35 +66,36 @@ public struct ProfileService: Sendable {
         }
         let now = clock.nowMicros()
         let skillsJSON = (try? StoredJSON.string(skills)) ?? "[]"
-        return try await store.write { db in
+        return try await store.writeDB { db in
             try db.run(sql: """
                 INSERT INTO worker_profiles (user_id, display_name, headline, city, country, skills, available, verified, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
                 ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, headline = excluded.headline, city = excluded.city,
                     country = excluded.country, skills = excluded.skills, available = excluded.available, updated_at = excluded.updated_at
                 """, arguments: [caller.userID, name, headline, city, country, skillsJSON, draft.available, now])
-            return try Self.fetch(caller.userID, db)!
+            return try Self.fetch(caller.userID, Stores(db))!
         }
     }
 
     /// A worker's profile, for anyone signed in.
     public func profile(of userID: String, for caller: Principal) throws(MarketplaceError) -> WorkerProfile {
         try caller.require(.tasksRead)
-        guard let profile = try store.read({ db in try Self.fetch(userID, db) }) else { throw .notFound("no worker profile for \(userID)") }
+        guard let profile = try store.readDB({ db in try Self.fetch(userID, Stores(db)) }) else { throw .notFound("no worker profile for \(userID)") }
         return profile
     }
 
     /// An admin marks a worker verified (or not).
     public func setVerified(_ verified: Bool, userID: String, by caller: Principal) async throws(MarketplaceError) -> WorkerProfile {
         try caller.requireAdmin()
-        return try await store.write { db in
+        return try await store.writeDB { db in
             try db.run(sql: "UPDATE worker_profiles SET verified = ?, updated_at = ? WHERE user_id = ?", arguments: [verified, clock.nowMicros(), userID])
-            guard let profile = try Self.fetch(userID, db) else { throw MarketplaceError.notFound("no worker profile for \(userID)") }
+            guard let profile = try Self.fetch(userID, Stores(db)) else { throw MarketplaceError.notFound("no worker profile for \(userID)") }
             return profile
         }
     }
 
-    static func fetch(_ userID: String, _ db: Database) throws -> WorkerProfile? {
+    static func fetch(_ userID: String, _ stores: Stores) throws -> WorkerProfile? {
+        let db = stores.db
         guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM worker_profiles WHERE user_id = ?"), arguments: [userID]) else { return nil }
         let skills = (try? JSONDecoder().decode([String].self, from: Data((row["skills"] as String).utf8))) ?? []
         return WorkerProfile(userID: row["user_id"], displayName: row["display_name"], headline: row["headline"], city: row["city"],

@@ -23,6 +23,8 @@ struct APIBench: AsyncParsableCommand {
     var lifecycles: Int = 100
     @Flag(help: "Send every write with an Idempotency-Key, as a careful client does.")
     var keyed = false
+    @Flag(help: "Send GET /healthz six times per lifecycle instead: the floor of HTTP and the load generator.")
+    var floor = false
 
     static let routes = ["create", "fund", "apply", "accept", "submit", "approve"]
 
@@ -43,6 +45,7 @@ struct APIBench: AsyncParsableCommand {
         let concurrency = concurrency
         let lifecycles = lifecycles
         let keyed = keyed
+        let floor = floor
         let measured = try await app.test(.live) { client in
             guard let port = client.port else { throw ValidationError("the server has no port") }
             var users: [VirtualUser] = []
@@ -51,7 +54,7 @@ struct APIBench: AsyncParsableCommand {
             let commitsBefore = ledger.writerCommits
             let start = ContinuousClock.now
             let samples = try await withThrowingTaskGroup(of: [String: [Duration]].self) { group in
-                for user in users { group.addTask { try await user.run(lifecycles, keyed: keyed) } }
+                for user in users { group.addTask { floor ? try await user.runFloor(lifecycles) : try await user.run(lifecycles, keyed: keyed) } }
                 return try await group.reduce(into: [String: [Duration]]()) { all, one in all.merge(one) { $0 + $1 } }
             }
             let elapsed = ContinuousClock.now - start
@@ -70,7 +73,7 @@ struct APIBench: AsyncParsableCommand {
         }
         let report: [String: Any] = [
             "machine": ["cores": ProcessInfo.processInfo.activeProcessorCount, "durability": "WAL, synchronous=FULL"],
-            "concurrency": concurrency, "lifecycles": total, "keyed": keyed, "seconds": (seconds * 1_000).rounded() / 1_000,
+            "concurrency": concurrency, "lifecycles": total, "keyed": keyed, "floor": floor, "seconds": (seconds * 1_000).rounded() / 1_000,
             "lifecycles_per_second": Int((Double(total) / seconds).rounded()), "requests_per_lifecycle": Self.routes.count,
             // CPU of the whole process (server and load generator) per lifecycle while measuring:
             // steadier than the rate on a shared virtual machine.
@@ -167,6 +170,20 @@ struct VirtualUser: Sendable {
                 try await human.send(.post, "/v1/tasks/\(id)/submissions", json: #"{"deliverables":[{"kind":"text","value":"done"}]}"#, key: key("submit"))
             }
             _ = try await timed("approve") { try await agent.send(.post, "/v1/tasks/\(id)/approve", key: key("approve")) }
+        }
+        return samples
+    }
+
+    /// Six `GET /healthz` per lifecycle on the same connections, timed under the same route names.
+    func runFloor(_ count: Int) async throws -> [String: [Duration]] {
+        var samples: [String: [Duration]] = [:]
+        let clock = ContinuousClock()
+        for _ in 0..<count {
+            for (index, route) in APIBench.routes.enumerated() {
+                let start = clock.now
+                _ = try await (index % 2 == 0 ? agent : human).send(.get, "/healthz")
+                samples[route, default: []].append(clock.now - start)
+            }
         }
         return samples
     }

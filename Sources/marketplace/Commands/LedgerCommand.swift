@@ -3,6 +3,7 @@ import Foundation
 import LedgerCore
 import Marketplace
 import MarketplaceHTTP
+import MarketplaceViews
 
 /// `marketplace ledger …`: checks and reports straight from the ledger.
 struct LedgerCommand: AsyncParsableCommand {

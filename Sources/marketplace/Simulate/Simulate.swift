@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Marketplace
 import MarketplaceHTTP
+import MarketplaceViews
 
 /// `marketplace simulate`: a test-mode settlement run. Agents and workers sign up and live out
 /// tasks through the real REST API, served in this process on a loopback port; card payments go

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// The tasks in SQLite: the `tasks` table, the spec as JSON text decoded through `SpecCache`.
+struct SQLiteTaskStore: TaskStore {
+    let db: Database
+
+    func fetch(_ id: String) throws -> MarketTask? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id]).map { try Self.decode($0) }
+    }
+
+    func insert(_ task: MarketTask) throws {
+        try db.run(sql: """
+            INSERT INTO tasks (id, mode, owner_id, status, category, location_type, urgency, spec, deadline, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [task.id, task.mode.rawValue, task.ownerID, task.status.rawValue, task.spec.category,
+                             task.spec.locationType.rawValue, task.spec.urgency.rawValue, try StoredJSON.string(task.spec), task.spec.deadline,
+                             task.createdAt, task.updatedAt])
+    }
+
+    func save(_ task: MarketTask, specChanged: Bool) throws {
+        guard specChanged else {
+            try db.run(sql: "UPDATE tasks SET status = ?, worker_id = ?, updated_at = ? WHERE id = ?",
+                       arguments: [task.status.rawValue, task.workerID, task.updatedAt, task.id])
+            return
+        }
+        try db.run(sql: """
+            UPDATE tasks SET status = ?, category = ?, location_type = ?, urgency = ?, spec = ?, deadline = ?, worker_id = ?, updated_at = ?
+            WHERE id = ?
+            """, arguments: [task.status.rawValue, task.spec.category, task.spec.locationType.rawValue, task.spec.urgency.rawValue,
+                             try StoredJSON.string(task.spec), task.spec.deadline, task.workerID, task.updatedAt, task.id])
+    }
+
+    func page(_ query: TaskPageQuery) throws -> [MarketTask] {
+        var conditions = ["mode = ?"]
+        var values: [any DatabaseValueConvertible] = [query.mode.rawValue]
+        if let owner = query.ownerID {
+            conditions.append("owner_id = ?")
+            values.append(owner)
+        }
+        if let status = query.status {
+            conditions.append("status = ?")
+            values.append(status.rawValue)
+        }
+        if let category = query.category {
+            conditions.append("category = ?")
+            values.append(category)
+        }
+        if let location = query.locationType {
+            conditions.append("location_type = ?")
+            values.append(location.rawValue)
+        }
+        if let urgency = query.urgency {
+            conditions.append("urgency = ?")
+            values.append(urgency.rawValue)
+        }
+        if let before = query.before {
+            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
+            values += [before.createdAt, before.createdAt, before.id]
+        }
+        values.append(query.limit + 1)
+        let sql = "SELECT * FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC, id DESC LIMIT ?"
+        return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(values)).map { try Self.decode($0) }
+    }
+
+    func pastDeadline(nowMicros: Int64, limit: Int) throws -> [String] {
+        try String.fetchAll(try db.cachedStatement(sql: """
+            SELECT id FROM tasks WHERE status = 'published' AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, id LIMIT ?
+            """), arguments: [nowMicros, limit])
+    }
+
+    /// A task from its row (also for reads that join `tasks` with another table).
+    static func decode(_ row: Row) throws(MarketplaceError) -> MarketTask {
+        guard let mode = Mode(rawValue: row["mode"]), let status = TaskStatus(rawValue: row["status"]),
+              let spec = SpecCache.shared.spec(row["spec"]) else {
+            throw .internalError("task \(row["id"] as String? ?? "?") is unreadable")
+        }
+        return MarketTask(id: row["id"], mode: mode, ownerID: row["owner_id"], status: status, spec: spec, workerID: row["worker_id"],
+                          createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+}
+
+extension Stores {
+    var tasks: some TaskStore { SQLiteTaskStore(db: db) }
+}
