@@ -1,6 +1,5 @@
 import Connectors
 import Foundation
-import GRDB
 import LedgerCore
 
 extension SettlementService {
@@ -9,24 +8,23 @@ extension SettlementService {
     public func openDispute(on taskID: String, reason: String, by caller: Principal) async throws(MarketplaceError) -> Dispute {
         try caller.require(.tasksWrite)
         let reason = try TaskDraft.text(reason, field: "reason", max: Dispute.reasonLengthMax)
-        return try await store.writeDB { db in
-            guard var task = try Stores(db).tasks.fetch(taskID), task.mode == caller.mode,
+        return try await store.write { stores in
+            guard var task = try stores.tasks.fetch(taskID), task.mode == caller.mode,
                   task.ownerID == caller.userID || task.workerID == caller.userID else {
                 throw MarketplaceError.notFound("no task \(taskID)")
             }
             task.status = try task.status.applying(.dispute)
             task.updatedAt = clock.nowMicros()
-            try Stores(db).tasks.save(task, specChanged: false)
+            try stores.tasks.save(task, specChanged: false)
             let dispute = Dispute(id: Secrets.id("dsp"), taskID: taskID, openedBy: caller.userID, reason: reason, status: .open, split: nil,
                                   resolution: nil, createdAt: clock.nowMicros(), resolvedAt: nil)
-            try db.run(sql: "INSERT INTO disputes (id, task_id, opened_by, reason, status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
-                           arguments: [dispute.id, taskID, caller.userID, reason, dispute.createdAt])
+            try stores.disputes.insert(dispute)
             if let other = caller.userID == task.ownerID ? task.workerID : task.ownerID {
                 try Notification.add(.disputeOpened, for: other, mode: task.mode, task: taskID,
-                                     "A dispute was opened on \"\(task.spec.title)\": \(reason)", nowMicros: dispute.createdAt, Stores(db))
+                                     "A dispute was opened on \"\(task.spec.title)\": \(reason)", nowMicros: dispute.createdAt, stores)
             }
             try Outbox.emit(.taskDisputed, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode, task: task,
-                            data: ["dispute_id": dispute.id, "opened_by": caller.userID, "reason": reason], nowMicros: dispute.createdAt, Stores(db))
+                            data: ["dispute_id": dispute.id, "opened_by": caller.userID, "reason": reason], nowMicros: dispute.createdAt, stores)
             return dispute
         }
     }
@@ -34,26 +32,20 @@ extension SettlementService {
     /// The task's dispute, for its owner, its worker, or an admin.
     public func dispute(of taskID: String, for caller: Principal) throws(MarketplaceError) -> Dispute {
         try caller.require(.tasksRead)
-        return try store.readDB { db in
-            guard let task = try Stores(db).tasks.fetch(taskID), task.mode == caller.mode,
+        return try store.read { stores in
+            guard let task = try stores.tasks.fetch(taskID), task.mode == caller.mode,
                   caller.isAdmin || task.ownerID == caller.userID || task.workerID == caller.userID,
-                  let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT d.*, f.asset FROM disputes d LEFT JOIN task_funding f ON f.task_id = d.task_id WHERE d.task_id = ?"),
-                                             arguments: [taskID]) else {
+                  let dispute = try stores.disputes.dispute(onTask: taskID) else {
                 throw MarketplaceError.notFound("no dispute on task \(taskID)")
             }
-            return Self.dispute(row)
+            return dispute
         }
     }
 
     /// Open disputes in the admin's mode, oldest first.
     public func openDisputes(for caller: Principal) throws(MarketplaceError) -> [Dispute] {
         try caller.requireAdmin()
-        return try store.readDB { db in
-            try Row.fetchAll(try db.cachedStatement(sql: """
-                SELECT d.*, f.asset FROM disputes d JOIN tasks t ON t.id = d.task_id LEFT JOIN task_funding f ON f.task_id = d.task_id
-                WHERE d.status = 'open' AND t.mode = ? ORDER BY d.created_at, d.id LIMIT 500
-                """), arguments: [caller.mode.rawValue]).map(Self.dispute)
-        }
+        return try store.read { stores in try stores.disputes.open(mode: caller.mode, limit: 500) }
     }
 
     /// An admin resolves a dispute. `toWorker` (at most the worker's payout) goes to the worker.
@@ -65,12 +57,11 @@ extension SettlementService {
                                by caller: Principal) async throws(MarketplaceError) -> Dispute {
         try caller.requireAdmin()
         let resolution = try TaskDraft.text(resolution, field: "resolution", max: Dispute.reasonLengthMax)
-        let (task, dispute) = try store.readDB { db -> (MarketTask, Dispute) in
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM disputes WHERE id = ?"), arguments: [disputeID]),
-                  let task = try Stores(db).tasks.fetch(row["task_id"]), task.mode == caller.mode else {
+        let (task, dispute) = try store.read { stores -> (MarketTask, Dispute) in
+            guard let dispute = try stores.disputes.fetch(disputeID), let task = try stores.tasks.fetch(dispute.taskID), task.mode == caller.mode else {
                 throw MarketplaceError.notFound("no dispute \(disputeID)")
             }
-            return (task, Self.dispute(row))
+            return (task, dispute)
         }
         guard dispute.status == .open else { throw .conflict(field: "status", message: "the dispute is already resolved") }
         guard let funding = try funding(of: task.id), let workerID = task.workerID else {
@@ -82,24 +73,20 @@ extension SettlementService {
         let revenueAccount = feeRevenue(task.mode, funding.asset)
         let now = clock.nowMicros()
         try await store.transaction { transaction in
-            let db = transaction.db
-            guard var current = try Stores(db).tasks.fetch(task.id) else { throw MarketplaceError.notFound("no task \(task.id)") }
+            let stores = transaction.stores
+            guard var current = try stores.tasks.fetch(task.id) else { throw MarketplaceError.notFound("no task \(task.id)") }
             current.status = try current.status.applying(.resolve)
             current.updatedAt = now
-            try Stores(db).tasks.save(current, specChanged: false)
-            try db.run(sql: """
-                UPDATE disputes SET status = 'resolved', to_worker_minor = ?, to_payer_minor = ?, fee_minor = ?, resolution = ?, resolved_at = ?
-                WHERE id = ? AND status = 'open'
-                """, arguments: [split.toWorkerMinor, split.toPayerMinor, split.feeMinor, resolution, now, disputeID])
-            guard db.changesCount == 1 else { throw MarketplaceError.conflict(field: "status", message: "the dispute is already resolved") }
+            try stores.tasks.save(current, specChanged: false)
+            guard try stores.disputes.resolve(disputeID, split: split, resolution: resolution, nowMicros: now) else { throw MarketplaceError.conflict(field: "status", message: "the dispute is already resolved") }
             for party in [task.ownerID, workerID] {
                 try Notification.add(.disputeResolved, for: party, mode: task.mode, task: task.id, "The dispute on \"\(task.spec.title)\" was resolved: \(resolution)",
-                                     nowMicros: now, Stores(db))
+                                     nowMicros: now, stores)
             }
             try Outbox.emit(.disputeResolved, to: [task.ownerID, workerID], mode: task.mode, task: current,
                             data: ["dispute_id": disputeID, "resolution": resolution, "to_worker": Outbox.money(split.toWorkerMinor, funding.asset),
                                    "to_payer": Outbox.money(split.toPayerMinor, funding.asset), "fee": Outbox.money(split.feeMinor, funding.asset)],
-                            nowMicros: now, Stores(db))
+                            nowMicros: now, stores)
             let worker = try transaction.account(workerAccount)
             let payer = try transaction.account(payerAccount)
             let revenue = try transaction.account(revenueAccount)
@@ -151,16 +138,5 @@ extension SettlementService {
         do { minor = try MinorUnits.parse(text, scale: asset.scale) } catch { throw .validation(field: field, message: "\(field): \(error)") }
         guard minor >= 0 else { throw .validation(field: field, message: "\(field) must not be negative") }
         return minor
-    }
-
-    static func dispute(_ row: Row) -> Dispute {
-        let asset = (row["asset"] as String?).flatMap(Asset.named)
-        var split: Dispute.Split?
-        if let asset, let worker = row["to_worker_minor"] as Int64?, let payer = row["to_payer_minor"] as Int64?, let fee = row["fee_minor"] as Int64? {
-            split = Dispute.Split(asset: asset, toWorkerMinor: worker, toPayerMinor: payer, feeMinor: fee)
-        }
-        return Dispute(id: row["id"], taskID: row["task_id"], openedBy: row["opened_by"], reason: row["reason"],
-                       status: Dispute.Status(rawValue: row["status"]) ?? .open, split: split, resolution: row["resolution"],
-                       createdAt: row["created_at"], resolvedAt: row["resolved_at"])
     }
 }

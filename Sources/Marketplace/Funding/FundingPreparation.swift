@@ -1,4 +1,3 @@
-import GRDB
 import LedgerCore
 
 /// What every funding source checks first, written once: the caller owns the task, it is not
@@ -22,9 +21,8 @@ struct FundingPreparation: Sendable {
 extension SettlementService {
     /// The checks every funding makes, in one place; another user's task is "not found".
     func prepareFunding(_ taskID: String, by caller: Principal, nowMicros now: Int64, _ stores: Stores) throws -> FundingPreparation.Outcome {
-        let db = stores.db
-        let task = try TaskService.owned(taskID, by: caller, Stores(db))
-        if let funding = try Self.committedFunding(of: taskID, Stores(db)) { return .funded(funding, task) }
+        let task = try TaskService.owned(taskID, by: caller, stores)
+        if let funding = try Self.committedFunding(of: taskID, stores) { return .funded(funding, task) }
         guard task.status.isFundable else {
             throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); it cannot be funded")
         }
@@ -34,7 +32,7 @@ extension SettlementService {
         }
         let keyID: String? = if case .apiKey(let id) = caller.credential { id } else { nil }
         let refusal = try keyID.flatMap { keyID in
-            try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: task.spec.asset, nowMicros: now, Stores(db))
+            try Self.policyRefusal(keyID: keyID, escrowMinor: split.escrowMinor, asset: task.spec.asset, nowMicros: now, stores)
         }
         return .ready(FundingPreparation(task: task, split: split, keyID: keyID, policyRefusal: refusal))
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LedgerCore
 
 /// One business event's ledger batch, recorded in the marketplace's tables before the ledger
@@ -17,31 +16,44 @@ struct Operation: Sendable {
     let batch: TransferBatch
     let isCommitted: Bool
 
-    /// Finds the operation with `key`, or records a new one whose batch `build` makes from its
-    /// first transfer id. The same key with another batch is a conflict.
+    /// Finds the operation with `key`, or records a new pending one whose batch `build` makes
+    /// from its first transfer id, in one write. The same key with another batch is a conflict.
     static func record(key: String, in stores: Stores, nowMicros: Int64, build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
-        let db = stores.db
-        if let existing = try find(key: key, in: Stores(db)) {
-            let again = try build(existing.firstTransferID)
-            guard again == existing.batch.transfers else {
-                throw MarketplaceError.conflict(field: "idempotency_key", message: "this idempotency key was used with a different request")
-            }
-            return existing
-        }
-        try db.run(sql: "INSERT INTO operations (key, batch, state, created_at) VALUES (?, '', 'pending', ?)", arguments: [key, nowMicros])
-        let id = db.lastInsertedRowID
-        let transfers = try build(TransferID(id * transfersMax))
-        precondition(Int64(transfers.count) <= transfersMax, "an operation carries at most 16 transfers")
-        let batch = TransferBatch(transfers, idempotencyKey: key)
-        try db.run(sql: "UPDATE operations SET batch = ? WHERE id = ?", arguments: [try encode(batch), id])
-        return Operation(id: id, key: key, batch: batch, isCommitted: false)
+        if let existing = try find(key: key, in: stores) { return try existing.same(as: build) }
+        let operation = try new(key: key, stores, build: build)
+        try stores.operations.insert(operation, nowMicros: nowMicros)
+        return operation
     }
 
     /// Records the operation (or finds it) and commits its batch in the same transaction, so
-    /// the marketplace's rows and the money land in one commit or not at all.
+    /// the marketplace's rows and the money land in one commit or not at all. A new one is
+    /// written once, already committed, after the ledger took its batch.
     static func commit(key: String, in transaction: LedgerTransaction, nowMicros: Int64,
                        build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
-        try record(key: key, in: transaction.stores, nowMicros: nowMicros, build: build).committed(in: transaction)
+        let stores = transaction.stores
+        if let existing = try find(key: key, in: stores) { return try existing.same(as: build).committed(in: transaction) }
+        let operation = try new(key: key, stores, build: build)
+        try commitBatch(operation, in: transaction)
+        let committed = Operation(id: operation.id, key: key, batch: operation.batch, isCommitted: true)
+        try stores.operations.insert(committed, nowMicros: nowMicros)
+        return committed
+    }
+
+    /// A new operation under `key`, with the next id and the batch `build` makes from it.
+    private static func new(key: String, _ stores: Stores, build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
+        let id = try stores.operations.nextID()
+        let transfers = try build(TransferID(id * transfersMax))
+        precondition(Int64(transfers.count) <= transfersMax, "an operation carries at most 16 transfers")
+        return Operation(id: id, key: key, batch: TransferBatch(transfers, idempotencyKey: key), isCommitted: false)
+    }
+
+    /// This operation, when `build` makes the same batch from its first transfer id; else the
+    /// key was used for another request.
+    private func same(as build: (TransferID) throws -> [TransferRequest]) throws -> Operation {
+        guard try build(firstTransferID) == batch.transfers else {
+            throw MarketplaceError.conflict(field: "idempotency_key", message: "this idempotency key was used with a different request")
+        }
+        return self
     }
 
     /// Commits this recorded operation's batch inside `transaction` and marks it committed;
@@ -49,16 +61,21 @@ struct Operation: Sendable {
     /// balance is INSUFFICIENT_BALANCE), which rolls the whole transaction back.
     func committed(in transaction: LedgerTransaction) throws -> Operation {
         guard !isCommitted else { return self }
+        try Self.commitBatch(self, in: transaction)
+        try transaction.stores.operations.markCommitted(id)
+        return Operation(id: id, key: key, batch: batch, isCommitted: true)
+    }
+
+    /// Commits the operation's batch inside `transaction`; a refusal rolls the transaction back.
+    private static func commitBatch(_ operation: Operation, in transaction: LedgerTransaction) throws {
         let refusal: LedgerError?
         do {
-            _ = try transaction.commit(batch)
+            _ = try transaction.commit(operation.batch)
             refusal = nil
         } catch {
             refusal = error
         }
-        if let refusal { throw Self.marketplaceError(refusal, committing: key, asset: batch.transfers.first?.asset?.code ?? "?") }
-        try Self.markCommitted(id, in: transaction.stores)
-        return Operation(id: id, key: key, batch: batch, isCommitted: true)
+        if let refusal { throw marketplaceError(refusal, committing: operation.key, asset: operation.batch.transfers.first?.asset?.code ?? "?") }
     }
 
     /// A storage failure stays as it is (the whole commit fails); a short balance is
@@ -76,26 +93,14 @@ struct Operation: Sendable {
     }
 
     static func find(key: String, in stores: Stores) throws -> Operation? {
-        let db = stores.db
-        return try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, key, batch, state FROM operations WHERE key = ?"), arguments: [key]).map(decode)
+        try stores.operations.find(key: key)
     }
 
     static func pending(in stores: Stores) throws -> [Operation] {
-        let db = stores.db
-        return try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, key, batch, state FROM operations WHERE state = 'pending' ORDER BY id")).map(decode)
+        try stores.operations.pending()
     }
 
     static func markCommitted(_ id: Int64, in stores: Stores) throws {
-        let db = stores.db
-        try db.run(sql: "UPDATE operations SET state = 'committed' WHERE id = ?", arguments: [id])
-    }
-
-    private static func decode(_ row: Row) throws -> Operation {
-        let batch = try JSONDecoder().decode(TransferBatch.self, from: Data((row["batch"] as String).utf8))
-        return Operation(id: row["id"], key: row["key"], batch: batch, isCommitted: (row["state"] as String) == "committed")
-    }
-
-    private static func encode(_ batch: TransferBatch) throws -> String {
-        try StoredJSON.string(batch)
+        try stores.operations.markCommitted(id)
     }
 }

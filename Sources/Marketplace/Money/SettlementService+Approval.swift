@@ -10,12 +10,13 @@ extension SettlementService {
         try caller.require(.tasksWrite)
         let now = clock.nowMicros()
         let approved = try await store.transaction { transaction -> MarketTask in
-            let db = transaction.db
-            var task = try TaskService.owned(taskID, by: caller, Stores(db))
-            guard let funding = try Self.committedFunding(of: taskID, Stores(db)) else {
+            let stores = transaction.stores
+            let db = stores.db
+            var task = try TaskService.owned(taskID, by: caller, stores)
+            guard let funding = try Self.committedFunding(of: taskID, stores) else {
                 throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
             }
-            let entry = try WorkService.targetSubmission(submissionID, of: task, Stores(db))
+            let entry = try WorkService.targetSubmission(submissionID, of: task, stores)
             let workerID = task.spec.deliveryType == .bounty ? entry.workerID : task.workerID
             guard let workerID, entry.workerID == workerID else {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue)")
@@ -27,11 +28,11 @@ extension SettlementService {
             task.status = try task.status.applying(task.spec.deliveryType == .bounty ? .award : .approve).applying(.pay)
             task.workerID = entry.workerID
             task.updatedAt = now
-            try Stores(db).tasks.save(task, specChanged: false)
+            try stores.tasks.save(task, specChanged: false)
             try db.run(sql: "UPDATE submissions SET status = 'approved' WHERE id = ?", arguments: [entry.id])
             try Notification.add(.paid, for: entry.workerID, mode: task.mode, task: taskID,
                                  "\"\(task.spec.title)\" was approved; \(MinorUnits.format(funding.payoutMinor, scale: funding.asset.scale)) \(funding.asset.code) is in your wallet",
-                                 nowMicros: task.updatedAt, Stores(db))
+                                 nowMicros: task.updatedAt, stores)
             try db.run(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
                            arguments: [taskID, entry.id])
             let split = try funding.recordedSplit()
@@ -43,12 +44,12 @@ extension SettlementService {
             }
             let parties = [task.ownerID, workerID]
             try Outbox.emit(.submissionApproved, to: parties, mode: task.mode, task: task, data: ["submission_id": entry.id, "worker_id": workerID],
-                            nowMicros: task.updatedAt, Stores(db))
+                            nowMicros: task.updatedAt, stores)
             try Outbox.emit(.taskCompleted, to: parties, mode: task.mode, task: task,
                             data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset), "fee": Outbox.money(funding.feeMinor, funding.asset),
-                                   "fee_rule": funding.feeRule], nowMicros: task.updatedAt, Stores(db))
+                                   "fee_rule": funding.feeRule], nowMicros: task.updatedAt, stores)
             try Outbox.emit(.taskPaid, to: parties, mode: task.mode, task: task,
-                            data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset)], nowMicros: task.updatedAt, Stores(db))
+                            data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset)], nowMicros: task.updatedAt, stores)
             // Card-funded work goes on to the worker's Connect account, when linked.
             try schedulePayout(task: task, workerID: workerID, amountMinor: funding.payoutMinor, funding: funding, nowMicros: now, transaction)
             return task
@@ -60,13 +61,13 @@ extension SettlementService {
     /// completed → paid once the payout is in the ledger (for a payout recorded before a stop
     /// by an older binary, which committed the two apart), and its operation marked committed.
     func markPaid(_ taskID: String, operation: Int64? = nil) async throws(MarketplaceError) -> MarketTask {
-        try await store.writeDB { db in
-            if let operation { try Operation.markCommitted(operation, in: Stores(db)) }
-            guard var task = try Stores(db).tasks.fetch(taskID) else { throw MarketplaceError.notFound("no task \(taskID)") }
+        try await store.write { stores in
+            if let operation { try Operation.markCommitted(operation, in: stores) }
+            guard var task = try stores.tasks.fetch(taskID) else { throw MarketplaceError.notFound("no task \(taskID)") }
             if task.status == .completed {
                 task.status = try task.status.applying(.pay)
                 task.updatedAt = clock.nowMicros()
-                try Stores(db).tasks.save(task, specChanged: false)
+                try stores.tasks.save(task, specChanged: false)
             }
             return task
         }

@@ -1,6 +1,5 @@
 import Connectors
 import Foundation
-import GRDB
 import LedgerCore
 
 extension SettlementService {
@@ -23,38 +22,36 @@ extension SettlementService {
     /// closes and an illegal move is a conflict; without one (the sweeper), a task that moved
     /// on is left alone and nil comes back.
     func close(_ taskID: String, on event: TaskEvent, reason: String, owner caller: Principal?) async throws(MarketplaceError) -> MarketTask? {
-        let current = try store.readDB { db in
-            try caller.map { try TaskService.owned(taskID, by: $0, Stores(db)) } ?? Stores(db).tasks.fetch(taskID)
+        let current = try store.read { stores in
+            try caller.map { try TaskService.owned(taskID, by: $0, stores) } ?? stores.tasks.fetch(taskID)
         }
         guard let current else { return nil }
         if (try? current.status.applying(event)) != nil { try await closeOpenCheckouts(of: taskID) }
         let walletAccount = walletAccount(user: current.ownerID, mode: current.mode, current.spec.asset)
         let closed = try await store.transaction { transaction -> MarketTask? in
-            let db = transaction.db
-            guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, Stores(db)) }) ?? Stores(db).tasks.fetch(taskID) else { return nil }
+            let stores = transaction.stores
+            guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, stores) }) ?? stores.tasks.fetch(taskID) else { return nil }
             if caller == nil, (try? task.status.applying(event)) == nil { return nil }
             task.status = try task.status.applying(event)
             task.updatedAt = clock.nowMicros()
-            try Stores(db).tasks.save(task, specChanged: false)
+            try stores.tasks.save(task, specChanged: false)
             if event == .expire {
                 try Notification.add(.taskExpired, for: task.ownerID, mode: task.mode, task: taskID,
-                                     "\"\(task.spec.title)\" passed its deadline unassigned; any funding is back in your wallet", nowMicros: task.updatedAt, Stores(db))
+                                     "\"\(task.spec.title)\" passed its deadline unassigned; any funding is back in your wallet", nowMicros: task.updatedAt, stores)
             } else if let worker = task.workerID {
                 try Notification.add(.taskCanceled, for: worker, mode: task.mode, task: taskID,
-                                     "\"\(task.spec.title)\" was canceled by its owner", nowMicros: task.updatedAt, Stores(db))
+                                     "\"\(task.spec.title)\" was canceled by its owner", nowMicros: task.updatedAt, stores)
             }
-            let fundingRow = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM task_funding WHERE task_id = ?"), arguments: [taskID])
-            let refund: Any = fundingRow.map { row -> Any in
-                let funding = TaskFunding(row: row)
+            let recorded = try stores.fundings.recorded(of: taskID)
+            let refund: Any = recorded.map { funding -> Any in
                 return Outbox.money(funding.escrowMinor, funding.asset).merging(["to": funding.source == .card ? "card" : "wallet"]) { $1 }
             } ?? NSNull()
             try Outbox.emit(event == .expire ? .taskExpired : .taskCanceled, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode,
-                            task: task, data: ["reason": reason, "refund": refund], nowMicros: task.updatedAt, Stores(db))
-            guard let row = fundingRow else { return task }
-            let funding = TaskFunding(row: row)
+                            task: task, data: ["reason": reason, "refund": refund], nowMicros: task.updatedAt, stores)
+            guard let funding = recorded else { return task }
             // A funding recorded apart from its batch (before a stop, by an older binary) goes
             // first: the refund needs its money in escrow.
-            if let fund = try Operation.find(key: "fund:\(taskID)", in: Stores(db)) { _ = try fund.committed(in: transaction) }
+            if let fund = try Operation.find(key: "fund:\(taskID)", in: stores) { _ = try fund.committed(in: transaction) }
             if funding.source == .card, let card {
                 try refundToCard(funding, reason: reason, connector: card.connector.name, nowMicros: task.updatedAt, transaction)
                 return task

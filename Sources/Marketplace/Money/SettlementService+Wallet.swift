@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// A withdrawal of wallet money through a connector.
@@ -14,14 +13,14 @@ public struct Withdrawal: Sendable, Hashable {
     public let createdAt: Int64
     public let settledAt: Int64?
 
-    init(row: Row) {
-        id = row["id"]
-        asset = Asset.named(row["asset"]) ?? .usd
-        amountMinor = row["amount_minor"]
-        connector = row["connector"]
-        status = Status(rawValue: row["status"]) ?? .pending
-        createdAt = row["created_at"]
-        settledAt = row["settled_at"]
+    init(id: String, asset: Asset, amountMinor: Int64, connector: String, status: Status, createdAt: Int64, settledAt: Int64?) {
+        self.id = id
+        self.asset = asset
+        self.amountMinor = amountMinor
+        self.connector = connector
+        self.status = status
+        self.createdAt = createdAt
+        self.settledAt = settledAt
     }
 }
 
@@ -61,49 +60,7 @@ extension SettlementService {
     /// The caller's lifetime figures per wallet asset.
     public func totals(for caller: Principal) throws(MarketplaceError) -> [WalletTotals] {
         try caller.require(.walletRead)
-        return try store.readDB { db in
-            var totals = Dictionary(uniqueKeysWithValues: Self.walletAssets.map { ($0.code, WalletTotals(asset: $0)) })
-            /// Adds each row's sums (after the asset column) into the totals through `apply`.
-            func add(_ sql: String, _ apply: (inout WalletTotals, [Int64]) -> Void) throws {
-                for row in try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: [caller.userID, caller.mode.rawValue]) {
-                    guard let code = row[0] as String?, totals[code] != nil else { continue }
-                    apply(&totals[code]!, (1..<row.count).map { (row[$0] as Int64?) ?? 0 })
-                }
-            }
-            // The caller's own tasks: each funding, and whether its payout or refund committed.
-            try add("""
-                SELECT f.asset,
-                       SUM(CASE WHEN fo.state = 'committed' THEN f.escrow_minor ELSE 0 END),
-                       SUM(CASE WHEN ao.state = 'committed' THEN f.payout_minor ELSE 0 END),
-                       SUM(CASE WHEN ao.state = 'committed' THEN f.fee_minor ELSE 0 END),
-                       SUM(CASE WHEN ro.state = 'committed' THEN f.escrow_minor ELSE 0 END)
-                FROM task_funding f JOIN tasks t ON t.id = f.task_id
-                LEFT JOIN operations fo ON fo.key = 'fund:' || f.task_id
-                LEFT JOIN operations ao ON ao.key = 'approve:' || f.task_id
-                LEFT JOIN operations ro ON ro.key = 'refund:' || f.task_id
-                WHERE t.owner_id = ? AND t.mode = ? GROUP BY f.asset
-                """) { $0.fundedMinor += $1[0]; $0.paidOutMinor += $1[1]; $0.feesMinor += $1[2]; $0.refundedMinor += $1[3] }
-            // Resolved disputes on the caller's own tasks.
-            try add("""
-                SELECT f.asset, SUM(d.to_worker_minor), SUM(d.fee_minor), SUM(d.to_payer_minor)
-                FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id
-                WHERE t.owner_id = ? AND t.mode = ? AND d.status = 'resolved' GROUP BY f.asset
-                """) { $0.paidOutMinor += $1[0]; $0.feesMinor += $1[1]; $0.refundedMinor += $1[2] }
-            // As a worker: approved payouts and dispute shares.
-            try add("""
-                SELECT f.asset, SUM(f.payout_minor) FROM task_funding f JOIN tasks t ON t.id = f.task_id
-                JOIN operations ao ON ao.key = 'approve:' || f.task_id AND ao.state = 'committed'
-                WHERE t.worker_id = ? AND t.mode = ? GROUP BY f.asset
-                """) { $0.earnedMinor += $1[0] }
-            try add("""
-                SELECT f.asset, SUM(d.to_worker_minor) FROM disputes d JOIN tasks t ON t.id = d.task_id JOIN task_funding f ON f.task_id = d.task_id
-                WHERE t.worker_id = ? AND t.mode = ? AND d.status = 'resolved' GROUP BY f.asset
-                """) { $0.earnedMinor += $1[0] }
-            try add("SELECT asset, SUM(amount_minor) FROM withdrawals WHERE user_id = ? AND mode = ? AND status = 'paid' GROUP BY asset") {
-                $0.withdrawnMinor += $1[0]
-            }
-            return Self.walletAssets.compactMap { totals[$0.code] }
-        }
+        return try store.read { stores in try stores.walletTotals.totals(user: caller.userID, mode: caller.mode, assets: Self.walletAssets) }
     }
 
     /// The caller's wallet history in `asset`, oldest first, optionally of one type, paged by
@@ -159,15 +116,14 @@ extension SettlementService {
         let wallet = try await account(walletAccount(caller, asset))
         let inFlight = try await account(chart.payoutsInFlight(connector: "test", mode: .test, asset: asset)!)
         let now = clock.nowMicros()
-        let (withdrawalID, intent) = try await store.writeDB { db -> (String, Operation) in
-            let operation = try Operation.record(key: key + ":intent", in: Stores(db), nowMicros: now) { first in
+        let (withdrawalID, intent) = try await store.write { stores -> (String, Operation) in
+            let operation = try Operation.record(key: key + ":intent", in: stores, nowMicros: now) { first in
                 PostingRecipes.withdrawalIntent(id: first, wallet: wallet, inFlight: inFlight, amountMinor: amountMinor, asset: asset,
                                                 metadata: #"{"connector":"test"}"#)
             }
             let withdrawalID = "wdr_\(operation.id)"
-            try db.run(sql: """
-                INSERT OR IGNORE INTO withdrawals (id, user_id, mode, asset, amount_minor, connector, status, created_at) VALUES (?, ?, ?, ?, ?, 'test', 'pending', ?)
-                """, arguments: [withdrawalID, caller.userID, caller.mode.rawValue, asset.code, amountMinor, now])
+            let withdrawal = Withdrawal(id: withdrawalID, asset: asset, amountMinor: amountMinor, connector: "test", status: .pending, createdAt: now, settledAt: nil)
+            try stores.withdrawals.insertPending(withdrawal, userID: caller.userID, mode: caller.mode)
             return (withdrawalID, operation)
         }
         do {
@@ -176,7 +132,7 @@ extension SettlementService {
             throw .internalError("the withdrawal is recorded and will be retried: \(error)")
         } catch {
             try await forget(intent)
-            try await store.writeDB { db in try db.run(sql: "DELETE FROM withdrawals WHERE id = ? AND status = 'pending'", arguments: [withdrawalID]) }
+            try await store.write { stores in try stores.withdrawals.deletePending(withdrawalID) }
             if case .exceedsCredits(_, _, let available, let requested) = error {
                 throw .insufficientBalance(availableMinor: available, requiredMinor: requested, asset: asset.code)
             }
@@ -193,19 +149,20 @@ extension SettlementService {
         let intentID = intent.firstTransferID
         let now = clock.nowMicros()
         let settleKey = String(intent.key.dropLast(":intent".count)) + ":settle"
-        let settle = try await store.writeDB { db in
-            try Operation.record(key: settleKey, in: Stores(db), nowMicros: now) { first in
+        let settle = try await store.write { stores in
+            try Operation.record(key: settleKey, in: stores, nowMicros: now) { first in
                 try PostingRecipes.withdrawalSucceeded(firstID: first, intent: intentID, inFlight: inFlight, clearing: clearing,
                                                        amountMinor: amountMinor, asset: asset, metadata: #"{"connector":"test"}"#)
             }
         }
         do { try await commit(settle) } catch { throw .internalError("the withdrawal's settlement is recorded and will be retried: \(error)") }
-        return try await store.writeDB { db in
-            try db.run(sql: "UPDATE withdrawals SET status = 'paid', settled_at = COALESCE(settled_at, ?) WHERE id = ?", arguments: [now, withdrawalID])
+        return try await store.write { stores in
+            try stores.withdrawals.markPaid(withdrawalID, nowMicros: now)
             // The settlement's second transfer (in flight -> clearing) is what the connector paid.
             try TestConnectorLog.record(.payout, asset: asset, amountMinor: -amountMinor, transfer: TransferID(settle.firstTransferID.rawValue + 1),
-                                        nowMicros: now, Stores(db))
-            return Withdrawal(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM withdrawals WHERE id = ?"), arguments: [withdrawalID])!)
+                                        nowMicros: now, stores)
+            guard let withdrawal = try stores.withdrawals.fetch(withdrawalID) else { throw MarketplaceError.internalError("withdrawal \(withdrawalID) is not on record") }
+            return withdrawal
         }
     }
 
@@ -213,21 +170,15 @@ extension SettlementService {
     /// ledger is settled (the connector pays at once); one whose intent never committed is
     /// marked failed (nothing moved). Returns how many it finished.
     func finishTestWithdrawals() async throws(MarketplaceError) -> Int {
-        let pending = try store.readDB { db in
-            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM withdrawals WHERE status = 'pending' AND connector = 'test'"))
-        }
-        for row in pending {
-            let withdrawal = Withdrawal(row: row)
+        let pending = try store.read { stores in try stores.withdrawals.pendingThroughTestConnector() }
+        for withdrawal in pending {
             let intentOperationID = Int64(withdrawal.id.dropFirst("wdr_".count)) ?? -1
-            let intent = try store.readDB { db in
-                try Row.fetchOne(try db.cachedStatement(sql: "SELECT key FROM operations WHERE id = ?"), arguments: [intentOperationID])
-                    .flatMap { try Operation.find(key: $0["key"], in: Stores(db)) }
+            let intent = try store.read { stores in
+                try stores.operations.key(of: intentOperationID).flatMap { try stores.operations.find(key: $0) }
             }
             guard let intent, intent.isCommitted else {
-                try await store.writeDB { db in
-                    try db.run(sql: "UPDATE withdrawals SET status = 'failed', settled_at = ? WHERE id = ? AND status = 'pending'",
-                               arguments: [clock.nowMicros(), withdrawal.id])
-                }
+                let now = clock.nowMicros()
+                try await store.write { stores in try stores.withdrawals.markFailed(withdrawal.id, nowMicros: now) }
                 continue
             }
             _ = try await settleTestWithdrawal(intent: intent, withdrawalID: withdrawal.id, amountMinor: withdrawal.amountMinor, asset: withdrawal.asset)

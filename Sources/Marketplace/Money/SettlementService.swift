@@ -1,7 +1,6 @@
 import Connectors
 import Crypto
 import Foundation
-import GRDB
 public import Logging
 public import LedgerCore
 
@@ -20,10 +19,6 @@ public struct SettlementService: Sendable {
     public var chain: ChainPayments?
     /// Where connector failures, refused events and chain notices are logged.
     public var logger = Logger(label: "settlement")
-
-    /// Tasks in these states have emptied their escrow (paid out or refunded), so the frozen
-    /// figure reads only the others' escrows, not every task the user ever funded.
-    static let closedStatuses = TaskStatus.allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// The assets a wallet can hold.
     public static let walletAssets: [Asset] = [.usd, .usdc]
@@ -113,9 +108,9 @@ public struct SettlementService: Sendable {
         guard source == .wallet || source == .connector else {
             throw MarketplaceError.validation(field: "source", message: "card and USDC funding go through their connectors")
         }
-        let db = transaction.db
+        let stores = transaction.stores
         let preparation: FundingPreparation
-        switch try prepareFunding(taskID, by: caller, nowMicros: now, Stores(db)) {
+        switch try prepareFunding(taskID, by: caller, nowMicros: now, stores) {
         case .funded(let funding, let task): return .funded(funding, mockOperator: task.spec.mockOperator)
         case .ready(let ready): preparation = ready
         }
@@ -126,7 +121,7 @@ public struct SettlementService: Sendable {
         let asset = task.spec.asset
         if let keyID, let reason = preparation.policyRefusal {
             return .awaitingApproval(try Self.requestApproval(taskID: taskID, userID: caller.userID, keyID: keyID, escrowMinor: split.escrowMinor,
-                                                              asset: asset, reason: reason, nowMicros: now, Stores(db)))
+                                                              asset: asset, reason: reason, nowMicros: now, stores))
         }
         let payer = try transaction.account(source == .wallet ? walletAccount(caller, asset) : chart.clearing(connector: "test", mode: .test, asset: asset)!)
         let escrow = try transaction.account(chart.escrow(task: taskID, mode: caller.mode.ledger, asset: asset))
@@ -137,11 +132,11 @@ public struct SettlementService: Sendable {
                 : PostingRecipes.fundFromDeposit(id: first, clearing: payer, escrow: escrow, split: split, asset: asset, metadata: metadata)
         }
         if source == .connector {
-            try TestConnectorLog.record(.funding, asset: asset, amountMinor: split.escrowMinor, transfer: operation.firstTransferID, nowMicros: now, Stores(db))
+            try TestConnectorLog.record(.funding, asset: asset, amountMinor: split.escrowMinor, transfer: operation.firstTransferID, nowMicros: now, stores)
         }
         let funding = TaskFunding(taskID: taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: pricing.version, source: source)
-        try funding.insert(fundedAt: now, keyID: keyID, Stores(db))
-        try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, Stores(db))
+        try funding.insert(fundedAt: now, keyID: keyID, stores)
+        try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, stores)
         return .funded(funding, mockOperator: task.spec.mockOperator)
     }
 
@@ -156,7 +151,7 @@ public struct SettlementService: Sendable {
 
     /// Commits every operation recorded but not yet committed (after a crash); returns how many.
     public func resumePendingOperations() async throws(MarketplaceError) -> Int {
-        let pending = try store.readDB { db in try Operation.pending(in: Stores(db)) }
+        let pending = try store.read { stores in try stores.operations.pending() }
         for operation in pending {
             do {
                 try await commit(operation)
@@ -176,34 +171,27 @@ public struct SettlementService: Sendable {
 
     /// A task's funding, when its money is in escrow.
     public func funding(of taskID: String) throws(MarketplaceError) -> TaskFunding? {
-        try store.readDB { db in try Self.committedFunding(of: taskID, Stores(db)) }
+        try store.read { stores in try stores.fundings.committed(of: taskID) }
     }
 
-    /// A task's funding whose ledger batch is committed (read inside a read or a transaction).
     /// The ledger mode of a task's money, for a commit that has only the task's id.
     static func mode(ofTask taskID: String, _ stores: Stores) throws -> LedgerMode {
-        let db = stores.db
-        guard let task = try Stores(db).tasks.fetch(taskID) else { throw MarketplaceError.internalError("task \(taskID) is not on record") }
+        guard let task = try stores.tasks.fetch(taskID) else { throw MarketplaceError.internalError("task \(taskID) is not on record") }
         return task.mode.ledger
     }
 
+    /// A task's funding whose ledger batch is committed (read inside a read or a transaction).
     static func committedFunding(of taskID: String, _ stores: Stores) throws -> TaskFunding? {
-        let db = stores.db
-        return try Row.fetchOne(try db.cachedStatement(sql: """
-            SELECT f.* FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id
-            WHERE f.task_id = ? AND o.state = 'committed'
-            """), arguments: [taskID]).map(TaskFunding.init)
+        try stores.fundings.committed(of: taskID)
     }
 
     // MARK: - Ledger plumbing
 
     /// Drops an operation the ledger refused (nothing moved), and the funding it stood for.
     func forget(_ operation: Operation) async throws(MarketplaceError) {
-        try await store.writeDB { db in
-            if operation.key.hasPrefix("fund:") {
-                try db.run(sql: "DELETE FROM task_funding WHERE task_id = ?", arguments: [String(operation.key.dropFirst(5))])
-            }
-            try db.run(sql: "DELETE FROM operations WHERE id = ? AND state = 'pending'", arguments: [operation.id])
+        try await store.write { stores in
+            if operation.key.hasPrefix("fund:") { try stores.fundings.delete(of: String(operation.key.dropFirst(5))) }
+            try stores.operations.forgetPending(operation.id)
         }
     }
 
@@ -217,7 +205,7 @@ public struct SettlementService: Sendable {
         guard !operation.isCommitted else { return }
         _ = try await ledger.commit(operation.batch)
         do {
-            try await store.writeDB { db in try Operation.markCommitted(operation.id, in: Stores(db)) }
+            try await store.write { stores in try stores.operations.markCommitted(operation.id) }
         } catch {
             throw .storage("the operation committed but could not be marked: \(error)")
         }
@@ -226,8 +214,8 @@ public struct SettlementService: Sendable {
     private func wallet(of caller: Principal, asset: Asset) async throws(MarketplaceError) -> Wallet {
         let account = try await account(walletAccount(caller, asset))
         let ledger = ledger
-        return try store.readDB { db in
-            try Self.wallet(of: caller, asset: asset, account: account, Stores(db)) { id in try ledger.account(id)?.balance }
+        return try store.read { stores in
+            try Self.wallet(of: caller, asset: asset, account: account, stores) { id in try ledger.account(id)?.balance }
         }
     }
 
@@ -235,16 +223,11 @@ public struct SettlementService: Sendable {
     /// Frozen sums the escrows of the owner's open funded tasks; a sum past Int64 is refused.
     static func wallet(of caller: Principal, asset: Asset, account: AccountID, _ stores: Stores,
                        balance: (AccountID) throws -> AccountBalance?) throws -> Wallet {
-        let db = stores.db
         let walletBalance = try balance(account) ?? .zero
-        let escrows = try Int64.fetchAll(try db.cachedStatement(sql: """
-            SELECT f.escrow_account_id FROM task_funding f JOIN tasks t ON t.id = f.task_id
-            JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed'
-            WHERE t.owner_id = ? AND t.mode = ? AND f.asset = ? AND t.status NOT IN (\(Self.closedStatuses))
-            """), arguments: [caller.userID, caller.mode.rawValue, asset.code])
+        let escrows = try stores.fundings.openEscrows(owner: caller.userID, mode: caller.mode, asset: asset)
         var frozen = walletBalance.pendingOutflows(for: .liability)
         for escrow in escrows {
-            let escrowBalance = try balance(AccountID(escrow)) ?? .zero
+            let escrowBalance = try balance(escrow) ?? .zero
             frozen = try Self.sum(frozen, escrowBalance.posted(for: .liability), escrowBalance.pendingOutflows(for: .liability), field: "frozen")
         }
         return Wallet(asset: asset, accountID: account, availableMinor: walletBalance.available(for: .liability),

@@ -1,4 +1,3 @@
-import GRDB
 public import LedgerCore
 
 /// How a task was funded: its escrow account and the fee split fixed at that moment.
@@ -25,24 +24,22 @@ public struct TaskFunding: Sendable, Hashable {
         self.source = source
     }
 
-    /// Records the funding (once per task), with when it was made and through which key.
-    func insert(fundedAt: Int64, keyID: String?, _ stores: Stores) throws {
-        let db = stores.db
-        try db.run(sql: """
-            INSERT OR IGNORE INTO task_funding (task_id, escrow_account_id, asset, escrow_minor, payout_minor, fee_minor, fee_rule, funded_at, source, key_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [taskID, escrowAccountID.rawValue, asset.code, escrowMinor, payoutMinor, feeMinor, feeRule, fundedAt, source.rawValue, keyID])
+    /// A funding as stored.
+    init(taskID: String, escrowAccountID: AccountID, asset: Asset, escrowMinor: Int64, payoutMinor: Int64, feeMinor: Int64,
+         feeRule: String, source: FundingSource) {
+        self.taskID = taskID
+        self.escrowAccountID = escrowAccountID
+        self.asset = asset
+        self.escrowMinor = escrowMinor
+        self.payoutMinor = payoutMinor
+        self.feeMinor = feeMinor
+        self.feeRule = feeRule
+        self.source = source
     }
 
-    init(row: Row) {
-        taskID = row["task_id"]
-        escrowAccountID = AccountID(row["escrow_account_id"] as Int64)
-        asset = Asset.named(row["asset"]) ?? .usd
-        escrowMinor = row["escrow_minor"]
-        payoutMinor = row["payout_minor"]
-        feeMinor = row["fee_minor"]
-        feeRule = row["fee_rule"]
-        source = FundingSource(rawValue: row["source"]) ?? .wallet
+    /// Records the funding (once per task), with when it was made and through which key.
+    func insert(fundedAt: Int64, keyID: String?, _ stores: Stores) throws {
+        try stores.fundings.insert(self, fundedAt: fundedAt, keyID: keyID)
     }
 }
 
@@ -98,16 +95,17 @@ public struct FundingApproval: Sendable, Hashable {
     public let createdAt: Int64
     public var decidedAt: Int64?
 
-    init(row: Row) {
-        id = row["id"]
-        taskID = row["task_id"]
-        keyID = row["key_id"]
-        asset = Asset.named(row["asset"]) ?? .usd
-        amountMinor = row["amount_minor"]
-        reason = row["reason"]
-        status = Status(rawValue: row["status"]) ?? .pending
-        createdAt = row["created_at"]
-        decidedAt = row["decided_at"]
+    init(id: String, taskID: String, keyID: String, asset: Asset, amountMinor: Int64, reason: String, status: Status, createdAt: Int64,
+         decidedAt: Int64?) {
+        self.id = id
+        self.taskID = taskID
+        self.keyID = keyID
+        self.asset = asset
+        self.amountMinor = amountMinor
+        self.reason = reason
+        self.status = status
+        self.createdAt = createdAt
+        self.decidedAt = decidedAt
     }
 }
 
