@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// Something a user should know about: an application, an acceptance, a submission, a
@@ -35,18 +34,7 @@ public struct Notification: Sendable, Hashable {
 
     /// Records a notification for `userID` in `mode` inside the caller's transaction.
     static func add(_ kind: Kind, for userID: String, mode: Mode, task taskID: String?, _ text: String, nowMicros: Int64, _ stores: Stores) throws {
-        let db = stores.db
-        try db.run(sql: "INSERT INTO notifications (id, user_id, mode, kind, task_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [Secrets.id("ntf"), userID, mode.rawValue, kind.rawValue, taskID, text, nowMicros])
-    }
-
-    init(row: Row) {
-        id = row["id"]
-        kind = Kind(rawValue: row["kind"]) ?? .messageReceived
-        taskID = row["task_id"]
-        text = row["text"]
-        createdAt = row["created_at"]
-        readAt = row["read_at"]
+        try stores.notifications.insert(id: Secrets.id("ntf"), kind: kind, userID: userID, mode: mode, taskID: taskID, text: text, nowMicros: nowMicros)
     }
 }
 
@@ -60,15 +48,6 @@ public struct Message: Sendable, Hashable {
     public let createdAt: Int64
 
     public static let bodyLengthMax = 5_000
-
-    init(row: Row) {
-        id = row["id"]
-        taskID = row["task_id"]
-        applicantID = row["applicant_id"]
-        senderID = row["sender_id"]
-        body = row["body"]
-        createdAt = row["created_at"]
-    }
 }
 
 /// Messages between a task's owner and its applicants, and everyone's notifications.
@@ -87,35 +66,31 @@ public struct MessageService: Sendable {
         try caller.require(.messagesWrite)
         let body = try TaskDraft.text(body, field: "body", max: Message.bodyLengthMax)
         let now = clock.nowMicros()
-        return try await store.writeDB { db in
-            let (task, applicantID) = try Self.thread(taskID, with: recipient, for: caller, Stores(db))
+        return try await store.write { stores in
+            let (task, applicantID) = try Self.thread(taskID, with: recipient, for: caller, stores)
             let id = Secrets.id("msg")
-            try db.run(sql: "INSERT INTO messages (id, task_id, applicant_id, sender_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [id, taskID, applicantID, caller.userID, body, now])
+            try stores.messages.insert(id: id, taskID: taskID, applicantID: applicantID, senderID: caller.userID, body: body, nowMicros: now)
             let other = caller.userID == task.ownerID ? applicantID : task.ownerID
-            try Notification.add(.messageReceived, for: other, mode: task.mode, task: taskID, "New message on \"\(task.spec.title)\"", nowMicros: now, Stores(db))
-            try Outbox.emit(.messageReceived, to: [other], mode: task.mode, task: task, data: ["message_id": id, "from": caller.userID], nowMicros: now, Stores(db))
-            return Message(row: try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [id])!)
+            try Notification.add(.messageReceived, for: other, mode: task.mode, task: taskID, "New message on \"\(task.spec.title)\"", nowMicros: now, stores)
+            try Outbox.emit(.messageReceived, to: [other], mode: task.mode, task: task, data: ["message_id": id, "from": caller.userID], nowMicros: now, stores)
+            return try stores.messages.fetch(id)!
         }
     }
 
     /// A thread, oldest first: the caller's own as an applicant, or the owner's with `with`.
     public func messages(on taskID: String, with other: String?, for caller: Principal) throws(MarketplaceError) -> [Message] {
         try caller.require(.messagesRead)
-        return try store.readDB { db in
-            let (_, applicantID) = try Self.thread(taskID, with: other, for: caller, Stores(db))
-            return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM messages WHERE task_id = ? AND applicant_id = ? ORDER BY created_at, rowid LIMIT 1000"),
-                                    arguments: [taskID, applicantID]).map(Message.init)
+        return try store.read { stores in
+            let (_, applicantID) = try Self.thread(taskID, with: other, for: caller, stores)
+            return try stores.messages.thread(taskID: taskID, applicantID: applicantID)
         }
     }
 
     /// The task and the applicant whose thread the caller means; strangers get "not found".
     static func thread(_ taskID: String, with other: String?, for caller: Principal, _ stores: Stores) throws -> (MarketTask, String) {
-        let db = stores.db
-        guard let task = try Stores(db).tasks.fetch(taskID), task.mode == caller.mode else { throw MarketplaceError.notFound("no task \(taskID)") }
+        guard let task = try stores.tasks.fetch(taskID), task.mode == caller.mode else { throw MarketplaceError.notFound("no task \(taskID)") }
         func isParticipant(_ userID: String) throws -> Bool {
-            try task.workerID == userID
-                || Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM applications WHERE task_id = ? AND applicant_id = ?"), arguments: [taskID, userID]) == true
+            try task.workerID == userID || stores.applications.exists(taskID: taskID, applicantID: userID)
         }
         if task.ownerID == caller.userID {
             guard let other else { throw MarketplaceError.validation(field: "to", message: "name the applicant the thread is with") }
@@ -129,35 +104,25 @@ public struct MessageService: Sendable {
     /// The caller's notifications in this mode, newest first.
     public func notifications(unreadOnly: Bool, for caller: Principal) throws(MarketplaceError) -> [Notification] {
         try caller.require(.tasksRead)
-        return try store.readDB { db in
-            try Row.fetchAll(try db.cachedStatement(sql: """
-                SELECT * FROM notifications WHERE user_id = ? AND mode = ? \(unreadOnly ? "AND read_at IS NULL" : "")
-                ORDER BY created_at DESC, rowid DESC LIMIT 200
-                """), arguments: [caller.userID, caller.mode.rawValue]).map(Notification.init)
-        }
+        return try store.read { stores in try stores.notifications.list(userID: caller.userID, mode: caller.mode, unreadOnly: unreadOnly) }
     }
 
     /// Marks one of the caller's notifications read (again is harmless).
     public func markRead(_ id: String, for caller: Principal) async throws(MarketplaceError) -> Notification {
         try caller.require(.tasksWrite)
-        return try await store.writeDB { db in
-            try db.run(sql: "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ? AND mode = ?",
-                           arguments: [clock.nowMicros(), id, caller.userID, caller.mode.rawValue])
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM notifications WHERE id = ? AND user_id = ? AND mode = ?"),
-                                             arguments: [id, caller.userID, caller.mode.rawValue]) else {
+        return try await store.write { stores in
+            guard let notification = try stores.notifications.markRead(id, userID: caller.userID, mode: caller.mode, nowMicros: clock.nowMicros()) else {
                 throw MarketplaceError.notFound("no notification \(id)")
             }
-            return Notification(row: row)
+            return notification
         }
     }
 
     /// Marks all of the caller's notifications read; returns how many changed.
     public func markAllRead(for caller: Principal) async throws(MarketplaceError) -> Int {
         try caller.require(.tasksWrite)
-        return try await store.writeDB { db in
-            try db.run(sql: "UPDATE notifications SET read_at = ? WHERE user_id = ? AND mode = ? AND read_at IS NULL",
-                           arguments: [clock.nowMicros(), caller.userID, caller.mode.rawValue])
-            return db.changesCount
+        return try await store.write { stores in
+            try stores.notifications.markAllRead(userID: caller.userID, mode: caller.mode, nowMicros: clock.nowMicros())
         }
     }
 }

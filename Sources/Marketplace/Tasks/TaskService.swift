@@ -34,10 +34,10 @@ public struct TaskService: Sendable {
         let task = MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
                               spec: spec, workerID: nil, createdAt: now, updatedAt: now)
         // The write answers the task, so that a keyed request's answer lands in this commit.
-        return try await store.writeDB { db in
-            try Stores(db).tasks.insert(task)
-            try Outbox.emit(.taskCreated, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.summary(task), nowMicros: now, Stores(db))
-            if spec.mockOperator { try MockOperator.apply(to: task, nowMicros: now, Stores(db)) }
+        return try await store.write { stores in
+            try stores.tasks.insert(task)
+            try Outbox.emit(.taskCreated, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.summary(task), nowMicros: now, stores)
+            if spec.mockOperator { try MockOperator.apply(to: task, nowMicros: now, stores) }
             return task
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Test mode's stand-in worker: it applies to a task that asks for it, is accepted as soon as
 /// the task is funded, and submits deliverables of every required kind that speak to each
@@ -10,24 +9,16 @@ enum MockOperator {
     static let message = "Mock operator (test mode): I will do this task as soon as it is funded."
 
     static func ensureUser(nowMicros: Int64, _ stores: Stores) throws {
-        let db = stores.db
-        try db.run(sql: """
-            INSERT OR IGNORE INTO users (id, email, password_hash, full_name, role, created_at)
-            VALUES (?, 'mock-operator@marketplace.invalid', '!', 'Mock operator', 'human', ?)
-            """, arguments: [userID, nowMicros])
-        try db.run(sql: """
-            INSERT OR IGNORE INTO worker_profiles (user_id, display_name, headline, skills, available, verified, updated_at)
-            VALUES (?, 'Mock operator', 'Test mode stand-in', '[]', 1, 1, ?)
-            """, arguments: [userID, nowMicros])
+        try stores.users.ensureMockOperator(id: userID, nowMicros: nowMicros)
+        try stores.workerProfiles.ensureMockOperator(userID: userID, nowMicros: nowMicros)
     }
 
     /// Applies to a freshly posted task (a bounty takes no application).
     static func apply(to task: MarketTask, nowMicros: Int64, _ stores: Stores) throws {
-        let db = stores.db
-        try ensureUser(nowMicros: nowMicros, Stores(db))
+        try ensureUser(nowMicros: nowMicros, stores)
         guard task.spec.deliveryType != .bounty else { return }
-        try db.run(sql: "INSERT INTO applications (id, task_id, applicant_id, message, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)",
-                   arguments: [Secrets.id("app"), task.id, userID, message, nowMicros])
+        try stores.applications.insert(TaskApplication(id: Secrets.id("app"), taskID: task.id, applicantID: userID, message: message,
+                                                       status: .pending, createdAt: nowMicros))
     }
 
     /// Deliverables for `spec`: one of each required kind (a text when none is required), and
@@ -57,11 +48,9 @@ extension WorkService {
     /// other task. Returns whether the mock acted.
     @discardableResult
     public func runMockOperator(on taskID: String) async throws(MarketplaceError) -> Bool {
-        let found = try store.readDB { db -> (MarketTask, String?)? in
-            guard let task = try Stores(db).tasks.fetch(taskID) else { return nil }
-            let application = try String.fetchOne(try db.cachedStatement(sql: "SELECT id FROM applications WHERE task_id = ? AND applicant_id = ? AND status = 'pending'"),
-                                                   arguments: [taskID, MockOperator.userID])
-            return (task, application)
+        let found = try store.read { stores -> (MarketTask, String?)? in
+            guard let task = try stores.tasks.fetch(taskID) else { return nil }
+            return (task, try stores.applications.pendingID(taskID: taskID, applicantID: MockOperator.userID))
         }
         guard let (task, application) = found, task.spec.mockOperator, task.mode == .test, task.status == .published else { return false }
         let owner = Principal.owner(of: task)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// A human's public face on the marketplace. `verified` is set by an admin, never by its owner.
@@ -65,40 +64,28 @@ public struct ProfileService: Sendable {
             skills.append(try TaskDraft.text(skill, field: "skills[\(index)]", max: WorkerProfile.skillLengthMax))
         }
         let now = clock.nowMicros()
-        let skillsJSON = (try? StoredJSON.string(skills)) ?? "[]"
-        return try await store.writeDB { db in
-            try db.run(sql: """
-                INSERT INTO worker_profiles (user_id, display_name, headline, city, country, skills, available, verified, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
-                ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, headline = excluded.headline, city = excluded.city,
-                    country = excluded.country, skills = excluded.skills, available = excluded.available, updated_at = excluded.updated_at
-                """, arguments: [caller.userID, name, headline, city, country, skillsJSON, draft.available, now])
-            return try Self.fetch(caller.userID, Stores(db))!
+        let profile = WorkerProfile(userID: caller.userID, displayName: name, headline: headline, city: city, country: country, skills: skills,
+                                    available: draft.available, verified: false, updatedAt: now)
+        return try await store.write { stores in
+            try stores.workerProfiles.save(profile)
+            return try stores.workerProfiles.fetch(caller.userID)!
         }
     }
 
     /// A worker's profile, for anyone signed in.
     public func profile(of userID: String, for caller: Principal) throws(MarketplaceError) -> WorkerProfile {
         try caller.require(.tasksRead)
-        guard let profile = try store.readDB({ db in try Self.fetch(userID, Stores(db)) }) else { throw .notFound("no worker profile for \(userID)") }
+        guard let profile = try store.read({ stores in try stores.workerProfiles.fetch(userID) }) else { throw .notFound("no worker profile for \(userID)") }
         return profile
     }
 
     /// An admin marks a worker verified (or not).
     public func setVerified(_ verified: Bool, userID: String, by caller: Principal) async throws(MarketplaceError) -> WorkerProfile {
         try caller.requireAdmin()
-        return try await store.writeDB { db in
-            try db.run(sql: "UPDATE worker_profiles SET verified = ?, updated_at = ? WHERE user_id = ?", arguments: [verified, clock.nowMicros(), userID])
-            guard let profile = try Self.fetch(userID, Stores(db)) else { throw MarketplaceError.notFound("no worker profile for \(userID)") }
+        return try await store.write { stores in
+            try stores.workerProfiles.setVerified(verified, userID: userID, nowMicros: clock.nowMicros())
+            guard let profile = try stores.workerProfiles.fetch(userID) else { throw MarketplaceError.notFound("no worker profile for \(userID)") }
             return profile
         }
-    }
-
-    static func fetch(_ userID: String, _ stores: Stores) throws -> WorkerProfile? {
-        let db = stores.db
-        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM worker_profiles WHERE user_id = ?"), arguments: [userID]) else { return nil }
-        let skills = (try? JSONDecoder().decode([String].self, from: Data((row["skills"] as String).utf8))) ?? []
-        return WorkerProfile(userID: row["user_id"], displayName: row["display_name"], headline: row["headline"], city: row["city"],
-                             country: row["country"], skills: skills, available: row["available"], verified: row["verified"], updatedAt: row["updated_at"])
     }
 }
