@@ -23,7 +23,7 @@ struct BaseCrashTests {
         let worker = try Secp256k1.address(of: [UInt8](repeating: 0x42, count: 32))
         try await FakeBaseServer.run(node) { rpc in
             let db = CommandRunner.temporaryPath("base-crash") + ".sqlite"
-            let port = Int.random(in: 30_000..<60_000)
+            let port = try CommandRunner.freePort()
             func start(_ crashPoint: String? = nil) async throws -> ServeProcess {
                 var environment = ["BASE_RPC_URL": rpc, "BASE_NETWORK": "base-sepolia", "BASE_KEY_FILE": keyFile,
                                    "BASE_KEY_ENCRYPTION_KEY": Hex.encode(keyEncryptionKey, prefix: false), "BASE_POLL_SECONDS": "0.1"]

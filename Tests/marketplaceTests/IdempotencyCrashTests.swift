@@ -46,7 +46,7 @@ struct IdempotencyCrashTests {
 
     @Test func aKilledServerLeavesEveryKeyAbsentOrAnswered() async throws {
         let db = CommandRunner.temporaryPath("idempotency-crash") + ".sqlite"
-        let port = Int.random(in: 30_000..<60_000)
+        let port = try CommandRunner.freePort()
         var server = try ServeProcess(db: db, port: port, environment: [:])
         try await server.waitUntilUp()
         let site = server.base

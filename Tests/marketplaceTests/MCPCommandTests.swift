@@ -156,7 +156,7 @@ struct MCPCommandTests {
     @Test func theWholeStoryOverHTTPOnServeThenTheLedger() async throws {
         let db = CommandRunner.temporaryPath("mcp-http") + ".sqlite"
         let agent = try await Self.prepare(db)
-        let server = try ServeProcess(db: db, port: Int.random(in: 30_000..<60_000), environment: [:])
+        let server = try ServeProcess(db: db, port: try CommandRunner.freePort(), environment: [:])
         defer { server.stop() }
         try await server.waitUntilUp()
         let key = agent.key

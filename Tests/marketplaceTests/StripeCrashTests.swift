@@ -46,7 +46,7 @@ struct StripeCrashTests {
         let fake = FakeStripe()
         try await FakeStripeServer.run(fake) { stripe in
             let db = CommandRunner.temporaryPath("stripe-crash") + ".sqlite"
-            let port = Int.random(in: 30_000..<60_000)
+            let port = try CommandRunner.freePort()
             func start(_ crashPoint: String? = nil) async throws -> ServeProcess {
                 let server = try Self.server(db: db, port: port, stripe: stripe, fake: fake, crashPoint: crashPoint)
                 try await server.waitUntilUp()

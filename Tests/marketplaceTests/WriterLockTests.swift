@@ -6,12 +6,12 @@ import Testing
 struct WriterLockTests {
     @Test func aSecondWriterIsRefusedAndReadersStillWork() async throws {
         let db = CommandRunner.temporaryPath("writer-lock") + ".sqlite"
-        let server = try ServeProcess(db: db, port: Int.random(in: 30_000..<60_000), environment: [:])
+        let server = try ServeProcess(db: db, port: try CommandRunner.freePort(), environment: [:])
         defer { server.stop() }
         try await server.waitUntilUp()
 
         let started = ContinuousClock.now
-        let second = try CommandRunner.run(["serve", "--db", db, "--port", String(Int.random(in: 30_000..<60_000)), "--mode", "test"],
+        let second = try CommandRunner.run(["serve", "--db", db, "--port", String(try CommandRunner.freePort()), "--mode", "test"],
                                            environment: ["MARKETPLACE_JWT_SECRET": String(repeating: "k", count: 40)])
         #expect(second.status != 0)
         #expect(ContinuousClock.now - started < .seconds(10))

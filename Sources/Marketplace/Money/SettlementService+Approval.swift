@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LedgerCore
 
 extension SettlementService {
@@ -11,7 +10,6 @@ extension SettlementService {
         let now = clock.nowMicros()
         let approved = try await store.transaction { transaction -> MarketTask in
             let stores = transaction.stores
-            let db = stores.db
             var task = try TaskService.owned(taskID, by: caller, stores)
             guard let funding = try Self.committedFunding(of: taskID, stores) else {
                 throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
@@ -29,12 +27,10 @@ extension SettlementService {
             task.workerID = entry.workerID
             task.updatedAt = now
             try stores.tasks.save(task, specChanged: false)
-            try db.run(sql: "UPDATE submissions SET status = 'approved' WHERE id = ?", arguments: [entry.id])
+            try stores.submissions.approve(entry.id, taskID: taskID)
             try Notification.add(.paid, for: entry.workerID, mode: task.mode, task: taskID,
                                  "\"\(task.spec.title)\" was approved; \(MinorUnits.format(funding.payoutMinor, scale: funding.asset.scale)) \(funding.asset.code) is in your wallet",
                                  nowMicros: task.updatedAt, stores)
-            try db.run(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'",
-                           arguments: [taskID, entry.id])
             let split = try funding.recordedSplit()
             let worker = try transaction.account(walletAccount(user: workerID, mode: caller.mode, funding.asset))
             let revenue = try transaction.account(feeRevenue(caller.mode, funding.asset))

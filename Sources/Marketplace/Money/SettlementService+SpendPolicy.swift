@@ -4,7 +4,7 @@ public import LedgerCore
 extension SettlementService {
     /// Why a funding through `keyID` exceeds its spend policy, or nil when it fits (or there is none).
     static func policyRefusal(keyID: String, escrowMinor: Int64, asset: Asset, nowMicros: Int64, _ stores: Stores) throws -> String? {
-        guard let policy = try stores.spendPolicies.policy(ofKey: keyID) else { return nil }
+        guard let policy = try stores.apiKeys.spendPolicy(ofKey: keyID) else { return nil }
         guard policy.asset == asset else { return "the key's spend policy covers \(policy.asset.code) only" }
         if let perTask = policy.perTaskMinor, escrowMinor > perTask {
             return "\(MinorUnits.format(escrowMinor, scale: asset.scale)) is over the key's cap of \(MinorUnits.format(perTask, scale: asset.scale)) per task"

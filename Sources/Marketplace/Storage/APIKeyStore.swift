@@ -5,6 +5,8 @@ import Foundation
 protocol APIKeyStore {
     /// How many of the user's keys are not revoked.
     func activeCount(userID: String) throws -> Int
+    /// The key's spend policy, or nil when it has none.
+    func spendPolicy(ofKey keyID: String) throws -> SpendPolicy?
     func insert(_ key: APIKey, userID: String, secretHash: Data, lastFour: String, policy: SpendPolicy?) throws
     /// The user's keys, newest first.
     func keys(of userID: String) throws -> [APIKey]

@@ -5,6 +5,8 @@ import LedgerCore
 protocol FundingStore {
     /// The task's funding whose ledger batch is committed.
     func committed(of taskID: String) throws -> TaskFunding?
+    /// True when the task's funding is recorded and its ledger operation committed.
+    func isFunded(_ taskID: String) throws -> Bool
     /// The task's funding as recorded, its batch committed or not.
     func recorded(of taskID: String) throws -> TaskFunding?
     /// Records the funding once per task (a second insert for the task is ignored).

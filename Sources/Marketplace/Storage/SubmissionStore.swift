@@ -11,6 +11,9 @@ protocol SubmissionStore {
     func fetch(_ id: String, taskID: String) throws -> Submission?
     /// The task's most recent submission.
     func latest(taskID: String) throws -> Submission?
+    /// Marks the submission approved and declines the task's other entries still submitted
+    /// (a bounty's losers).
+    func approve(_ id: String, taskID: String) throws
     /// Marks the submission rejected with the owner's reason.
     func markRejected(_ id: String, feedback: String) throws
     /// Sends the task's most recent submission back for a revision with the owner's feedback.

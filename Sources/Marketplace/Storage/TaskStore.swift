@@ -8,6 +8,4 @@ protocol TaskStore {
     func page(_ query: TaskPageQuery) throws -> [MarketTask]
     /// Published tasks whose deadline is at or before `nowMicros`, soonest first.
     func pastDeadline(nowMicros: Int64, limit: Int) throws -> [String]
-    /// True when the task's funding is recorded and its ledger operation committed.
-    func isFunded(_ id: String) throws -> Bool
 }

@@ -152,7 +152,7 @@ public struct WorkService: Sendable {
     /// A bounty entry: the bounty must be funded (nobody works for unfunded money), the entrant
     /// verified when the task asks for it, and each human enters once.
     private static func checkBountyEntry(_ task: MarketTask, by caller: Principal, _ stores: Stores) throws {
-        guard try stores.tasks.isFunded(task.id) else {
+        guard try stores.fundings.isFunded(task.id) else {
             throw MarketplaceError.conflict(field: "status", message: "the bounty is not funded yet; entries open once it is")
         }
         try checkVerified(caller, for: task, stores)

@@ -35,6 +35,13 @@ struct SQLiteAPIKeyStore: APIKeyStore {
             """), arguments: [id, userID]).map(Self.decode)
     }
 
+    func spendPolicy(ofKey keyID: String) throws -> SpendPolicy? {
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT spend_asset, spend_per_task_minor, spend_per_day_minor FROM api_keys WHERE id = ?"),
+                                         arguments: [keyID]),
+              let asset = (row["spend_asset"] as String?).flatMap(Asset.named) else { return nil }
+        return SpendPolicy(asset: asset, perTaskMinor: row["spend_per_task_minor"], perDayMinor: row["spend_per_day_minor"])
+    }
+
     func principal(forSecretHash secretHash: Data) throws -> Principal? {
         let row = try Row.fetchOne(try db.cachedStatement(sql: """
             SELECT k.id, k.user_id, k.mode, k.scopes, u.role, u.is_admin FROM api_keys k JOIN users u ON u.id = k.user_id

@@ -15,6 +15,12 @@ struct SQLiteFundingStore: FundingStore {
             """), arguments: [taskID]).map(Self.decode)
     }
 
+    func isFunded(_ taskID: String) throws -> Bool {
+        try Bool.fetchOne(try db.cachedStatement(sql: """
+            SELECT 1 FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed' WHERE f.task_id = ?
+            """), arguments: [taskID]) == true
+    }
+
     func recorded(of taskID: String) throws -> TaskFunding? {
         try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM task_funding WHERE task_id = ?"), arguments: [taskID]).map(Self.decode)
     }

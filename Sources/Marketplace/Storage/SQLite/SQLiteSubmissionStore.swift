@@ -37,6 +37,11 @@ struct SQLiteSubmissionStore: SubmissionStore {
                          arguments: [taskID]).map(Self.decode)
     }
 
+    func approve(_ id: String, taskID: String) throws {
+        try db.run(sql: "UPDATE submissions SET status = 'approved' WHERE id = ?", arguments: [id])
+        try db.run(sql: "UPDATE submissions SET status = 'declined' WHERE task_id = ? AND id <> ? AND status = 'submitted'", arguments: [taskID, id])
+    }
+
     func markRejected(_ id: String, feedback: String) throws {
         try db.run(sql: "UPDATE submissions SET status = 'rejected', feedback = ? WHERE id = ?", arguments: [feedback, id])
     }

@@ -70,12 +70,6 @@ struct SQLiteTaskStore: TaskStore {
             """), arguments: [nowMicros, limit])
     }
 
-    func isFunded(_ id: String) throws -> Bool {
-        try Bool.fetchOne(try db.cachedStatement(sql: """
-            SELECT 1 FROM task_funding f JOIN operations o ON o.key = 'fund:' || f.task_id AND o.state = 'committed' WHERE f.task_id = ?
-            """), arguments: [id]) == true
-    }
-
     /// A task from its row (also for reads that join `tasks` with another table).
     static func decode(_ row: Row) throws(MarketplaceError) -> MarketTask {
         guard let mode = Mode(rawValue: row["mode"]), let status = TaskStatus(rawValue: row["status"]),
