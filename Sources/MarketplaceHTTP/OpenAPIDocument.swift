@@ -49,8 +49,8 @@ public enum OpenAPIDocument {
                 account, ["name": "cursor", "in": "query", "schema": ["type": "string"]], limit,
             ])],
             "/v1/ledger/verify": ["get": operation("verifyLedger", "Recompute balances and check the hash chain", "Verify")],
-            "/v1/finance/reports/{report}": ["get": operation("financeReport", "A finance report from the ledger (trial-balance, balance-sheet, fee-revenue, frozen, payouts-refunds, statement, roll-forward); ?format=csv for CSV", "FinanceReport", parameters: [
-                ["name": "report", "in": "path", "required": true, "schema": ["type": "string", "enum": ["trial-balance", "balance-sheet", "fee-revenue", "frozen", "payouts-refunds", "statement", "roll-forward"]]],
+            "/v1/finance/reports/{report}": ["get": operation("financeReport", "A finance report from the ledger (\(ReportName.list)); ?format=csv for CSV", "FinanceReport", parameters: [
+                ["name": "report", "in": "path", "required": true, "schema": ["type": "string", "enum": ReportName.allCases.map(\.rawValue)]],
                 ["name": "as_of", "in": "query", "schema": ["type": "string", "format": "date-time"]],
                 ["name": "from", "in": "query", "schema": ["type": "string", "format": "date-time"]],
                 ["name": "to", "in": "query", "schema": ["type": "string", "format": "date-time"]],

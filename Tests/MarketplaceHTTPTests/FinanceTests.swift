@@ -101,7 +101,7 @@ struct FinanceTests {
             #expect(forbidden == .forbidden)
             let (unknown, unknownBody) = try await client.send(.get, "/v1/finance/reports/nope", token: admin)
             #expect(unknown == .notFound)
-            #expect((unknownBody["error"] as? [String: Any])?["message"] as? String == "no report 'nope'; reports: \(FinanceController.reports.joined(separator: ", "))")
+            #expect((unknownBody["error"] as? [String: Any])?["message"] as? String == "no report 'nope'; reports: \(ReportName.list)")
             let (badTable, badTableBody) = try await client.send(.get, "/v1/finance/reports/roll-forward?format=csv&table=nope", token: admin)
             #expect(badTable == .badRequest)
             #expect(errorField(badTableBody) == "table")

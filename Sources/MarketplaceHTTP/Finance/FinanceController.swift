@@ -21,11 +21,9 @@ struct FinanceController: Sendable {
         group.post("corrections", use: correct)
     }
 
-    /// The report names the endpoint serves, as the CLI names them.
-    static let reports = ["trial-balance", "balance-sheet", "fee-revenue", "frozen", "payouts-refunds", "statement", "roll-forward"]
-
     @Sendable func report(_ request: Request, context: APIContext) async throws -> Response {
         let name = try context.parameters.require("report")
+        guard let reportName = ReportName(rawValue: name) else { throw APIError.notFound("no report '\(name)'; reports: \(ReportName.list)") }
         let query = request.uri.queryParameters
         func time(_ field: String) throws -> Int64? {
             guard let text = query[Substring(field)] else { return nil }
@@ -44,17 +42,16 @@ struct FinanceController: Sendable {
         let format = query["format"].map(String.init) ?? "json"
         guard format == "json" || format == "csv" else { throw APIError.validation("format must be json or csv", field: "format") }
         let report: FinanceReport = try {
-            switch name {
-            case "trial-balance": return try finance.trialBalance(asOf: asOf)
-            case "balance-sheet": return try finance.balanceSheet(asOf: asOf)
-            case "fee-revenue": return try finance.feeRevenue(try period(), by: by)
-            case "frozen": return try finance.frozenFunds(asOf: asOf)
-            case "payouts-refunds": return try finance.payoutsAndRefunds(try period(), by: by)
-            case "statement":
+            switch reportName {
+            case .trialBalance: return try finance.trialBalance(asOf: asOf)
+            case .balanceSheet: return try finance.balanceSheet(asOf: asOf)
+            case .feeRevenue: return try finance.feeRevenue(try period(), by: by)
+            case .frozen: return try finance.frozenFunds(asOf: asOf)
+            case .payoutsRefunds: return try finance.payoutsAndRefunds(try period(), by: by)
+            case .statement:
                 guard let user = query["user"], !user.isEmpty else { throw APIError.validation("name the user: ?user=…", field: "user") }
                 return try finance.statement(user: String(user), try period())
-            case "roll-forward": return try finance.rollForward(try period())
-            default: throw APIError.notFound("no report '\(name)'; reports: \(Self.reports.joined(separator: ", "))")
+            case .rollForward: return try finance.rollForward(try period())
             }
         }()
         guard format == "csv" else { return Self.enveloped(report.json()) }

@@ -89,7 +89,7 @@ struct ReportCommand: AsyncParsableCommand {
     )
 
     struct TrialBalance: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "trial-balance", abstract: "Posted balances per account; debits = credits per asset.")
+        static let configuration = CommandConfiguration(commandName: ReportName.trialBalance.rawValue, abstract: ReportName.trialBalance.summary)
         @OptionGroup var options: ReportOptions
         func run() async throws {
             try options.run { try $0.trialBalance(asOf: options.asOfMicros()) }
@@ -97,7 +97,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct BalanceSheet: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "balance-sheet", abstract: "Balances by account type and group, per asset.")
+        static let configuration = CommandConfiguration(commandName: ReportName.balanceSheet.rawValue, abstract: ReportName.balanceSheet.summary)
         @OptionGroup var options: ReportOptions
         func run() async throws {
             try options.run { try $0.balanceSheet(asOf: options.asOfMicros()) }
@@ -105,7 +105,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct FeeRevenue: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "fee-revenue", abstract: "Fees earned, processor fees, gas and net revenue by period.")
+        static let configuration = CommandConfiguration(commandName: ReportName.feeRevenue.rawValue, abstract: ReportName.feeRevenue.summary)
         @OptionGroup var options: ReportOptions
         func run() async throws {
             try options.run { try $0.feeRevenue(options.reportPeriod(), by: options.granularity) }
@@ -113,7 +113,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct Frozen: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "frozen", abstract: "Frozen funds by task, oldest first, with age buckets.")
+        static let configuration = CommandConfiguration(commandName: ReportName.frozen.rawValue, abstract: ReportName.frozen.summary)
         @OptionGroup var options: ReportOptions
         func run() async throws {
             try options.run { try $0.frozenFunds(asOf: options.asOfMicros()) }
@@ -121,7 +121,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct PayoutsRefunds: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "payouts-refunds", abstract: "Payouts and refunds by period and connector.")
+        static let configuration = CommandConfiguration(commandName: ReportName.payoutsRefunds.rawValue, abstract: ReportName.payoutsRefunds.summary)
         @OptionGroup var options: ReportOptions
         func run() async throws {
             try options.run { try $0.payoutsAndRefunds(options.reportPeriod(), by: options.granularity) }
@@ -129,7 +129,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct Statement: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One user's wallets: opening balance, movements, closing balance.")
+        static let configuration = CommandConfiguration(commandName: ReportName.statement.rawValue, abstract: ReportName.statement.summary)
         @OptionGroup var options: ReportOptions
         @Option(help: "The user's id.") var user: String
         func run() async throws {
@@ -138,7 +138,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct RollForward: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "roll-forward", abstract: "Opening + movements = closing for escrow and wallets, tied to the trial balance.")
+        static let configuration = CommandConfiguration(commandName: ReportName.rollForward.rawValue, abstract: ReportName.rollForward.summary)
         @OptionGroup var options: ReportOptions
         func run() async throws {
             try options.run { try $0.rollForward(options.reportPeriod()) }
