@@ -1,6 +1,5 @@
 public import Connectors
 import Foundation
-import GRDB
 
 /// USDC on a chain (Base): the connector, which mode's money it moves, when a transaction
 /// counts as confirmed, and when a stuck one is replaced.
@@ -80,62 +79,17 @@ struct ChainTransactionRecord: Sendable {
     var sentAt: Int64?
 
     var signed: SignedChainTransaction { SignedChainTransaction(hash: hash, raw: raw, nonce: nonce, fees: fees) }
-
-    static func insert(_ transaction: SignedChainTransaction, call: Int64, nowMicros: Int64, _ stores: Stores) throws -> ChainTransactionRecord {
-        let db = stores.db
-        try db.run(sql: """
-            INSERT INTO chain_transactions (call_id, nonce, hash, raw, max_fee, tip, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'signed', ?, ?)
-            """, arguments: [call, Int64(transaction.nonce), transaction.hash, transaction.raw, Int64(clamping: transaction.fees.maxFeePerGas),
-                             Int64(clamping: transaction.fees.maxPriorityFeePerGas), nowMicros, nowMicros])
-        return ChainTransactionRecord(id: db.lastInsertedRowID, callID: call, nonce: transaction.nonce, hash: transaction.hash, raw: transaction.raw,
-                                      fees: transaction.fees, state: .signed, createdAt: nowMicros, sentAt: nil)
-    }
-
-    /// A call's transactions still in play (not abandoned), oldest first.
-    static func live(call: Int64, _ stores: Stores) throws -> [ChainTransactionRecord] {
-        let db = stores.db
-        return try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM chain_transactions WHERE call_id = ? AND state <> 'abandoned' ORDER BY id"),
-                         arguments: [call]).map(decode)
-    }
-
-    static func mark(_ ids: [Int64], _ state: State, nowMicros: Int64, _ stores: Stores) throws {
-        let db = stores.db
-        for id in ids {
-            try db.run(sql: """
-                UPDATE chain_transactions SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN COALESCE(sent_at, ?) ELSE sent_at END, updated_at = ?
-                WHERE id = ?
-                """, arguments: [state.rawValue, state.rawValue, nowMicros, nowMicros, id])
-        }
-    }
-
-    private static func decode(_ row: Row) -> ChainTransactionRecord {
-        ChainTransactionRecord(id: row["id"], callID: row["call_id"], nonce: UInt64(row["nonce"] as Int64), hash: row["hash"], raw: row["raw"],
-                               fees: ChainFees(maxFeePerGas: UInt64(row["max_fee"] as Int64), maxPriorityFeePerGas: UInt64(row["tip"] as Int64)),
-                               state: State(rawValue: row["state"]) ?? .signed, createdAt: row["created_at"], sentAt: row["sent_at"])
-    }
 }
 
 /// The hot wallet's nonce sequence, persisted so a restart never signs two transactions with
 /// one nonce, nor skips one.
 enum NonceSequence {
-    /// Takes the next nonce in the caller's commit; nil until the first resync stored one.
-    static func take(_ address: String, _ stores: Stores) throws -> UInt64? {
-        let db = stores.db
-        guard let next = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT next_nonce FROM chain_nonces WHERE address = ?"),
-                                            arguments: [address]) else { return nil }
-        try db.run(sql: "UPDATE chain_nonces SET next_nonce = next_nonce + 1 WHERE address = ?", arguments: [address])
-        return UInt64(next)
-    }
-
     /// Moves the sequence to the node's pending count. Never backwards past a nonce this store
     /// signed and still means to send (a crash between signing and broadcast): that transaction
     /// is sent again with its own nonce.
     static func resync(_ address: String, pendingCount: UInt64, _ stores: Stores) throws {
-        let db = stores.db
-        let signed = try Int64.fetchOne(db, sql: "SELECT MAX(nonce) + 1 FROM chain_transactions WHERE state IN ('signed', 'sent')") ?? 0
+        let signed = try stores.chainTransactions.nonceAfterUnsettled()
         let next = max(Int64(clamping: pendingCount), signed)
-        try db.run(sql: """
-            INSERT INTO chain_nonces (address, next_nonce) VALUES (?, ?) ON CONFLICT (address) DO UPDATE SET next_nonce = excluded.next_nonce
-            """, arguments: [address, next])
+        try stores.chainTransactions.setNextNonce(address, next)
     }
 }

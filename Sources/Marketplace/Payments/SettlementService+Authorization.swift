@@ -1,6 +1,5 @@
 public import Connectors
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// Funding a USDC task with an agent's signed EIP-3009 authorization, the way x402 clients
@@ -16,7 +15,7 @@ extension SettlementService {
         try caller.requirePoster()
         let chain = try self.chain(for: caller, field: "source")
         let now = clock.nowMicros()
-        let prepared = try store.readDB { db in try prepareFunding(taskID, by: caller, nowMicros: now, Stores(db)) }
+        let prepared = try store.read { stores in try prepareFunding(taskID, by: caller, nowMicros: now, stores) }
         let task: MarketTask
         let split: FeeSplit
         switch prepared {
@@ -26,9 +25,9 @@ extension SettlementService {
         guard task.spec.asset == .usdc else {
             throw .validation(field: "source", message: "USDC authorizations fund USDC tasks; this task is priced in \(task.spec.asset.code)")
         }
-        if let open = try store.readDB({ db in try ConnectorCall.forTask(taskID, kind: .authorization, Stores(db)).last { $0.state == .pending || $0.state == .sent } }),
+        if let open = try store.read({ stores in try stores.connectorCalls.forTask(taskID, kind: .authorization).last { $0.state == .pending || $0.state == .sent } }),
            let authorization = open.request.authorization {
-            let hash = try store.readDB { db in try ChainTransactionRecord.live(call: open.id, Stores(db)).last?.hash }
+            let hash = try store.read { stores in try stores.chainTransactions.live(call: open.id).last?.hash }
             return .settling(ChainSettling(taskID: taskID, transaction: hash, payer: authorization.from, network: chain.chain.network,
                                            amountMinor: open.request.amountMinor))
         }
@@ -110,20 +109,20 @@ extension SettlementService {
         let connector = chain.chain.name
         let reference = "authorization:\(authorization.from.lowercased()):\(authorization.nonce)"
         return try await store.transaction { transaction in
-            let db = transaction.db
-            guard try ConnectorCall.fetch(connector: connector, reference: reference, Stores(db)) == nil else {
+            let stores = transaction.stores
+            guard try stores.connectorCalls.fetch(connector: connector, reference: reference) == nil else {
                 throw MarketplaceError.validation(field: "authorization.nonce", message: "this authorization was already used")
             }
             // Prepared again inside the commit: a concurrent funding, cancel or spend is seen here.
-            guard case .ready(let preparation) = try prepareFunding(taskID, by: caller, nowMicros: now, Stores(db)),
-                  try ConnectorCall.forTask(taskID, kind: .authorization, Stores(db)).allSatisfy({ $0.state == .failed || $0.state == .settled }) else {
+            guard case .ready(let preparation) = try prepareFunding(taskID, by: caller, nowMicros: now, stores),
+                  try stores.connectorCalls.forTask(taskID, kind: .authorization).allSatisfy({ $0.state == .failed || $0.state == .settled }) else {
                 throw MarketplaceError.conflict(field: nil, message: "the task is funded or being funded already")
             }
             let (task, split) = (preparation.task, preparation.split)
             if let reason = preparation.policyRefusal {
                 throw MarketplaceError.forbidden("this key's spend policy does not allow it (\(reason)); the account owner can fund it")
             }
-            let attempt = try ConnectorCall.forTask(task.id, kind: .authorization, Stores(db)).count + 1
+            let attempt = try stores.connectorCalls.forTask(task.id, kind: .authorization).count + 1
             let intentKey = "usdc-intent:\(task.id):\(attempt)"
             let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: .usdc)!)
             let escrow = try transaction.account(chart.escrow(task: task.id, mode: task.mode.ledger, asset: .usdc))
@@ -136,8 +135,8 @@ extension SettlementService {
                                                 userID: task.ownerID, authorization: authorization,
                                                 acceptedBlock: acceptedBlock)
             let call = try ConnectorCall.insert(connector: connector, kind: .authorization, taskID: task.id, intentKey: intentKey, request: request,
-                                                nowMicros: now, Stores(db))
-            try db.run(sql: "UPDATE connector_calls SET reference = ? WHERE id = ?", arguments: [reference, call.id])
+                                                nowMicros: now, stores)
+            try stores.connectorCalls.setReference(reference, of: call.id)
             return call
         }
     }
@@ -146,12 +145,12 @@ extension SettlementService {
     /// like every funding). A task closed or funded another way meanwhile gets nothing: the
     /// money is the payer's, credited to their wallet.
     func settleAuthorization(_ call: ConnectorCall, hash: String, connector: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
-        let db = transaction.db
-        guard let intent = try Operation.find(key: call.intentKey, in: Stores(db)), let owner = call.request.userID,
-              let task = try Stores(db).tasks.fetch(call.taskID) else {
+        let stores = transaction.stores
+        guard let intent = try Operation.find(key: call.intentKey, in: stores), let owner = call.request.userID,
+              let task = try stores.tasks.fetch(call.taskID) else {
             throw MarketplaceError.internalError("authorization funding \(call.id) has no recorded intent")
         }
-        guard task.status.isFundable, try Self.committedFunding(of: call.taskID, Stores(db)) == nil else {
+        guard task.status.isFundable, try Self.committedFunding(of: call.taskID, stores) == nil else {
             _ = try Operation.commit(key: "\(call.intentKey):void", in: transaction, nowMicros: now) { first in
                 PostingRecipes.fundIntentFailed(id: first, intent: intent.firstTransferID)
             }
@@ -162,7 +161,7 @@ extension SettlementService {
                                        metadata: #"{"task":"\#(call.taskID)","transaction":"\#(hash)","late":true}"#)
             }
             try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
-                                 "A USDC payment for \"\(task.spec.title)\" settled after the task closed; it is in your wallet", nowMicros: now, Stores(db))
+                                 "A USDC payment for \"\(task.spec.title)\" settled after the task closed; it is in your wallet", nowMicros: now, stores)
             return
         }
         let split = try call.request.split()
@@ -172,10 +171,10 @@ extension SettlementService {
         let escrow = try transaction.account(chart.escrow(task: call.taskID, mode: task.mode.ledger, asset: .usdc))
         let funding = TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: .usdc, split: split, feeRule: call.request.feeRule ?? pricing.version,
                                   source: .authorization)
-        try funding.insert(fundedAt: now, keyID: nil, Stores(db))
+        try funding.insert(fundedAt: now, keyID: nil, stores)
         try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task,
-                        data: Outbox.funded(funding).merging(["transaction": hash]) { $1 }, nowMicros: now, Stores(db))
+                        data: Outbox.funded(funding).merging(["transaction": hash]) { $1 }, nowMicros: now, stores)
         try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
-                             "\"\(task.spec.title)\" is funded by a USDC authorization (\(hash))", nowMicros: now, Stores(db))
+                             "\"\(task.spec.title)\" is funded by a USDC authorization (\(hash))", nowMicros: now, stores)
     }
 }

@@ -1,6 +1,5 @@
 import Connectors
 import Foundation
-import GRDB
 import Logging
 
 /// EIP-3009 lets anyone submit an agent's signed authorization. When a third party sends the
@@ -44,9 +43,9 @@ extension SettlementService {
         var uses = Set<String>()
         let connector = chain.chain.name
         for transfer in found {
-            let pattern = "authorization:\(transfer.from.lowercased()):%"
-            let candidates = try store.readDB { db in
-                try ConnectorCall.authorizations(connector: connector, referenceLike: pattern, Stores(db))
+            let prefix = "authorization:\(transfer.from.lowercased()):"
+            let candidates = try store.read { stores in
+                try stores.connectorCalls.authorizations(connector: connector, referencePrefix: prefix)
             }.filter { $0.state != .failed && $0.request.authorization.map { Self.pays(transfer, exactly: $0) } == true }
             for call in candidates {
                 guard let authorization = call.request.authorization else { continue }
@@ -61,15 +60,5 @@ extension SettlementService {
             }
         }
         return uses
-    }
-}
-
-extension ConnectorCall {
-    /// Authorization calls whose reference matches a LIKE pattern (`authorization:<payer>:%`).
-    static func authorizations(connector: String, referenceLike pattern: String, _ stores: Stores) throws -> [ConnectorCall] {
-        let db = stores.db
-        return try Row.fetchAll(try db.cachedStatement(sql: """
-            SELECT * FROM connector_calls WHERE connector = ? AND kind = 'authorization' AND reference LIKE ? ORDER BY id
-            """), arguments: [connector, pattern]).map(decode)
     }
 }

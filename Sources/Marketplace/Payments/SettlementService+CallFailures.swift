@@ -1,6 +1,5 @@
 import Connectors
 import Foundation
-import GRDB
 import LedgerCore
 import Logging
 
@@ -36,19 +35,18 @@ extension SettlementService {
         let noted: (attempts: Int, changed: Bool, gaveUp: Bool)?
         do {
             noted = try await store.transaction { transaction in
-                let db = transaction.db
-                guard let current = try ConnectorCall.fetch(id: call.id, Stores(db)), current.state == .pending || current.state == .sent else { return nil }
+                let calls = transaction.stores.connectorCalls
+                guard let current = try calls.fetch(id: call.id), current.state == .pending || current.state == .sent else { return nil }
                 let attempts = current.attempts + 1
                 let changed = current.error != text
                 if mayGiveUp, attempts >= Self.callAttemptsMax {
-                    try db.run(sql: "UPDATE connector_calls SET attempts = ?, updated_at = ? WHERE id = ?", arguments: [attempts, now, current.id])
+                    try calls.recordAttempts(of: current.id, attempts: attempts, nowMicros: now)
                     try self.giveUp(current, reason: "\(Self.givenUpPrefix) \(attempts) attempts: \(text)", nowMicros: now, transaction)
                     return (attempts, changed, true)
                 }
                 // A chain call is not made to wait: the chain loop sends it again on its own cadence.
                 let next = mayGiveUp ? now &+ Self.retryDelaySeconds(attempt: attempts) &* 1_000_000 : 0
-                try db.run(sql: "UPDATE connector_calls SET attempts = ?, error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
-                           arguments: [attempts, text, next, now, current.id])
+                try calls.recordFailedAttempt(of: current.id, attempts: attempts, error: text, nextAttemptAt: next, nowMicros: now)
                 return (attempts, changed, false)
             }
         } catch {
@@ -69,12 +67,7 @@ extension SettlementService {
     func noteAnswered(_ call: ConnectorCall) async {
         guard call.attempts > 0 else { return }
         let now = clock.nowMicros()
-        _ = try? await store.writeDB { db in
-            try db.run(sql: """
-                UPDATE connector_calls SET attempts = 0, next_attempt_at = 0, error = CASE WHEN state IN ('pending', 'sent', 'settled') THEN NULL ELSE error END,
-                    updated_at = ? WHERE id = ?
-                """, arguments: [now, call.id])
-        }
+        _ = try? await store.write { stores in try stores.connectorCalls.resetAttempts(of: call.id, nowMicros: now) }
     }
 
     /// The error text that marks a call failed for support.

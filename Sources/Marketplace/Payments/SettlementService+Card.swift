@@ -1,6 +1,5 @@
 public import Connectors
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// Card funding through a hosted checkout, and refunds to the card, on the connector pattern:
@@ -14,7 +13,7 @@ extension SettlementService {
         try caller.require(.walletWrite)
         try caller.requirePoster()
         guard let card else {
-            _ = try store.readDB { db in try TaskService.owned(taskID, by: caller, Stores(db)) }  // another user's task is "not found" first
+            _ = try store.read { stores in try TaskService.owned(taskID, by: caller, stores) }  // another user's task is "not found" first
             throw .validation(field: "source", message: "card funding needs a card connector (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)")
         }
         for (field, url) in [("success_url", successURL), ("cancel_url", cancelURL)] {
@@ -28,9 +27,9 @@ extension SettlementService {
         }
         let connector = card.connector.name
         let call = try await store.transaction { transaction -> Result<ConnectorCall, CheckoutShortcut> in
-            let db = transaction.db
+            let stores = transaction.stores
             let preparation: FundingPreparation
-            switch try prepareFunding(taskID, by: caller, nowMicros: now, Stores(db)) {
+            switch try prepareFunding(taskID, by: caller, nowMicros: now, stores) {
             case .funded(let funding, _):
                 return .failure(.funded(CardCheckout(taskID: taskID, sessionID: nil, checkoutURL: nil, status: .paid, amountMinor: funding.escrowMinor,
                                                      asset: funding.asset.code)))
@@ -41,7 +40,7 @@ extension SettlementService {
             guard asset == .usd else {
                 throw MarketplaceError.validation(field: "source", message: "card funding takes USD tasks; fund a USDC task from the wallet")
             }
-            let checkouts = try ConnectorCall.forTask(taskID, kind: .checkout, Stores(db))
+            let checkouts = try stores.connectorCalls.forTask(taskID, kind: .checkout)
             if let open = checkouts.last(where: { $0.state == .pending || $0.state == .sent }) { return .success(open) }
             if let reason = preparation.policyRefusal {
                 throw MarketplaceError.forbidden("this key's spend policy does not allow it (\(reason)); the account owner can fund it")
@@ -60,7 +59,7 @@ extension SettlementService {
                                                 successURL: successURL ?? card.successURL, cancelURL: cancelURL ?? card.cancelURL,
                                                 expiresAtSeconds: now / 1_000_000 + card.sessionLifetimeSeconds, userID: task.ownerID)
             return .success(try ConnectorCall.insert(connector: connector, kind: .checkout, taskID: taskID, intentKey: intentKey, request: request,
-                                                     nowMicros: now, Stores(db)))
+                                                     nowMicros: now, stores))
         }
         switch call {
         case .failure(.funded(let checkout)): return checkout
@@ -79,9 +78,9 @@ extension SettlementService {
 
     /// The task's latest checkout, for the browser flow (a redirect to its page).
     public func openCheckout(of taskID: String, by caller: Principal) throws(MarketplaceError) -> CardCheckout? {
-        try store.readDB { db in
-            _ = try TaskService.owned(taskID, by: caller, Stores(db))
-            return try ConnectorCall.forTask(taskID, kind: .checkout, Stores(db)).last.map { call in
+        try store.read { stores in
+            _ = try TaskService.owned(taskID, by: caller, stores)
+            return try stores.connectorCalls.forTask(taskID, kind: .checkout).last.map { call in
                 Self.checkout(call, status: call.state == .settled ? .paid : call.state == .failed ? .failed : .open)
             }
         }
@@ -106,8 +105,8 @@ extension SettlementService {
         }
         crash(at: .afterConnectorCall)
         let now = clock.nowMicros()
-        try await store.writeDB { db in
-            _ = try call.move(to: .sent, from: [.pending], reference: session.id, url: session.url, nowMicros: now, Stores(db))
+        try await store.write { stores in
+            _ = try call.move(to: .sent, from: [.pending], reference: session.id, url: session.url, nowMicros: now, stores)
         }
         if session.status == .paid { _ = try await apply(ConnectorEvent.Kind.fundingSucceeded(session), eventID: nil, connector: card.connector.name) }
         return CardCheckout(taskID: call.taskID, sessionID: session.id, checkoutURL: session.url, status: session.status == .paid ? .paid : .open,
@@ -125,15 +124,15 @@ extension SettlementService {
     func failCall(_ call: ConnectorCall, reason: String) async throws(MarketplaceError) {
         let now = clock.nowMicros()
         try await store.transaction { transaction in
-            guard let current = try ConnectorCall.fetch(id: call.id, transaction.stores), current.state == .pending || current.state == .sent else { return }
+            guard let current = try transaction.stores.connectorCalls.fetch(id: call.id), current.state == .pending || current.state == .sent else { return }
             try self.void(current, reason: reason, nowMicros: now, transaction)
         }
     }
 
     /// Inside a commit: voids `call`'s intent (the right recipe for its kind) and marks it failed.
     func void(_ call: ConnectorCall, reason: String, nowMicros: Int64, _ transaction: LedgerTransaction) throws {
-        let db = transaction.db
-        guard let intent = try Operation.find(key: call.intentKey, in: Stores(db)) else { return }
+        let stores = transaction.stores
+        guard let intent = try Operation.find(key: call.intentKey, in: stores) else { return }
         let intentID = intent.firstTransferID
         _ = try Operation.commit(key: "\(call.intentKey):void", in: transaction, nowMicros: nowMicros) { first in
             switch call.kind {
@@ -142,11 +141,11 @@ extension SettlementService {
             case .payout: PostingRecipes.withdrawalFailed(id: first, intent: intentID)
             }
         }
-        _ = try call.move(to: .failed, from: [.pending, .sent], error: String(reason.prefix(500)), nowMicros: nowMicros, Stores(db))
-        if call.kind == .payout, let worker = call.request.userID, let task = try Stores(db).tasks.fetch(call.taskID), let asset = Asset.named(call.request.asset) {
+        _ = try call.move(to: .failed, from: [.pending, .sent], error: String(reason.prefix(500)), nowMicros: nowMicros, stores)
+        if call.kind == .payout, let worker = call.request.userID, let task = try stores.tasks.fetch(call.taskID), let asset = Asset.named(call.request.asset) {
             try Outbox.emit(.payoutFailed, to: [worker], mode: task.mode, task: task,
                             data: ["amount": Outbox.money(call.request.amountMinor, asset), "connector": call.connector, "reason": String(reason.prefix(500))],
-                            nowMicros: nowMicros, Stores(db))
+                            nowMicros: nowMicros, stores)
         }
     }
 
@@ -165,13 +164,13 @@ extension SettlementService {
     func refundToCard(_ funding: TaskFunding, amountMinor: Int64? = nil, reason: String, connector: String, nowMicros now: Int64,
                       _ transaction: LedgerTransaction) throws {
         let amountMinor = amountMinor ?? funding.escrowMinor
-        let db = transaction.db
-        guard let paid = try ConnectorCall.settled(funding.taskID, kind: .checkout, Stores(db)),
+        let stores = transaction.stores
+        guard let paid = try ConnectorCall.settled(funding.taskID, kind: .checkout, stores),
               let payment = paid.paymentReference else {
             throw MarketplaceError.internalError("card-funded task \(funding.taskID) has no paid checkout")
         }
         let intentKey = "refund:\(funding.taskID)"
-        let clearing = try transaction.account(chart.clearing(connector: connector, mode: try Self.mode(ofTask: funding.taskID, Stores(db)), asset: funding.asset)!)
+        let clearing = try transaction.account(chart.clearing(connector: connector, mode: try Self.mode(ofTask: funding.taskID, stores), asset: funding.asset)!)
         _ = try Operation.commit(key: intentKey, in: transaction, nowMicros: now) { first in
             PostingRecipes.refundIntent(id: first, escrow: funding.escrowAccountID, clearing: clearing, amountMinor: amountMinor,
                                         asset: funding.asset, metadata: #"{"task":"\#(funding.taskID)","reason":"\#(reason)"}"#)
@@ -179,7 +178,7 @@ extension SettlementService {
         let request = ConnectorCall.Request(amountMinor: amountMinor, currency: funding.asset.code.lowercased(), asset: funding.asset.code,
                                             paymentReference: payment, userID: paid.request.userID)
         _ = try ConnectorCall.insert(connector: connector, kind: .refund, taskID: funding.taskID, intentKey: intentKey, request: request,
-                                     nowMicros: now, Stores(db))
+                                     nowMicros: now, stores)
     }
 
     /// Before a task closes: its open checkout is expired at the connector so it can no longer
@@ -188,7 +187,7 @@ extension SettlementService {
     /// credited to the payer's wallet.
     func closeOpenCheckouts(of taskID: String) async throws(MarketplaceError) {
         guard let card else { return }
-        let open = try store.readDB { db in try ConnectorCall.forTask(taskID, kind: .checkout, Stores(db)).filter { $0.state == .pending || $0.state == .sent } }
+        let open = try store.read { stores in try stores.connectorCalls.forTask(taskID, kind: .checkout).filter { $0.state == .pending || $0.state == .sent } }
         for call in open {
             guard let reference = call.reference else {
                 try await failCall(call, reason: "the task closed before its checkout opened")

@@ -1,6 +1,5 @@
 public import Connectors
 import Foundation
-import GRDB
 import LedgerCore
 import Logging
 import Synchronization
@@ -42,7 +41,7 @@ extension SettlementService {
             throw .connectorUnavailable("the Base node did not give the hot wallet's nonce: \(error)")
         }
         let address = chain.chain.hotWallet
-        try await store.writeDB { db in try NonceSequence.resync(address, pendingCount: pending, Stores(db)) }
+        try await store.write { stores in try NonceSequence.resync(address, pendingCount: pending, stores) }
     }
 
     /// One pass: sends what is pending, follows what is sent (replacing, settling, failing),
@@ -51,13 +50,10 @@ extension SettlementService {
     public func advanceChain() async -> ChainPass {
         var pass = ChainPass()
         guard let chain else { return pass }
-        let calls = (try? store.readDB { db in
-            try Row.fetchAll(db, sql: "SELECT id FROM connector_calls WHERE connector = ? AND state IN ('pending', 'sent') ORDER BY id",
-                             arguments: [chain.chain.name]).map { $0["id"] as Int64 }
-        }) ?? []
+        let calls = (try? store.read { stores in try stores.connectorCalls.openIDs(connector: chain.chain.name) }) ?? []
         guard let heads = try? await chain.chain.heads() else { return pass }
         for id in calls {
-            guard let call = try? store.readDB({ db in try ConnectorCall.fetch(id: id, Stores(db)) }) else { continue }
+            guard let call = try? store.read({ stores in try stores.connectorCalls.fetch(id: id) }) else { continue }
             if call.state == .pending {
                 if (try? await sendChainCall(call, chain)) != nil { pass.sent += 1 }
                 continue
@@ -77,14 +73,14 @@ extension SettlementService {
     /// broadcasts it; answers its hash.
     @discardableResult
     func sendChainCall(_ call: ConnectorCall, _ chain: ChainPayments) async throws(MarketplaceError) -> String {
-        let stored = try store.readDB { db in try ChainTransactionRecord.live(call: call.id, Stores(db)) }
+        let stored = try store.read { stores in try stores.chainTransactions.live(call: call.id) }
         if let newest = stored.last {
             _ = try await broadcast(newest, of: call, chain)
             return newest.hash
         }
         let fees: ChainFees
         do { fees = try await chain.chain.suggestedFees() } catch { throw .connectorUnavailable("the Base node gave no fees: \(error)") }
-        if try store.readDB({ db in try Int64.fetchOne(db, sql: "SELECT 1 FROM chain_nonces WHERE address = ?", arguments: [chain.chain.hotWallet]) }) == nil {
+        if try !store.read({ stores in try stores.chainTransactions.hasNonce(chain.chain.hotWallet) }) {
             try await resyncNonce(chain)
         }
         let record = try await signAndStore(call, chain, fees: fees)
@@ -97,14 +93,14 @@ extension SettlementService {
     /// call that already has a transaction (another pass got there first) keeps that one.
     private func signAndStore(_ call: ConnectorCall, _ chain: ChainPayments, fees: ChainFees) async throws(MarketplaceError) -> ChainTransactionRecord {
         let now = clock.nowMicros()
-        return try await store.writeDB { db in
-            if let existing = try ChainTransactionRecord.live(call: call.id, Stores(db)).last { return existing }
-            guard let nonce = try NonceSequence.take(chain.chain.hotWallet, Stores(db)) else {
+        return try await store.write { stores in
+            if let existing = try stores.chainTransactions.live(call: call.id).last { return existing }
+            guard let nonce = try stores.chainTransactions.takeNonce(chain.chain.hotWallet) else {
                 throw MarketplaceError.connectorUnavailable("the hot wallet's nonce is not known yet")
             }
             let signed = try Self.sign(call, chain, nonce: nonce, fees: fees)
-            let record = try ChainTransactionRecord.insert(signed, call: call.id, nowMicros: now, Stores(db))
-            _ = try call.move(to: .sent, from: [.pending], nowMicros: now, Stores(db))
+            let record = try stores.chainTransactions.insert(signed, call: call.id, nowMicros: now)
+            _ = try call.move(to: .sent, from: [.pending], nowMicros: now, stores)
             return record
         }
     }
@@ -133,12 +129,12 @@ extension SettlementService {
         let now = clock.nowMicros()
         switch outcome {
         case .sent:
-            if record.state == .signed { try await store.writeDB { db in try ChainTransactionRecord.mark([record.id], .sent, nowMicros: now, Stores(db)) } }
+            if record.state == .signed { try await store.write { stores in try stores.chainTransactions.mark([record.id], .sent, nowMicros: now) } }
             return true
         case .nonceTooLow:
             if try await receipt(ofAny: call, chain) != nil { return true }
-            let live = try store.readDB { db in try ChainTransactionRecord.live(call: call.id, Stores(db)) }
-            try await store.writeDB { db in try ChainTransactionRecord.mark(live.map(\.id), .abandoned, nowMicros: now, Stores(db)) }
+            let live = try store.read { stores in try stores.chainTransactions.live(call: call.id) }
+            try await store.write { stores in try stores.chainTransactions.mark(live.map(\.id), .abandoned, nowMicros: now) }
             try await resyncNonce(chain)
             let fees: ChainFees
             do { fees = try await chain.chain.suggestedFees() } catch { throw .connectorUnavailable("the Base node gave no fees: \(error)") }
@@ -155,7 +151,7 @@ extension SettlementService {
     /// The receipt of whichever of the call's transactions was mined (a replacement or the
     /// original), newest first.
     private func receipt(ofAny call: ConnectorCall, _ chain: ChainPayments) async throws(MarketplaceError) -> (ChainTransactionRecord, ChainReceipt)? {
-        let live = try store.readDB { db in try ChainTransactionRecord.live(call: call.id, Stores(db)) }
+        let live = try store.read { stores in try stores.chainTransactions.live(call: call.id) }
         for record in live.reversed() {
             let receipt: ChainReceipt?
             do { receipt = try await chain.chain.receipt(of: record.hash) } catch {
@@ -183,7 +179,7 @@ extension SettlementService {
             try await finish(call, record: record, receipt: receipt, use: use, chain)
             return receipt.succeeded || use != nil ? .settled : .failed
         }
-        guard let newest = try store.readDB({ db in try ChainTransactionRecord.live(call: call.id, Stores(db)) }).last else {
+        guard let newest = try store.read({ stores in try stores.chainTransactions.live(call: call.id) }).last else {
             try await sendChainCall(call, chain)
             return .waiting
         }
@@ -205,9 +201,9 @@ extension SettlementService {
         let fees = stuck.fees.bumped(byPercent: 10, floor: fresh)
         let signed = try Self.sign(call, chain, nonce: stuck.nonce, fees: fees)
         let now = clock.nowMicros()
-        let record = try await store.writeDB { db in
-            try ChainTransactionRecord.mark([stuck.id], .replaced, nowMicros: now, Stores(db))
-            return try ChainTransactionRecord.insert(signed, call: call.id, nowMicros: now, Stores(db))
+        let record = try await store.write { stores in
+            try stores.chainTransactions.mark([stuck.id], .replaced, nowMicros: now)
+            return try stores.chainTransactions.insert(signed, call: call.id, nowMicros: now)
         }
         logger.notice("replaced a stuck transaction", metadata: ["call": "\(call.id)", "old": "\(stuck.hash)", "new": "\(record.hash)",
                                                                  "max_fee": "\(fees.maxFeePerGas)", "tip": "\(fees.maxPriorityFeePerGas)"])
@@ -226,8 +222,8 @@ extension SettlementService {
                            metadata: ["call": "\(call.id)", "hash": "\(receipt.hash)"])
         }
         try await store.transaction { transaction in
-            let db = transaction.db
-            guard let current = try ConnectorCall.fetch(id: call.id, Stores(db)), current.state == .sent else { return }
+            let stores = transaction.stores
+            guard let current = try stores.connectorCalls.fetch(id: call.id), current.state == .sent else { return }
             if receipt.feeWei > 0 {
                 let expense = try transaction.account(self.chart.gasExpense(mode: chain.mode.ledger))
                 let gasClearing = try transaction.account(self.chart.clearing(connector: connector, mode: chain.mode.ledger, asset: .eth)!)
@@ -238,12 +234,12 @@ extension SettlementService {
             if !receipt.succeeded, let use, current.kind == .authorization {
                 try self.settleAuthorization(current, hash: use.transactionHash, connector: connector, nowMicros: now, transaction)
                 _ = try current.move(to: .settled, from: [.sent], reference: current.reference ?? use.transactionHash,
-                                     paymentReference: use.transactionHash, nowMicros: now, Stores(db))
+                                     paymentReference: use.transactionHash, nowMicros: now, stores)
                 return
             }
             guard receipt.succeeded else {
                 try self.void(current, reason: "the transaction \(receipt.hash) reverted", nowMicros: now, transaction)
-                try self.tellFailure(current, hash: receipt.hash, nowMicros: now, Stores(db))
+                try self.tellFailure(current, hash: receipt.hash, nowMicros: now, stores)
                 return
             }
             switch current.kind {
@@ -252,7 +248,7 @@ extension SettlementService {
             case .checkout, .refund: throw MarketplaceError.internalError("a \(current.kind.rawValue) does not go on chain")
             }
             _ = try current.move(to: .settled, from: [.sent], reference: current.reference ?? receipt.hash, paymentReference: receipt.hash,
-                                 nowMicros: now, Stores(db))
+                                 nowMicros: now, stores)
         }
     }
 
@@ -272,13 +268,11 @@ extension SettlementService {
 
     /// A failed payout or settlement: who should know.
     private func tellFailure(_ call: ConnectorCall, hash: String, nowMicros now: Int64, _ stores: Stores) throws {
-        let db = stores.db
-        guard let user = call.request.userID, let task = try Stores(db).tasks.fetch(call.taskID) else { return }
+        guard let user = call.request.userID, let task = try stores.tasks.fetch(call.taskID) else { return }
         let amount = "\(MinorUnits.format(call.request.amountMinor, scale: Asset.usdc.scale)) USDC"
         let text = call.kind == .payout
             ? "The USDC payout of \(amount) for \"\(task.spec.title)\" failed on chain (\(hash)); it is back in your wallet"
             : "The USDC authorization of \(amount) for \"\(task.spec.title)\" did not settle (\(hash)); the task is not funded"
-        try Notification.add(call.kind == .payout ? .payoutFailed : .fundingFailed, for: user, mode: task.mode, task: call.taskID, text, nowMicros: now, Stores(db))
-
+        try Notification.add(call.kind == .payout ? .payoutFailed : .fundingFailed, for: user, mode: task.mode, task: call.taskID, text, nowMicros: now, stores)
     }
 }

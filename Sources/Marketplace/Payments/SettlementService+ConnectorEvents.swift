@@ -1,6 +1,5 @@
 public import Connectors
 import Foundation
-import GRDB
 import LedgerCore
 import Logging
 
@@ -53,10 +52,8 @@ extension SettlementService {
     /// Records a refused event (once per id) and logs why.
     private func refuse(eventID: String, type: String, connector: String, detail: String) async throws(MarketplaceError) -> ConnectorEventOutcome {
         let now = clock.nowMicros()
-        let inserted = try await store.writeDB { db -> Bool in
-            try db.run(sql: "INSERT OR IGNORE INTO connector_events (connector, event_id, type, outcome, received_at, detail) VALUES (?, ?, ?, 'refused', ?, ?)",
-                       arguments: [connector, eventID, type, now, detail])
-            return db.changesCount == 1
+        let inserted = try await store.write { stores -> Bool in
+            try stores.connectorEvents.recordRefused(connector: connector, eventID: eventID, type: type, detail: detail, nowMicros: now)
         }
         guard inserted else { return .duplicate }
         logger.error("connector event refused; nothing posted", metadata: ["event": "\(eventID)", "type": "\(type)", "connector": "\(connector)", "reason": "\(detail)"])
@@ -69,18 +66,13 @@ extension SettlementService {
     private func refundsChanged(payment: String?, charge: String, eventID: String, type: String,
                                 _ card: CardPayments) async throws(MarketplaceError) -> ConnectorEventOutcome {
         let connector = card.connector.name
-        let seen = try store.readDB { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM connector_events WHERE connector = ? AND event_id = ?", arguments: [connector, eventID]) ?? false
-        }
+        let seen = try store.read { stores in try stores.connectorEvents.contains(connector: connector, eventID: eventID) }
         guard !seen else { return .duplicate }
-        let (open, known) = try store.readDB { db in
-            let open = try ConnectorCall.open(kind: .refund, connector: connector, Stores(db))
+        let (open, known) = try store.read { stores in
+            let open = try stores.connectorCalls.open(kind: .refund, connector: connector)
                 .filter { $0.reference != nil && $0.request.paymentReference != nil && $0.request.paymentReference == payment }
             // A payment this marketplace refunded before (those refunds already settled) is known.
-            let known = try payment.map { payment in
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM connector_calls WHERE connector = ? AND kind = 'refund' AND json_extract(request, '$.paymentReference') = ?",
-                                  arguments: [connector, payment]) ?? false
-            } ?? false
+            let known = try payment.map { payment in try stores.connectorCalls.refundsExist(connector: connector, paymentReference: payment) } ?? false
             return (open, known)
         }
         var outcome = known ? ConnectorEventOutcome.ignored : .unmatched
@@ -89,9 +81,8 @@ extension SettlementService {
         }
         let now = clock.nowMicros()
         let recorded = outcome
-        try await store.writeDB { db in
-            try db.run(sql: "INSERT OR IGNORE INTO connector_events (connector, event_id, type, outcome, received_at, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [connector, eventID, type, recorded.rawValue, now, "charge \(charge)"])
+        try await store.write { stores in
+            try stores.connectorEvents.record(connector: connector, eventID: eventID, type: type, outcome: recorded, detail: "charge \(charge)", nowMicros: now)
         }
         return recorded
     }
@@ -120,17 +111,14 @@ extension SettlementService {
                isLive: Bool? = nil) async throws(MarketplaceError) -> ConnectorEventOutcome {
         let now = clock.nowMicros()
         let (outcome, refusal) = try await store.transaction { transaction -> (ConnectorEventOutcome, (String, Int64)?) in
-            let db = transaction.db
+            let events = transaction.stores.connectorEvents
             if let eventID {
-                try db.run(sql: "INSERT OR IGNORE INTO connector_events (connector, event_id, type, outcome, received_at) VALUES (?, ?, ?, 'received', ?)",
-                           arguments: [connector, eventID, type, now])
-                guard db.changesCount == 1 else { return (.duplicate, nil) }
+                guard try events.receive(connector: connector, eventID: eventID, type: type, nowMicros: now) else { return (.duplicate, nil) }
             }
             var refusal: (String, Int64)?
             let outcome = try self.effect(of: kind, connector: connector, isLive: isLive, nowMicros: now, refusal: &refusal, transaction)
             if let eventID {
-                try db.run(sql: "UPDATE connector_events SET outcome = ?, detail = ? WHERE connector = ? AND event_id = ?",
-                           arguments: [outcome.rawValue, refusal?.0, connector, eventID])
+                try events.settle(connector: connector, eventID: eventID, outcome: outcome, detail: refusal?.0)
             }
             return (outcome, refusal)
         }
@@ -144,7 +132,6 @@ extension SettlementService {
     /// Why a paid session is not the funding its intent asked for: another amount (a promotion
     /// code), another currency (presented in the payer's own), or another mode; nil when it is.
     private func fundingMismatch(_ call: ConnectorCall, _ session: FundingSession, isLive: Bool?, _ stores: Stores) throws -> String? {
-        let db = stores.db
         let request = call.request
         var problems: [String] = []
         if session.amountMinor != request.amountMinor {
@@ -153,7 +140,7 @@ extension SettlementService {
         if session.currency.lowercased() != request.currency.lowercased() {
             problems.append("currency \(session.currency) differs from the intent's \(request.currency)")
         }
-        let live = try Self.mode(ofTask: call.taskID, Stores(db)) == .live
+        let live = try Self.mode(ofTask: call.taskID, stores) == .live
         if let stated = [isLive, session.isLive].compactMap({ $0 }).first(where: { $0 != live }) {
             problems.append("it is \(stated ? "live" : "test") mode, the task \(live ? "live" : "test") mode")
         }
@@ -162,11 +149,11 @@ extension SettlementService {
 
     private func effect(of kind: ConnectorEvent.Kind, connector: String, isLive: Bool?, nowMicros now: Int64, refusal: inout (String, Int64)?,
                         _ transaction: LedgerTransaction) throws -> ConnectorEventOutcome {
-        let db = transaction.db
+        let stores = transaction.stores
         switch kind {
         case .fundingSucceeded(let session):
-            guard let call = try checkoutCall(for: session, connector: connector, Stores(db)) else { return .unmatched }
-            if let mismatch = try fundingMismatch(call, session, isLive: isLive, Stores(db)) {
+            guard let call = try checkoutCall(for: session, connector: connector, stores) else { return .unmatched }
+            if let mismatch = try fundingMismatch(call, session, isLive: isLive, stores) {
                 // Never posted: the intent is voided (the task can be funded again) and the
                 // money the processor holds for it is a reconciliation break until support acts.
                 if call.state == .pending || call.state == .sent {
@@ -181,8 +168,8 @@ extension SettlementService {
                 try creditLatePayment(call, session: session, connector: connector, nowMicros: now, transaction)
                 return .applied
             case .pending, .sent:
-                let fundable = try Stores(db).tasks.fetch(call.taskID)?.status.isFundable ?? false
-                if try Self.committedFunding(of: call.taskID, Stores(db)) != nil || !fundable {
+                let fundable = try stores.tasks.fetch(call.taskID)?.status.isFundable ?? false
+                if try Self.committedFunding(of: call.taskID, stores) != nil || !fundable {
                     // Funded another way, or closed, while the checkout was open: this payment is the payer's money.
                     try void(call, reason: fundable ? "the task was funded another way" : "the task closed first", nowMicros: now, transaction)
                     try creditLatePayment(call, session: session, connector: connector, nowMicros: now, transaction)
@@ -192,19 +179,19 @@ extension SettlementService {
                 return .applied
             }
         case .fundingFailed(let session, let reason):
-            guard let call = try checkoutCall(for: session, connector: connector, Stores(db)) else { return .unmatched }
+            guard let call = try checkoutCall(for: session, connector: connector, stores) else { return .unmatched }
             guard call.state == .pending || call.state == .sent else { return .ignored }
             try void(call, reason: reason, nowMicros: now, transaction)
             return .applied
         case .fundingPending(let session):
-            return try checkoutCall(for: session, connector: connector, Stores(db)) == nil ? .unmatched : .ignored
+            return try checkoutCall(for: session, connector: connector, stores) == nil ? .unmatched : .ignored
         case .refundSucceeded(let refundID, _):
-            guard let call = try ConnectorCall.fetch(connector: connector, reference: refundID, Stores(db)), call.kind == .refund else { return .unmatched }
+            guard let call = try stores.connectorCalls.fetch(connector: connector, reference: refundID), call.kind == .refund else { return .unmatched }
             guard call.state == .pending || call.state == .sent else { return .ignored }
             try postRefund(call, nowMicros: now, transaction)
             return .applied
         case .refundFailed(let refundID, let reason, _):
-            guard let call = try ConnectorCall.fetch(connector: connector, reference: refundID, Stores(db)), call.kind == .refund else { return .unmatched }
+            guard let call = try stores.connectorCalls.fetch(connector: connector, reference: refundID), call.kind == .refund else { return .unmatched }
             guard call.state == .pending || call.state == .sent else { return .ignored }
             try failRefund(call, reason: reason, nowMicros: now, transaction)
             return .applied
@@ -220,9 +207,8 @@ extension SettlementService {
     /// The checkout call a session belongs to: by the session id once recorded, else by the
     /// call id the session carries (an event can beat the record of the connector's answer).
     private func checkoutCall(for session: FundingSession, connector: String, _ stores: Stores) throws -> ConnectorCall? {
-        let db = stores.db
-        if let call = try ConnectorCall.fetch(connector: connector, reference: session.id, Stores(db)) { return call.kind == .checkout ? call : nil }
-        guard let id = session.metadata["call_id"].flatMap(Int64.init), let call = try ConnectorCall.fetch(id: id, Stores(db)),
+        if let call = try stores.connectorCalls.fetch(connector: connector, reference: session.id) { return call.kind == .checkout ? call : nil }
+        guard let id = session.metadata["call_id"].flatMap(Int64.init), let call = try stores.connectorCalls.fetch(id: id),
               call.kind == .checkout, call.connector == connector, call.intentKey == session.metadata["intent_key"] else { return nil }
         return call
     }
@@ -232,8 +218,8 @@ extension SettlementService {
 
     /// Posts a paid checkout's intent: the task is funded (as `fund:<task>`, like every funding).
     private func post(_ call: ConnectorCall, session: FundingSession, nowMicros now: Int64, _ transaction: LedgerTransaction) throws {
-        let db = transaction.db
-        guard let intent = try Operation.find(key: call.intentKey, in: Stores(db)), let asset = Asset.named(call.request.asset) else {
+        let stores = transaction.stores
+        guard let intent = try Operation.find(key: call.intentKey, in: stores), let asset = Asset.named(call.request.asset) else {
             throw MarketplaceError.internalError("checkout \(call.id) has no recorded intent")
         }
         let request = call.request
@@ -242,16 +228,16 @@ extension SettlementService {
             PostingRecipes.fundIntentSucceeded(id: first, intent: intent.firstTransferID,
                                                metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"\#(Self.paymentField(session))}"#)
         }
-        let escrow = try transaction.account(chart.escrow(task: call.taskID, mode: try Self.mode(ofTask: call.taskID, Stores(db)), asset: asset))
+        let escrow = try transaction.account(chart.escrow(task: call.taskID, mode: try Self.mode(ofTask: call.taskID, stores), asset: asset))
         let funding = TaskFunding(taskID: call.taskID, escrowAccountID: escrow, asset: asset, split: split, feeRule: request.feeRule ?? pricing.version,
                                   source: .card)
-        try funding.insert(fundedAt: now, keyID: nil, Stores(db))
-        if let task = try Stores(db).tasks.fetch(call.taskID) {
-            try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, Stores(db))
+        try funding.insert(fundedAt: now, keyID: nil, stores)
+        if let task = try stores.tasks.fetch(call.taskID) {
+            try Outbox.emit(.taskFunded, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.funded(funding), nowMicros: now, stores)
         }
-        _ = try call.move(to: .settled, from: [.pending, .sent], reference: session.id, paymentReference: session.paymentReference, nowMicros: now, Stores(db))
-        if let owner = request.userID, let task = try Stores(db).tasks.fetch(call.taskID) {
-            try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID, "\"\(task.spec.title)\" is funded by card", nowMicros: now, Stores(db))
+        _ = try call.move(to: .settled, from: [.pending, .sent], reference: session.id, paymentReference: session.paymentReference, nowMicros: now, stores)
+        if let owner = request.userID, let task = try stores.tasks.fetch(call.taskID) {
+            try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID, "\"\(task.spec.title)\" is funded by card", nowMicros: now, stores)
         }
     }
 
@@ -270,8 +256,7 @@ extension SettlementService {
             PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: session.amountMinor, asset: asset,
                                    metadata: #"{"task":"\#(call.taskID)","session":"\#(session.id)"\#(Self.paymentField(session)),"late":true}"#)
         }
-        try transaction.db.run(sql: "UPDATE connector_calls SET payment_ref = COALESCE(payment_ref, ?) WHERE id = ?",
-                               arguments: [session.paymentReference, call.id])
+        try transaction.stores.connectorCalls.notePaymentReference(session.paymentReference, of: call.id)
         try Notification.add(.taskFunded, for: owner, mode: task.mode, task: call.taskID,
                              "A card payment for \"\(task.spec.title)\" arrived after its checkout closed; it is in your wallet", nowMicros: now, transaction.stores)
     }
@@ -309,7 +294,7 @@ extension SettlementService {
     /// another task's stuck call). Failures stay for the next round.
     public func sendPendingCalls(task taskID: String? = nil) async {
         let now = clock.nowMicros()
-        guard let pending = try? store.readDB({ db in try ConnectorCall.pending(task: taskID, dueBy: taskID == nil ? now : nil, Stores(db)) }) else { return }
+        guard let pending = try? store.read({ stores in try stores.connectorCalls.pending(task: taskID, dueBy: taskID == nil ? now : nil) }) else { return }
         for call in pending {
             do {
                 if let chain, call.connector == chain.chain.name {
@@ -351,7 +336,7 @@ extension SettlementService {
     public func refreshOpenCheckouts() async -> Int {
         guard let card else { return 0 }
         let now = clock.nowMicros()
-        guard let open = try? store.readDB({ db in try ConnectorCall.open(kind: .checkout, connector: card.connector.name, Stores(db)) }) else { return 0 }
+        guard let open = try? store.read({ stores in try stores.connectorCalls.open(kind: .checkout, connector: card.connector.name) }) else { return 0 }
         var changed = 0
         for call in open where call.state == .sent && call.nextAttemptAt <= now {
             guard let reference = call.reference else { continue }
@@ -376,7 +361,7 @@ extension SettlementService {
     public func refreshSentRefunds() async -> Int {
         guard let card else { return 0 }
         let now = clock.nowMicros()
-        guard let open = try? store.readDB({ db in try ConnectorCall.open(kind: .refund, connector: card.connector.name, Stores(db)) }) else { return 0 }
+        guard let open = try? store.read({ stores in try stores.connectorCalls.open(kind: .refund, connector: card.connector.name) }) else { return 0 }
         var changed = 0
         for call in open where call.state == .sent && call.nextAttemptAt <= now {
             if (try? await refreshRefund(call, card)) == true { changed += 1 }
@@ -395,9 +380,9 @@ extension SettlementService {
     public func refreshPayoutTransfers() async -> Int {
         guard let card else { return 0 }
         let now = clock.nowMicros()
-        guard let due = try? store.readDB({ db in
-            try ConnectorCall.settledPayouts(connector: card.connector.name, since: now &- Self.payoutRereadDays &* 86_400_000_000,
-                                             checkedBefore: now &- Self.payoutRereadSeconds &* 1_000_000, limit: Self.payoutRereadsPerRound, Stores(db))
+        guard let due = try? store.read({ stores in
+            try stores.connectorCalls.settledPayouts(connector: card.connector.name, since: now &- Self.payoutRereadDays &* 86_400_000_000,
+                                                     checkedBefore: now &- Self.payoutRereadSeconds &* 1_000_000, limit: Self.payoutRereadsPerRound)
         }) else { return 0 }
         var changed = 0
         for call in due {
@@ -408,7 +393,7 @@ extension SettlementService {
                                metadata: ["call": "\(call.id)", "transfer": "\(reference)", "error": "\(error)"])
                 continue
             }
-            _ = try? await store.writeDB { db in try db.run(sql: "UPDATE connector_calls SET checked_at = ? WHERE id = ?", arguments: [now, call.id]) }
+            _ = try? await store.write { stores in try stores.connectorCalls.markChecked(call.id, nowMicros: now) }
             if transfer.reversedMinor > call.reversedMinor,
                (try? await applyReversal(transfer: reference, cumulativeMinor: transfer.reversedMinor, connector: card.connector.name)) == .applied {
                 changed += 1
@@ -432,7 +417,7 @@ extension SettlementService {
             if error.isIndefinite { throw .connectorUnavailable("the refund is recorded and will be retried: \(error)") }
             let now = clock.nowMicros()
             try await store.transaction { transaction in
-                guard let current = try ConnectorCall.fetch(id: call.id, transaction.stores), current.state == .pending else { return }
+                guard let current = try transaction.stores.connectorCalls.fetch(id: call.id), current.state == .pending else { return }
                 try self.failRefund(current, reason: "\(error)", nowMicros: now, transaction)
             }
             return
@@ -440,10 +425,10 @@ extension SettlementService {
         crash(at: .afterConnectorCall)
         let now = clock.nowMicros()
         try await store.transaction { transaction in
-            let db = transaction.db
-            guard let current = try ConnectorCall.fetch(id: call.id, Stores(db)) else { return }
-            if current.state == .pending { _ = try current.move(to: .sent, from: [.pending], reference: result.id, nowMicros: now, Stores(db)) }
-            guard let sent = try ConnectorCall.fetch(id: call.id, Stores(db)), sent.state == .sent else { return }
+            let calls = transaction.stores.connectorCalls
+            guard let current = try calls.fetch(id: call.id) else { return }
+            if current.state == .pending { _ = try current.move(to: .sent, from: [.pending], reference: result.id, nowMicros: now, transaction.stores) }
+            guard let sent = try calls.fetch(id: call.id), sent.state == .sent else { return }
             switch result.status {
             case .succeeded: try self.postRefund(sent, nowMicros: now, transaction)
             case .failed: try self.failRefund(sent, reason: "the refund failed", nowMicros: now, transaction)

@@ -1,6 +1,5 @@
 import Connectors
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// An address an agent pays USDC deposits from.
@@ -10,6 +9,18 @@ public struct DepositAddress: Sendable, Hashable {
     public let payTo: String
     public let network: String
     public let asset: String
+}
+
+/// A Transfer into the hot wallet seen on chain and not credited yet.
+struct SeenDeposit: Sendable {
+    var hash: String
+    var logIndex: Int64
+    var blockNumber: UInt64
+    var blockHash: String
+    var from: String
+    var amountMinor: Int64
+    /// Who registered the address it came from; nil when nobody did.
+    var userID: String?
 }
 
 /// USDC deposits on Base: an agent registers the addresses it pays from; a watcher reads the
@@ -26,14 +37,12 @@ extension SettlementService {
             throw Self.invalidInput(error)
         }
         let now = clock.nowMicros()
-        try await store.writeDB { db in
-            let owner = try String.fetchOne(db, sql: "SELECT user_id FROM deposit_addresses WHERE address = ? AND mode = ?",
-                                            arguments: [normalized, caller.mode.rawValue])
+        try await store.write { stores in
+            let owner = try stores.deposits.addressOwner(normalized, mode: caller.mode)
             if let owner, owner != caller.userID {
                 throw MarketplaceError.conflict(field: "address", message: "address \(normalized) is registered by another account")
             }
-            try db.run(sql: "INSERT OR IGNORE INTO deposit_addresses (address, mode, user_id, created_at) VALUES (?, ?, ?, ?)",
-                       arguments: [normalized, caller.mode.rawValue, caller.userID, now])
+            try stores.deposits.register(normalized, mode: caller.mode, userID: caller.userID, nowMicros: now)
         }
         return DepositAddress(address: normalized, payTo: chain.chain.hotWallet, network: chain.chain.network, asset: chain.chain.asset)
     }
@@ -41,10 +50,8 @@ extension SettlementService {
     public func depositAddresses(for caller: Principal) throws(MarketplaceError) -> [DepositAddress] {
         try caller.require(.walletRead)
         let chain = try self.chain(for: caller, field: "address")
-        return try store.readDB { db in
-            try String.fetchAll(db, sql: "SELECT address FROM deposit_addresses WHERE user_id = ? AND mode = ? ORDER BY created_at",
-                                arguments: [caller.userID, caller.mode.rawValue])
-        }.map { DepositAddress(address: $0, payTo: chain.chain.hotWallet, network: chain.chain.network, asset: chain.chain.asset) }
+        return try store.read { stores in try stores.deposits.addresses(userID: caller.userID, mode: caller.mode) }
+            .map { DepositAddress(address: $0, payTo: chain.chain.hotWallet, network: chain.chain.network, asset: chain.chain.asset) }
     }
 
     /// The chain for the caller's mode, or a validation error naming `field`.
@@ -62,12 +69,10 @@ extension SettlementService {
     /// answers how many it credited.
     func scanDeposits(_ chain: ChainPayments, heads: ChainHeads) async throws(MarketplaceError) -> Int {
         let cursorName = depositCursor
-        let stored = try store.readDB { db in try Int64.fetchOne(db, sql: "SELECT block FROM chain_cursors WHERE name = ?", arguments: [cursorName]) }
-        let cursor = stored.map { UInt64($0) } ?? (chain.depositStartBlock.map { $0 > 0 ? $0 - 1 : 0 } ?? heads.safe)
+        let stored = try store.read { stores in try stores.deposits.cursor(cursorName) }
+        let cursor = stored ?? (chain.depositStartBlock.map { $0 > 0 ? $0 - 1 : 0 } ?? heads.safe)
         if stored == nil {
-            try await store.writeDB { db in
-                try db.run(sql: "INSERT OR IGNORE INTO chain_cursors (name, block) VALUES (?, ?)", arguments: [cursorName, Int64(cursor)])
-            }
+            try await store.write { stores in try stores.deposits.startCursor(cursorName, at: cursor) }
         }
         let from = cursor + 1
         if from <= heads.latest {
@@ -86,9 +91,7 @@ extension SettlementService {
         }
         let credited = try await creditDeposits(chain, heads: heads)
         let final = Int64(min(heads.safe, heads.latest))
-        try await store.writeDB { db in
-            try db.run(sql: "UPDATE chain_cursors SET block = MAX(block, ?) WHERE name = ?", arguments: [final, cursorName])
-        }
+        try await store.write { stores in try stores.deposits.advanceCursor(cursorName, to: final) }
         return credited
     }
 
@@ -96,28 +99,18 @@ extension SettlementService {
     /// reorganized away and are forgotten.
     private func record(_ transfers: [ChainTransfer], rescanned from: UInt64, _ chain: ChainPayments) async throws(MarketplaceError) {
         let now = clock.nowMicros()
-        let mode = chain.mode.rawValue
-        try await store.writeDB { db in
+        let mode = chain.mode
+        try await store.write { stores in
             let keep = Set(transfers.map { "\($0.transactionHash):\($0.logIndex)" })
-            let open = try Row.fetchAll(db, sql: "SELECT tx_hash, log_index FROM chain_deposits WHERE state = 'seen' AND block_number >= ?",
-                                        arguments: [Int64(from)])
-            for row in open where !keep.contains("\(row["tx_hash"] as String):\(row["log_index"] as Int64)") {
-                try db.run(sql: "DELETE FROM chain_deposits WHERE tx_hash = ? AND log_index = ? AND state = 'seen'",
-                           arguments: [row["tx_hash"] as String, row["log_index"] as Int64])
+            for seen in try stores.deposits.seenKeys(fromBlock: from) where !keep.contains("\(seen.hash):\(seen.logIndex)") {
+                try stores.deposits.forgetSeen(hash: seen.hash, logIndex: seen.logIndex)
             }
             for transfer in transfers {
                 // The hot wallet's own settlements of authorizations log a Transfer into it too:
                 // that money funds a task, never a deposit.
-                if try Int64.fetchOne(db, sql: "SELECT 1 FROM chain_transactions WHERE hash = ?", arguments: [transfer.transactionHash]) != nil { continue }
-                let owner = try String.fetchOne(db, sql: "SELECT user_id FROM deposit_addresses WHERE address = ? AND mode = ?",
-                                                arguments: [transfer.from, mode])
-                try db.run(sql: """
-                    INSERT INTO chain_deposits (tx_hash, log_index, block_number, block_hash, from_address, amount_minor, user_id, mode, state, seen_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'seen', ?)
-                    ON CONFLICT (tx_hash, log_index) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash
-                        WHERE state = 'seen'
-                    """, arguments: [transfer.transactionHash, Int64(transfer.logIndex), Int64(transfer.blockNumber), transfer.blockHash, transfer.from,
-                                     transfer.amountMinor, owner, mode, now])
+                if try stores.chainTransactions.contains(hash: transfer.transactionHash) { continue }
+                let owner = try stores.deposits.addressOwner(transfer.from, mode: mode)
+                try stores.deposits.recordSeen(transfer, userID: owner, mode: mode, nowMicros: now)
             }
         }
     }
@@ -125,42 +118,38 @@ extension SettlementService {
     /// Credits each seen deposit the policy lets through, once: the ledger operation is keyed
     /// by (transaction hash, log index) and lands with the row's new state.
     private func creditDeposits(_ chain: ChainPayments, heads: ChainHeads) async throws(MarketplaceError) -> Int {
-        let rows = try store.readDB { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM chain_deposits WHERE state = 'seen' ORDER BY block_number, log_index")
-        }
+        let deposits = try store.read { stores in try stores.deposits.seen() }
         var credited = 0
-        for row in rows {
-            let block = UInt64(row["block_number"] as Int64)
-            let amount: Int64 = row["amount_minor"]
+        for deposit in deposits {
+            let block = deposit.blockNumber
+            let amount = deposit.amountMinor
             var timestamp = Int64.max
             if block > heads.safe, chain.policy.fastPathMaxMinor > 0, amount <= chain.policy.fastPathMaxMinor {
-                guard let mined = try? await chain.chain.block(block), mined.hash == row["block_hash"] as String else { continue }
+                guard let mined = try? await chain.chain.block(block), mined.hash == deposit.blockHash else { continue }
                 timestamp = mined.timestamp
             }
             guard chain.policy.holds(amountMinor: amount, block: block, blockTimestamp: timestamp, succeeded: true, heads: heads) else { continue }
-            if try await credit(row, chain) { credited += 1 }
+            if try await credit(deposit, chain) { credited += 1 }
         }
         return credited
     }
 
-    private func credit(_ row: Row, _ chain: ChainPayments) async throws(MarketplaceError) -> Bool {
-        let hash: String = row["tx_hash"]
-        let index: Int64 = row["log_index"]
-        let amount: Int64 = row["amount_minor"]
-        let owner: String? = row["user_id"]
-        let payer: String = row["from_address"]
+    private func credit(_ deposit: SeenDeposit, _ chain: ChainPayments) async throws(MarketplaceError) -> Bool {
+        let hash = deposit.hash
+        let index = deposit.logIndex
+        let amount = deposit.amountMinor
+        let owner = deposit.userID
+        let payer = deposit.from
         let mode = chain.mode
         let now = clock.nowMicros()
         let connector = chain.chain.name
         return try await store.transaction { transaction in
-            let db = transaction.db
+            let stores = transaction.stores
             guard let owner else {
-                try db.run(sql: "UPDATE chain_deposits SET state = 'unmatched' WHERE tx_hash = ? AND log_index = ? AND state = 'seen'", arguments: [hash, index])
+                try stores.deposits.markUnmatched(hash: hash, logIndex: index)
                 return false
             }
-            try db.run(sql: "UPDATE chain_deposits SET state = 'credited', credited_at = ? WHERE tx_hash = ? AND log_index = ? AND state = 'seen'",
-                       arguments: [now, hash, index])
-            guard db.changesCount == 1 else { return false }
+            guard try stores.deposits.markCredited(hash: hash, logIndex: index, nowMicros: now) else { return false }
             let clearing = try transaction.account(self.chart.clearing(connector: connector, mode: mode.ledger, asset: .usdc)!)
             let wallet = try transaction.account(self.walletAccount(user: owner, mode: mode, .usdc))
             _ = try Operation.commit(key: "deposit:\(connector):\(hash):\(index)", in: transaction, nowMicros: now) { first in
@@ -169,10 +158,10 @@ extension SettlementService {
             }
             try Outbox.emit(.depositCredited, to: [owner], mode: mode, task: nil,
                             data: ["amount": Outbox.money(amount, .usdc), "connector": connector, "transaction": hash, "log_index": index, "from": payer],
-                            nowMicros: now, Stores(db))
+                            nowMicros: now, stores)
             try Notification.add(.depositCredited, for: owner, mode: mode, task: nil,
                                  "\(MinorUnits.format(amount, scale: Asset.usdc.scale)) USDC from \(payer) is in your wallet",
-                                 nowMicros: now, Stores(db))
+                                 nowMicros: now, stores)
             return true
         }
     }

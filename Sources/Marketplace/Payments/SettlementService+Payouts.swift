@@ -1,6 +1,5 @@
 public import Connectors
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// A person's account at a payout connector (a Stripe Connect account, `acct_…`).
@@ -24,18 +23,15 @@ extension SettlementService {
             throw .validation(field: "account_id", message: "account_id must be a Stripe Connect account id (acct_ followed by letters and digits)")
         }
         let now = clock.nowMicros()
-        try await store.writeDB { db in
-            try db.run(sql: """
-                INSERT INTO payout_accounts (user_id, mode, connector, account_id, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (user_id, mode, connector) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at
-                """, arguments: [caller.userID, caller.mode.rawValue, Self.payoutConnector, trimmed, now])
+        try await store.write { stores in
+            try stores.payoutAccounts.link(userID: caller.userID, mode: caller.mode, connector: Self.payoutConnector, accountID: trimmed, nowMicros: now)
         }
         return PayoutAccount(connector: Self.payoutConnector, accountID: trimmed)
     }
 
     public func payoutAccount(for caller: Principal) throws(MarketplaceError) -> PayoutAccount? {
         try caller.require(.walletRead)
-        return try store.readDB { db in try Self.payoutAccount(user: caller.userID, mode: caller.mode, Stores(db)) }
+        return try store.read { stores in try stores.payoutAccounts.fetch(userID: caller.userID, mode: caller.mode, connector: Self.payoutConnector) }
     }
 
     /// Links (or replaces) the Base address the caller's USDC earnings are paid to.
@@ -48,11 +44,8 @@ extension SettlementService {
         }
         let connector = chain.chain.name
         let now = clock.nowMicros()
-        try await store.writeDB { db in
-            try db.run(sql: """
-                INSERT INTO payout_accounts (user_id, mode, connector, account_id, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (user_id, mode, connector) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at
-                """, arguments: [caller.userID, caller.mode.rawValue, connector, normalized, now])
+        try await store.write { stores in
+            try stores.payoutAccounts.link(userID: caller.userID, mode: caller.mode, connector: connector, accountID: normalized, nowMicros: now)
         }
         return PayoutAccount(connector: connector, accountID: normalized)
     }
@@ -61,22 +54,13 @@ extension SettlementService {
     public func payoutAddress(for caller: Principal) throws(MarketplaceError) -> PayoutAccount? {
         try caller.require(.walletRead)
         guard let chain else { return nil }
-        return try store.readDB { db in try Self.payoutAccount(user: caller.userID, mode: caller.mode, connector: chain.chain.name, Stores(db)) }
+        return try store.read { stores in try stores.payoutAccounts.fetch(userID: caller.userID, mode: caller.mode, connector: chain.chain.name) }
     }
 
     /// Unlinks the caller's Connect account, or (`connector` "base") their Base address.
     public func unlinkPayoutAccount(connector: String = payoutConnector, by caller: Principal) async throws(MarketplaceError) {
         try caller.require(.walletWrite)
-        try await store.writeDB { db in
-            try db.run(sql: "DELETE FROM payout_accounts WHERE user_id = ? AND mode = ? AND connector = ?",
-                       arguments: [caller.userID, caller.mode.rawValue, connector])
-        }
-    }
-
-    static func payoutAccount(user: String, mode: Mode, connector: String = payoutConnector, _ stores: Stores) throws -> PayoutAccount? {
-        let db = stores.db
-        return try String.fetchOne(try db.cachedStatement(sql: "SELECT account_id FROM payout_accounts WHERE user_id = ? AND mode = ? AND connector = ?"),
-                            arguments: [user, mode.rawValue, connector]).map { PayoutAccount(connector: connector, accountID: $0) }
+        try await store.write { stores in try stores.payoutAccounts.unlink(userID: caller.userID, mode: caller.mode, connector: connector) }
     }
 
     /// Inside the commit that credits a worker for card-funded work: when the worker linked a
@@ -89,11 +73,11 @@ extension SettlementService {
         let account: PayoutAccount
         var payment: String?
         if let chain, asset == .usdc, chain.mode == task.mode,
-           let address = try Self.payoutAccount(user: workerID, mode: task.mode, connector: chain.chain.name, transaction.stores) {
+           let address = try transaction.stores.payoutAccounts.fetch(userID: workerID, mode: task.mode, connector: chain.chain.name) {
             // USDC earnings go on to the worker's linked Base address, however the task was funded.
             connector = chain.chain.name
             account = address
-        } else if let card, funding.source == .card, let linked = try Self.payoutAccount(user: workerID, mode: task.mode, transaction.stores) {
+        } else if let card, funding.source == .card, let linked = try transaction.stores.payoutAccounts.fetch(userID: workerID, mode: task.mode, connector: Self.payoutConnector) {
             connector = card.connector.name
             account = linked
             payment = try ConnectorCall.settled(task.id, kind: .checkout, transaction.stores)?.paymentReference
@@ -132,7 +116,7 @@ extension SettlementService {
         crash(at: .afterConnectorCall)
         let now = clock.nowMicros()
         try await store.transaction { transaction in
-            guard let current = try ConnectorCall.fetch(id: call.id, transaction.stores), current.state == .pending,
+            guard let current = try transaction.stores.connectorCalls.fetch(id: call.id), current.state == .pending,
                   let intent = try Operation.find(key: current.intentKey, in: transaction.stores), let asset = Asset.named(current.request.asset) else { return }
             let mode = try Self.mode(ofTask: current.taskID, transaction.stores)
             let inFlight = try transaction.account(self.chart.payoutsInFlight(connector: card.connector.name, mode: mode, asset: asset)!)
@@ -151,7 +135,7 @@ extension SettlementService {
     public func reversePayout(of taskID: String, amount: String?, by caller: Principal) async throws(MarketplaceError) -> Int64 {
         try caller.requireAdmin()
         guard let card else { throw .validation(field: "task", message: "no payout connector is configured") }
-        guard let call = try store.readDB({ db in try ConnectorCall.settled(taskID, kind: .payout, Stores(db)) }),
+        guard let call = try store.read({ stores in try ConnectorCall.settled(taskID, kind: .payout, stores) }),
               let transfer = call.reference, let asset = Asset.named(call.request.asset) else {
             throw .notFound("task \(taskID) has no settled payout")
         }
@@ -184,10 +168,10 @@ extension SettlementService {
     /// back to the worker's wallet (clearing -> wallet). Events name the running total, so a
     /// repeated or older one changes nothing.
     func reverse(transfer: String, cumulativeMinor: Int64, connector: String, nowMicros now: Int64, _ transaction: LedgerTransaction) throws -> ConnectorEventOutcome {
-        let db = transaction.db
-        guard let call = try ConnectorCall.fetch(connector: connector, reference: transfer, Stores(db)), call.kind == .payout else { return .unmatched }
+        let stores = transaction.stores
+        guard let call = try stores.connectorCalls.fetch(connector: connector, reference: transfer), call.kind == .payout else { return .unmatched }
         guard call.state == .settled, cumulativeMinor > call.reversedMinor, cumulativeMinor <= call.request.amountMinor,
-              let worker = call.request.userID, let asset = Asset.named(call.request.asset), let task = try Stores(db).tasks.fetch(call.taskID) else {
+              let worker = call.request.userID, let asset = Asset.named(call.request.asset), let task = try stores.tasks.fetch(call.taskID) else {
             return .ignored
         }
         let clearing = try transaction.account(chart.clearing(connector: connector, mode: task.mode.ledger, asset: asset)!)
@@ -196,8 +180,7 @@ extension SettlementService {
             PostingRecipes.deposit(id: first, clearing: clearing, wallet: wallet, amountMinor: cumulativeMinor - call.reversedMinor, asset: asset,
                                    metadata: #"{"task":"\#(call.taskID)","transfer":"\#(transfer)","reversal":true}"#)
         }
-        try db.run(sql: "UPDATE connector_calls SET reversed_minor = ?, updated_at = ? WHERE id = ? AND reversed_minor < ?",
-                   arguments: [cumulativeMinor, now, call.id, cumulativeMinor])
+        try stores.connectorCalls.recordReversal(of: call.id, cumulativeMinor: cumulativeMinor, nowMicros: now)
         return .applied
     }
 }

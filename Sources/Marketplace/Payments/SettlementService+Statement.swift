@@ -1,6 +1,5 @@
 public import Connectors
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// What the processor says moved, and its fees booked once each as the platform's expense.
@@ -89,9 +88,9 @@ extension SettlementService {
     /// The task's connector calls, oldest first (owner only); a failed refund is the task's flag.
     public func payments(of taskID: String, by caller: Principal) throws(MarketplaceError) -> [TaskPayment] {
         try caller.require(.tasksRead)
-        return try store.readDB { db in
-            _ = try TaskService.owned(taskID, by: caller, Stores(db))
-            return try ConnectorCall.forTask(taskID, kind: nil, Stores(db)).map(TaskPayment.init)
+        return try store.read { stores in
+            _ = try TaskService.owned(taskID, by: caller, stores)
+            return try stores.connectorCalls.forTask(taskID, kind: nil).map(TaskPayment.init)
         }
     }
 
@@ -109,24 +108,11 @@ extension SettlementService {
         guard (1...Self.paymentsPageMax).contains(limit) else {
             throw .validation(field: "limit", message: "limit must be 1 to \(Self.paymentsPageMax)")
         }
-        return try store.readDB { db in
-            var conditions: [String] = []
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            if !caller.isAdmin {
-                conditions.append("c.task_id IN (SELECT id FROM tasks WHERE owner_id = ? AND mode = ?)")
-                arguments += [caller.userID, caller.mode.rawValue]
-            }
-            switch state {
-            case nil: break
-            case "failing": conditions.append("c.state IN ('pending', 'sent') AND c.attempts > 0")
-            case let state?:
-                conditions.append("c.state = ?")
-                arguments.append(state)
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            arguments.append(limit)
-            return try Row.fetchAll(db, sql: "SELECT c.* FROM connector_calls c \(filter) ORDER BY c.id DESC LIMIT ?",
-                                    arguments: StatementArguments(arguments)).map { try TaskPayment(ConnectorCall.decode($0)) }
+        let owner: (userID: String, mode: Mode)? = caller.isAdmin ? nil : (caller.userID, caller.mode)
+        let failingOnly = state == "failing"
+        let listed = failingOnly ? nil : state.flatMap(ConnectorCall.State.init(rawValue:))
+        return try store.read { stores in
+            try stores.connectorCalls.latest(owner: owner, state: listed, failingOnly: failingOnly, limit: limit).map(TaskPayment.init)
         }
     }
 }
