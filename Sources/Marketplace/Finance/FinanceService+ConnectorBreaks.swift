@@ -1,6 +1,5 @@
 import Connectors
 import Foundation
-import GRDB
 import LedgerCore
 
 /// Breaks that are not a disagreement of two lines but something finance must see: statement
@@ -35,41 +34,28 @@ extension FinanceService {
     /// Calls whose last send or read failed, calls failed for support, and refused events,
     /// last changed in [from, to).
     func callBreaks(from: Int64, to: Int64) throws(MarketplaceError) -> [ReconciliationBreak] {
-        try store.readDB { db in
+        try store.read { stores in
             var breaks: [ReconciliationBreak] = []
-            let calls = try Row.fetchAll(db, sql: """
-                SELECT id, connector, kind, task_id, state, attempts, error, request FROM connector_calls
-                WHERE error IS NOT NULL AND updated_at >= ? AND updated_at < ?
-                    AND ((state IN ('pending', 'sent') AND attempts > 0) OR (state = 'failed' AND (error LIKE ? OR error LIKE ?)))
-                ORDER BY id
-                """, arguments: [from, to, "\(SettlementService.givenUpPrefix)%", "\(SettlementService.refusedPrefix)%"])
-            for row in calls {
-                let id: Int64 = row["id"]
-                let state: String = row["state"]
-                let error: String = row["error"]
-                let kind: ReconciliationBreak.Kind = state != "failed" ? .callRetrying
-                    : error.hasPrefix(SettlementService.refusedPrefix) ? .fundingRefused : .callGivenUp
-                let request = try? JSONDecoder().decode(ConnectorCall.Request.self, from: Data((row["request"] as String).utf8))
-                let attempts: Int = row["attempts"]
-                let what = "\(row["kind"] as String) of task \(row["task_id"] as String)"
+            let calls = try stores.reconciliationSources.troubledCalls(fromMicros: from, toMicros: to,
+                                                                       givenUpPrefix: SettlementService.givenUpPrefix, refusedPrefix: SettlementService.refusedPrefix)
+            for call in calls {
+                let kind: ReconciliationBreak.Kind = call.state != "failed" ? .callRetrying
+                    : call.error.hasPrefix(SettlementService.refusedPrefix) ? .fundingRefused : .callGivenUp
+                let what = "\(call.kind) of task \(call.taskID)"
                 let detail = switch kind {
-                case .callRetrying: "\(what) failed \(attempts) time(s) in a row and is retried (failed for support after \(SettlementService.callAttemptsMax)): \(error)"
-                case .fundingRefused: "\(what) was paid, but not as asked; nothing was posted and the payment is the processor's to refund: \(error)"
-                default: "\(what) is failed for support, its intent voided: \(error)"
+                case .callRetrying: "\(what) failed \(call.attempts) time(s) in a row and is retried (failed for support after \(SettlementService.callAttemptsMax)): \(call.error)"
+                case .fundingRefused: "\(what) was paid, but not as asked; nothing was posted and the payment is the processor's to refund: \(call.error)"
+                default: "\(what) is failed for support, its intent voided: \(call.error)"
                 }
-                breaks.append(ReconciliationBreak(kind: kind, connector: row["connector"], reference: "call:\(id)", asset: request?.asset ?? "",
-                                                  ledgerMinor: request?.amountMinor, processorMinor: nil, detail: detail))
+                breaks.append(ReconciliationBreak(kind: kind, connector: call.connector, reference: "call:\(call.id)", asset: call.request?.asset ?? "",
+                                                  ledgerMinor: call.request?.amountMinor, processorMinor: nil, detail: detail))
             }
-            let events = try Row.fetchAll(db, sql: """
-                SELECT connector, event_id, type, detail FROM connector_events
-                WHERE outcome = 'refused' AND received_at >= ? AND received_at < ? ORDER BY received_at, event_id
-                """, arguments: [from, to])
-            for row in events {
-                let detail: String = row["detail"] ?? "refused"
+            for event in try stores.reconciliationSources.refusedEvents(fromMicros: from, toMicros: to) {
+                let detail = event.detail ?? "refused"
                 // A refused funding already has its call's break; an event refused for its mode has none.
                 guard detail.hasPrefix("the event is") else { continue }
-                breaks.append(ReconciliationBreak(kind: .eventRefused, connector: row["connector"], reference: row["event_id"], asset: "",
-                                                  ledgerMinor: nil, processorMinor: nil, detail: "\(row["type"] as String): \(detail); nothing was acted on"))
+                breaks.append(ReconciliationBreak(kind: .eventRefused, connector: event.connector, reference: event.eventID, asset: "",
+                                                  ledgerMinor: nil, processorMinor: nil, detail: "\(event.type): \(detail); nothing was acted on"))
             }
             return breaks
         }

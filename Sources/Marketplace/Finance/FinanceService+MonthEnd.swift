@@ -1,5 +1,4 @@
 public import LedgerCore
-import GRDB
 
 /// Everything the finance page shows for one period, as reports: its figures come from the
 /// ledger alone (the same reports the CLI and the API give); only the labels beside them
@@ -103,19 +102,19 @@ extension FinanceService {
 
     /// The owner's name for each wallet and escrow account code, and each frozen task's reason.
     func labels(accounts codes: [String], frozenTasks: [String]) throws(MarketplaceError) -> ([String: String], [String: FrozenReason]) {
-        try store.readDB { db in
+        try store.read { stores in
             var owners: [String: String] = [:]
             var reasons: [String: FrozenReason] = [:]
             for task in frozenTasks {
-                if let found = try Stores(db).tasks.fetch(task) { reasons[task] = FrozenReason.of(found) }
+                if let found = try stores.tasks.fetch(task) { reasons[task] = FrozenReason.of(found) }
             }
             for code in codes {
                 switch AccountClass(code: code) {
                 case .wallet(_, let user):
-                    if let name = try String.fetchOne(db, sql: "SELECT full_name FROM users WHERE id = ?", arguments: [user]) { owners[code] = name }
+                    if let name = try stores.reportLabels.fullName(ofUser: user) { owners[code] = name }
                 case .escrow(let task):
                     if let reason = reasons[task] { owners[code] = reason.title }
-                    else if let found = try Stores(db).tasks.fetch(task) { owners[code] = found.spec.title }
+                    else if let found = try stores.tasks.fetch(task) { owners[code] = found.spec.title }
                 default: continue
                 }
             }

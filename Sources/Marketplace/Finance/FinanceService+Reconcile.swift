@@ -1,6 +1,5 @@
 public import Connectors
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// A stored reconciliation: what each connector's statement and the ledger agreed on, every
@@ -58,7 +57,7 @@ extension FinanceService {
                                     detail: "the receipt of \(receipt.hash) has no l1Fee, though Base charges one to every signed transaction: its gas is booked without the L1 data fee; read the fee from a block explorer and book it")
             }
         }
-        statements["test"] = try store.readDB { db in try TestConnectorLog.items(from: readFrom, to: readTo, Stores(db)) }
+        statements["test"] = try store.read { stores in try TestConnectorLog.items(from: readFrom, to: readTo, stores) }
 
         let accounts = try accounts()
         var ledgerItems: [String: [ReconciliationItem]] = [:]
@@ -155,7 +154,7 @@ extension FinanceService {
                 items.append(ReconciliationItem(id: "\(hash):\(transfer.logIndex)", kind: "usdc_out", amountMinor: -transfer.amountMinor, asset: "USDC",
                                                 time: try await time(transfer.blockNumber), references: [hash], label: "USDC to \(transfer.to)"))
             }
-            let hashes = try store.readDB { db in try String.fetchAll(db, sql: "SELECT hash FROM chain_transactions ORDER BY id") }
+            let hashes = try store.read { stores in try stores.reconciliationSources.chainTransactionHashes() }
             var unreported: [(hash: String, time: Int64)] = []
             for hash in hashes {
                 guard let receipt = try await node.receipt(of: hash) else { continue }
@@ -273,20 +272,12 @@ extension FinanceService {
         let breaks = matches.flatMap(\.breaks)
         let matched = matches.reduce(0) { $0 + $1.matchedByReference + $1.matchedByAmount }
         let summary = matches.map(\.summaryLine).joined(separator: "; ")
-        let (id, previousID, previous) = try await store.writeDB { db -> (Int64, Int64?, [ReconciliationBreak]) in
-            let previousID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM reconciliation_runs")
-            let previous = try previousID.map { try Self.breaks(ofRun: $0, Stores(db)) } ?? []
-            try db.run(sql: """
-                INSERT INTO reconciliation_runs (started_at, from_at, to_at, connectors, matched, break_count, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [startedAt, from, to, matches.map(\.connector).joined(separator: ","), matched, breaks.count, summary])
-            let id = db.lastInsertedRowID
-            for item in breaks {
-                try db.run(sql: """
-                    INSERT OR IGNORE INTO reconciliation_breaks (run_id, fingerprint, kind, connector, reference, asset, ledger_amount, processor_amount, detail)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, item.fingerprint, item.kind.rawValue, item.connector, item.reference, item.asset,
-                                     item.ledgerMinor.map(String.init), item.processorMinor.map(String.init), item.detail])
-            }
+        let (id, previousID, previous) = try await store.write { stores -> (Int64, Int64?, [ReconciliationBreak]) in
+            let previousID = try stores.reconciliations.lastRunID()
+            let previous = try previousID.map { try Self.breaks(ofRun: $0, stores) } ?? []
+            let id = try stores.reconciliations.insertRun(startedAt: startedAt, from: from, to: to, connectors: matches.map(\.connector).joined(separator: ","),
+                                                          matched: matched, breakCount: breaks.count, summary: summary)
+            for item in breaks { try stores.reconciliations.insertBreak(item, runID: id) }
             return (id, previousID, previous)
         }
         let before = Set(previous.map(\.fingerprint))
@@ -297,20 +288,14 @@ extension FinanceService {
     }
 
     static func breaks(ofRun id: Int64, _ stores: Stores) throws -> [ReconciliationBreak] {
-        let db = stores.db
-        return try Row.fetchAll(db, sql: """
-            SELECT kind, connector, reference, asset, ledger_amount, processor_amount, detail FROM reconciliation_breaks WHERE run_id = ? ORDER BY rowid
-            """, arguments: [id]).map { row in
-            ReconciliationBreak(kind: ReconciliationBreak.Kind(rawValue: row[0]) ?? .amountMismatch, connector: row[1], reference: row[2], asset: row[3],
-                                ledgerMinor: (row[4] as String?).flatMap { Int64($0) }, processorMinor: (row[5] as String?).flatMap { Int64($0) }, detail: row[6])
-        }
+        try stores.reconciliations.breaks(ofRun: id)
     }
 
     /// The last stored run's breaks and summary, or nil before the first run.
     public func lastReconciliation() throws(MarketplaceError) -> (id: Int64, startedAt: Int64, summary: String, breaks: [ReconciliationBreak])? {
-        try store.readDB { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, started_at, summary FROM reconciliation_runs ORDER BY id DESC LIMIT 1") else { return nil }
-            return (row[0], row[1], row[2], try Self.breaks(ofRun: row[0], Stores(db)))
+        try store.read { stores in
+            guard let run = try stores.reconciliations.lastRun() else { return nil }
+            return (run.id, run.startedAt, run.summary, try Self.breaks(ofRun: run.id, stores))
         }
     }
 }

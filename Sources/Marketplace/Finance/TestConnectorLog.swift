@@ -1,4 +1,3 @@
-import GRDB
 import LedgerCore
 
 /// The test connector's own account of what it moved, written in the commit that booked the
@@ -8,23 +7,27 @@ import LedgerCore
 enum TestConnectorLog {
     enum Kind: String { case deposit, funding, payout }
 
+    /// One line of the log: what the test connector moved for one ledger transfer.
+    struct Line: Sendable {
+        let id: Int64
+        /// The kind's raw value as it was written.
+        let kind: String
+        let asset: String
+        /// Positive into the test connector's clearing account, negative out of it.
+        let amountMinor: Int64
+        let transferID: Int64
+        let createdAt: Int64
+    }
+
     static func record(_ kind: Kind, asset: Asset, amountMinor: Int64, transfer: TransferID, nowMicros: Int64, _ stores: Stores) throws {
-        let db = stores.db
-        try db.run(sql: """
-            INSERT OR IGNORE INTO test_connector_log (kind, asset, amount_minor, transfer_id, created_at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [kind.rawValue, asset.code, amountMinor, transfer.rawValue, nowMicros])
+        try stores.testConnectorLog.record(kind, asset: asset, amountMinor: amountMinor, transfer: transfer, nowMicros: nowMicros)
     }
 
     /// The log's lines in [from, to), as reconciliation items.
     static func items(from: Int64, to: Int64, _ stores: Stores) throws -> [ReconciliationItem] {
-        let db = stores.db
-        return try Row.fetchAll(db, sql: """
-            SELECT id, kind, asset, amount_minor, transfer_id, created_at FROM test_connector_log WHERE created_at >= ? AND created_at < ? ORDER BY id
-            """, arguments: [from, to]).map { row in
-            let amount: Int64 = row[3]
-            let transfer: Int64 = row[4]
-            return ReconciliationItem(id: "log:\(row[0] as Int64)", kind: amount > 0 ? "in" : "out", amountMinor: amount, asset: row[2],
-                                      time: row[5], references: ["transfer:\(transfer)"], label: row[1])
+        try stores.testConnectorLog.lines(fromMicros: from, toMicros: to).map { line in
+            ReconciliationItem(id: "log:\(line.id)", kind: line.amountMinor > 0 ? "in" : "out", amountMinor: line.amountMinor, asset: line.asset,
+                               time: line.createdAt, references: ["transfer:\(line.transferID)"], label: line.kind)
         }
     }
 }

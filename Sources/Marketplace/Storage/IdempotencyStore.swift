@@ -1,6 +1,5 @@
 import Crypto
 public import Foundation
-import GRDB
 import Synchronization
 public import LedgerCore
 
@@ -56,7 +55,7 @@ public struct IdempotencyStore: Sendable {
         let cutoff = clock.nowMicros() - Self.retentionSeconds * 1_000_000
         let stored: (fingerprint: Data, answer: KeyedRequest.Answer?)?
         do {
-            stored = try store.readDB { db in try Self.stored(scope: scope, key: key, after: cutoff, db) }
+            stored = try store.read { stores in try stores.idempotentRequests.stored(scope: scope, key: key, after: cutoff) }
         } catch {
             end(keyed)
             throw error
@@ -73,7 +72,7 @@ public struct IdempotencyStore: Sendable {
     public func finish(_ keyed: KeyedRequest, with answer: KeyedRequest.Answer) async throws(MarketplaceError) {
         keyed.close()
         defer { end(keyed) }
-        try await store.writeDB { db in try Self.save(answer, for: keyed, at: clock.nowMicros(), db) }
+        try await store.write { stores in try Self.save(answer, for: keyed, at: clock.nowMicros(), stores) }
     }
 
     /// Ends the request without storing anything more (its answer is stored, or it failed on
@@ -84,27 +83,14 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Writes the answer row inside the caller's transaction (the request's effect, or its own).
-    static func save(_ answer: KeyedRequest.Answer, for keyed: KeyedRequest, at nowMicros: Int64, _ db: Database) throws {
-        try db.run(sql: """
-            INSERT OR REPLACE INTO idempotent_requests (scope, key, fingerprint, status, content_type, body, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [keyed.scope, keyed.key, keyed.fingerprint, answer.status, answer.contentType, answer.body, nowMicros])
-    }
-
-    private static func stored(scope: String, key: String, after cutoff: Int64, _ db: Database) throws -> (fingerprint: Data, answer: KeyedRequest.Answer?)? {
-        let statement = try db.cachedStatement(sql: "SELECT fingerprint, status, content_type, body FROM idempotent_requests WHERE scope = ? AND key = ? AND created_at > ?")
-        guard let row = try Row.fetchOne(statement, arguments: [scope, key, cutoff]) else { return nil }
-        let answer = (row["status"] as Int?).map { KeyedRequest.Answer(status: $0, contentType: row["content_type"], body: row["body"] ?? Data()) }
-        return (row["fingerprint"], answer)
+    static func save(_ answer: KeyedRequest.Answer, for keyed: KeyedRequest, at nowMicros: Int64, _ stores: Stores) throws {
+        try stores.idempotentRequests.save(answer, for: keyed, nowMicros: nowMicros)
     }
 
     /// Forgets keys older than the retention; returns how many.
     public func prune() async throws(MarketplaceError) -> Int {
         let cutoff = clock.nowMicros() - Self.retentionSeconds * 1_000_000
-        return try await store.writeDB { db in
-            try db.run(sql: "DELETE FROM idempotent_requests WHERE created_at <= ?", arguments: [cutoff])
-            return db.changesCount
-        }
+        return try await store.write { stores in try stores.idempotentRequests.prune(before: cutoff) }
     }
 }
 

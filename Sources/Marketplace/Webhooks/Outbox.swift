@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LedgerCore
 
 /// What happened, as webhooks name it.
@@ -32,15 +31,11 @@ enum Outbox {
     /// strings, whole numbers, booleans and objects of them; the task id is added.
     static func emit(_ event: WebhookEvent, to users: [String], mode: Mode, task: MarketTask?, data: [String: Any], nowMicros: Int64,
                      _ stores: Stores) throws {
-                         let db = stores.db
         var json: String?
         var seen = Set<String>()
         for user in users where seen.insert(user).inserted {
-            var targets: [(target: String, endpoint: String?, url: String)] = try Row.fetchAll(try db.cachedStatement(sql: """
-                SELECT id, url, events FROM webhook_endpoints WHERE user_id = ? AND mode = ? AND status = 'enabled'
-                """), arguments: [user, mode.rawValue])
-                .filter { WebhookEndpoint.subscribed(events: $0["events"], to: event) }
-                .map { ($0["id"], $0["id"], $0["url"]) }
+            var targets: [(target: String, endpoint: String?, url: String)] = try stores.webhookEndpoints.subscribed(to: event, userID: user, mode: mode)
+                .map { ($0.id, $0.id, $0.url) }
             if let task, user == task.ownerID, let callback = task.spec.callbackURL { targets.append(("callback:\(task.id)", nil, callback)) }
             // Nobody listens: no row to write on the hot path (an endpoint made later starts with later events).
             guard !targets.isEmpty else { continue }
@@ -49,20 +44,12 @@ enum Outbox {
                 if let task { body["task_id"] = task.id }
                 json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
             }
-            try db.run(sql: "INSERT INTO outbox_events (id, user_id, mode, type, task_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [Secrets.id("evt", nowMicros: nowMicros), user, mode.rawValue, event.rawValue, task?.id, json, nowMicros])
-            let seq = db.lastInsertedRowID
+            let seq = try stores.outbox.appendEvent(id: Secrets.id("evt", nowMicros: nowMicros), userID: user, mode: mode, event: event, taskID: task?.id,
+                                                    data: json, nowMicros: nowMicros)
             for target in targets {
-                try addDelivery(seq: seq, target: target.target, endpoint: target.endpoint, url: target.url, task: task?.id, nowMicros: nowMicros, Stores(db))
+                try stores.outbox.addDelivery(seq: seq, target: target.target, endpointID: target.endpoint, url: target.url, taskID: task?.id, nowMicros: nowMicros)
             }
         }
-    }
-
-    private static func addDelivery(seq: Int64, target: String, endpoint: String?, url: String, task: String?, nowMicros: Int64, _ stores: Stores) throws {
-        let db = stores.db
-        try db.run(sql: """
-            INSERT OR IGNORE INTO webhook_deliveries (event_seq, target, endpoint_id, url, task_id, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)
-            """, arguments: [seq, target, endpoint, url, task, nowMicros])
     }
 
     /// A task as its events describe it.

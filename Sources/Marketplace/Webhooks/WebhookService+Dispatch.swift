@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import LedgerCore
 
 /// The dispatcher: sends due deliveries, in event order per (target, task), as signed
@@ -21,17 +20,7 @@ extension WebhookService {
     public func dispatchDue(using sender: any WebhookSender, limit: Int = 200) async throws(MarketplaceError) -> Int {
         let now = clock.nowMicros()
         // The oldest pending delivery of each (target, task) only: a later event waits for the earlier one.
-        let due = try store.readDB { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.id, d.target, d.endpoint_id, d.url, d.attempts, e.id AS event_id, e.type, e.data, e.created_at, e.user_id, e.mode
-                FROM webhook_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
-                WHERE d.state = 'pending' AND d.next_attempt_at <= ?
-                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.target = d.target AND p.task_id IS d.task_id
-                                  AND p.event_seq < d.event_seq AND p.state = 'pending')
-                  AND (d.endpoint_id IS NULL OR EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.id = d.endpoint_id AND w.status = 'enabled'))
-                ORDER BY d.event_seq LIMIT ?
-                """, arguments: [now, limit]).map(DueDelivery.init)
-        }
+        let due = try store.read { stores in try stores.outbox.due(nowMicros: now, limit: limit) }
         for delivery in due { try await attempt(delivery, sender) }
         return due.count
     }
@@ -48,20 +37,6 @@ extension WebhookService {
         let createdMicros: Int64
         let userID: String
         let mode: String
-
-        init(row: Row) {
-            id = row["id"]
-            target = row["target"]
-            endpointID = row["endpoint_id"]
-            url = row["url"]
-            attempts = row["attempts"]
-            eventID = row["event_id"]
-            type = row["type"]
-            data = row["data"]
-            createdMicros = row["created_at"]
-            userID = row["user_id"]
-            mode = row["mode"]
-        }
 
         /// The envelope, its bytes fixed once: `{"id","event","created","data"}`.
         var body: [UInt8] {
@@ -92,40 +67,33 @@ extension WebhookService {
         let now = clock.nowMicros()
         let attempt = delivery.attempts + 1
         let policy = self.policy
-        try await store.writeDB { db in
-            try db.run(sql: "INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, status, error, duration_ms, at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [delivery.id, attempt, result.status, result.error.map { String($0.prefix(500)) }, durationMillis, now])
+        try await store.write { stores in
+            try stores.outbox.recordAttempt(deliveryID: delivery.id, attempt: attempt, status: result.status, error: result.error.map { String($0.prefix(500)) },
+                                            durationMillis: durationMillis, nowMicros: now)
             if result.succeeded {
-                try db.run(sql: "UPDATE webhook_deliveries SET state = 'delivered', attempts = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?",
-                           arguments: [attempt, result.status, now, delivery.id])
+                try stores.outbox.markDelivered(delivery.id, attempts: attempt, status: result.status, nowMicros: now)
                 if let endpoint = delivery.endpointID {
-                    try db.run(sql: "UPDATE webhook_endpoints SET failures = 0 WHERE id = ?", arguments: [endpoint])
+                    try stores.webhookEndpoints.resetFailures(of: endpoint)
                 }
                 return
             }
             let exhausted = attempt >= policy.attemptsMax
             // 5 s, 10 s, 20 s, … after the first, second, third failure.
             let waitSeconds = policy.firstRetrySeconds << Int64(min(attempt - 1, 20))
-            try db.run(sql: """
-                UPDATE webhook_deliveries SET state = ?, attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?
-                """, arguments: [exhausted ? "failed" : "pending", attempt, result.status, result.error.map { String($0.prefix(500)) },
-                                 now + waitSeconds * 1_000_000, delivery.id])
+            try stores.outbox.markFailed(delivery.id, exhausted: exhausted, attempts: attempt, status: result.status,
+                                         error: result.error.map { String($0.prefix(500)) }, nextAttemptAt: now + waitSeconds * 1_000_000)
             if let endpoint = delivery.endpointID {
-                try db.run(sql: "UPDATE webhook_endpoints SET failures = failures + 1, updated_at = ? WHERE id = ?", arguments: [now, endpoint])
-                try db.run(sql: """
-                    UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ? WHERE id = ? AND status = 'enabled' AND failures >= ?
-                    """, arguments: ["disabled after \(policy.disableAfterFailures) failed attempts in a row", endpoint, policy.disableAfterFailures])
+                try stores.webhookEndpoints.recordFailure(of: endpoint, nowMicros: now, disableAfterFailures: policy.disableAfterFailures)
             }
         }
     }
 
     private func signingSecret(for delivery: DueDelivery) throws(MarketplaceError) -> String {
-        let sealed = try store.readDB { db -> String? in
+        let sealed = try store.read { stores -> String? in
             if let endpoint = delivery.endpointID {
-                return try String.fetchOne(db, sql: "SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", arguments: [endpoint])
+                return try stores.webhookEndpoints.secretSealed(of: endpoint)
             }
-            return try String.fetchOne(db, sql: "SELECT secret_sealed FROM webhook_callback_secrets WHERE user_id = ? AND mode = ?",
-                                       arguments: [delivery.userID, delivery.mode])
+            return try stores.webhookCallbackSecrets.secretSealed(userID: delivery.userID, mode: delivery.mode)
         }
         // A callback_url before its owner made a callback secret is signed with an empty key:
         // verifiable by nobody, so receivers should make one (POST /v1/webhooks/callback-secret).

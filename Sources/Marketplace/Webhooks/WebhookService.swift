@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 public import LedgerCore
 
 /// A user's webhook endpoint as the API shows it (never its secret, after creation).
@@ -14,22 +13,6 @@ public struct WebhookEndpoint: Sendable, Hashable {
     public let failures: Int
     public let disabledReason: String?
     public let createdAt: Int64
-
-    static func subscribed(events json: String, to event: WebhookEvent) -> Bool {
-        let list = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
-        return list.contains("*") || list.contains(event.rawValue)
-    }
-
-    init(row: Row) {
-        id = row["id"]
-        url = row["url"]
-        events = (try? JSONDecoder().decode([String].self, from: Data((row["events"] as String).utf8))) ?? []
-        description = row["description"]
-        enabled = (row["status"] as String) == "enabled"
-        failures = row["failures"]
-        disabledReason = row["disabled_reason"]
-        createdAt = row["created_at"]
-    }
 }
 
 /// One delivery of one event to one target, and where it stands.
@@ -117,28 +100,21 @@ public struct WebhookService: Sendable {
         let sealed = try seal(secret)
         let now = clock.nowMicros()
         let id = Secrets.id("whe", nowMicros: now)
-        let eventsJSON = try Self.json(events)
-        let endpoint = try await store.writeDB { db in
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_endpoints WHERE user_id = ? AND mode = ?",
-                                         arguments: [caller.userID, caller.mode.rawValue]) ?? 0
+        let endpoint = try await store.write { stores in
+            let count = try stores.webhookEndpoints.count(ofUser: caller.userID, mode: caller.mode)
             guard count < Self.endpointsPerUserMax else {
                 throw MarketplaceError.limitExceeded(field: "url", message: "at most \(Self.endpointsPerUserMax) webhook endpoints per account and mode")
             }
-            try db.run(sql: """
-                INSERT INTO webhook_endpoints (id, user_id, mode, url, events, description, secret_sealed, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'enabled', ?, ?)
-                """, arguments: [id, caller.userID, caller.mode.rawValue, url, eventsJSON, description, sealed, now, now])
-            return try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
+            try stores.webhookEndpoints.insert(id: id, userID: caller.userID, mode: caller.mode, url: url, events: events, description: description,
+                                               secretSealed: sealed, nowMicros: now)
+            return try Self.fetch(id, user: caller.userID, mode: caller.mode, stores)
         }
         return (endpoint, secret)
     }
 
     public func list(by caller: Principal) throws(MarketplaceError) -> [WebhookEndpoint] {
         try caller.require(.webhooks)
-        return try store.readDB { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM webhook_endpoints WHERE user_id = ? AND mode = ? ORDER BY created_at",
-                             arguments: [caller.userID, caller.mode.rawValue]).map(WebhookEndpoint.init)
-        }
+        return try store.read { stores in try stores.webhookEndpoints.list(userID: caller.userID, mode: caller.mode) }
     }
 
     /// Changes what was given; `enabled: true` turns a disabled endpoint back on (its failure count reset).
@@ -146,43 +122,32 @@ public struct WebhookService: Sendable {
                        by caller: Principal) async throws(MarketplaceError) -> WebhookEndpoint {
         try caller.require(.webhooks)
         let url = try url.map { (text) throws(MarketplaceError) -> String in try WebhookURLPolicy.check(text, field: "url", allowPrivate: policy.allowPrivateTargets) }
-        let events = try events.map { (list) throws(MarketplaceError) -> String in try Self.json(try Self.validated(list)) }
+        let events = try events.map { (list) throws(MarketplaceError) -> [String] in try Self.validated(list) }
         let description = try Self.validated(description: description)
         let now = clock.nowMicros()
-        return try await store.writeDB { db in
-            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
-            try db.run(sql: """
-                UPDATE webhook_endpoints SET url = COALESCE(?, url), events = COALESCE(?, events), description = COALESCE(?, description),
-                    status = CASE WHEN ? IS NULL THEN status WHEN ? THEN 'enabled' ELSE 'disabled' END,
-                    failures = CASE WHEN ? THEN 0 ELSE failures END,
-                    disabled_reason = CASE WHEN ? IS NULL THEN disabled_reason WHEN ? THEN NULL ELSE 'disabled by its owner' END,
-                    updated_at = ? WHERE id = ?
-                """, arguments: [url, events, description, enabled, enabled, enabled == true, enabled, enabled, now, id])
-            return try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
+        return try await store.write { stores in
+            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, stores)
+            try stores.webhookEndpoints.update(id, url: url, events: events, description: description, enabled: enabled, nowMicros: now)
+            return try Self.fetch(id, user: caller.userID, mode: caller.mode, stores)
         }
     }
 
     /// Deletes an endpoint; its pending deliveries are failed, never sent.
     public func delete(_ id: String, by caller: Principal) async throws(MarketplaceError) -> WebhookEndpoint {
         try caller.require(.webhooks)
-        return try await store.writeDB { db in
-            let endpoint = try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
-            try db.run(sql: "UPDATE webhook_deliveries SET state = 'failed', last_error = 'the endpoint was deleted', endpoint_id = NULL WHERE endpoint_id = ? AND state = 'pending'",
-                       arguments: [id])
-            try db.run(sql: "UPDATE webhook_deliveries SET endpoint_id = NULL WHERE endpoint_id = ?", arguments: [id])
-            try db.run(sql: "DELETE FROM webhook_endpoints WHERE id = ?", arguments: [id])
+        return try await store.write { stores in
+            let endpoint = try Self.fetch(id, user: caller.userID, mode: caller.mode, stores)
+            try stores.outbox.detach(endpoint: id)
+            try stores.webhookEndpoints.delete(id)
             return endpoint
         }
     }
 
     public func deliveries(of id: String, by caller: Principal, limit: Int = 100) throws(MarketplaceError) -> [WebhookDelivery] {
         try caller.require(.webhooks)
-        return try store.readDB { db in
-            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
-            return try Row.fetchAll(db, sql: """
-                SELECT d.*, e.id AS event_id, e.type FROM webhook_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
-                WHERE d.target = ? ORDER BY d.event_seq DESC LIMIT ?
-                """, arguments: [id, min(max(limit, 1), 500)]).map(Self.delivery)
+        return try store.read { stores in
+            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, stores)
+            return try stores.outbox.deliveries(to: id, limit: min(max(limit, 1), 500))
         }
     }
 
@@ -190,14 +155,12 @@ public struct WebhookService: Sendable {
     public func redeliver(_ deliveryID: Int64, of id: String, by caller: Principal) async throws(MarketplaceError) -> WebhookDelivery {
         try caller.require(.webhooks)
         let now = clock.nowMicros()
-        return try await store.writeDB { db in
-            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, Stores(db))
-            try db.run(sql: "UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ? AND target = ?",
-                       arguments: [now, deliveryID, id])
-            guard db.changesCount == 1, let row = try Row.fetchOne(db, sql: """
-                SELECT d.*, e.id AS event_id, e.type FROM webhook_deliveries d JOIN outbox_events e ON e.seq = d.event_seq WHERE d.id = ?
-                """, arguments: [deliveryID]) else { throw MarketplaceError.notFound("no delivery \(deliveryID) for endpoint \(id)") }
-            return Self.delivery(row)
+        return try await store.write { stores in
+            _ = try Self.fetch(id, user: caller.userID, mode: caller.mode, stores)
+            guard try stores.outbox.redeliver(deliveryID, to: id, nowMicros: now), let delivery = try stores.outbox.delivery(deliveryID) else {
+                throw MarketplaceError.notFound("no delivery \(deliveryID) for endpoint \(id)")
+            }
+            return delivery
         }
     }
 
@@ -207,11 +170,8 @@ public struct WebhookService: Sendable {
         let secret = Secrets.make(prefix: "whsec_")
         let sealed = try seal(secret)
         let now = clock.nowMicros()
-        try await store.writeDB { db in
-            try db.run(sql: """
-                INSERT INTO webhook_callback_secrets (user_id, mode, secret_sealed, created_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (user_id, mode) DO UPDATE SET secret_sealed = excluded.secret_sealed, created_at = excluded.created_at
-                """, arguments: [caller.userID, caller.mode.rawValue, sealed, now])
+        try await store.write { stores in
+            try stores.webhookCallbackSecrets.save(userID: caller.userID, mode: caller.mode, secretSealed: sealed, nowMicros: now)
         }
         return secret
     }
@@ -236,22 +196,11 @@ public struct WebhookService: Sendable {
         return description
     }
 
-    static func json(_ events: [String]) throws(MarketplaceError) -> String {
-        do { return String(decoding: try JSONEncoder().encode(events), as: UTF8.self) } catch { throw .internalError("events: \(error)") }
-    }
-
     static func fetch(_ id: String, user: String, mode: Mode, _ stores: Stores) throws -> WebhookEndpoint {
-        let db = stores.db
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM webhook_endpoints WHERE id = ? AND user_id = ? AND mode = ?",
-                                         arguments: [id, user, mode.rawValue]) else {
+        guard let endpoint = try stores.webhookEndpoints.fetch(id, userID: user, mode: mode) else {
             throw MarketplaceError.notFound("no webhook endpoint \(id)")
         }
-        return WebhookEndpoint(row: row)
-    }
-
-    static func delivery(_ row: Row) -> WebhookDelivery {
-        WebhookDelivery(id: row["id"], eventID: row["event_id"], event: row["type"], taskID: row["task_id"], state: row["state"], attempts: row["attempts"],
-                        lastStatus: row["last_status"], lastError: row["last_error"], nextAttemptAt: row["next_attempt_at"], deliveredAt: row["delivered_at"])
+        return endpoint
     }
 
     // MARK: Secrets at rest
