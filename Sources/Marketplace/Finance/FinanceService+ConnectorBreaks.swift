@@ -36,7 +36,7 @@ extension FinanceService {
     func callBreaks(from: Int64, to: Int64) throws(MarketplaceError) -> [ReconciliationBreak] {
         try store.read { stores in
             var breaks: [ReconciliationBreak] = []
-            let calls = try stores.reconciliationSources.troubledCalls(fromMicros: from, toMicros: to,
+            let calls = try stores.connectorCalls.troubled(fromMicros: from, toMicros: to,
                                                                        givenUpPrefix: SettlementService.givenUpPrefix, refusedPrefix: SettlementService.refusedPrefix)
             for call in calls {
                 let kind: ReconciliationBreak.Kind = call.state != "failed" ? .callRetrying
@@ -50,7 +50,7 @@ extension FinanceService {
                 breaks.append(ReconciliationBreak(kind: kind, connector: call.connector, reference: "call:\(call.id)", asset: call.request?.asset ?? "",
                                                   ledgerMinor: call.request?.amountMinor, processorMinor: nil, detail: detail))
             }
-            for event in try stores.reconciliationSources.refusedEvents(fromMicros: from, toMicros: to) {
+            for event in try stores.connectorEvents.refused(fromMicros: from, toMicros: to) {
                 let detail = event.detail ?? "refused"
                 // A refused funding already has its call's break; an event refused for its mode has none.
                 guard detail.hasPrefix("the event is") else { continue }

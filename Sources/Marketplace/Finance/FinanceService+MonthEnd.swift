@@ -111,7 +111,7 @@ extension FinanceService {
             for code in codes {
                 switch AccountClass(code: code) {
                 case .wallet(_, let user):
-                    if let name = try stores.reportLabels.fullName(ofUser: user) { owners[code] = name }
+                    if let name = try stores.users.fullName(ofUser: user) { owners[code] = name }
                 case .escrow(let task):
                     if let reason = reasons[task] { owners[code] = reason.title }
                     else if let found = try stores.tasks.fetch(task) { owners[code] = found.spec.title }

@@ -154,7 +154,7 @@ extension FinanceService {
                 items.append(ReconciliationItem(id: "\(hash):\(transfer.logIndex)", kind: "usdc_out", amountMinor: -transfer.amountMinor, asset: "USDC",
                                                 time: try await time(transfer.blockNumber), references: [hash], label: "USDC to \(transfer.to)"))
             }
-            let hashes = try store.read { stores in try stores.reconciliationSources.chainTransactionHashes() }
+            let hashes = try store.read { stores in try stores.chainTransactions.allHashes() }
             var unreported: [(hash: String, time: Int64)] = []
             for hash in hashes {
                 guard let receipt = try await node.receipt(of: hash) else { continue }

@@ -21,4 +21,6 @@ protocol ChainTransactionStore {
     func takeNonce(_ address: String) throws -> UInt64?
     /// Stores `next` as `address`'s next nonce.
     func setNextNonce(_ address: String, _ next: Int64) throws
+    /// The hashes of every chain transaction the hot wallet signed, oldest first.
+    func allHashes() throws -> [String]
 }

@@ -47,4 +47,7 @@ protocol ConnectorCallStore {
     /// Starts the count of failed attempts again after an answer; the error of a call still in
     /// play (pending, sent or settled) is cleared, a failed call's kept.
     func resetAttempts(of id: Int64, nowMicros: Int64) throws
+    /// Calls changed in [fromMicros, toMicros) with an error: pending or sent ones tried at
+    /// least once, and failed ones whose error starts with `givenUpPrefix` or `refusedPrefix`.
+    func troubled(fromMicros: Int64, toMicros: Int64, givenUpPrefix: String, refusedPrefix: String) throws -> [TroubledConnectorCall]
 }

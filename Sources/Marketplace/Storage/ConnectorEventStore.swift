@@ -12,4 +12,6 @@ protocol ConnectorEventStore {
     func record(connector: String, eventID: String, type: String, outcome: ConnectorEventOutcome, detail: String, nowMicros: Int64) throws
     /// Records a refused event with why; false when it was recorded before.
     func recordRefused(connector: String, eventID: String, type: String, detail: String, nowMicros: Int64) throws -> Bool
+    /// Events refused in [fromMicros, toMicros), oldest first.
+    func refused(fromMicros: Int64, toMicros: Int64) throws -> [RefusedConnectorEvent]
 }

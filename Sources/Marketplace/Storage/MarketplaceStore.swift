@@ -77,12 +77,15 @@ public final class MarketplaceStore: Sendable {
         try? pool.close()
     }
 
+    /// The connection of one consistent read, for the stores' own implementation (`read`) and
+    /// for tests that inspect rows; domain code reads through `read { stores in … }`.
     func readDB<T>(_ body: (Database) throws -> T) throws(MarketplaceError) -> T {
         do { return try pool.read(body) } catch { throw Self.mapped(error) }
     }
 
     /// Runs `body` in its own savepoint of the next group commit and returns once that commit
     /// is durable (WAL, synchronous=FULL). A body that throws rolls back its savepoint only.
+    /// The connection is for the stores' own implementation (`write`) and for tests.
     func writeDB<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(MarketplaceError) -> T {
         try await transaction { transaction in try body(transaction.db) }
     }
@@ -96,7 +99,7 @@ public final class MarketplaceStore: Sendable {
                 let result = try body(transaction)
                 // Under an Idempotency-Key the answer lands with the effect (see KeyedRequest).
                 guard let keyed, let answer = keyed.render(result) else { return (result, nil) }
-                try IdempotencyStore.save(answer, for: keyed, at: transaction.timestampMicros, transaction.db)
+                try IdempotencyStore.save(answer, for: keyed, at: transaction.timestampMicros, transaction.stores)
                 return (result, answer)
             }
             if let keyed, let answer { keyed.landed(answer, from: result) }

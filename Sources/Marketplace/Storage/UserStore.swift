@@ -18,4 +18,6 @@ protocol UserStore {
     func insertAnonymousOwner(id: String, email: String, nowMicros: Int64) throws
     /// Adds the mock operator's hidden human unless it exists.
     func ensureMockOperator(id: String, nowMicros: Int64) throws
+    /// The full name of user `id`, nil when there is no such user or no name.
+    func fullName(ofUser id: String) throws -> String?
 }

@@ -59,6 +59,10 @@ struct SQLiteChainTransactionStore: ChainTransactionStore {
                                fees: ChainFees(maxFeePerGas: UInt64(row["max_fee"] as Int64), maxPriorityFeePerGas: UInt64(row["tip"] as Int64)),
                                state: ChainTransactionRecord.State(rawValue: row["state"]) ?? .signed, createdAt: row["created_at"], sentAt: row["sent_at"])
     }
+
+    func allHashes() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT hash FROM chain_transactions ORDER BY id")
+    }
 }
 
 extension Stores {

@@ -144,6 +144,19 @@ struct SQLiteConnectorCallStore: ConnectorCallStore {
                              reversedMinor: row["reversed_minor"], createdAt: row["created_at"], updatedAt: row["updated_at"],
                              attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"])
     }
+
+    func troubled(fromMicros: Int64, toMicros: Int64, givenUpPrefix: String, refusedPrefix: String) throws -> [TroubledConnectorCall] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, connector, kind, task_id, state, attempts, error, request FROM connector_calls
+            WHERE error IS NOT NULL AND updated_at >= ? AND updated_at < ?
+                AND ((state IN ('pending', 'sent') AND attempts > 0) OR (state = 'failed' AND (error LIKE ? OR error LIKE ?)))
+            ORDER BY id
+            """, arguments: [fromMicros, toMicros, "\(givenUpPrefix)%", "\(refusedPrefix)%"]).map { row in
+            TroubledConnectorCall(id: row["id"], connector: row["connector"], kind: row["kind"], taskID: row["task_id"], state: row["state"],
+                                  attempts: row["attempts"], error: row["error"],
+                                  request: try? JSONDecoder().decode(ConnectorCall.Request.self, from: Data((row["request"] as String).utf8)))
+        }
+    }
 }
 
 extension Stores {

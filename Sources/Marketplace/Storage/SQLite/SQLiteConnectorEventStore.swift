@@ -29,6 +29,15 @@ struct SQLiteConnectorEventStore: ConnectorEventStore {
                    arguments: [connector, eventID, type, nowMicros, detail])
         return db.changesCount == 1
     }
+
+    func refused(fromMicros: Int64, toMicros: Int64) throws -> [RefusedConnectorEvent] {
+        try Row.fetchAll(db, sql: """
+            SELECT connector, event_id, type, detail FROM connector_events
+            WHERE outcome = 'refused' AND received_at >= ? AND received_at < ? ORDER BY received_at, event_id
+            """, arguments: [fromMicros, toMicros]).map { row in
+            RefusedConnectorEvent(connector: row["connector"], eventID: row["event_id"], type: row["type"], detail: row["detail"])
+        }
+    }
 }
 
 extension Stores {

@@ -28,11 +28,3 @@ struct SQLiteIdempotentRequestStore: IdempotentRequestStore {
 extension Stores {
     var idempotentRequests: some IdempotentRequestStore { SQLiteIdempotentRequestStore(db: db) }
 }
-
-extension IdempotencyStore {
-    /// Writes the answer row inside a ledger commit reached through its SQLite connection; the
-    /// store's commit path (`MarketplaceStore`) still hands the connection, not its `Stores`.
-    static func save(_ answer: KeyedRequest.Answer, for keyed: KeyedRequest, at nowMicros: Int64, _ db: Database) throws {
-        try save(answer, for: keyed, at: nowMicros, Stores(db))
-    }
-}

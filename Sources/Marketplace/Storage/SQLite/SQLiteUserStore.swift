@@ -51,6 +51,10 @@ struct SQLiteUserStore: UserStore {
             VALUES (?, 'mock-operator@marketplace.invalid', '!', 'Mock operator', 'human', ?)
             """, arguments: [id, nowMicros])
     }
+
+    func fullName(ofUser id: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT full_name FROM users WHERE id = ?", arguments: [id])
+    }
 }
 
 extension Stores {
