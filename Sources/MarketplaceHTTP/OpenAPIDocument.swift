@@ -326,7 +326,11 @@ extension OpenAPIDocument {
         return [
             "Category": ["type": "object", "properties": ["id": string, "name": string, "description": string]],
             "CategoryList": ["type": "array", "items": ["$ref": "#/components/schemas/Category"]],
-            "TaskCreate": ["type": "object", "required": ["title", "description", "category", "budget"], "properties": create],
+            "TaskCreate": ["type": "object", "required": ["title", "description", "category", "budget"], "properties": create.merging([
+                "fund": ["type": "object", "required": ["source"], "additionalProperties": false,
+                         "description": "Fund at posting: the task is created and funded in one commit, or nothing is written (402 INSUFFICIENT_BALANCE for a short wallet); the answer carries the funding under funding",
+                         "properties": ["source": ["type": "string", "enum": ["wallet", "connector"]]]],
+            ] as [String: Any]) { $1 }],
             "TaskUpdate": ["type": "object", "properties": common],
             "Task": ["type": "object", "properties": create.merging([
                 "id": string, "mode": string, "owner_id": string, "worker_id": nullableString, "status": ["type": "string", "enum": TaskStatus.allCases.map(\.rawValue)],

@@ -6,10 +6,43 @@
 public struct FundingPipeline: Sendable {
     let settlement: SettlementService
     let work: WorkService
+    let tasks: TaskService?
 
-    public init(settlement: SettlementService, work: WorkService) {
+    /// `tasks` is needed only to post and fund in one step (`post(_:funding:by:)`).
+    public init(settlement: SettlementService, work: WorkService, tasks: TaskService? = nil) {
         self.settlement = settlement
         self.work = work
+        self.tasks = tasks
+    }
+
+    /// A task posted and funded in one commit: the task with its funding, or (a short wallet,
+    /// a refusal of any check) nothing written at all. Only a method that funds at once can;
+    /// a funding a key's spend policy would set aside for the owner's approval is refused too,
+    /// since the task would then exist unfunded.
+    public func post(_ draft: TaskDraft, funding method: FundingMethod, by caller: Principal) async throws(MarketplaceError) -> FundedTask {
+        guard let tasks else { throw .internalError("the funding pipeline was built without the task service") }
+        let source: FundingSource
+        switch method {
+        case .wallet: source = .wallet
+        case .testConnector: source = .connector
+        case .card, .usdc:
+            throw .validation(field: "fund.source", message: "card and USDC payments settle after the request: post the task, then fund it (POST /v1/tasks/{id}/fund)")
+        }
+        try caller.require(.walletWrite)
+        let task = try tasks.prepare(draft, by: caller)
+        let settlement = settlement
+        // The commit answers the funded task, so that a keyed request's answer lands in it.
+        let posted = try await settlement.store.transaction { transaction -> FundedTask in
+            try TaskService.record(task, transaction.stores)
+            switch try settlement.fund(task.id, from: source, by: caller, nowMicros: task.createdAt, in: transaction) {
+            case .funded(let funding, _): return FundedTask(task: task, funding: funding)
+            case .awaitingApproval:
+                throw MarketplaceError.conflict(field: "fund", message: "this funding is above the key's spend policy and would wait for the account owner's approval: post the task, then fund it")
+            default: throw MarketplaceError.internalError("a funding at posting answered neither funded nor awaiting approval")
+            }
+        }
+        if task.spec.mockOperator { _ = try await work.runMockOperator(on: task.id) }
+        return posted
     }
 
     public func fund(_ taskID: String, with method: FundingMethod, by caller: Principal) async throws(MarketplaceError) -> FundingOutcome {

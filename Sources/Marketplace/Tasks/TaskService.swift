@@ -23,6 +23,17 @@ public struct TaskService: Sendable {
     }
 
     public func create(_ draft: TaskDraft, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
+        let task = try prepare(draft, by: caller)
+        // The write answers the task, so that a keyed request's answer lands in this commit.
+        return try await store.write { stores in
+            try Self.record(task, stores)
+            return task
+        }
+    }
+
+    /// The published task `draft` makes for `caller`, checked (scopes, fields, risk gate, mock
+    /// operators in test mode only) and not yet written.
+    func prepare(_ draft: TaskDraft, by caller: Principal) throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
         try caller.requirePoster()
         let now = clock.nowMicros()
@@ -31,15 +42,16 @@ public struct TaskService: Sendable {
         guard !spec.mockOperator || caller.mode == .test else {
             throw .validation(field: "mock_operator", message: "mock operators work in test mode only")
         }
-        let task = MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
-                              spec: spec, workerID: nil, createdAt: now, updatedAt: now)
-        // The write answers the task, so that a keyed request's answer lands in this commit.
-        return try await store.write { stores in
-            try stores.tasks.insert(task)
-            try Outbox.emit(.taskCreated, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.summary(task), nowMicros: now, stores)
-            if spec.mockOperator { try MockOperator.apply(to: task, nowMicros: now, stores) }
-            return task
-        }
+        return MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
+                          spec: spec, workerID: nil, createdAt: now, updatedAt: now)
+    }
+
+    /// Writes a prepared task inside the caller's commit: its row, its `task.created` event, and
+    /// a test-mode mock operator's application.
+    static func record(_ task: MarketTask, _ stores: Stores) throws {
+        try stores.tasks.insert(task)
+        try Outbox.emit(.taskCreated, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.summary(task), nowMicros: task.createdAt, stores)
+        if task.spec.mockOperator { try MockOperator.apply(to: task, nowMicros: task.createdAt, stores) }
     }
 
     public func task(_ id: String, for caller: Principal) throws(MarketplaceError) -> MarketTask {

@@ -50,6 +50,12 @@ struct TasksController: Sendable {
         let mockOperator: Bool?
         let autoApprove: Bool?
         let autoReject: Bool?
+        /// Funding at posting: the task is created and funded in one commit, or not at all.
+        let fund: FundAtPosting?
+
+        struct FundAtPosting: Decodable {
+            let source: String
+        }
 
         var draft: TaskDraft {
             TaskDraft(title: title, description: description, category: category, taskType: taskType,
@@ -75,10 +81,26 @@ struct TasksController: Sendable {
     @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
         let body = try await RequestBody.decode(CreateBody.self, from: request, context: context)
         guard let caller = context.principal else {
+            guard body.fund == nil else {
+                throw APIError.validation("an anonymous post is funded afterwards, through its fund_url; leave out fund", field: "fund")
+            }
             let posted = try await tasks.createAnonymous(body.draft, clientAddress: context.clientAddress, mode: mode)
             let view = AnonymousView(task: TaskView(posted.task), taskToken: posted.token, taskUrl: "/v1/tasks/\(posted.task.id)",
                                      fundUrl: "/v1/tasks/\(posted.task.id)/fund")
             return try EditedResponse(status: .created, response: Envelope(view)).response(from: request, context: context)
+        }
+        if let fund = body.fund {
+            let method: FundingMethod = switch fund.source {
+            case "wallet": .wallet
+            case "connector": .testConnector
+            case "card": .card(successURL: nil, cancelURL: nil)
+            case "usdc": .usdc(payment: nil, resource: "/v1/tasks")
+            default: throw APIError.validation("source must be wallet or connector (card and usdc fund after posting)", field: "fund.source")
+            }
+            let pipeline = FundingPipeline(settlement: settlement, work: work, tasks: tasks)
+            return try await KeyedAnswer.respond(FundedTask.self, status: { _ in .created }, render: { Envelope(FundedTaskView($0)) }) {
+                try await pipeline.post(body.draft, funding: method, by: caller)
+            }
         }
         return try await KeyedAnswer.respond(MarketTask.self, status: { _ in .created }, render: { Envelope(TaskView($0)) }) {
             try await tasks.create(body.draft, by: caller)

@@ -50,7 +50,7 @@ enum TaskTools {
             Posts a task for humans to do, in your key's mode (test or live). The budget is an exact decimal \
             string in its currency ("25.00" USD, up to 2 decimals; USDC up to 6); the platform fee is added on top \
             unless fee_paid_by is "worker". The task is published but nobody can be accepted until you fund it \
-            with fund_task. In test mode mock_operator=true has a simulated human apply, get accepted once funded, \
+            with fund_task, or pass fund {source: "wallet"} to post and fund in one step (all or nothing). In test mode mock_operator=true has a simulated human apply, get accepted once funded, \
             and submit. Needs tasks:write; only agent and client accounts post.
             """,
         input: Schema.object([
@@ -81,9 +81,20 @@ enum TaskTools {
             "mock_operator": Schema.boolean("Test mode only: a simulated human does the task."),
             "auto_approve": Schema.boolean("Approve (and pay) a submission whose proof score passes."),
             "auto_reject": Schema.boolean("Reject a submission whose proof score fails."),
+            "fund": Schema.object([
+                "source": Schema.string("wallet: from your wallet; connector: through the test connector (test mode).", oneOf: ["wallet", "connector"]),
+            ], required: ["source"], description: "Fund at posting: the task is created and funded in one step, or nothing is written (INSUFFICIENT_BALANCE for a short wallet). Needs wallet:write too."),
         ], required: ["title", "description", "category", "budget"])
     ) { call in
-        TaskView(try await call.tools.tasks.create(try draft(call.arguments), by: call.caller))
+        let draft = try draft(call.arguments)
+        guard let fund = call.arguments.object("fund") else { return TaskView(try await call.tools.tasks.create(draft, by: call.caller)) }
+        let method: FundingMethod = switch try fund.requiredString("source") {
+        case "wallet": .wallet
+        case "connector": .testConnector
+        default: throw MarketplaceError.validation(field: "fund.source", message: "source must be wallet or connector")
+        }
+        let pipeline = FundingPipeline(settlement: call.tools.settlement, work: call.tools.work, tasks: call.tools.tasks)
+        return FundedTaskView(try await pipeline.post(draft, funding: method, by: call.caller))
     }
 
     static func draft(_ arguments: ToolArguments) throws(MarketplaceError) -> TaskDraft {
