@@ -97,4 +97,23 @@ struct FundingAtPostingTests {
             try await client.expectWalletMatchesLedger(agent, test)
         }
     }
+
+    @Test func aFundingAKeysPolicyWouldSetAsideWritesNoTask() async throws {
+        try await withApp { client, _ in
+            let agent = try await client.session("agent@example.com")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1")
+            let (_, key) = try await client.send(.post, "/v1/keys", token: agent, json: #"""
+                {"name":"capped","scopes":["tasks:read","tasks:write","wallet:read","wallet:write"],"mode":"test","spend_policy":{"currency":"USD","per_task":"5.00"}}
+                """#)
+            let capped = try #require(data(key)["secret"] as? String)
+            let (status, body) = try await client.send(.post, "/v1/tasks", token: capped, json: Self.task())
+            #expect(status == .conflict)
+            #expect(Self.error(body).field == "fund")
+            let (_, mine) = try await client.send(.get, "/v1/tasks?mine=true", token: agent)
+            #expect((data(mine)["tasks"] as? [Any])?.isEmpty == true)
+            let (_, approvals) = try await client.send(.get, "/v1/funding-approvals", token: agent)
+            #expect((approvals["data"] as? [Any])?.isEmpty == true)
+            #expect(try await client.wallet(agent).available == 10_000)
+        }
+    }
 }
