@@ -316,7 +316,8 @@ extension OpenAPIDocument {
         let create = common.merging([
             "task_type": string, "location_type": ["type": "string", "enum": LocationType.allCases.map(\.rawValue)], "address": string,
             "latitude": ["type": "number", "minimum": -90, "maximum": 90], "longitude": ["type": "number", "minimum": -180, "maximum": 180],
-            "budget": budget, "delivery_type": ["type": "string", "enum": DeliveryType.allCases.map(\.rawValue)],
+            "budget": budget, "delivery_type": ["type": "string", "enum": DeliveryType.allCases.map(\.rawValue),
+                                                "description": "freeform (default): approve completes the task while assigned, with or without a submission; submission: approve needs a submission; bounty: anyone enters, the owner awards one entry"],
             "mock_operator": ["type": "boolean", "description": "Test mode: a mock operator applies, is accepted once funded, and submits"],
             "auto_approve": ["type": "boolean", "description": "Approve a submission whose proof score is at least 90"],
             "auto_reject": ["type": "boolean", "description": "Reject a submission whose proof score is below 50"],

@@ -299,6 +299,46 @@ struct WorkflowTests {
         }
     }
 
+    /// Seed 002's freeform flow: apply, accept, talk, and the owner marks it complete; the
+    /// worker is paid with nothing submitted. Freeform is the default delivery type.
+    @Test func aFreeformTaskIsCompletedByItsOwnerWithoutASubmission() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            let human = try await client.session("human@example.com", role: "human")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"30.00","currency":"USD"}"#, idempotencyKey: "d")
+            let (_, created) = try await client.send(.post, "/v1/tasks", token: agent,
+                                                     json: #"{"title":"Call me about the flat","description":"Ten minutes","category":"research","budget":{"amount":"12.00","currency":"USD"}}"#)
+            #expect(data(created)["delivery_type"] as? String == "freeform")
+            let id = try #require(data(created)["id"] as? String)
+            _ = try await client.send(.post, "/v1/tasks/\(id)/fund", token: agent)
+            let (_, application) = try await client.send(.post, "/v1/tasks/\(id)/applications", token: human, json: #"{"message":"me"}"#)
+            _ = try await client.send(.post, "/v1/tasks/\(id)/applications/\(try #require(data(application)["id"] as? String))/accept", token: agent)
+            _ = try await client.send(.post, "/v1/tasks/\(id)/messages", token: human, json: #"{"body":"Called: the flat is free from May"}"#)
+            let (stranger, _) = try await client.send(.post, "/v1/tasks/\(id)/approve", token: human)
+            #expect(stranger == .notFound)  // only the owner completes it
+            let (approved, paid) = try await client.send(.post, "/v1/tasks/\(id)/approve", token: agent)
+            #expect(approved == .ok)
+            #expect(data(paid)["status"] as? String == "paid")
+            #expect(try await client.wallet(human).available == 1_200)
+            #expect(try await client.wallet(agent).available == 3_000 - 1_320)
+            let (again, _) = try await client.send(.post, "/v1/tasks/\(id)/approve", token: agent)
+            #expect(again == .conflict)  // paid once
+            #expect(try await client.wallet(human).available == 1_200)
+            for token in [agent, human] { try await client.expectWalletMatchesLedger(token, test) }
+
+            // A submission task still needs its submission before approval.
+            let (_, strict) = try await client.send(.post, "/v1/tasks", token: agent,
+                                                    json: #"{"title":"Photograph the door","description":"One photo","category":"photography","budget":{"amount":"5.00","currency":"USD"},"delivery_type":"submission"}"#)
+            let strictID = try #require(data(strict)["id"] as? String)
+            _ = try await client.send(.post, "/v1/tasks/\(strictID)/fund", token: agent)
+            let (_, strictApplication) = try await client.send(.post, "/v1/tasks/\(strictID)/applications", token: human, json: #"{"message":"me"}"#)
+            _ = try await client.send(.post, "/v1/tasks/\(strictID)/applications/\(try #require(data(strictApplication)["id"] as? String))/accept", token: agent)
+            let (early, earlyBody) = try await client.send(.post, "/v1/tasks/\(strictID)/approve", token: agent)
+            #expect(early == .conflict)
+            #expect((earlyBody["error"] as? [String: Any])?["message"] as? String == "the task is assigned; nothing was submitted")
+        }
+    }
+
     @Test func aFundedTaskPastItsDeadlineExpiresAndIsRefunded() async throws {
         try await withApp { client, test in
             let agent = try await client.session("agent@example.com")

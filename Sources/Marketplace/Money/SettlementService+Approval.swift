@@ -5,6 +5,8 @@ extension SettlementService {
     /// Approves the submitted work: escrow pays the worker and the platform fee (payout + fee =
     /// escrow exactly) in the same commit that moves the task through completed to paid. On a
     /// bounty the owner names the winning entry (`submissionID`); the other entries are declined.
+    /// A freeform task (seed 002: apply, accept, talk, done) is completed by its owner while it
+    /// is assigned, without a submission: the assigned worker is paid.
     public func approve(_ taskID: String, submission submissionID: String? = nil, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)
         let now = clock.nowMicros()
@@ -14,21 +16,24 @@ extension SettlementService {
             guard let funding = try Self.committedFunding(of: taskID, stores) else {
                 throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
             }
-            let entry = try WorkService.targetSubmission(submissionID, of: task, stores)
-            let workerID = task.spec.deliveryType == .bounty ? entry.workerID : task.workerID
-            guard let workerID, entry.workerID == workerID else {
+            let completesFreeform = task.spec.deliveryType == .freeform && task.status == .assigned && submissionID == nil
+            let entry = completesFreeform ? nil : try WorkService.targetSubmission(submissionID, of: task, stores)
+            let workerID = task.spec.deliveryType == .bounty ? entry?.workerID : task.workerID
+            guard let workerID, entry.map({ $0.workerID == workerID }) ?? true else {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue)")
             }
-            guard entry.status == .submitted else {
+            if let entry, entry.status != .submitted {
                 throw MarketplaceError.conflict(field: "status", message: "the task is \(task.status.rawValue); the submission is \(entry.status.rawValue)")
             }
-            // submitted → completed → paid in this one commit: the payout below lands with it.
-            task.status = try task.status.applying(task.spec.deliveryType == .bounty ? .award : .approve).applying(.pay)
-            task.workerID = entry.workerID
+            // submitted (or a freeform task assigned) → completed → paid in this one commit: the
+            // payout below lands with it.
+            let event: TaskEvent = completesFreeform ? .complete : task.spec.deliveryType == .bounty ? .award : .approve
+            task.status = try task.status.applying(event).applying(.pay)
+            task.workerID = workerID
             task.updatedAt = now
             try stores.tasks.save(task, specChanged: false)
-            try stores.submissions.approve(entry.id, taskID: taskID)
-            try Notification.add(.paid, for: entry.workerID, mode: task.mode, task: taskID,
+            if let entry { try stores.submissions.approve(entry.id, taskID: taskID) }
+            try Notification.add(.paid, for: workerID, mode: task.mode, task: taskID,
                                  "\"\(task.spec.title)\" was approved; \(MinorUnits.format(funding.payoutMinor, scale: funding.asset.scale)) \(funding.asset.code) is in your wallet",
                                  nowMicros: task.updatedAt, stores)
             let split = try funding.recordedSplit()
@@ -39,8 +44,10 @@ extension SettlementService {
                                            asset: funding.asset, metadata: #"{"task":"\#(taskID)","fee_rule":"\#(funding.feeRule)"}"#)
             }
             let parties = [task.ownerID, workerID]
-            try Outbox.emit(.submissionApproved, to: parties, mode: task.mode, task: task, data: ["submission_id": entry.id, "worker_id": workerID],
-                            nowMicros: task.updatedAt, stores)
+            if let entry {
+                try Outbox.emit(.submissionApproved, to: parties, mode: task.mode, task: task, data: ["submission_id": entry.id, "worker_id": workerID],
+                                nowMicros: task.updatedAt, stores)
+            }
             try Outbox.emit(.taskCompleted, to: parties, mode: task.mode, task: task,
                             data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset), "fee": Outbox.money(funding.feeMinor, funding.asset),
                                    "fee_rule": funding.feeRule], nowMicros: task.updatedAt, stores)

@@ -55,7 +55,7 @@ public struct TaskDraft: Sendable, Hashable {
 
     public init(title: String, description: String, category: String, taskType: String? = nil, locationType: String = "remote",
                 address: String? = nil, latitude: Double? = nil, longitude: Double? = nil, budget: Budget, deadline: String? = nil,
-                deliveryType: String = "submission", requiredDeliverables: [String] = [], proofRequirements: [String] = [],
+                deliveryType: String = "freeform", requiredDeliverables: [String] = [], proofRequirements: [String] = [],
                 verifiedOnly: Bool = false, urgency: String = "normal", callbackURL: String? = nil, feePaidBy: String = "agent",
                 mockOperator: Bool = false, autoApprove: Bool = false, autoReject: Bool = false) {
         self.title = title

@@ -23,10 +23,11 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// published | assigned → canceled; published → expired; assigned | submitted |
     /// revision_requested → disputed → resolved. A rejected submission sends the task back to
     /// assigned (the worker may submit again or dispute); a bounty goes from published straight
-    /// to completed when its owner awards one entry.
+    /// to completed when its owner awards one entry; a freeform task goes from assigned to
+    /// completed when its owner marks it complete, with or without a submission.
     static let transitions: [TaskStatus: [TaskEvent: TaskStatus]] = [
         .published: [.assign: .assigned, .cancel: .canceled, .expire: .expired, .award: .completed],
-        .assigned: [.submit: .submitted, .cancel: .canceled, .dispute: .disputed],
+        .assigned: [.submit: .submitted, .cancel: .canceled, .dispute: .disputed, .complete: .completed],
         .submitted: [.requestRevision: .revisionRequested, .approve: .completed, .reject: .assigned, .dispute: .disputed],
         .revisionRequested: [.submit: .submitted, .dispute: .disputed],
         .completed: [.pay: .paid],
@@ -36,7 +37,7 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Something that happens to a task.
 public enum TaskEvent: String, Sendable, Hashable, CaseIterable {
-    case assign, submit, requestRevision, approve, reject, award, pay, cancel, expire, dispute, resolve
+    case assign, submit, requestRevision, approve, reject, award, complete, pay, cancel, expire, dispute, resolve
 
     var pastTense: String {
         switch self {
@@ -46,6 +47,7 @@ public enum TaskEvent: String, Sendable, Hashable, CaseIterable {
         case .approve: "approved"
         case .reject: "rejected"
         case .award: "awarded"
+        case .complete: "completed"
         case .pay: "paid"
         case .cancel: "canceled"
         case .expire: "expired"

@@ -62,7 +62,7 @@ struct TasksController: Sendable {
                       locationType: locationType ?? "remote", address: address, latitude: latitude, longitude: longitude,
                       budget: .init(amount: budget.amount.text, currency: budget.currency, type: budget.type ?? "fixed",
                                     estimatedHours: budget.estimatedHours),
-                      deadline: deadline, deliveryType: deliveryType ?? "submission", requiredDeliverables: requiredDeliverables ?? [],
+                      deadline: deadline, deliveryType: deliveryType ?? DeliveryType.freeform.rawValue, requiredDeliverables: requiredDeliverables ?? [],
                       proofRequirements: proofRequirements ?? [], verifiedOnly: verifiedOnly ?? false, urgency: urgency ?? "normal",
                       callbackURL: callbackUrl, feePaidBy: feePaidBy ?? "agent", mockOperator: mockOperator ?? false,
                       autoApprove: autoApprove ?? false, autoReject: autoReject ?? false)
