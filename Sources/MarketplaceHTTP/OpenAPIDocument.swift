@@ -101,8 +101,13 @@ public enum OpenAPIDocument {
     }
 
     private static func envelope(_ schema: String) -> [String: Any] {
-        ["type": "object", "required": ["success", "data"],
-         "properties": ["success": ["const": true], "data": ["$ref": "#/components/schemas/\(schema)"]]]
+        var properties: [String: Any] = ["success": ["const": true], "data": ["$ref": "#/components/schemas/\(schema)"]]
+        var required = ["success", "data"]
+        if schema == "NotificationList" {
+            properties["unread_count"] = ["type": "integer", "minimum": 0, "description": "The caller's unread notifications in all, whatever the filter"]
+            required.append("unread_count")
+        }
+        return ["type": "object", "required": required, "properties": properties]
     }
 
     private static var schemas: [String: Any] {

@@ -58,6 +58,7 @@ struct MessagesTests {
             let (_, humanNotes) = try await client.send(.get, "/v1/notifications?unread=true", token: human)
             let kinds = (humanNotes["data"] as? [[String: Any]])?.map { $0["kind"] as? String }
             #expect(kinds == ["paid", "application_accepted"])
+            #expect(humanNotes["unread_count"] as? Int == 2)
             let paid = try #require((humanNotes["data"] as? [[String: Any]])?.first)
             #expect((paid["text"] as? String)?.contains("5.00 USD") == true)
             let (marked, markedBody) = try await client.send(.post, "/v1/notifications/\(try #require(paid["id"] as? String))/read", token: human)
@@ -65,8 +66,12 @@ struct MessagesTests {
             #expect(data(markedBody)["read"] as? Bool == true)
             let (_, unread) = try await client.send(.get, "/v1/notifications?unread=true", token: human)
             #expect((unread["data"] as? [[String: Any]])?.count == 1)
+            #expect(unread["unread_count"] as? Int == 1)
             let (_, all) = try await client.send(.post, "/v1/notifications/read-all", token: human)
             #expect(data(all)["marked"] as? Int == 1)
+            let (_, everything) = try await client.send(.get, "/v1/notifications", token: human)
+            #expect((everything["data"] as? [[String: Any]])?.count == 2)
+            #expect(everything["unread_count"] as? Int == 0)  // the count of unread, whatever the list shows
             let (other, _) = try await client.send(.post, "/v1/notifications/\(try #require(paid["id"] as? String))/read", token: agent)
             #expect(other == .notFound)
         }

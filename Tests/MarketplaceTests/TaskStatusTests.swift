@@ -7,6 +7,7 @@ struct TaskStatusTests {
         let legal: Set<String> = [
             "published.assign=assigned", "published.cancel=canceled", "published.expire=expired", "published.award=completed",
             "assigned.submit=submitted", "assigned.cancel=canceled", "assigned.dispute=disputed",
+            "assigned.complete=completed",  // a freeform task completed by its owner (seed 002)
             "submitted.requestRevision=revision_requested", "submitted.approve=completed", "submitted.dispute=disputed",
             "submitted.reject=assigned", "revision_requested.submit=submitted", "revision_requested.dispute=disputed", "completed.pay=paid", "disputed.resolve=resolved",
         ]

@@ -101,10 +101,14 @@ public struct MessageService: Sendable {
         return (task, caller.userID)
     }
 
-    /// The caller's notifications in this mode, newest first.
-    public func notifications(unreadOnly: Bool, for caller: Principal) throws(MarketplaceError) -> [Notification] {
+    /// The caller's notifications in this mode, newest first, with how many are unread in all
+    /// (read in one snapshot).
+    public func notifications(unreadOnly: Bool, for caller: Principal) throws(MarketplaceError) -> (notifications: [Notification], unreadCount: Int) {
         try caller.require(.tasksRead)
-        return try store.read { stores in try stores.notifications.list(userID: caller.userID, mode: caller.mode, unreadOnly: unreadOnly) }
+        return try store.read { stores in
+            (try stores.notifications.list(userID: caller.userID, mode: caller.mode, unreadOnly: unreadOnly),
+             try stores.notifications.unreadCount(userID: caller.userID, mode: caller.mode))
+        }
     }
 
     /// Marks one of the caller's notifications read (again is harmless).

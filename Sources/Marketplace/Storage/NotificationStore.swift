@@ -6,6 +6,8 @@ protocol NotificationStore {
     func list(userID: String, mode: Mode, unreadOnly: Bool) throws -> [Notification]
     /// Marks the user's notification read at `nowMicros` unless it was read already; answers
     /// it as it now is, nil when the user has no such notification in `mode`.
+    /// How many of the user's notifications in `mode` are unread.
+    func unreadCount(userID: String, mode: Mode) throws -> Int
     func markRead(_ id: String, userID: String, mode: Mode, nowMicros: Int64) throws -> Notification?
     /// Marks every unread notification of the user in `mode` read; answers how many changed.
     func markAllRead(userID: String, mode: Mode, nowMicros: Int64) throws -> Int

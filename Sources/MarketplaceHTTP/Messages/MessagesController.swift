@@ -53,7 +53,8 @@ struct MessagesController: Sendable {
     @Sendable func notifications(_ request: Request, context: APIContext) async throws -> Envelope<[NotificationView]> {
         let caller = try context.requirePrincipal()
         let unread = request.uri.queryParameters["unread"] == "true"
-        return Envelope(try messages.notifications(unreadOnly: unread, for: caller).map(NotificationView.init))
+        let (notifications, unreadCount) = try messages.notifications(unreadOnly: unread, for: caller)
+        return Envelope(notifications.map(NotificationView.init), unreadCount: unreadCount)
     }
 
     @Sendable func markRead(_ request: Request, context: APIContext) async throws -> Envelope<NotificationView> {

@@ -16,6 +16,11 @@ struct SQLiteNotificationStore: NotificationStore {
             """), arguments: [userID, mode.rawValue]).map(Self.decode)
     }
 
+    func unreadCount(userID: String, mode: Mode) throws -> Int {
+        try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND mode = ? AND read_at IS NULL"),
+                         arguments: [userID, mode.rawValue]) ?? 0
+    }
+
     func markRead(_ id: String, userID: String, mode: Mode, nowMicros: Int64) throws -> Notification? {
         try db.run(sql: "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ? AND mode = ?",
                    arguments: [nowMicros, id, userID, mode.rawValue])
