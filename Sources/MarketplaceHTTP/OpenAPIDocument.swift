@@ -183,8 +183,8 @@ extension OpenAPIDocument {
                 "get": operation("getTask", "One task", "Task", parameters: [task], secured: true),
                 "patch": operation("updateTask", "Change a published task (owner)", "Task", parameters: [task], body: "TaskUpdate", secured: true),
             ],
-            "/v1/tasks/{task}/cancel": ["post": operation("cancelTask", "Cancel a published or assigned task (owner); a funded task is refunded in full",
-                                                          "Task", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/cancel": ["post": operation("cancelTask", "Cancel a published or assigned task (owner); a funded task is refunded in full, fee included: the answer says refunded, and the refund's amount, destination (wallet or card) and ledger transfer",
+                                                          "CanceledTask", parameters: [task], secured: true)],
             "/v1/tasks/{task}/fund": ["post": operation("fundTask", "Fund: budget + fee into escrow, from the wallet (402 INSUFFICIENT_BALANCE when short), through the test connector, by card, or (source usdc) by a USDC authorization: 402 with x402 payment requirements, then 202 settling with X-PAYMENT-RESPONSE / PAYMENT-RESPONSE. Above an API key's spend policy: 202 with a FundingApproval for the account owner",
                                                         "Funding", parameters: [task], body: "FundRequest", secured: true),
                                       "get": operation("openCheckout", "The browser flow: 303 to the task's card checkout page (opened if none is open)",
@@ -347,6 +347,12 @@ extension OpenAPIDocument {
                     "estimated_hours": ["type": ["integer", "null"]], "total": ["$ref": "#/components/schemas/Money"],
                 ]],
             ] as [String: Any]) { $1 }],
+            "CanceledTask": ["allOf": [["$ref": "#/components/schemas/Task"], ["type": "object", "required": ["refunded", "refund"], "properties": [
+                "refunded": ["type": "boolean"],
+                "refund": ["oneOf": [["type": "null"], ["type": "object", "required": ["amount", "to", "transfer_id"], "properties": [
+                    "amount": ["$ref": "#/components/schemas/Money"], "to": ["type": "string", "enum": ["wallet", "card"]], "transfer_id": ["type": "integer"],
+                ]]]],
+            ]]]],
             "Wallet": ["type": "object", "properties": [
                 "asset": string, "account_id": ["type": "integer"], "available": ["$ref": "#/components/schemas/Money"],
                 "pending": ["$ref": "#/components/schemas/Money"], "frozen": ["$ref": "#/components/schemas/Money"],

@@ -189,8 +189,12 @@ struct CardFundingTests {
             let (task, session) = try await Self.checkout(stripe, agent)
             try await stripe.deliver(try stripe.fake.pay(session))
             let before = stripe.fake.events.count
-            let (canceled, _) = try await stripe.client.send(.post, "/v1/tasks/\(task)/cancel", token: agent)
+            let (canceled, canceledBody) = try await stripe.client.send(.post, "/v1/tasks/\(task)/cancel", token: agent)
             #expect(canceled == .ok)
+            // The answer says where the refund went: to the card, through its pending intent.
+            #expect(data(canceledBody)["refunded"] as? Bool == true)
+            #expect((data(canceledBody)["refund"] as? [String: Any])?["to"] as? String == "card")
+            #expect(((data(canceledBody)["refund"] as? [String: Any])?["amount"] as? [String: Any])?["amount_minor"] as? Int == 2_750)
             let refund = try #require(stripe.fake.requests("POST", "/v1/refunds").first)
             #expect(refund.params["amount"] == "2750")
             #expect(refund.params["payment_intent"] == stripe.fake.session(session)?.paymentIntent)

@@ -50,7 +50,7 @@ struct CloseRaceTests {
         let task = try await tasks.create(draft(deadline: Timestamps.format(clock.now + 60_000_000)), by: caller)
         try await recordFundingApart(task.id, ledger: ledger, store: store)
         if event == .cancel {
-            #expect(try await settlement.cancel(task.id, by: caller).status == .canceled)
+            #expect(try await settlement.cancel(task.id, by: caller).task.status == .canceled)
         } else {
             clock.advance(seconds: 60)
             #expect(try await settlement.expireOverdueTasks() == [task.id])
@@ -72,7 +72,7 @@ struct CloseRaceTests {
         let task = try await tasks.create(draft(deadline: Timestamps.format(clock.now + 60_000_000)), by: caller)
         if event == .expire { clock.advance(seconds: 60) }
         async let funded = try? settlement.fund(task.id, by: caller)
-        async let closed = event == .cancel ? [try settlement.cancel(task.id, by: caller).id] : try settlement.expireOverdueTasks()
+        async let closed = event == .cancel ? [try settlement.cancel(task.id, by: caller).task.id] : try settlement.expireOverdueTasks()
         _ = await funded
         #expect(try await closed == [task.id])
         let wallet = try await settlement.wallets(for: caller)[0]
@@ -100,7 +100,7 @@ struct CloseRaceTests {
         #expect(try ledger.head().seq == before)
         #expect(try settlement.funding(of: task.id) == nil)
         #expect(try store.readDB { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operations WHERE key = ?", arguments: ["fund:\(task.id)"]) } == 0)
-        #expect(try await settlement.cancel(task.id, by: caller).status == .canceled)
+        #expect(try await settlement.cancel(task.id, by: caller).task.status == .canceled)
         #expect(try await settlement.wallets(for: caller)[0].availableMinor == 1_100)
         #expect(try ledger.verify().isClean)
     }

@@ -103,7 +103,7 @@ extension SettlementService {
                 }
             }
             if toCard > 0, let card {
-                try refundToCard(funding, amountMinor: toCard, reason: "dispute", connector: card.connector.name, nowMicros: now, transaction)
+                _ = try refundToCard(funding, amountMinor: toCard, reason: "dispute", connector: card.connector.name, nowMicros: now, transaction)
             }
             try schedulePayout(task: current, workerID: workerID, amountMinor: split.toWorkerMinor, funding: funding, nowMicros: now, transaction)
         }

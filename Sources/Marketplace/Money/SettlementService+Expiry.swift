@@ -21,14 +21,14 @@ extension SettlementService {
     /// made concurrently is either refunded too or refused by the task's new status. With an `owner`, only the owner's task
     /// closes and an illegal move is a conflict; without one (the sweeper), a task that moved
     /// on is left alone and nil comes back.
-    func close(_ taskID: String, on event: TaskEvent, reason: String, owner caller: Principal?) async throws(MarketplaceError) -> MarketTask? {
+    func close(_ taskID: String, on event: TaskEvent, reason: String, owner caller: Principal?) async throws(MarketplaceError) -> ClosedTask? {
         let current = try store.read { stores in
             try caller.map { try TaskService.owned(taskID, by: $0, stores) } ?? stores.tasks.fetch(taskID)
         }
         guard let current else { return nil }
         if (try? current.status.applying(event)) != nil { try await closeOpenCheckouts(of: taskID) }
         let walletAccount = walletAccount(user: current.ownerID, mode: current.mode, current.spec.asset)
-        let closed = try await store.transaction { transaction -> MarketTask? in
+        let closed = try await store.transaction { transaction -> ClosedTask? in
             let stores = transaction.stores
             guard var task = try caller.map({ try TaskService.owned(taskID, by: $0, stores) }) ?? stores.tasks.fetch(taskID) else { return nil }
             if caller == nil, (try? task.status.applying(event)) == nil { return nil }
@@ -48,20 +48,20 @@ extension SettlementService {
             } ?? NSNull()
             try Outbox.emit(event == .expire ? .taskExpired : .taskCanceled, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode,
                             task: task, data: ["reason": reason, "refund": refund], nowMicros: task.updatedAt, stores)
-            guard let funding = recorded else { return task }
+            guard let funding = recorded else { return ClosedTask(task: task, refund: nil) }
             // A funding recorded apart from its batch (before a stop, by an older binary) goes
             // first: the refund needs its money in escrow.
             if let fund = try Operation.find(key: "fund:\(taskID)", in: stores) { _ = try fund.committed(in: transaction) }
             if funding.source == .card, let card {
-                try refundToCard(funding, reason: reason, connector: card.connector.name, nowMicros: task.updatedAt, transaction)
-                return task
+                let intent = try refundToCard(funding, reason: reason, connector: card.connector.name, nowMicros: task.updatedAt, transaction)
+                return ClosedTask(task: task, refund: TaskRefund(amountMinor: funding.escrowMinor, asset: funding.asset, to: .card, transferID: intent))
             }
             let wallet = try transaction.account(walletAccount)
-            _ = try Operation.commit(key: "refund:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in
+            let refunded = try Operation.commit(key: "refund:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in
                 PostingRecipes.cancelToWallet(id: first, escrow: funding.escrowAccountID, wallet: wallet, amountMinor: funding.escrowMinor,
                                               asset: funding.asset, metadata: #"{"task":"\#(taskID)","reason":"\#(reason)"}"#)
             }
-            return task
+            return ClosedTask(task: task, refund: TaskRefund(amountMinor: funding.escrowMinor, asset: funding.asset, to: .wallet, transferID: refunded.firstTransferID))
         }
         if closed != nil { await sendPendingCalls(task: taskID) }
         return closed

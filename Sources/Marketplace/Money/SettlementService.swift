@@ -140,13 +140,14 @@ public struct SettlementService: Sendable {
         return .funded(funding, mockOperator: task.spec.mockOperator)
     }
 
-    /// Cancels a published or assigned task; a funded one is refunded to the owner's wallet in full.
-    public func cancel(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
+    /// Cancels a published or assigned task; a funded one is refunded in full, fee included (to
+    /// the wallet, or to the card that paid), and the answer says how.
+    public func cancel(_ taskID: String, by caller: Principal) async throws(MarketplaceError) -> ClosedTask {
         try caller.require(.tasksWrite)
-        guard let task = try await close(taskID, on: .cancel, reason: "canceled", owner: caller) else {
+        guard let closed = try await close(taskID, on: .cancel, reason: "canceled", owner: caller) else {
             throw .notFound("no task \(taskID)")
         }
-        return task
+        return closed
     }
 
     /// Commits every operation recorded but not yet committed (after a crash); returns how many.

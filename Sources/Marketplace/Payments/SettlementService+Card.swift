@@ -162,7 +162,7 @@ extension SettlementService {
     /// Inside a closing commit: the escrow of a card-funded task goes back to the card. A refund
     /// intent (pending escrow -> clearing) and the refund call, sent after the commit.
     func refundToCard(_ funding: TaskFunding, amountMinor: Int64? = nil, reason: String, connector: String, nowMicros now: Int64,
-                      _ transaction: LedgerTransaction) throws {
+                      _ transaction: LedgerTransaction) throws -> TransferID {
         let amountMinor = amountMinor ?? funding.escrowMinor
         let stores = transaction.stores
         guard let paid = try ConnectorCall.settled(funding.taskID, kind: .checkout, stores),
@@ -171,7 +171,7 @@ extension SettlementService {
         }
         let intentKey = "refund:\(funding.taskID)"
         let clearing = try transaction.account(chart.clearing(connector: connector, mode: try Self.mode(ofTask: funding.taskID, stores), asset: funding.asset)!)
-        _ = try Operation.commit(key: intentKey, in: transaction, nowMicros: now) { first in
+        let intent = try Operation.commit(key: intentKey, in: transaction, nowMicros: now) { first in
             PostingRecipes.refundIntent(id: first, escrow: funding.escrowAccountID, clearing: clearing, amountMinor: amountMinor,
                                         asset: funding.asset, metadata: #"{"task":"\#(funding.taskID)","reason":"\#(reason)"}"#)
         }
@@ -179,6 +179,7 @@ extension SettlementService {
                                             paymentReference: payment, userID: paid.request.userID)
         _ = try ConnectorCall.insert(connector: connector, kind: .refund, taskID: funding.taskID, intentKey: intentKey, request: request,
                                      nowMicros: now, stores)
+        return intent.firstTransferID
     }
 
     /// Before a task closes: its open checkout is expired at the connector so it can no longer

@@ -151,7 +151,7 @@ struct TasksController: Sendable {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)
         let id = try context.parameters.require("task")
-        return try await KeyedAnswer.respond(MarketTask.self, render: { Envelope(TaskView($0)) }) { try await settlement.cancel(id, by: caller) }
+        return try await KeyedAnswer.respond(ClosedTask.self, render: { Envelope(ClosedTaskView($0)) }) { try await settlement.cancel(id, by: caller) }
     }
 
     struct FundBody: Decodable {

@@ -152,6 +152,6 @@ enum TaskTools {
         input: Schema.object(["task_id": Schema.taskID], required: ["task_id"]),
         destructive: true
     ) { call in
-        TaskView(try await call.tools.settlement.cancel(try call.arguments.requiredString("task_id"), by: call.caller))
+        ClosedTaskView(try await call.tools.settlement.cancel(try call.arguments.requiredString("task_id"), by: call.caller))
     }
 }
