@@ -380,6 +380,11 @@ extension OpenAPIDocument {
             "Application": ["type": "object", "properties": [
                 "id": string, "task_id": string, "applicant_id": string, "message": string,
                 "status": ["type": "string", "enum": ["pending", "accepted", "rejected"]], "created_at": string,
+                "applicant": ["type": "object", "description": "In the owner's list of applications: who applied (their worker profile, or their name alone)",
+                              "required": ["display_name", "skills", "available", "verified"], "properties": [
+                                  "display_name": string, "headline": string, "city": string, "country": string,
+                                  "skills": ["type": "array", "items": string], "available": ["type": "boolean"], "verified": ["type": "boolean"],
+                              ]],
             ]],
             "ApplicationList": ["type": "array", "items": ["$ref": "#/components/schemas/Application"]],
             "SubmitRequest": ["type": "object", "required": ["deliverables"], "properties": [

@@ -8,6 +8,8 @@ public struct ApplicationView: Encodable, Sendable {
     public let message: String
     public let status: String
     public let createdAt: String
+    /// Who applied, in the owner's list of applications (absent in other answers).
+    public let applicant: ApplicantView?
 
     public init(_ application: TaskApplication) {
         id = application.id
@@ -16,6 +18,39 @@ public struct ApplicationView: Encodable, Sendable {
         message = application.message
         status = application.status.rawValue
         createdAt = Timestamps.format(application.createdAt)
+        applicant = nil
+    }
+
+    public init(_ received: ReceivedApplication) {
+        let application = received.application
+        id = application.id
+        taskId = application.taskID
+        applicantId = application.applicantID
+        message = application.message
+        status = application.status.rawValue
+        createdAt = Timestamps.format(application.createdAt)
+        applicant = ApplicantView(received.applicant)
+    }
+}
+
+/// An applicant's public details, as the task's owner sees them.
+public struct ApplicantView: Encodable, Sendable {
+    public let displayName: String
+    public let headline: String?
+    public let city: String?
+    public let country: String?
+    public let skills: [String]
+    public let available: Bool
+    public let verified: Bool
+
+    public init(_ applicant: Applicant) {
+        displayName = applicant.displayName
+        headline = applicant.headline
+        city = applicant.city
+        country = applicant.country
+        skills = applicant.skills
+        available = applicant.available
+        verified = applicant.verified
     }
 }
 

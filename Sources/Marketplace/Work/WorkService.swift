@@ -48,12 +48,16 @@ public struct WorkService: Sendable {
         }
     }
 
-    /// The applications to the caller's task, oldest first.
-    public func applications(of taskID: String, for caller: Principal) throws(MarketplaceError) -> [TaskApplication] {
+    /// The applications to the caller's task, oldest first, each with its applicant's profile.
+    public func applications(of taskID: String, for caller: Principal) throws(MarketplaceError) -> [ReceivedApplication] {
         try caller.require(.tasksRead)
         return try store.read { stores in
             _ = try TaskService.owned(taskID, by: caller, stores)
-            return try stores.applications.applications(to: taskID)
+            return try stores.applications.applications(to: taskID).map { application in
+                ReceivedApplication(application: application,
+                                    applicant: Applicant(profile: try stores.workerProfiles.fetch(application.applicantID),
+                                                         fullName: try stores.users.fullName(ofUser: application.applicantID)))
+            }
         }
     }
 

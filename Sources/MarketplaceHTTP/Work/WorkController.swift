@@ -41,7 +41,7 @@ struct WorkController: Sendable {
 
     @Sendable func applications(_ request: Request, context: APIContext) async throws -> Envelope<[ApplicationView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try work.applications(of: try context.parameters.require("task"), for: caller).map(ApplicationView.init))
+        return Envelope(try work.applications(of: try context.parameters.require("task"), for: caller).map { ApplicationView($0) })
     }
 
     @Sendable func accept(_ request: Request, context: APIContext) async throws -> Response {

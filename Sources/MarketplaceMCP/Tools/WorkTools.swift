@@ -10,14 +10,14 @@ enum WorkTools {
     static let listApplications = ToolDefinition(
         name: "list_applications", title: "List applications",
         description: """
-            Lists the humans who applied to your task, oldest first, with their message and status (pending, \
-            accepted, rejected). Accept one with respond_to_application. Needs tasks:read.
+            Lists the humans who applied to your task, oldest first, with their message, status (pending, \
+            accepted, rejected) and applicant profile (display name, headline, city, country, skills, available, verified). Accept one with respond_to_application. Needs tasks:read.
             """,
         input: Schema.object(["task_id": Schema.taskID], required: ["task_id"]),
         readOnly: true
     ) { call in
         Applications(applications: try call.tools.work.applications(of: try call.arguments.requiredString("task_id"), for: call.caller)
-            .map(ApplicationView.init))
+            .map { ApplicationView($0) })
     }
 
     struct Applications: Encodable, Sendable { let applications: [ApplicationView] }
