@@ -177,6 +177,8 @@ extension OpenAPIDocument {
                     ["name": "mine", "in": "query", "schema": ["type": "boolean"]],
                     ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": TaskFilter.limitMax]],
                     ["name": "cursor", "in": "query", "schema": ["type": "string"]],
+                    ["name": "offset", "in": "query", "description": "Offset pagination instead of cursor (not both): the answer then carries count, the total",
+                     "schema": ["type": "integer", "minimum": 0, "maximum": TaskFilter.offsetMax]],
                 ], secured: true),
             ],
             "/v1/tasks/{task}": [
@@ -530,6 +532,7 @@ extension OpenAPIDocument {
             "TaskPage": ["type": "object", "properties": [
                 "tasks": ["type": "array", "items": ["$ref": "#/components/schemas/Task"]], "has_more": ["type": "boolean"],
                 "next_cursor": nullableString,
+                "count": ["type": "integer", "minimum": 0, "description": "With offset: every matching task"], "offset": ["type": "integer", "minimum": 0],
             ]],
         ]
     }

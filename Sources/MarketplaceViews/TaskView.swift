@@ -80,10 +80,15 @@ public struct TaskPageView: Encodable, Sendable {
     public let tasks: [TaskView]
     public let hasMore: Bool
     public let nextCursor: String?
+    /// With offset pagination only: the total of matching tasks and this page's offset.
+    public let count: Int?
+    public let offset: Int?
 
-    public init(tasks: [TaskView], hasMore: Bool, nextCursor: String?) {
+    public init(tasks: [TaskView], hasMore: Bool, nextCursor: String?, count: Int? = nil, offset: Int? = nil) {
         self.tasks = tasks
         self.hasMore = hasMore
         self.nextCursor = nextCursor
+        self.count = count
+        self.offset = offset
     }
 }

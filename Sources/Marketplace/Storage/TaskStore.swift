@@ -6,6 +6,8 @@ protocol TaskStore {
     func save(_ task: MarketTask, specChanged: Bool) throws
     /// One page of `filter` as `caller` sees it, newest first; `limit + 1` rows tell that more follow.
     func page(_ query: TaskPageQuery) throws -> [MarketTask]
+    /// How many tasks match the query's filters in all (its cursor, offset and limit aside).
+    func count(_ query: TaskPageQuery) throws -> Int
     /// Published tasks whose deadline is at or before `nowMicros`, soonest first.
     func pastDeadline(nowMicros: Int64, limit: Int) throws -> [String]
 }

@@ -17,6 +17,17 @@ public struct TaskPage: Sendable, Hashable, Codable {
     public let tasks: [MarketTask]
     public let hasMore: Bool
     public let nextCursor: String?
+    /// With offset pagination: how many tasks match in all, and the offset of this page.
+    public let count: Int?
+    public let offset: Int?
+
+    public init(tasks: [MarketTask], hasMore: Bool, nextCursor: String?, count: Int? = nil, offset: Int? = nil) {
+        self.tasks = tasks
+        self.hasMore = hasMore
+        self.nextCursor = nextCursor
+        self.count = count
+        self.offset = offset
+    }
 }
 
 /// What a list of tasks is filtered by.
@@ -29,11 +40,16 @@ public struct TaskFilter: Sendable, Hashable {
     public var mine: Bool
     public var limit: Int
     public var cursor: String?
+    /// Offset pagination, as some seed APIs page (`limit`, `offset`, a total `count`): skip
+    /// this many matching tasks. Beside `cursor`, never with it.
+    public var offset: Int?
 
     public static let limitMax = 100
+    /// The deepest offset a page may start at (deeper pages go by cursor).
+    public static let offsetMax = 10_000
 
     public init(status: String? = nil, category: String? = nil, locationType: String? = nil, urgency: String? = nil,
-                mine: Bool = false, limit: Int = 20, cursor: String? = nil) {
+                mine: Bool = false, limit: Int = 20, cursor: String? = nil, offset: Int? = nil) {
         self.status = status
         self.category = category
         self.locationType = locationType
@@ -41,6 +57,7 @@ public struct TaskFilter: Sendable, Hashable {
         self.mine = mine
         self.limit = limit
         self.cursor = cursor
+        self.offset = offset
     }
 }
 

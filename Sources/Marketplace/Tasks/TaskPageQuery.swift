@@ -11,6 +11,8 @@ struct TaskPageQuery: Sendable {
     let urgency: Urgency?
     /// Rows strictly before this (created_at, id).
     let before: (createdAt: Int64, id: String)?
+    /// Matching tasks to skip (offset pagination), nil with a cursor or neither.
+    let offset: Int?
     let limit: Int
 
     init(_ filter: TaskFilter, caller: Principal) throws(MarketplaceError) {
@@ -36,6 +38,13 @@ struct TaskPageQuery: Sendable {
         locationType = try filter.locationType.map { (value) throws(MarketplaceError) -> LocationType in try TaskDraft.choice(value, field: "location_type") }
         urgency = try filter.urgency.map { (value) throws(MarketplaceError) -> Urgency in try TaskDraft.choice(value, field: "urgency") }
         before = try filter.cursor.map(Self.parse)
+        if let offset = filter.offset {
+            guard filter.cursor == nil else { throw .validation(field: "offset", message: "page by cursor or by offset, not both") }
+            guard (0...TaskFilter.offsetMax).contains(offset) else {
+                throw .validation(field: "offset", message: "offset must be 0 to \(TaskFilter.offsetMax); page deeper by cursor")
+            }
+        }
+        offset = filter.offset
     }
 
     static func cursor(createdAt: Int64, id: String) -> String { "\(createdAt)_\(id)" }

@@ -66,11 +66,12 @@ public struct TaskService: Sendable {
     public func list(_ filter: TaskFilter, for caller: Principal) throws(MarketplaceError) -> TaskPage {
         try caller.require(.tasksRead)
         let query = try TaskPageQuery(filter, caller: caller)
-        var tasks = try store.read { stores in try stores.tasks.page(query) }
+        // With an offset the total is counted in the same read, as offset-paged APIs answer it.
+        var (tasks, count) = try store.read { stores in (try stores.tasks.page(query), try query.offset.map { _ in try stores.tasks.count(query) }) }
         let hasMore = tasks.count > query.limit
         if hasMore { tasks.removeLast() }
         let cursor = hasMore ? tasks.last.map { TaskPageQuery.cursor(createdAt: $0.createdAt, id: $0.id) } : nil
-        return TaskPage(tasks: tasks, hasMore: hasMore, nextCursor: cursor)
+        return TaskPage(tasks: tasks, hasMore: hasMore, nextCursor: cursor, count: count, offset: query.offset)
     }
 
     /// Changes a published task's fields; only its owner may.

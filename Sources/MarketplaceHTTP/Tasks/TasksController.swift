@@ -113,9 +113,11 @@ struct TasksController: Sendable {
         let limit = try RequestBody.wholeNumber("limit", in: request, default: 20)
         let filter = TaskFilter(status: query["status"].map(String.init), category: query["category"].map(String.init),
                                 locationType: query["location_type"].map(String.init), urgency: query["urgency"].map(String.init),
-                                mine: query["mine"] == "true", limit: limit, cursor: query["cursor"].map(String.init))
+                                mine: query["mine"] == "true", limit: limit, cursor: query["cursor"].map(String.init),
+                                offset: query["offset"] == nil ? nil : try RequestBody.wholeNumber("offset", in: request, default: 0))
         let page = try tasks.list(filter, for: caller)
-        return Envelope(TaskPageView(tasks: page.tasks.map(TaskView.init), hasMore: page.hasMore, nextCursor: page.nextCursor))
+        return Envelope(TaskPageView(tasks: page.tasks.map(TaskView.init), hasMore: page.hasMore, nextCursor: page.nextCursor,
+                                     count: page.count, offset: page.offset))
     }
 
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {

@@ -21,15 +21,17 @@ enum TaskTools {
             "urgency": Schema.string("Only this urgency.", oneOf: Urgency.allCases.map(\.rawValue)),
             "limit": Schema.integer("Tasks per page.", minimum: 1, maximum: TaskFilter.limitMax),
             "cursor": Schema.string("next_cursor from the previous page."),
+            "offset": Schema.integer("Or page by offset: skip this many tasks (the answer then says count, the total).", minimum: 0, maximum: TaskFilter.offsetMax),
         ]),
         readOnly: true
     ) { call in
         let arguments = call.arguments
         let filter = TaskFilter(status: arguments.string("status"), category: arguments.string("category"),
                                 locationType: arguments.string("location_type"), urgency: arguments.string("urgency"),
-                                mine: arguments.bool("mine") ?? false, limit: arguments.int("limit") ?? 20, cursor: arguments.string("cursor"))
+                                mine: arguments.bool("mine") ?? false, limit: arguments.int("limit") ?? 20, cursor: arguments.string("cursor"),
+                                offset: arguments.int("offset"))
         let page = try call.tools.tasks.list(filter, for: call.caller)
-        return TaskPageView(tasks: page.tasks.map(TaskView.init), hasMore: page.hasMore, nextCursor: page.nextCursor)
+        return TaskPageView(tasks: page.tasks.map(TaskView.init), hasMore: page.hasMore, nextCursor: page.nextCursor, count: page.count, offset: page.offset)
     }
 
     static let getTask = ToolDefinition(

@@ -33,6 +33,25 @@ struct SQLiteTaskStore: TaskStore {
     }
 
     func page(_ query: TaskPageQuery) throws -> [MarketTask] {
+        var (conditions, values) = Self.filters(query)
+        if let before = query.before {
+            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
+            values += [before.createdAt, before.createdAt, before.id]
+        }
+        values.append(query.limit + 1)
+        values.append(query.offset ?? 0)
+        let sql = "SELECT * FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
+        return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(values)).map { try Self.decode($0) }
+    }
+
+    func count(_ query: TaskPageQuery) throws -> Int {
+        let (conditions, values) = Self.filters(query)
+        let sql = "SELECT COUNT(*) FROM tasks WHERE \(conditions.joined(separator: " AND "))"
+        return try Int.fetchOne(try db.cachedStatement(sql: sql), arguments: StatementArguments(values)) ?? 0
+    }
+
+    /// The WHERE conditions of the query's filters, and their arguments.
+    private static func filters(_ query: TaskPageQuery) -> (conditions: [String], values: [any DatabaseValueConvertible]) {
         var conditions = ["mode = ?"]
         var values: [any DatabaseValueConvertible] = [query.mode.rawValue]
         if let owner = query.ownerID {
@@ -55,13 +74,7 @@ struct SQLiteTaskStore: TaskStore {
             conditions.append("urgency = ?")
             values.append(urgency.rawValue)
         }
-        if let before = query.before {
-            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
-            values += [before.createdAt, before.createdAt, before.id]
-        }
-        values.append(query.limit + 1)
-        let sql = "SELECT * FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC, id DESC LIMIT ?"
-        return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(values)).map { try Self.decode($0) }
+        return (conditions, values)
     }
 
     func pastDeadline(nowMicros: Int64, limit: Int) throws -> [String] {
