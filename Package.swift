@@ -156,6 +156,7 @@ let package = Package(
                 .embedInCode("Schema/m0015_webhooks.sql"),
                 .embedInCode("Schema/m0016_finance.sql"),
                 .embedInCode("Schema/m0017_call_failures.sql"),
+                .embedInCode("Schema/m0018_hidden_tasks.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -187,6 +187,9 @@ extension OpenAPIDocument {
             ],
             "/v1/tasks/{task}/cancel": ["post": operation("cancelTask", "Cancel a published or assigned task (owner); a funded task is refunded in full, fee included: the answer says refunded, and the refund's amount, destination (wallet or card) and ledger transfer",
                                                           "CanceledTask", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/hide": ["post": operation("hideTask", "Hide the caller's task from listings (any status); it is still read, worked and paid by id, and listed to its owner",
+                                                        "Task", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/unhide": ["post": operation("unhideTask", "Show a hidden task in listings again", "Task", parameters: [task], secured: true)],
             "/v1/tasks/{task}/fund": ["post": operation("fundTask", "Fund: budget + fee into escrow, from the wallet (402 INSUFFICIENT_BALANCE when short), through the test connector, by card, or (source usdc) by a USDC authorization: 402 with x402 payment requirements, then 202 settling with X-PAYMENT-RESPONSE / PAYMENT-RESPONSE. Above an API key's spend policy: 202 with a FundingApproval for the account owner",
                                                         "Funding", parameters: [task], body: "FundRequest", secured: true),
                                       "get": operation("openCheckout", "The browser flow: 303 to the task's card checkout page (opened if none is open)",
@@ -343,7 +346,7 @@ extension OpenAPIDocument {
             "Task": ["type": "object", "properties": create.merging([
                 "id": string, "mode": string, "owner_id": string, "worker_id": nullableString, "status": ["type": "string", "enum": TaskStatus.allCases.map(\.rawValue)],
                 "address": nullableString, "callback_url": nullableString, "deadline": nullableString,
-                "created_at": string, "updated_at": string,
+                "created_at": string, "updated_at": string, "hidden": ["type": "boolean"],
                 "budget": ["type": "object", "properties": [
                     "amount": string, "amount_minor": ["type": "integer"], "currency": string, "type": string,
                     "estimated_hours": ["type": ["integer", "null"]], "total": ["$ref": "#/components/schemas/Money"],

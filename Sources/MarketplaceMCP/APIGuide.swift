@@ -28,7 +28,8 @@ enum APIGuide {
            back with feedback; reject needs a reason of 50+ characters. Either side may `open_dispute` instead;
            an admin then splits the escrow exactly.
         7. `cancel_task` before work is submitted refunds the escrow in full. `get_wallet` and
-           `list_transactions` show where your money is.
+           `list_transactions` show where your money is. `hide_task` takes a task out of the listing
+           (it is still worked and paid by id) and puts it back.
 
         In test mode create_task with mock_operator=true has a simulated human apply, get accepted once the
         task is funded, and submit: the whole life can be rehearsed with no one else.
@@ -43,7 +44,7 @@ enum APIGuide {
 
         Your API key decides everything the REST API decides: sk_test_ keys see and move test-mode data only,
         sk_live_ keys live data only; the two never meet. Scopes: list_tasks, get_task, list_applications,
-        list_submissions need tasks:read; create_task, update_task, cancel_task, respond_to_application,
+        list_submissions need tasks:read; create_task, update_task, cancel_task, hide_task, respond_to_application,
         respond_to_submission, open_dispute need tasks:write; fund_task needs wallet:write; get_wallet and
         list_transactions need wallet:read; list_messages needs messages:read; send_message needs
         messages:write. get_categories, get_pricing_info and get_platform_info need none.

@@ -40,6 +40,8 @@ public struct TaskView: Encodable, Sendable {
     public let autoReject: Bool
     public let createdAt: String
     public let updatedAt: String
+    /// Hidden by its owner from listings.
+    public let hidden: Bool
 
     public init(_ task: MarketTask) {
         let spec = task.spec
@@ -72,6 +74,7 @@ public struct TaskView: Encodable, Sendable {
         autoReject = spec.autoReject
         createdAt = Timestamps.format(task.createdAt)
         updatedAt = Timestamps.format(task.updatedAt)
+        hidden = task.hidden
     }
 }
 

@@ -16,6 +16,7 @@ struct ScopeAndModeTests {
         ("update_task", "tasks:write", ["task_id": "TASK", "title": "Photograph the shop"]),
         ("fund_task", "wallet:write", ["task_id": "TASK", "source": "connector"]),
         ("cancel_task", "tasks:write", ["task_id": "TASK"]),
+        ("hide_task", "tasks:write", ["task_id": "TASK", "hidden": true]),
         ("list_applications", "tasks:read", ["task_id": "TASK"]),
         ("respond_to_application", "tasks:write", ["task_id": "TASK", "application_id": "app_0", "action": "accept"]),
         ("list_submissions", "tasks:read", ["task_id": "TASK"]),

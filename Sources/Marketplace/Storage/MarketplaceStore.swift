@@ -32,6 +32,7 @@ public final class MarketplaceStore: Sendable {
         ("m0015_webhooks", String(decoding: PackageResources.m0015_webhooks_sql, as: UTF8.self)),
         ("m0016_finance", String(decoding: PackageResources.m0016_finance_sql, as: UTF8.self)),
         ("m0017_call_failures", String(decoding: PackageResources.m0017_call_failures_sql, as: UTF8.self)),
+        ("m0018_hidden_tasks", String(decoding: PackageResources.m0018_hidden_tasks_sql, as: UTF8.self)),
     ]
 
     /// Opens the ledger's file and migrates the marketplace's tables forward; refuses a newer schema.

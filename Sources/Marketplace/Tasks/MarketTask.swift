@@ -10,6 +10,8 @@ public struct MarketTask: Sendable, Hashable, Codable {
     public var workerID: String?
     public let createdAt: Int64
     public var updatedAt: Int64
+    /// Hidden by its owner: out of the published listing, still read and managed by id.
+    public var hidden = false
 }
 
 /// A page of tasks, newest first.

@@ -74,6 +74,20 @@ public struct TaskService: Sendable {
         return TaskPage(tasks: tasks, hasMore: hasMore, nextCursor: cursor, count: count, offset: query.offset)
     }
 
+    /// Hides the caller's task from listings (`hidden`), or shows it again; in any status. A
+    /// hidden task is still read, worked and paid by id, and listed to its owner.
+    public func setHidden(_ hidden: Bool, _ id: String, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
+        try caller.require(.tasksWrite)
+        let now = clock.nowMicros()
+        return try await store.write { stores in
+            var task = try TaskService.owned(id, by: caller, stores)
+            try stores.tasks.setHidden(hidden, taskID: id, nowMicros: now)
+            task.hidden = hidden
+            task.updatedAt = now
+            return task
+        }
+    }
+
     /// Changes a published task's fields; only its owner may.
     public func update(_ id: String, with update: TaskUpdate, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
         try caller.require(.tasksWrite)

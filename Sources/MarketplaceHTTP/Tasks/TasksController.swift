@@ -17,6 +17,8 @@ struct TasksController: Sendable {
         group.get(":task", use: get)
         group.patch(":task", use: update)
         group.post(":task/cancel", use: cancel)
+        group.post(":task/hide", use: hide)
+        group.post(":task/unhide", use: unhide)
         group.post(":task/fund", use: fund)
         group.get(":task/fund", use: checkoutRedirect)
         group.get(":task/payments", use: payments)
@@ -149,6 +151,17 @@ struct TasksController: Sendable {
     }
 
     /// Cancels; a funded task's escrow goes back to the owner's wallet in full.
+    /// Hides the caller's task from listings; `unhide` shows it again.
+    @Sendable func hide(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+        let caller = try context.requirePrincipal()
+        return Envelope(TaskView(try await tasks.setHidden(true, try context.parameters.require("task"), by: caller)))
+    }
+
+    @Sendable func unhide(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
+        let caller = try context.requirePrincipal()
+        return Envelope(TaskView(try await tasks.setHidden(false, try context.parameters.require("task"), by: caller)))
+    }
+
     @Sendable func cancel(_ request: Request, context: APIContext) async throws -> Response {
         let caller = try context.requirePrincipal()
         try await RequestBody.refuseFields(request, context: context)

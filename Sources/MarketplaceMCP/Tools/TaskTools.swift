@@ -4,7 +4,7 @@ import MarketplaceViews
 
 /// Tasks: list, read, post, change while published, cancel (TaskService, SettlementService).
 enum TaskTools {
-    static let definitions = [listTasks, getTask, createTask, updateTask, cancelTask]
+    static let definitions = [listTasks, getTask, createTask, updateTask, cancelTask, hideTask]
 
     static let listTasks = ToolDefinition(
         name: "list_tasks", title: "List tasks",
@@ -155,5 +155,17 @@ enum TaskTools {
         destructive: true
     ) { call in
         ClosedTaskView(try await call.tools.settlement.cancel(try call.arguments.requiredString("task_id"), by: call.caller))
+    }
+
+    static let hideTask = ToolDefinition(
+        name: "hide_task", title: "Hide or show a task",
+        description: """
+            hidden=true takes your task out of the published listing (any status); it is still read, worked and \
+            paid by id, and list_tasks with mine=true still shows it. hidden=false puts it back. Needs tasks:write.
+            """,
+        input: Schema.object(["task_id": Schema.taskID, "hidden": Schema.boolean("true: hide it; false: show it again.")], required: ["task_id", "hidden"])
+    ) { call in
+        guard let hidden = call.arguments.bool("hidden") else { throw MarketplaceError.validation(field: "hidden", message: "hidden is required") }
+        return TaskView(try await call.tools.tasks.setHidden(hidden, try call.arguments.requiredString("task_id"), by: call.caller))
     }
 }

@@ -32,6 +32,10 @@ struct SQLiteTaskStore: TaskStore {
                              try StoredJSON.string(task.spec), task.spec.deadline, task.workerID, task.updatedAt, task.id])
     }
 
+    func setHidden(_ hidden: Bool, taskID: String, nowMicros: Int64) throws {
+        try db.run(sql: "UPDATE tasks SET hidden = ?, updated_at = ? WHERE id = ?", arguments: [hidden, nowMicros, taskID])
+    }
+
     func page(_ query: TaskPageQuery) throws -> [MarketTask] {
         var (conditions, values) = Self.filters(query)
         if let before = query.before {
@@ -57,6 +61,8 @@ struct SQLiteTaskStore: TaskStore {
         if let owner = query.ownerID {
             conditions.append("owner_id = ?")
             values.append(owner)
+        } else {
+            conditions.append("hidden = 0")  // a hidden task is listed to its owner only
         }
         if let status = query.status {
             conditions.append("status = ?")
@@ -90,7 +96,7 @@ struct SQLiteTaskStore: TaskStore {
             throw .internalError("task \(row["id"] as String? ?? "?") is unreadable")
         }
         return MarketTask(id: row["id"], mode: mode, ownerID: row["owner_id"], status: status, spec: spec, workerID: row["worker_id"],
-                          createdAt: row["created_at"], updatedAt: row["updated_at"])
+                          createdAt: row["created_at"], updatedAt: row["updated_at"], hidden: row["hidden"])
     }
 }
 
