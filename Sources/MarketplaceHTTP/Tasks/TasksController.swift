@@ -154,11 +154,13 @@ struct TasksController: Sendable {
     /// Hides the caller's task from listings; `unhide` shows it again.
     @Sendable func hide(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         return Envelope(TaskView(try await tasks.setHidden(true, try context.parameters.require("task"), by: caller)))
     }
 
     @Sendable func unhide(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
         let caller = try context.requirePrincipal()
+        try await RequestBody.refuseFields(request, context: context)
         return Envelope(TaskView(try await tasks.setHidden(false, try context.parameters.require("task"), by: caller)))
     }
 
