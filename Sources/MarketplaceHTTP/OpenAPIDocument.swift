@@ -86,10 +86,12 @@ public enum OpenAPIDocument {
         ].merging(taskPaths) { $1 }
     }
 
+    /// `beside`: properties the answer carries next to `data` (all required).
     private static func operation(_ id: String, _ summary: String, _ schema: String, parameters: [[String: Any]] = [],
-                                  body: String? = nil, created: Bool = false, secured: Bool = false) -> [String: Any] {
+                                  body: String? = nil, created: Bool = false, secured: Bool = false,
+                                  beside: [String: [String: Any]] = [:]) -> [String: Any] {
         let error: [String: Any] = ["description": "Error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
-        var responses: [String: Any] = [created ? "201" : "200": ["description": "OK", "content": ["application/json": ["schema": envelope(schema)]]],
+        var responses: [String: Any] = [created ? "201" : "200": ["description": "OK", "content": ["application/json": ["schema": envelope(schema, beside: beside)]]],
                                         "400": error, "404": error, "503": error]
         if secured { responses["401"] = error; responses["403"] = error }
         var operation: [String: Any] = ["operationId": id, "summary": summary, "parameters": parameters, "responses": responses]
@@ -100,14 +102,10 @@ public enum OpenAPIDocument {
         return operation
     }
 
-    private static func envelope(_ schema: String) -> [String: Any] {
+    private static func envelope(_ schema: String, beside: [String: [String: Any]] = [:]) -> [String: Any] {
         var properties: [String: Any] = ["success": ["const": true], "data": ["$ref": "#/components/schemas/\(schema)"]]
-        var required = ["success", "data"]
-        if schema == "NotificationList" {
-            properties["unread_count"] = ["type": "integer", "minimum": 0, "description": "The caller's unread notifications in all, whatever the filter"]
-            required.append("unread_count")
-        }
-        return ["type": "object", "required": required, "properties": properties]
+        for (name, property) in beside { properties[name] = property }
+        return ["type": "object", "required": ["success", "data"] + beside.keys.sorted(), "properties": properties]
     }
 
     private static var schemas: [String: Any] {
@@ -272,7 +270,9 @@ extension OpenAPIDocument {
                                  parameters: [task, ["name": "with", "in": "query", "schema": ["type": "string"]]], secured: true),
             ],
             "/v1/notifications": ["get": operation("listNotifications", "The caller's notifications, newest first", "NotificationList",
-                                                   parameters: [["name": "unread", "in": "query", "schema": ["type": "boolean"]]], secured: true)],
+                                                   parameters: [["name": "unread", "in": "query", "schema": ["type": "boolean"]]], secured: true,
+                                                   beside: ["unread_count": ["type": "integer", "minimum": 0,
+                                                                             "description": "The caller's unread notifications in all, whatever the filter"]])],
             "/v1/notifications/{notification}/read": ["post": operation("markNotificationRead", "Mark one notification read", "Notification",
                                                                         parameters: [["name": "notification", "in": "path", "required": true, "schema": ["type": "string"]]], secured: true)],
             "/v1/notifications/read-all": ["post": operation("markAllNotificationsRead", "Mark every notification read", "MarkedCount", secured: true)],

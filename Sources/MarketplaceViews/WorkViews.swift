@@ -11,29 +11,23 @@ public struct ApplicationView: Encodable, Sendable {
     /// Who applied, in the owner's list of applications (absent in other answers).
     public let applicant: ApplicantView?
 
-    public init(_ application: TaskApplication) {
+    public init(_ application: TaskApplication, applicant: ApplicantView? = nil) {
         id = application.id
         taskId = application.taskID
         applicantId = application.applicantID
         message = application.message
         status = application.status.rawValue
         createdAt = Timestamps.format(application.createdAt)
-        applicant = nil
+        self.applicant = applicant
     }
 
     public init(_ received: ReceivedApplication) {
-        let application = received.application
-        id = application.id
-        taskId = application.taskID
-        applicantId = application.applicantID
-        message = application.message
-        status = application.status.rawValue
-        createdAt = Timestamps.format(application.createdAt)
-        applicant = ApplicantView(received.applicant)
+        self.init(received.application, applicant: ApplicantView(profile: received.profile, fullName: received.fullName))
     }
 }
 
-/// An applicant's public details, as the task's owner sees them.
+/// An applicant's public details, as the task's owner sees them: their worker profile, or only
+/// their account name (not available, not verified, no skills) without one.
 public struct ApplicantView: Encodable, Sendable {
     public let displayName: String
     public let headline: String?
@@ -43,14 +37,14 @@ public struct ApplicantView: Encodable, Sendable {
     public let available: Bool
     public let verified: Bool
 
-    public init(_ applicant: Applicant) {
-        displayName = applicant.displayName
-        headline = applicant.headline
-        city = applicant.city
-        country = applicant.country
-        skills = applicant.skills
-        available = applicant.available
-        verified = applicant.verified
+    public init(profile: WorkerProfile?, fullName: String?) {
+        displayName = profile?.displayName ?? fullName ?? ""
+        headline = profile?.headline
+        city = profile?.city
+        country = profile?.country
+        skills = profile?.skills ?? []
+        available = profile?.available ?? false
+        verified = profile?.verified ?? false
     }
 }
 

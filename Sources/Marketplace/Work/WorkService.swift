@@ -54,9 +54,8 @@ public struct WorkService: Sendable {
         return try store.read { stores in
             _ = try TaskService.owned(taskID, by: caller, stores)
             return try stores.applications.applications(to: taskID).map { application in
-                ReceivedApplication(application: application,
-                                    applicant: Applicant(profile: try stores.workerProfiles.fetch(application.applicantID),
-                                                         fullName: try stores.users.fullName(ofUser: application.applicantID)))
+                ReceivedApplication(application: application, profile: try stores.workerProfiles.fetch(application.applicantID),
+                                    fullName: try stores.users.fullName(ofUser: application.applicantID))
             }
         }
     }

@@ -50,11 +50,19 @@ struct MessagesController: Sendable {
         return Envelope(try messages.messages(on: try context.parameters.require("task"), with: with, for: caller).map(MessageView.init))
     }
 
-    @Sendable func notifications(_ request: Request, context: APIContext) async throws -> Envelope<[NotificationView]> {
+    /// The notification list's answer: the envelope with how many are unread beside `data`, as
+    /// the seed APIs answer it.
+    struct NotificationsAnswer: ResponseEncodable, Sendable {
+        let success = true
+        let data: [NotificationView]
+        let unreadCount: Int
+    }
+
+    @Sendable func notifications(_ request: Request, context: APIContext) async throws -> NotificationsAnswer {
         let caller = try context.requirePrincipal()
         let unread = request.uri.queryParameters["unread"] == "true"
         let (notifications, unreadCount) = try messages.notifications(unreadOnly: unread, for: caller)
-        return Envelope(notifications.map(NotificationView.init), unreadCount: unreadCount)
+        return NotificationsAnswer(data: notifications.map(NotificationView.init), unreadCount: unreadCount)
     }
 
     @Sendable func markRead(_ request: Request, context: APIContext) async throws -> Envelope<NotificationView> {

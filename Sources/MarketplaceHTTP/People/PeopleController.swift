@@ -43,7 +43,7 @@ struct PeopleController: Sendable {
 
     @Sendable func myApplications(_ request: Request, context: APIContext) async throws -> Envelope<[ApplicationView]> {
         let caller = try context.requirePrincipal()
-        return Envelope(try work.myApplications(for: caller).map(ApplicationView.init))
+        return Envelope(try work.myApplications(for: caller).map { ApplicationView($0) })
     }
 }
 
