@@ -18,6 +18,8 @@ struct SimulateCommandTests {
             #expect((outcomes[outcome] ?? 0) > 0, "no \(outcome) in \(outcomes)")
         }
         #expect(first.money["mock_operator_tasks"] as? Int ?? 0 > 0)
+        let paths = try #require(first.money["paths"] as? [String: Int])
+        for path in ["funded_at_posting", "completed_without_submission"] { #expect((paths[path] ?? 0) > 0, "no \(path) in \(paths)") }
         #expect(first.money["tasks_settled"] as? Int == 60)
         let verify = try #require(first.money["verify"] as? [String: Any])
         #expect(verify["consistent"] as? Bool == true)

@@ -18,8 +18,9 @@ extension Simulation {
     func live(_ task: TaskPlan, _ people: Participants) async throws -> TaskRecord {
         let agent = people.agents[task.agent]
         let worker = task.worker.map { people.workers[$0] }
-        let id = try await post(task, by: agent)
-        var record = TaskRecord(plan: task, id: id, escrowMinor: try await fund(task, id: id, by: agent))
+        let (id, escrowAtPosting) = try await post(task, by: agent)
+        let escrowMinor = if let escrowAtPosting { escrowAtPosting } else { try await fund(task, id: id, by: agent) }
+        var record = TaskRecord(plan: task, id: id, escrowMinor: escrowMinor)
         switch task.outcome {
         case .expire:
             return record  // it ends when the clock moves; `expireOverdue` counts it then
@@ -29,7 +30,7 @@ extension Simulation {
         case .approve, .revision, .payoutFails:
             if let worker {
                 try await hire(worker, for: id, by: agent)
-                try await submit(id, by: worker)
+                if !task.completedWithoutSubmission { try await submit(id, by: worker) }
             }  // else the mock operator was accepted and submitted when the funding committed
             if task.outcome == .revision {
                 struct Revision: Encodable { let feedback: String }
@@ -50,11 +51,13 @@ extension Simulation {
         return record
     }
 
-    func post(_ task: TaskPlan, by agent: AgentSession) async throws -> String {
+    /// Posts the task; one funded at posting answers its escrow too, checked against the pricing.
+    func post(_ task: TaskPlan, by agent: AgentSession) async throws -> (id: String, escrowMinor: Int64?) {
         struct Budget: Encodable {
             let amount: String
             let currency: String
         }
+        struct Fund: Encodable { let source: String }
         struct NewTask: Encodable {
             let title: String
             let description: String
@@ -63,15 +66,25 @@ extension Simulation {
             let feePaidBy: String
             let deadline: String?
             let mockOperator: Bool
+            let fund: Fund?
+        }
+        struct Posted: Decodable {
+            let id: String
+            let funding: APIAnswers.Funding?
         }
         let deadline = task.outcome == .expire ? Timestamps.format(world.clock.now + Self.deadlineSeconds * 1_000_000) : nil
-        let posted: APIAnswers.Task = try await world.api.call(
+        let fund = task.fundedAtPosting ? Fund(source: task.funding == .testConnector ? "connector" : "wallet") : nil
+        let posted: Posted = try await world.api.call(
             "post task \(task.index)", .POST, "/v1/tasks", token: agent.key,
             payload: NewTask(title: task.title, description: "Check the address and send one photo of the door.", category: "verification",
                              budget: Budget(amount: MinorUnits.format(task.budgetMinor, scale: task.asset.scale), currency: task.asset.code),
-                             feePaidBy: task.feePaidBy.rawValue, deadline: deadline, mockOperator: task.mockOperator),
+                             feePaidBy: task.feePaidBy.rawValue, deadline: deadline, mockOperator: task.mockOperator, fund: fund),
             expect: [201])
-        return posted.id
+        guard task.fundedAtPosting else { return (posted.id, nil) }
+        guard let funding = posted.funding, funding.escrow.amountMinor == task.split.escrowMinor, funding.fee.amountMinor == task.split.feeMinor else {
+            throw SimulationError.mismatch("task \(task.index) funded at posting answered \(String(describing: posted.funding)); the pricing says escrow \(task.split.escrowMinor)")
+        }
+        return (posted.id, funding.escrow.amountMinor)
     }
 
     /// The worker applies and the agent accepts them.

@@ -210,6 +210,12 @@ struct TaskPlan: Sendable {
     let disputeToWorkerMinor: Int64
     /// The EIP-3009 nonce of an authorization funding.
     let authorizationNonce: [UInt8]
+    /// Posted and funded in one call (`"fund"` on POST /v1/tasks; seeds 003 and 004): a wallet
+    /// or test-connector funding only.
+    let fundedAtPosting: Bool
+    /// Freeform (the default delivery type, seed 002): the worker is hired and the agent
+    /// approves without anything submitted.
+    let completedWithoutSubmission: Bool
 
     var title: String { "Simulated task \(index)" }
 
@@ -224,13 +230,22 @@ struct TaskPlan: Sendable {
         let cancelAfterHiring = generator.chance(50)
         let disputeQuarters = Int64(generator.below(5))
         let nonce = generator.bytes(32)
+        let atPosting = generator.chance(40)
+        let withoutSubmission = generator.chance(30)
         let worker: Int? = switch shape.outcome {
         case .expire: nil
         case .payoutFails: WorkerPlan.refusedIndex
         default: shape.mockOperator ? nil : hired
         }
+        // The coverage shapes take each new path at least once: the test-connector one is
+        // funded at posting, the first card approval completes without a submission.
+        let fundable = [.wallet, .testConnector].contains(shape.funding)
+        let fundedAtPosting = fundable && (index == 1 || (index >= TaskShape.coverage.count && atPosting))
+        let completedWithoutSubmission = shape.outcome == .approve && worker != nil
+            && (index == 2 || (index >= TaskShape.coverage.count && withoutSubmission))
         return TaskPlan(index: index, agent: agent, worker: worker, asset: shape.asset, budgetMinor: budgetMinor, feePaidBy: feePaidBy, split: split,
                         funding: shape.funding, outcome: shape.outcome, mockOperator: shape.mockOperator, cancelAfterHiring: cancelAfterHiring,
-                        disputeToWorkerMinor: split.payoutMinor * disputeQuarters / 4, authorizationNonce: nonce)
+                        disputeToWorkerMinor: split.payoutMinor * disputeQuarters / 4, authorizationNonce: nonce,
+                        fundedAtPosting: fundedAtPosting, completedWithoutSubmission: completedWithoutSubmission)
     }
 }
