@@ -81,6 +81,8 @@ public struct APIError: HTTPResponseError, Sendable {
         let data = json
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
+        // RFC 9110 §15.5.2: a 401 names the scheme that would succeed (MCP clients read it too).
+        if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="marketplace""# }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -86,9 +86,10 @@ public enum OpenAPIDocument {
         ].merging(taskPaths) { $1 }
     }
 
-    /// `beside`: properties the answer carries next to `data` (all required).
+    /// `beside`: properties the answer carries next to `data` (all required). `anonymous`: a
+    /// secured operation that also answers without credentials (OpenAPI's empty requirement).
     private static func operation(_ id: String, _ summary: String, _ schema: String, parameters: [[String: Any]] = [],
-                                  body: String? = nil, created: Bool = false, secured: Bool = false,
+                                  body: String? = nil, created: Bool = false, secured: Bool = false, anonymous: Bool = false,
                                   beside: [String: [String: Any]] = [:]) -> [String: Any] {
         let error: [String: Any] = ["description": "Error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
         var responses: [String: Any] = [created ? "201" : "200": ["description": "OK", "content": ["application/json": ["schema": envelope(schema, beside: beside)]]],
@@ -98,7 +99,7 @@ public enum OpenAPIDocument {
         if let body {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
         }
-        if secured { operation["security"] = [["bearer": [String]()], ["apiKey": [String]()]] }
+        if secured { operation["security"] = (anonymous ? [[String: [String]]()] : []) + [["bearer": [String]()], ["apiKey": [String]()]] }
         return operation
     }
 
@@ -168,8 +169,8 @@ extension OpenAPIDocument {
             "/v1/categories": ["get": operation("listCategories", "The task categories", "CategoryList")],
             "/v1/tasks": [
                 "post": operation("createTask", "Post a task (scope tasks:write). Without credentials: an anonymous post answered with AnonymousTask (a task token that manages only this task); 429 LIMIT_EXCEEDED past 3 unfunded anonymous tasks per address",
-                                  "Task", body: "TaskCreate", created: true, secured: true),
-                "get": operation("listTasks", "Published tasks, or the caller's own with mine=true (scope tasks:read)", "TaskPage", parameters: [
+                                  "Task", body: "TaskCreate", created: true, secured: true, anonymous: true),
+                "get": operation("listTasks", "Published tasks, or the caller's own with mine=true (scope tasks:read). Without credentials: the published listing of the server's mode, without anyone's callback_url", "TaskPage", parameters: [
                     query("status", TaskStatus.allCases.map(\.rawValue)), ["name": "category", "in": "query", "schema": ["type": "string"]],
                     query("location_type", LocationType.allCases.map(\.rawValue)), query("urgency", Urgency.allCases.map(\.rawValue)),
                     ["name": "mine", "in": "query", "schema": ["type": "boolean"]],
@@ -177,10 +178,10 @@ extension OpenAPIDocument {
                     ["name": "cursor", "in": "query", "schema": ["type": "string"]],
                     ["name": "offset", "in": "query", "description": "Offset pagination instead of cursor (not both): the answer then carries count, the total",
                      "schema": ["type": "integer", "minimum": 0, "maximum": TaskFilter.offsetMax]],
-                ], secured: true),
+                ], secured: true, anonymous: true),
             ],
             "/v1/tasks/{task}": [
-                "get": operation("getTask", "One task", "Task", parameters: [task], secured: true),
+                "get": operation("getTask", "One task; callback_url only to its owner. Without credentials: a published task that is not hidden", "Task", parameters: [task], secured: true, anonymous: true),
                 "patch": operation("updateTask", "Change a published task (owner)", "Task", parameters: [task], body: "TaskUpdate", secured: true),
             ],
             "/v1/tasks/{task}/cancel": ["post": operation("cancelTask", "Cancel a published or assigned task (owner); a funded task is refunded in full, fee included: the answer says refunded, and the refund's amount, destination (wallet or card) and ledger transfer",
@@ -347,6 +348,8 @@ extension OpenAPIDocument {
                 "id": string, "mode": string, "owner_id": string, "worker_id": nullableString, "status": ["type": "string", "enum": TaskStatus.allCases.map(\.rawValue)],
                 "address": nullableString, "callback_url": nullableString, "deadline": nullableString,
                 "created_at": string, "updated_at": string, "hidden": ["type": "boolean"],
+                "funding_status": ["type": "string", "enum": FundingStatus.allCases.map(\.rawValue)],
+                "application_count": ["type": "integer", "minimum": 0],
                 "budget": ["type": "object", "properties": [
                     "amount": string, "amount_minor": ["type": "integer"], "currency": string, "type": string,
                     "estimated_hours": ["type": ["integer", "null"]], "total": ["$ref": "#/components/schemas/Money"],

@@ -49,6 +49,10 @@ enum APIGuide {
         list_transactions need wallet:read; list_messages needs messages:read; send_message needs
         messages:write. get_categories, get_pricing_info and get_platform_info need none.
 
+        Without a key the session still opens: list_tasks and get_task read published tasks of the server's mode,
+        get_categories, get_pricing_info and get_platform_info answer, and create_task posts anonymously, answering a
+        task_token (shown once) that manages that one task as a Bearer credential. Every other tool is UNAUTHORIZED.
+
         ## Errors
 
         A refusal is a tool error (isError true) whose text is

@@ -14,15 +14,21 @@ public enum MarketplaceMCPServer {
         decimal strings ("25.00"). Read the marketplace://guide resource for the whole flow, scopes and error codes.
         """
 
-    /// A server with every handler registered; start it on a transport.
+    /// A server for a key's principal.
     public static func make(tools: MarketplaceTools, caller: @escaping @Sendable () async throws(MarketplaceError) -> Principal) async -> Server {
+        await make(tools: tools, visitor: { () throws(MarketplaceError) -> ToolCaller in .principal(try await caller()) })
+    }
+
+    /// A server with every handler registered; start it on a transport. `visitor` says who
+    /// each tool call runs for, asked again on every call.
+    public static func make(tools: MarketplaceTools, visitor: @escaping @Sendable () async throws(MarketplaceError) -> ToolCaller) async -> Server {
         let server = Server(name: name, version: version, title: "Task marketplace", instructions: instructions,
                             capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools.tools) }
         await server.withMethodHandler(CallTool.self) { params in
-            let principal: Principal
-            do throws(MarketplaceError) { principal = try await caller() } catch { return ToolOutput.failure(error) }
-            return try await tools.call(params.name, arguments: params.arguments, by: principal)
+            let caller: ToolCaller
+            do throws(MarketplaceError) { caller = try await visitor() } catch { return ToolOutput.failure(error) }
+            return try await tools.call(params.name, arguments: params.arguments, by: caller)
         }
         await server.withMethodHandler(ListResources.self) { _ in ListResources.Result(resources: MarketplaceResources.all) }
         await server.withMethodHandler(ReadResource.self) { params in
@@ -35,8 +41,8 @@ public enum MarketplaceMCPServer {
     }
 
     /// Serves `tools` over standard input and output until the client closes its end.
-    public static func serveStdio(tools: MarketplaceTools, caller: @escaping @Sendable () async throws(MarketplaceError) -> Principal) async throws {
-        let server = await make(tools: tools, caller: caller)
+    public static func serveStdio(tools: MarketplaceTools, visitor: @escaping @Sendable () async throws(MarketplaceError) -> ToolCaller) async throws {
+        let server = await make(tools: tools, visitor: visitor)
         try await server.start(transport: StdioTransport())
         await server.waitUntilCompleted()
         await server.stop()

@@ -33,14 +33,26 @@ public struct MarketplaceTools: Sendable {
 
     private static let byName = Dictionary(uniqueKeysWithValues: definitions.map { ($0.tool.name, $0) })
 
+    /// The tools that answer without a key, for the refusal's message.
+    private static let anonymousNames = definitions.filter(\.anonymous).map(\.tool.name).joined(separator: ", ")
+
     /// The tools as `tools/list` answers: name, description, input schema, hints.
     public var tools: [Tool] { Self.definitions.map(\.tool) }
 
-    /// Runs one tool for `caller`. A refusal comes back as a tool error carrying REST's code
-    /// and field; an unknown tool name is a protocol error (invalid params).
+    /// Runs one tool for a key's principal.
     public func call(_ name: String, arguments: [String: Value]?, by caller: Principal) async throws -> CallTool.Result {
+        try await call(name, arguments: arguments, by: .principal(caller))
+    }
+
+    /// Runs one tool for `caller`. A refusal comes back as a tool error carrying REST's code
+    /// and field; an unknown tool name is a protocol error (invalid params); a tool that needs
+    /// a key, called without one, is UNAUTHORIZED.
+    public func call(_ name: String, arguments: [String: Value]?, by caller: ToolCaller) async throws -> CallTool.Result {
         guard let definition = Self.byName[name] else {
             throw MCPError.invalidParams("unknown tool '\(name)'; tools/list names the \(Self.definitions.count) tools")
+        }
+        guard caller.principal != nil || definition.anonymous else {
+            return ToolOutput.failure(MarketplaceError.unauthorized("\(name) needs an API key (Authorization: Bearer sk_test_…); without one only \(Self.anonymousNames) answer"))
         }
         do {
             let checked = try ToolArguments(arguments, schema: definition.tool.inputSchema)
@@ -60,13 +72,18 @@ public struct MarketplaceTools: Sendable {
 /// One tool: what `tools/list` shows, and what a call runs.
 struct ToolDefinition: Sendable {
     let tool: Tool
+    /// It answers without a key too (a public read, or an anonymous post).
+    let anonymous: Bool
     let run: @Sendable (ToolCall) async throws -> any Encodable
 
     init(name: String, title: String, description: String, input: Value, readOnly: Bool = false, idempotent: Bool = false,
-         destructive: Bool = false, openWorld: Bool = false, run: @escaping @Sendable (ToolCall) async throws -> any Encodable) {
+         destructive: Bool = false, openWorld: Bool = false, anonymous: Bool = false,
+         run: @escaping @Sendable (ToolCall) async throws -> any Encodable) {
         let hints = Tool.Annotations(title: title, readOnlyHint: readOnly, destructiveHint: readOnly ? nil : destructive,
                                      idempotentHint: readOnly ? nil : idempotent, openWorldHint: openWorld)
-        tool = Tool(name: name, title: title, description: description, inputSchema: input, annotations: hints)
+        tool = Tool(name: name, title: title, description: anonymous ? description + " No API key needed." : description,
+                    inputSchema: input, annotations: hints)
+        self.anonymous = anonymous
         self.run = run
     }
 }
@@ -75,5 +92,20 @@ struct ToolDefinition: Sendable {
 struct ToolCall: Sendable {
     let tools: MarketplaceTools
     let arguments: ToolArguments
-    let caller: Principal
+    let visitor: ToolCaller
+
+    init(tools: MarketplaceTools, arguments: ToolArguments, caller: ToolCaller) {
+        self.tools = tools
+        self.arguments = arguments
+        visitor = caller
+    }
+
+    /// The key's principal, which every tool not marked `anonymous` runs as (`call` refuses
+    /// those tools without a key before they run).
+    var caller: Principal {
+        get throws(MarketplaceError) {
+            guard let principal = visitor.principal else { throw .unauthorized("this tool needs an API key") }
+            return principal
+        }
+    }
 }

@@ -7,12 +7,15 @@ import MarketplaceMCP
 
 /// MCP over streamable HTTP at /v1/mcp: the same tools as `marketplace mcp`, for the caller the
 /// auth middleware resolved from `Authorization: Bearer <API key>` on every request, so scopes,
-/// test/live mode and revocation apply exactly as in REST. Sessions and the JSON-RPC exchange
+/// test/live mode and revocation apply exactly as in REST; without a key, the public tools only. Sessions and the JSON-RPC exchange
 /// live in `MCPHTTPSessions`; this mount only translates HTTP.
 public struct MCPMount: RouteMount {
     let sessions: MCPHTTPSessions
+    /// The server's mode: what a caller without a key reads and posts in.
+    let mode: Mode
 
     public init(services: Services, mode: String, rateLimits: RateLimits) {
+        self.mode = Mode(rawValue: mode) ?? .test
         let limits = Dictionary(uniqueKeysWithValues: rateLimits.perMinute.map { ($0.key.rawValue, $0.value) })
         let tools = MarketplaceTools(tasks: services.tasks, settlement: services.settlement, work: services.work, messages: services.messages,
                                      platform: PlatformFacts(mode: mode, rateLimitsPerMinute: limits))
@@ -26,12 +29,8 @@ public struct MCPMount: RouteMount {
     }
 
     @Sendable func exchange(_ request: Request, context: APIContext) async throws -> Response {
-        guard let caller = context.principal else {
-            var response = try APIError(.unauthorized, code: "UNAUTHORIZED", message: "send Authorization: Bearer <API key>")
-                .response(from: request, context: context)
-            response.headers[.wwwAuthenticate] = #"Bearer realm="marketplace""#
-            return response
-        }
+        // Without a key the public tools answer (seed 000's reads, seed 002's create_task); the rest say UNAUTHORIZED.
+        let caller: ToolCaller = context.principal.map { .principal($0) } ?? .anonymous(mode: mode, clientAddress: context.clientAddress)
         var request = request
         let body = request.method == .post ? try await MarketplaceHTTP.RequestBody.collect(&request) : ByteBuffer()
         var headers: [String: String] = [:]
@@ -40,7 +39,7 @@ public struct MCPMount: RouteMount {
             headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
         }
         let reply = await sessions.handle(MCPHTTPRequest(method: request.method.rawValue, headers: headers, body: Data(body.readableBytesView)),
-                                          caller: caller)
+                                          visitor: caller)
         var fields = HTTPFields()
         for (name, value) in reply.headers { if let name = HTTPField.Name(name) { fields[name] = value } }
         if let contentType = reply.contentType { fields[.contentType] = contentType }

@@ -42,8 +42,18 @@ public struct TaskView: Encodable, Sendable {
     public let updatedAt: String
     /// Hidden by its owner from listings.
     public let hidden: Bool
+    /// unfunded, pending, funded, refunded or released.
+    public let fundingStatus: String
+    /// Applications received, whatever their status.
+    public let applicationCount: Int
 
-    public init(_ task: MarketTask) {
+    /// The task as its owner sees it: every field. Answers to anyone else go through
+    /// `init(_:shownTo:)`.
+    public init(_ task: MarketTask) { self.init(task, shownTo: task.ownerID) }
+
+    /// The task as `viewerID` sees it (nil: someone without credentials): the owner's private
+    /// settings, where the task's events are sent (`callback_url`), only to its owner.
+    public init(_ task: MarketTask, shownTo viewerID: String?) {
         let spec = task.spec
         id = task.id
         mode = task.mode.rawValue
@@ -67,7 +77,7 @@ public struct TaskView: Encodable, Sendable {
         proofRequirements = spec.proofRequirements
         verifiedOnly = spec.verifiedOnly
         urgency = spec.urgency.rawValue
-        callbackUrl = spec.callbackURL
+        callbackUrl = viewerID == task.ownerID ? spec.callbackURL : nil
         feePaidBy = spec.feePaidBy.rawValue
         mockOperator = spec.mockOperator
         autoApprove = spec.autoApprove
@@ -75,6 +85,8 @@ public struct TaskView: Encodable, Sendable {
         createdAt = Timestamps.format(task.createdAt)
         updatedAt = Timestamps.format(task.updatedAt)
         hidden = task.hidden
+        fundingStatus = task.fundingStatus.rawValue
+        applicationCount = task.facts.applicationCount
     }
 }
 

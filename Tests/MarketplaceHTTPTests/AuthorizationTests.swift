@@ -16,9 +16,12 @@ import MarketplaceServer
 struct AuthorizationTests {
     enum Actor { case owner, worker }
 
-    enum Rule {
+    indirect enum Rule: Sendable {
         /// Anyone, signed in or not.
         case open
+        /// Answers without credentials too (published data only, PublicReadsTests); with
+        /// credentials the inner rule holds.
+        case anonymous(Rule)
         /// The caller's own data or a new resource of their own: only the scope is checked.
         case own(Scope?, Actor)
         /// One resource of the owner's (or the assigned worker's): strangers get 404.
@@ -36,8 +39,8 @@ struct AuthorizationTests {
         "POST /v1/auth/register": .open, "POST /v1/auth/login": .open, "POST /v1/auth/refresh": .open, "GET /v1/auth/check-email": .open,
         "GET /v1/auth/me": .own(nil, .owner),
         "POST /v1/keys": .session, "GET /v1/keys": .session, "DELETE /v1/keys/{key}": .ownedSession,
-        "POST /v1/tasks": .own(.tasksWrite, .owner), "GET /v1/tasks": .own(.tasksRead, .owner),
-        "GET /v1/tasks/{task}": .owned(.tasksRead, .owner), "PATCH /v1/tasks/{task}": .owned(.tasksWrite, .owner),
+        "POST /v1/tasks": .anonymous(.own(.tasksWrite, .owner)), "GET /v1/tasks": .anonymous(.own(.tasksRead, .owner)),
+        "GET /v1/tasks/{task}": .anonymous(.owned(.tasksRead, .owner)), "PATCH /v1/tasks/{task}": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/cancel": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/hide": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/unhide": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/fund": .owned(.walletWrite, .owner), "GET /v1/tasks/{task}/fund": .owned(.walletWrite, .owner),
         "GET /v1/tasks/{task}/payments": .owned(.tasksRead, .owner),
@@ -73,8 +76,9 @@ struct AuthorizationTests {
         "GET /v1/finance/reports/{report}": .finance, "GET /v1/finance/journal": .finance, "GET /v1/finance/report.html": .finance,
         "POST /v1/finance/reconciliations": .finance, "GET /v1/finance/reconciliations/latest": .finance,
         "GET /v1/finance/periods": .finance, "POST /v1/finance/periods": .finance, "POST /v1/finance/corrections": .finance,
-        // MCP: every request needs a key; each tool's scope and ownership are checked by MarketplaceMCPTests.
-        "POST /v1/mcp": .own(nil, .owner), "GET /v1/mcp": .own(nil, .owner), "DELETE /v1/mcp": .own(nil, .owner),
+        // MCP: without a key only the public tools answer (PublicToolsTests); each tool's scope and ownership
+        // are checked by MarketplaceMCPTests.
+        "POST /v1/mcp": .anonymous(.own(nil, .owner)), "GET /v1/mcp": .anonymous(.own(nil, .owner)), "DELETE /v1/mcp": .anonymous(.own(nil, .owner)),
     ]
 
     /// Bodies that would succeed for the rightful caller, so a refusal is about who calls.
@@ -172,7 +176,9 @@ struct AuthorizationTests {
             var checked = 0
             for route in routes {
                 let name = route.name
-                guard let rule = Self.rules[name] else { continue }
+                guard var rule = Self.rules[name] else { continue }
+                var anonymous = false
+                if case .anonymous(let inner) = rule { (rule, anonymous) = (inner, true) }
                 let path = String(name.split(separator: " ", maxSplits: 1)[1])
                 let method = route.method
                 let body = Self.bodies[name]
@@ -180,11 +186,11 @@ struct AuthorizationTests {
                     try await client.send(method, uri(path, task: task), token: token, json: body).0
                 }
                 if case .open = rule { continue }
-                if name != "POST /v1/tasks" {
+                if !anonymous {
                     #expect(try await call(nil) == .unauthorized, "\(name) without credentials")
                 }
                 switch rule {
-                case .open:
+                case .open, .anonymous:
                     break
                 case .own(let scope, let actor):
                     if let scope { #expect(try await call(keys["\(actor == .owner ? "owner" : "worker")-\(scope.rawValue)"]) == .forbidden, "\(name) without \(scope.rawValue)") }

@@ -173,8 +173,11 @@ struct TaskRoutesTests {
             #expect(crossMode == .notFound)
             let (_, testList) = try await client.send(.get, "/v1/tasks?mine=true", token: testWriter)
             #expect(((testList["data"] as? [String: Any])?["tasks"] as? [Any])?.isEmpty == true)
+            // Without credentials: the published listing (PublicReadsTests), never anyone's own.
             let (anonymous, _) = try await client.send(.get, "/v1/tasks")
-            #expect(anonymous == .unauthorized)
+            #expect(anonymous == .ok)
+            let (anonymousMine, _) = try await client.send(.get, "/v1/tasks?mine=true")
+            #expect(anonymousMine == .unauthorized)
             let (_, categories) = try await client.send(.get, "/v1/categories")
             #expect((categories["data"] as? [[String: Any]])?.contains { $0["id"] as? String == "photography" } == true)
         }

@@ -86,13 +86,13 @@ struct MCPHTTPTransportTests {
         }
     }
 
-    @Test func everyRequestNeedsAValidKeyAndARevokedKeyStopsAtOnce() async throws {
+    /// No key opens a session of public tools (PublicToolsTests); a key that is not one is refused.
+    @Test func aKeyMustBeValidAndARevokedKeyStopsAtOnce() async throws {
         try await Self.withRouter { client, harness in
             let agent = try await harness.caller("agent@example.com")
-            let anonymous = try await Self.post(client, Self.initialize, key: nil)
-            #expect(anonymous.status == .unauthorized)
-            #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
-            #expect(try await Self.post(client, Self.initialize, key: "sk_test_not_a_key").status == .unauthorized)
+            let bad = try await Self.post(client, Self.initialize, key: "sk_test_not_a_key")
+            #expect(bad.status == .unauthorized)
+            #expect(bad.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
 
             let session = try #require(try await Self.post(client, Self.initialize, key: agent.key).session)
             _ = try await harness.services.keys.revoke(agent.keyID, for: try await harness.services.auth.authenticate(bearer: agent.session))

@@ -122,13 +122,13 @@ struct MCPCommandTests {
         #expect(report.isClean, "\(report.fault.map { "\($0)" } ?? "")")
     }
 
-    @Test func theWholeStoryOverStdioThenTheLedger() async throws {
-        let db = CommandRunner.temporaryPath("mcp-stdio") + ".sqlite"
-        let agent = try await Self.prepare(db)
+    /// Runs `marketplace mcp` on `db` with `key` (none: the public tools), drives it with the
+    /// SDK's client over stdio, then closes its input and expects it to exit cleanly.
+    static func withStdioServer(_ db: String, key: String?, _ body: (MCP.Client) async throws -> Void) async throws {
         let process = Process()
         process.executableURL = CommandRunner.binary
         process.arguments = ["mcp", "--db", db]
-        process.environment = ProcessInfo.processInfo.environment.merging(["MARKETPLACE_API_KEY": agent.key]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["MARKETPLACE_API_KEY": key ?? ""]) { $1 }
         let toServer = Pipe()
         let fromServer = Pipe()
         let log = CommandRunner.temporaryPath("mcp-stdio") + ".log"
@@ -142,7 +142,7 @@ struct MCPCommandTests {
         let client = MCP.Client(name: "marketplace-tests", version: "1.0.0")
         let initialized = try await client.connect(transport: transport)
         #expect(initialized.serverInfo.name == "marketplace")
-        let story = try await Self.runStory(client)
+        try await body(client)
         await client.disconnect()
         try toServer.fileHandleForWriting.close()  // end of input: the server finishes and exits
         for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
@@ -150,7 +150,32 @@ struct MCPCommandTests {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-        try Self.expectLedger(db, agent: agent, story: story)
+    }
+
+    @Test func theWholeStoryOverStdioThenTheLedger() async throws {
+        let db = CommandRunner.temporaryPath("mcp-stdio") + ".sqlite"
+        let agent = try await Self.prepare(db)
+        var story: Story?
+        try await Self.withStdioServer(db, key: agent.key) { client in story = try await Self.runStory(client) }
+        try Self.expectLedger(db, agent: agent, story: try #require(story))
+    }
+
+    /// Without MARKETPLACE_API_KEY the public tools answer (seed 000's reads, seed 002's
+    /// create_task with its task token); the rest are UNAUTHORIZED.
+    @Test func withoutAKeyStdioServesThePublicToolsOnly() async throws {
+        let db = CommandRunner.temporaryPath("mcp-public") + ".sqlite"
+        _ = try await Self.prepare(db)
+        try await Self.withStdioServer(db, key: nil) { client in
+            let posted = try await Self.call(client, "create_task", Self.budget25)
+            #expect(!posted.isError)
+            #expect(Self.string(posted.json, "task_token")?.hasPrefix("tt_") == true)
+            let taskID = try #require(Self.string(posted.json, "task.id"))
+            let listed = try await Self.call(client, "list_tasks")
+            #expect((listed.json["tasks"] as? [[String: Any]])?.map { $0["id"] as? String } == [taskID])
+            let wallet = try await Self.call(client, "get_wallet")
+            #expect(wallet.isError)
+            #expect(Self.string(wallet.json, "error.code") == "UNAUTHORIZED")
+        }
     }
 
     @Test func theWholeStoryOverHTTPOnServeThenTheLedger() async throws {
@@ -174,11 +199,11 @@ struct MCPCommandTests {
         try Self.expectLedger(db, agent: agent, story: story)
     }
 
-    @Test func mcpWithoutAUsableKeyStopsAndSaysWhy() async throws {
+    @Test func mcpWithAnUnusableKeyStopsAndSaysWhy() async throws {
         let db = CommandRunner.temporaryPath("mcp-key") + ".sqlite"
-        let missing = try CommandRunner.run(["mcp", "--db", db], environment: ["MARKETPLACE_API_KEY": ""])
-        #expect(missing.status != 0)
-        #expect(missing.output.contains("MARKETPLACE_API_KEY"))
+        let mode = try CommandRunner.run(["mcp", "--db", db, "--mode", "staging"], environment: ["MARKETPLACE_API_KEY": ""])
+        #expect(mode.status != 0)
+        #expect(mode.output.contains("--mode must be test or live"))
         let token = try CommandRunner.run(["mcp", "--db", db], environment: ["MARKETPLACE_API_KEY": "eyJhbGciOiJIUzI1NiJ9.e30.x"])
         #expect(token.status != 0)
         #expect(token.output.contains("must be an API key"))

@@ -12,6 +12,20 @@ public struct MarketTask: Sendable, Hashable, Codable {
     public var updatedAt: Int64
     /// Hidden by its owner: out of the published listing, still read and managed by id.
     public var hidden = false
+    /// What the store knows of the task's money and applicants when it read the row.
+    public var facts = TaskFacts()
+
+    /// Where the task's money stands: read from the facts and the status, so a task changed in
+    /// memory after its read (approved, canceled) answers what its commit made true.
+    public var fundingStatus: FundingStatus {
+        guard facts.funded else { return facts.fundingPending ? .pending : .unfunded }
+        switch status {
+        case .paid: return .released
+        case .canceled, .expired: return .refunded
+        case .resolved: return facts.disputePaidWorker ? .released : .refunded
+        default: return .funded
+        }
+    }
 }
 
 /// A page of tasks, newest first.

@@ -15,13 +15,18 @@ struct TaskPageQuery: Sendable {
     let offset: Int?
     let limit: Int
 
-    init(_ filter: TaskFilter, caller: Principal) throws(MarketplaceError) {
+    /// The page `viewerID` asks for in `mode`; nil is someone without credentials, who sees the
+    /// published listing only.
+    init(_ filter: TaskFilter, mode: Mode, viewerID: String?) throws(MarketplaceError) {
+        guard !filter.mine || viewerID != nil else {
+            throw .unauthorized("mine=true lists your own tasks: send your credentials")
+        }
         guard (1...TaskFilter.limitMax).contains(filter.limit) else {
             throw .validation(field: "limit", message: "limit must be 1 to \(TaskFilter.limitMax)")
         }
         limit = filter.limit
-        mode = caller.mode
-        ownerID = filter.mine ? caller.userID : nil
+        self.mode = mode
+        ownerID = filter.mine ? viewerID : nil
         if let status = filter.status {
             let status: TaskStatus = try TaskDraft.choice(status, field: "status")
             guard filter.mine || status == .published else {

@@ -65,7 +65,25 @@ public struct TaskService: Sendable {
 
     public func list(_ filter: TaskFilter, for caller: Principal) throws(MarketplaceError) -> TaskPage {
         try caller.require(.tasksRead)
-        let query = try TaskPageQuery(filter, caller: caller)
+        return try page(TaskPageQuery(filter, mode: caller.mode, viewerID: caller.userID))
+    }
+
+    /// A published task as anyone may read it without credentials (seed 002's public
+    /// `GET /api/tasks/:id`, 000's `browse_jobs`), in the server's `mode`. Any other task, a
+    /// hidden one included, is not found.
+    public func publishedTask(_ id: String, mode: Mode) throws(MarketplaceError) -> MarketTask {
+        let task = try store.read { stores in try stores.tasks.fetch(id) }
+        guard let task, task.mode == mode, task.status == .published, !task.hidden else { throw .notFound("no task \(id)") }
+        return task
+    }
+
+    /// The published listing as anyone may read it without credentials, in the server's `mode`:
+    /// the same filters and pages as a caller's, without `mine`.
+    public func publishedList(_ filter: TaskFilter, mode: Mode) throws(MarketplaceError) -> TaskPage {
+        try page(TaskPageQuery(filter, mode: mode, viewerID: nil))
+    }
+
+    private func page(_ query: TaskPageQuery) throws(MarketplaceError) -> TaskPage {
         // With an offset the total is counted in the same read, as offset-paged APIs answer it.
         var (tasks, count) = try store.read { stores in (try stores.tasks.page(query), try query.offset.map { _ in try stores.tasks.count(query) }) }
         let hasMore = tasks.count > query.limit

@@ -71,14 +71,6 @@ struct TasksController: Sendable {
         }
     }
 
-    /// An anonymous post: the task, its token (shown once), and where to see and fund it.
-    struct AnonymousView: Encodable, Sendable {
-        let task: TaskView
-        let taskToken: String
-        let taskUrl: String
-        let fundUrl: String
-    }
-
     /// Posts a task; without credentials it is an anonymous post answered with a task token.
     @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
         let body = try await RequestBody.decode(CreateBody.self, from: request, context: context)
@@ -87,9 +79,7 @@ struct TasksController: Sendable {
                 throw APIError.validation("an anonymous post is funded afterwards, through its fund_url; leave out fund", field: "fund")
             }
             let posted = try await tasks.createAnonymous(body.draft, clientAddress: context.clientAddress, mode: mode)
-            let view = AnonymousView(task: TaskView(posted.task), taskToken: posted.token, taskUrl: "/v1/tasks/\(posted.task.id)",
-                                     fundUrl: "/v1/tasks/\(posted.task.id)/fund")
-            return try EditedResponse(status: .created, response: Envelope(view)).response(from: request, context: context)
+            return try EditedResponse(status: .created, response: Envelope(AnonymousTaskView(posted))).response(from: request, context: context)
         }
         if let fund = body.fund {
             let method: FundingMethod = switch fund.source {
@@ -109,22 +99,26 @@ struct TasksController: Sendable {
         }
     }
 
+    /// Lists tasks; without credentials, the published listing of the server's mode (seed 002's
+    /// public `GET /api/tasks`), each task as a stranger sees it.
     @Sendable func list(_ request: Request, context: APIContext) async throws -> Envelope<TaskPageView> {
-        let caller = try context.requirePrincipal()
         let query = request.uri.queryParameters
         let limit = try RequestBody.wholeNumber("limit", in: request, default: 20)
         let filter = TaskFilter(status: query["status"].map(String.init), category: query["category"].map(String.init),
                                 locationType: query["location_type"].map(String.init), urgency: query["urgency"].map(String.init),
                                 mine: query["mine"] == "true", limit: limit, cursor: query["cursor"].map(String.init),
                                 offset: query["offset"] == nil ? nil : try RequestBody.wholeNumber("offset", in: request, default: 0))
-        let page = try tasks.list(filter, for: caller)
-        return Envelope(TaskPageView(tasks: page.tasks.map(TaskView.init), hasMore: page.hasMore, nextCursor: page.nextCursor,
-                                     count: page.count, offset: page.offset))
+        let caller = context.principal
+        let page = try caller.map { caller throws(MarketplaceError) in try tasks.list(filter, for: caller) } ?? tasks.publishedList(filter, mode: mode)
+        return Envelope(TaskPageView(tasks: page.tasks.map { TaskView($0, shownTo: caller?.userID) }, hasMore: page.hasMore,
+                                     nextCursor: page.nextCursor, count: page.count, offset: page.offset))
     }
 
+    /// Reads a task; without credentials, a published one only.
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Envelope<TaskView> {
-        let caller = try context.requirePrincipal()
-        return Envelope(TaskView(try tasks.task(try context.parameters.require("task"), for: caller)))
+        let id = try context.parameters.require("task")
+        guard let caller = context.principal else { return Envelope(TaskView(try tasks.publishedTask(id, mode: mode), shownTo: nil)) }
+        return Envelope(TaskView(try tasks.task(id, for: caller), shownTo: caller.userID))
     }
 
     struct UpdateBody: Decodable {

@@ -31,15 +31,16 @@ public actor MCPHTTPSessions {
 
     public static let sessionHeader = "Mcp-Session-Id"
 
-    private struct Owner: Hashable {
-        let userID: String
-        let mode: Mode
-        let credential: Principal.Credential
+    /// Whose a session is: a key's (user, mode, credential), or, without a key, an address's.
+    private enum Owner: Hashable {
+        case credential(userID: String, mode: Mode, credential: Principal.Credential)
+        case anonymous(mode: Mode, clientAddress: String)
 
-        init(_ principal: Principal) {
-            userID = principal.userID
-            mode = principal.mode
-            credential = principal.credential
+        init(_ caller: ToolCaller) {
+            switch caller {
+            case .principal(let principal): self = .credential(userID: principal.userID, mode: principal.mode, credential: principal.credential)
+            case .anonymous(let mode, let address): self = .anonymous(mode: mode, clientAddress: address)
+            }
         }
     }
 
@@ -63,8 +64,13 @@ public actor MCPHTTPSessions {
     /// How many sessions are open.
     public var count: Int { sessions.count }
 
-    /// Answers one HTTP request to the MCP endpoint made by `caller`.
+    /// Answers one HTTP request to the MCP endpoint made with a key.
     public func handle(_ request: MCPHTTPRequest, caller: Principal) async -> MCPHTTPReply {
+        await handle(request, visitor: .principal(caller))
+    }
+
+    /// Answers one HTTP request to the MCP endpoint made by `caller`, with or without a key.
+    public func handle(_ request: MCPHTTPRequest, visitor caller: ToolCaller) async -> MCPHTTPReply {
         switch request.method.uppercased() {
         case "POST": return await post(request, caller: caller)
         case "DELETE": return await delete(request, caller: caller)
@@ -74,7 +80,7 @@ public actor MCPHTTPSessions {
         }
     }
 
-    private func post(_ request: MCPHTTPRequest, caller: Principal) async -> MCPHTTPReply {
+    private func post(_ request: MCPHTTPRequest, caller: ToolCaller) async -> MCPHTTPReply {
         guard let eventStream = Self.answersAsEventStream(request.header("Accept")) else {
             return .error(406, code: -32600, "Not Acceptable: accept application/json or text/event-stream")
         }
@@ -103,7 +109,7 @@ public actor MCPHTTPSessions {
         return Self.reply(response, sessionID: sessionID, eventStream: eventStream)
     }
 
-    private func delete(_ request: MCPHTTPRequest, caller: Principal) async -> MCPHTTPReply {
+    private func delete(_ request: MCPHTTPRequest, caller: ToolCaller) async -> MCPHTTPReply {
         guard let named = request.header(Self.sessionHeader) else {
             return .error(400, code: -32600, "Bad Request: \(Self.sessionHeader) header is required")
         }
@@ -115,9 +121,9 @@ public actor MCPHTTPSessions {
     /// Opens a session for `caller`, closing idle sessions and, when the caller holds its limit,
     /// its least recently used one. Nothing awaits between the checks and the insert, so the
     /// limits hold exactly however many requests arrive at once.
-    private func open(for caller: Principal) async -> Opening {
+    private func open(for caller: ToolCaller) async -> Opening {
         let box = CallerBox(caller)
-        let server = await MarketplaceMCPServer.make(tools: tools) { () throws(MarketplaceError) -> Principal in box.principal }
+        let server = await MarketplaceMCPServer.make(tools: tools, visitor: { () throws(MarketplaceError) -> ToolCaller in box.caller })
         // The Accept header is negotiated above (JSON or SSE); the SDK checks content type and protocol version.
         let transport = StatelessHTTPServerTransport(validationPipeline: StandardValidationPipeline(validators: [
             ContentTypeValidator(), ProtocolVersionValidator(),
@@ -174,14 +180,14 @@ public actor MCPHTTPSessions {
     }
 }
 
-/// The principal of the latest request in a session, which its tool calls run as: every
+/// The caller of the latest request in a session, which its tool calls run as: every
 /// request re-authenticates, so a revoked key stops at the HTTP layer.
 private final class CallerBox: Sendable {
-    private let current: Mutex<Principal>
+    private let current: Mutex<ToolCaller>
 
-    init(_ principal: Principal) { current = Mutex(principal) }
+    init(_ caller: ToolCaller) { current = Mutex(caller) }
 
-    var principal: Principal { current.withLock { $0 } }
+    var caller: ToolCaller { current.withLock { $0 } }
 
-    func set(_ principal: Principal) { current.withLock { $0 = principal } }
+    func set(_ caller: ToolCaller) { current.withLock { $0 = caller } }
 }

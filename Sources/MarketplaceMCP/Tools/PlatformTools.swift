@@ -4,8 +4,8 @@ import MCP
 import Marketplace
 import MarketplaceViews
 
-/// What the platform is and charges: categories, the fee rule, the platform's facts. Public in
-/// REST (no scope); here the caller is still the key the session authenticated.
+/// What the platform is and charges: categories, the fee rule, the platform's facts. Public, in
+/// REST and here: they answer with or without a key.
 enum PlatformTools {
     static let definitions = [getCategories, getPricingInfo, getPlatformInfo]
 
@@ -13,7 +13,7 @@ enum PlatformTools {
         name: "get_categories", title: "List task categories",
         description: "The categories a task can be posted in: id (what create_task's category takes), name and what belongs there.",
         input: Schema.none,
-        readOnly: true
+        readOnly: true, anonymous: true
     ) { _ in
         Categories(categories: Category.all)
     }
@@ -27,7 +27,7 @@ enum PlatformTools {
             budget: a 25.00 task at 10% puts 27.50 in escrow), how it is rounded, and the rule's version.
             """,
         input: Schema.none,
-        readOnly: true
+        readOnly: true, anonymous: true
     ) { call in
         PricingView(call.tools.settlement.pricing)
     }
@@ -40,7 +40,7 @@ enum PlatformTools {
             pricing version, and where USDC is paid on chain when configured.
             """,
         input: Schema.none,
-        readOnly: true
+        readOnly: true, anonymous: true
     ) { call in
         let facts = call.tools.platform
         return PlatformView(mode: facts.mode, rateLimitsPerMinute: facts.rateLimitsPerMinute, settlement: call.tools.settlement)

@@ -11,7 +11,8 @@ enum TaskTools {
         description: """
             Lists tasks, newest first, 20 per page by default. Without mine=true it shows every published task \
             in your key's mode; with mine=true it shows your own tasks in any status (filter with status). \
-            Pass next_cursor from the previous answer as cursor for the next page. Needs tasks:read.
+            Pass next_cursor from the previous answer as cursor for the next page. Needs tasks:read; without a key, \
+            the published tasks of the server's mode (mine=true needs a key).
             """,
         input: Schema.object([
             "mine": Schema.boolean("true: only your own tasks, any status. false (default): published tasks of everyone."),
@@ -23,27 +24,33 @@ enum TaskTools {
             "cursor": Schema.string("next_cursor from the previous page."),
             "offset": Schema.integer("Or page by offset: skip this many tasks (the answer then says count, the total).", minimum: 0, maximum: TaskFilter.offsetMax),
         ]),
-        readOnly: true
+        readOnly: true, anonymous: true
     ) { call in
         let arguments = call.arguments
         let filter = TaskFilter(status: arguments.string("status"), category: arguments.string("category"),
                                 locationType: arguments.string("location_type"), urgency: arguments.string("urgency"),
                                 mine: arguments.bool("mine") ?? false, limit: arguments.int("limit") ?? 20, cursor: arguments.string("cursor"),
                                 offset: arguments.int("offset"))
-        let page = try call.tools.tasks.list(filter, for: call.caller)
-        return TaskPageView(tasks: page.tasks.map(TaskView.init), hasMore: page.hasMore, nextCursor: page.nextCursor, count: page.count, offset: page.offset)
+        let caller = call.visitor.principal
+        let page = try caller.map { caller throws(MarketplaceError) in try call.tools.tasks.list(filter, for: caller) }
+            ?? call.tools.tasks.publishedList(filter, mode: call.visitor.mode)
+        return TaskPageView(tasks: page.tasks.map { TaskView($0, shownTo: caller?.userID) }, hasMore: page.hasMore, nextCursor: page.nextCursor,
+                            count: page.count, offset: page.offset)
     }
 
     static let getTask = ToolDefinition(
         name: "get_task", title: "Get a task",
         description: """
             Reads one task: its status (published, assigned, submitted, revision_requested, completed, paid, canceled, expired, disputed, resolved), budget, worker, deliverables. \
-            Your own tasks, tasks you work on and published ones are visible; anything else is NOT_FOUND. Needs tasks:read.
+            Your own tasks, tasks you work on and published ones are visible; anything else is NOT_FOUND. Needs tasks:read; \
+            without a key, published tasks only. callback_url is shown to the task's owner only.
             """,
         input: Schema.object(["task_id": Schema.taskID], required: ["task_id"]),
-        readOnly: true
+        readOnly: true, anonymous: true
     ) { call in
-        TaskView(try call.tools.tasks.task(try call.arguments.requiredString("task_id"), for: call.caller))
+        let id = try call.arguments.requiredString("task_id")
+        guard let caller = call.visitor.principal else { return TaskView(try call.tools.tasks.publishedTask(id, mode: call.visitor.mode), shownTo: nil) }
+        return TaskView(try call.tools.tasks.task(id, for: caller), shownTo: caller.userID)
     }
 
     static let createTask = ToolDefinition(
@@ -53,7 +60,9 @@ enum TaskTools {
             string in its currency ("25.00" USD, up to 2 decimals; USDC up to 6); the platform fee is added on top \
             unless fee_paid_by is "worker". The task is published but nobody can be accepted until you fund it \
             with fund_task, or pass fund {source: "wallet"} to post and fund in one step (all or nothing). In test mode mock_operator=true has a simulated human apply, get accepted once funded, \
-            and submit. Needs tasks:write; only agent and client accounts post.
+            and submit. Needs tasks:write; only agent and client accounts post. Without a key the task is posted \
+            anonymously in the server's mode and the answer carries task_token, shown once: the only credential that \
+            manages this task (send it as Authorization: Bearer); fund it through fund_url (fund is refused without a key).
             """,
         input: Schema.object([
             "title": Schema.string("What to do, in a line (at most \(TaskDraft.titleLengthMax) characters)."),
@@ -86,9 +95,16 @@ enum TaskTools {
             "fund": Schema.object([
                 "source": Schema.string("wallet: from your wallet; connector: through the test connector (test mode).", oneOf: ["wallet", "connector"]),
             ], required: ["source"], description: "Fund at posting: the task is created and funded in one step, or nothing is written (INSUFFICIENT_BALANCE for a short wallet). Needs wallet:write too."),
-        ], required: ["title", "description", "category", "budget"])
+        ], required: ["title", "description", "category", "budget"]),
+        anonymous: true
     ) { call in
         let draft = try draft(call.arguments)
+        if case .anonymous(let mode, let address) = call.visitor {
+            guard call.arguments.object("fund") == nil else {
+                throw MarketplaceError.validation(field: "fund", message: "an anonymous post is funded afterwards, through its fund_url; leave out fund")
+            }
+            return AnonymousTaskView(try await call.tools.tasks.createAnonymous(draft, clientAddress: address, mode: mode))
+        }
         guard let fund = call.arguments.object("fund") else { return TaskView(try await call.tools.tasks.create(draft, by: call.caller)) }
         let method: FundingMethod = switch try fund.requiredString("source") {
         case "wallet": .wallet

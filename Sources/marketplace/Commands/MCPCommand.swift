@@ -13,7 +13,7 @@ import MarketplaceMCP
 struct MCPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
-        abstract: "Serve the MCP tools over stdio for the API key in MARKETPLACE_API_KEY.",
+        abstract: "Serve the MCP tools over stdio for the API key in MARKETPLACE_API_KEY (without one, the public tools only).",
         discussion: """
             Connect an MCP client by launching this command. Card payments and USDC on Base read the same \
             environment as `serve`. Do not run it on a database file a `serve` process is using: each \
@@ -23,13 +23,15 @@ struct MCPCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(help: "Without MARKETPLACE_API_KEY: the mode (test or live) whose published tasks the public tools read and where an anonymous create_task posts.")
+    var mode: String = "test"
+
     static let keyVariable = "MARKETPLACE_API_KEY"
 
-    /// The API key from the environment, refused unless it is one (an sk_test_ or sk_live_ key).
-    static func apiKey() throws -> String {
-        guard let key = ProcessInfo.processInfo.environment[keyVariable], !key.isEmpty else {
-            throw ValidationError("set \(keyVariable) to the agent's API key (sk_test_… or sk_live_…)")
-        }
+    /// The API key from the environment, refused unless it is one (an sk_test_ or sk_live_ key);
+    /// nil when none is set (the public tools only).
+    static func apiKey() throws -> String? {
+        guard let key = ProcessInfo.processInfo.environment[keyVariable], !key.isEmpty else { return nil }
         guard key.hasPrefix(APIKey.testPrefix) || key.hasPrefix(APIKey.livePrefix) else {
             throw ValidationError("\(keyVariable) must be an API key (sk_test_… or sk_live_…)")
         }
@@ -38,6 +40,7 @@ struct MCPCommand: AsyncParsableCommand {
 
     func run() async throws {
         let key = try Self.apiKey()
+        guard let anonymousMode = Mode(rawValue: mode) else { throw ValidationError("--mode must be test or live") }
         var logger = Logger(label: "marketplace.mcp")
         logger.logLevel = .notice
         try database.prepareDirectory()
@@ -48,8 +51,8 @@ struct MCPCommand: AsyncParsableCommand {
         defer { store.close() }
         // API keys sign nothing; the issuer is there because the service needs one.
         let auth = AuthService(store: store, tokens: try await TokenIssuer(secret: TokenIssuer.randomSecret()))
-        let caller: Principal
-        do { caller = try await auth.authenticate(bearer: key) } catch {
+        var caller = ToolCaller.anonymous(mode: anonymousMode, clientAddress: "stdio")
+        do { if let key { caller = .principal(try await auth.authenticate(bearer: key)) } } catch {
             FileHandle.standardError.write(Data("marketplace mcp: \(Self.keyVariable) was refused: \(error)\n".utf8))
             throw ExitCode.failure
         }
@@ -65,14 +68,16 @@ struct MCPCommand: AsyncParsableCommand {
                                      platform: PlatformFacts(mode: caller.mode.rawValue, rateLimitsPerMinute: [:]), logger: logger)
         let idempotency = IdempotencyStore(store: store)
         // Every call authenticates the key again, as every REST request does: revoking it stops the tools.
-        let authenticate: @Sendable () async throws(MarketplaceError) -> Principal = { () throws(MarketplaceError) -> Principal in
-            try await auth.authenticate(bearer: key)
+        let anonymous = caller
+        let authenticate: @Sendable () async throws(MarketplaceError) -> ToolCaller = { () throws(MarketplaceError) -> ToolCaller in
+            guard let key else { return anonymous }
+            return .principal(try await auth.authenticate(bearer: key))
         }
         let backgroundLogger = logger
         // Events from these tools go out from here too, not only from the next `serve`.
         let webhooks = WebhookService(store: store, secretsKey: try Serve.secretsKey(database: database.db), policy: try Serve.webhookPolicy())
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await MarketplaceMCPServer.serveStdio(tools: tools, caller: authenticate) }
+            group.addTask { try await MarketplaceMCPServer.serveStdio(tools: tools, visitor: authenticate) }
             group.addTask { try await Serve.sweepExpiredTasks(settlement, idempotency: idempotency, logger: backgroundLogger) }
             if settlement.chain != nil { group.addTask { try await Serve.followChain(settlement, logger: backgroundLogger) } }
             group.addTask { try await Serve.deliverWebhooks(webhooks, logger: backgroundLogger) }

@@ -7,7 +7,7 @@ struct SQLiteTaskStore: TaskStore {
     let db: Database
 
     func fetch(_ id: String) throws -> MarketTask? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id]).map { try Self.decode($0) }
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.columns) FROM tasks WHERE id = ?"), arguments: [id]).map { try Self.decode($0) }
     }
 
     func insert(_ task: MarketTask) throws {
@@ -44,7 +44,7 @@ struct SQLiteTaskStore: TaskStore {
         }
         values.append(query.limit + 1)
         values.append(query.offset ?? 0)
-        let sql = "SELECT * FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
+        let sql = "SELECT \(Self.columns) FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
         return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(values)).map { try Self.decode($0) }
     }
 
@@ -89,14 +89,29 @@ struct SQLiteTaskStore: TaskStore {
             """), arguments: [nowMicros, limit])
     }
 
-    /// A task from its row (also for reads that join `tasks` with another table).
+    /// A task's row and its facts (`TaskFacts`), each read through an index: the committed
+    /// funding (operations' unique key), an open funding call or approval, a resolved
+    /// dispute's split, the applications.
+    static let columns = """
+        tasks.*,
+        EXISTS (SELECT 1 FROM operations o WHERE o.key = 'fund:' || tasks.id AND o.state = 'committed') AS fact_funded,
+        (EXISTS (SELECT 1 FROM funding_approvals a WHERE a.task_id = tasks.id AND a.status = 'pending')
+         OR EXISTS (SELECT 1 FROM connector_calls c WHERE c.task_id = tasks.id AND c.kind IN ('checkout', 'authorization')
+                    AND c.state IN ('pending', 'sent'))) AS fact_pending,
+        COALESCE((SELECT d.to_worker_minor > 0 FROM disputes d WHERE d.task_id = tasks.id AND d.status = 'resolved'), 0) AS fact_worker_paid,
+        (SELECT COUNT(*) FROM applications p WHERE p.task_id = tasks.id) AS fact_applications
+        """
+
+    /// A task from its row, with its facts when the read selected `columns`.
     static func decode(_ row: Row) throws(MarketplaceError) -> MarketTask {
         guard let mode = Mode(rawValue: row["mode"]), let status = TaskStatus(rawValue: row["status"]),
               let spec = SpecCache.shared.spec(row["spec"]) else {
             throw .internalError("task \(row["id"] as String? ?? "?") is unreadable")
         }
         return MarketTask(id: row["id"], mode: mode, ownerID: row["owner_id"], status: status, spec: spec, workerID: row["worker_id"],
-                          createdAt: row["created_at"], updatedAt: row["updated_at"], hidden: row["hidden"])
+                          createdAt: row["created_at"], updatedAt: row["updated_at"], hidden: row["hidden"],
+                          facts: TaskFacts(funded: row["fact_funded"] ?? false, fundingPending: row["fact_pending"] ?? false,
+                                           disputePaidWorker: row["fact_worker_paid"] ?? false, applicationCount: row["fact_applications"] ?? 0))
     }
 }
 
