@@ -12,7 +12,7 @@ public enum OpenAPIDocument {
         for mount in mounts { paths.merge(mount.openAPIPaths) { $1 } }
         return [
             "openapi": "3.1.0",
-            "info": ["title": "Task marketplace API", "version": "0.1.0",
+            "info": ["title": "Task marketplace API", "version": ReleaseVersion.current,
                      "description": "Read-only ledger endpoints. Amounts are exact decimal strings with their minor-unit integers. "
                          + "Request bodies are strict JSON: an unknown field, a repeated key or a control character in text is 400 naming the field."],
             "paths": paths,
@@ -524,7 +524,7 @@ extension OpenAPIDocument {
                 "fee_paid_by": strings, "rounding": string, "applies_to": string,
             ]],
             "Platform": ["type": "object", "properties": [
-                "mode": string, "currencies": strings, "connectors": strings, "delivery_types": strings,
+                "version": string, "mode": string, "currencies": strings, "connectors": strings, "delivery_types": strings,
                 "rate_limits_per_minute": ["type": "object", "additionalProperties": ["type": "integer"]],
                 "idempotency_key_hours": ["type": "integer"], "api_keys_active_max": ["type": "integer"],
                 "anonymous_unfunded_tasks_per_address_max": ["type": "integer"], "pricing_version": string,

@@ -7,7 +7,7 @@ public import Marketplace
 /// revoked mid-session is refused from then on, as REST refuses it on its next request.
 public enum MarketplaceMCPServer {
     public static let name = "marketplace"
-    public static let version = "1.0.0"
+    public static let version = ReleaseVersion.current
 
     static let instructions = """
         Post tasks for humans, fund them, accept a worker, approve the work (which pays). Money is exact \

@@ -14,6 +14,8 @@ public struct PlatformView: Encodable, Sendable {
         public let mode: String
     }
 
+    /// The release (`marketplace --version`).
+    public let version: String
     public let mode: String
     public let currencies: [String]
     public let connectors: [String]
@@ -29,6 +31,7 @@ public struct PlatformView: Encodable, Sendable {
     /// `rateLimitsPerMinute` by class of endpoint; empty where no HTTP limits apply (stdio).
     public init(mode: String, rateLimitsPerMinute: [String: Int], settlement: SettlementService) {
         let chain = settlement.chain
+        version = ReleaseVersion.current
         self.mode = mode
         currencies = SettlementService.walletAssets.map(\.code)
         connectors = (mode == Mode.test.rawValue ? ["test"] : []) + [settlement.card?.connector.name, chain?.chain.name].compactMap { $0 }
