@@ -95,6 +95,12 @@ public final class Ledger: Sendable {
         return (writer.commitsMade.load(ordering: .relaxed), writer.jobsCommitted.load(ordering: .relaxed))
     }
 
+    /// Jobs waiting for the writer now; 0 on a read-only ledger.
+    public var writerQueueDepth: Int { writer?.queuedCount ?? 0 }
+
+    /// The writer takes jobs (opened for writing and not closed).
+    public var isWriterRunning: Bool { writer?.isRunning ?? false }
+
     /// Finishes queued work and stops the writer; later calls fail with `.closed`.
     public func close() {
         writer?.close()

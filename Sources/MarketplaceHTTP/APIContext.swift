@@ -11,6 +11,9 @@ public struct APIContext: RequestContext {
     /// ("unknown" in tests), or the forwarded client when the peer is a trusted proxy
     /// (`ClientAddressMiddleware`).
     public var clientAddress: String
+    /// The request's id (`RequestLogMiddleware`): in its log lines, its answer's `Request-Id`
+    /// header and its error envelope.
+    public var requestID = ""
 
     public init(source: Source) {
         coreContext = .init(source: source)

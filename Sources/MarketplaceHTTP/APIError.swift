@@ -69,16 +69,19 @@ public struct APIError: HTTPResponseError, Sendable {
         }
         let success = false
         let error: Detail
+        /// The request's id, as its `Request-Id` header says (for a support ticket).
+        let requestId: String?
     }
 
-    /// The envelope's bytes: `{"success":false,"error":{…}}`.
-    var json: [UInt8] {
-        // Three strings and a bool: encoding cannot fail.
-        (try? APIJSONEncoder().encode(Body(error: .init(code: code, message: message, field: field)))) ?? []
+    /// The envelope's bytes: `{"success":false,"error":{…},"request_id":…}`.
+    func json(requestID: String? = nil) -> [UInt8] {
+        // Strings and a bool: encoding cannot fail.
+        (try? APIJSONEncoder().encode(Body(error: .init(code: code, message: message, field: field), requestId: requestID))) ?? []
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = json
+        let requestID = (context as? APIContext)?.requestID
+        let data = json(requestID: requestID?.isEmpty == false ? requestID : nil)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         // RFC 9110 §15.5.2: a 401 names the scheme that would succeed (MCP clients read it too).

@@ -60,12 +60,12 @@ public struct Services: Sendable {
 /// Tests call it too, with their own services. `onServerRunning` is called once the socket
 /// listens, with the listening channel (its `localAddress` has the port bound).
 public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger = Logger(label: "marketplace"),
-                             mounts: [any RouteMount] = [],
+                             mounts: [any RouteMount] = [], observability: Observability = .standard,
                              onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
     let limits = configuration.connectionLimits
     return Application(
         router: buildRouter(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits,
-                            trustedProxies: configuration.trustedProxies, mounts: mounts),
+                            trustedProxies: configuration.trustedProxies, mounts: mounts, observability: observability),
         server: .http1(limits: limits),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marketplace",
                              availableConnectionsDelegate: MaximumAvailableConnections(limits.connectionsMax, logger: logger)),
@@ -79,8 +79,12 @@ public func buildApplication(_ configuration: ServerConfiguration, services: Ser
 /// tests pin it so that a slow run never straddles a window's end. `trustedProxies` may name
 /// the client through X-Forwarded-For.
 public func buildRouter(services: Services, mode: String, rateLimits: RateLimits = .standard, trustedProxies: TrustedProxies = .none,
-                        rateLimitClock: @escaping @Sendable () -> Int64 = RateLimits.wallClock, mounts: [any RouteMount] = []) -> Router<APIContext> {
+                        rateLimitClock: @escaping @Sendable () -> Int64 = RateLimits.wallClock, mounts: [any RouteMount] = [],
+                        observability: Observability = .standard) -> Router<APIContext> {
     let router = Router(context: APIContext.self)
+    router.add(middleware: RequestLogMiddleware(level: observability.requestLogLevel ?? .trace))
+    // Counts and times every request by route and status into swift-metrics (the registry's backend).
+    if observability.registry != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
     router.add(middleware: AuthMiddleware(auth: services.auth))
@@ -89,6 +93,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     router.add(middleware: DomainErrorMiddleware())
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response(mounts: mounts) }
+    ObservabilityController(services: services, observability: observability).addRoutes(to: router)
     LedgerController(ledger: services.ledger).addRoutes(to: router.group("v1/ledger").add(middleware: ScopeMiddleware(scope: .financeRead)))
     FinanceController(finance: FinanceService(settlement: services.settlement))
         .addRoutes(to: router.group("v1/finance").add(middleware: ScopeMiddleware(scope: .financeRead)))

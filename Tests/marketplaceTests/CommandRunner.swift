@@ -55,7 +55,8 @@ final class ServeProcess {
     let process = Process()
     let port: Int
 
-    init(db: String, port: Int, environment: [String: String]) throws {
+    /// `log`: a file that takes the server's standard error (its log lines); else discarded.
+    init(db: String, port: Int, environment: [String: String], log: String? = nil) throws {
         self.port = port
         process.executableURL = CommandRunner.binary
         process.arguments = ["serve", "--db", db, "--port", String(port), "--mode", "test"]
@@ -64,7 +65,12 @@ final class ServeProcess {
         merged.merge(environment) { $1 }
         process.environment = merged
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let log {
+            FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
     }
 

@@ -108,11 +108,18 @@ final class JournalWriter: @unchecked Sendable {
         if !wasClosed { pool.writeWithoutTransaction { _ in statements.finalize() } }
     }
 
-    /// Jobs waiting for the writer now (for tests of the bound).
+    /// Jobs waiting for the writer now (the bound's tests, the queue-depth gauge).
     var queuedCount: Int {
         condition.lock()
         defer { condition.unlock() }
         return queue.count
+    }
+
+    /// True until `close`: the writer takes jobs.
+    var isRunning: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !isClosed
     }
 
     func submit(_ job: WriterJob) {

@@ -59,7 +59,7 @@ final class ParserErrorResponder: ChannelDuplexHandler, RemovableChannelHandler 
     /// Writes the envelope, half-closes so that the client can read it, and closes for good
     /// after `lingerSeconds`.
     private func respond(with refusal: APIError, context: ChannelHandlerContext) {
-        let body = refusal.json
+        let body = refusal.json()
         let headers = HTTPHeaders([("Content-Type", "application/json; charset=utf-8"), ("Content-Length", "\(body.count)"), ("Connection", "close")])
         let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: refusal.status.code, reasonPhrase: refusal.status.reasonPhrase),
                                     headers: headers)

@@ -57,6 +57,9 @@ extension Serve {
         _ = try Self.secretsKeySetting()
         _ = try Self.trustedProxies()
         _ = try Self.crashPoint()
+        _ = try Self.logLevel()
+        _ = try Self.logFormat()
+        _ = try Self.metricsSetting()
         if let url = environment["BASE_RPC_URL"], !url.isEmpty {
             try Self.checkURL(url, "BASE_RPC_URL")
             _ = try Self.chainPollSeconds()

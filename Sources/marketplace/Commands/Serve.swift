@@ -65,8 +65,8 @@ struct Serve: AsyncParsableCommand {
         try validateSettings()
         try await Self.checkChainNode()
         let (port, portSetting) = try listenPort()
-        var logger = Logger(label: "marketplace")
-        logger.logLevel = .info
+        let observability = try Self.bootstrapObservability()
+        let logger = Logger(label: "marketplace")
         try database.prepareDirectory()
         let ledger = try Ledger(path: database.db, logger: logger)
         defer { ledger.close() }
@@ -79,7 +79,8 @@ struct Serve: AsyncParsableCommand {
         let configuration = ServerConfiguration(host: host, port: port, mode: mode, trustedProxies: try Self.trustedProxies())
         let listening = Mutex(false)
         let mounts = serverMounts(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits)
-        let app = buildApplication(configuration, services: services, logger: logger, mounts: mounts) { [host, mode, database] channel in
+        let app = buildApplication(configuration, services: services, logger: logger, mounts: mounts,
+                                   observability: observability) { [host, mode, database] channel in
             // Only once the socket listens, with the port it got (--port 0 lets the system pick).
             let bound = channel.localAddress?.port ?? port
             listening.withLock { $0 = true }
@@ -87,7 +88,7 @@ struct Serve: AsyncParsableCommand {
             print("try: curl http://\(host):\(bound)/healthz")
             fflush(nil)  // all streams: stdout is not concurrency-safe to name
         }
-        do { try await serve(app, services: services, logger: logger) } catch where !listening.withLock({ $0 }) {
+        do { try await serve(app, services: services, readiness: observability.readiness, logger: logger) } catch where !listening.withLock({ $0 }) {
             throw SettingError(portSetting, "cannot listen on \(host):\(port): \(error)")
         }
     }
@@ -112,7 +113,7 @@ struct Serve: AsyncParsableCommand {
     /// The server and the background loops as one ServiceLifecycle group: SIGTERM or SIGINT
     /// shuts it down gracefully (the server drains its connections, each loop ends after its
     /// round), and when the server stops, so does the group.
-    func serve(_ app: some ApplicationProtocol & Service, services: Services, logger: Logger) async throws {
+    func serve(_ app: some ApplicationProtocol & Service, services: Services, readiness: Readiness, logger: Logger) async throws {
         let settlement = services.settlement
         let idempotency = services.idempotency
         var loops: [BackgroundLoop] = [BackgroundLoop(name: "sweeper") { try await Self.sweepExpiredTasks(settlement, idempotency: idempotency, logger: logger) }]
@@ -121,7 +122,8 @@ struct Serve: AsyncParsableCommand {
             loops.append(BackgroundLoop(name: "webhook dispatcher") { try await Self.deliverWebhooks(webhooks, logger: logger) })
         }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: app, successTerminationBehavior: .gracefullyShutdownGroup)] + loops.map { .init(service: $0) },
+            services: [.init(service: ShutdownNotice(readiness: readiness), successTerminationBehavior: .ignore), .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup)]
+                + loops.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -1,0 +1,55 @@
+import HTTPTypes
+public import Hummingbird
+import Foundation
+import Logging
+import Marketplace
+
+/// The outermost middleware: gives every request an id (the client's `Request-Id`, as Stripe
+/// takes one, when it is a plain token of at most 128 characters; else a new `req_…`), puts it in
+/// the request's logger, in the `Request-Id` header of every answer and in error envelopes, and
+/// logs one line per request once it is answered: method, route, status, duration, request id
+/// and caller. Hummingbird's `LogRequestsMiddleware` logs the request line before the answer
+/// (no status, no duration), hence this one. Never logs a header, a body or a query string.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = APIContext
+    static let header = HTTPField.Name("Request-Id")!
+    /// The level of the per-request line (MARKETPLACE_LOG_LEVEL decides whether it shows).
+    let level: Logger.Level
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        var context = context
+        let id = Self.acceptable(request.headers[Self.header]) ?? Self.newID()
+        context.requestID = id
+        context.logger[metadataKey: "request_id"] = .string(id)
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[Self.header] = id
+        let elapsed = ContinuousClock.now - started
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? request.uri.path),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1_000)),
+        ]
+        if let caller = context.principal { metadata["caller"] = .string(caller.userID) }
+        context.logger.log(level: level, "request", metadata: metadata)
+        return response
+    }
+
+    static func acceptable(_ value: String?) -> String? {
+        guard let value, (1...128).contains(value.utf8.count),
+              value.utf8.allSatisfy({ $0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter || Character(Unicode.Scalar($0)).isNumber || "-_.:".utf8.contains($0)) })
+        else { return nil }
+        return value
+    }
+
+    static func newID() -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        var generator = SystemRandomNumberGenerator()
+        return "req_" + String((0..<24).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+}
