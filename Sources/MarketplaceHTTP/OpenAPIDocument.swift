@@ -36,6 +36,7 @@ public enum OpenAPIDocument {
         let limit: [String: Any] = ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1]]
         return [
             "/healthz": ["get": operation("health", "Liveness and mode", "Health")],
+            "/readyz": ["get": operation("ready", "Readiness: 200 when the database answers and the ledger's writer runs; 503 with Retry-After otherwise and once a shutdown begins", "Readiness")],
             "/openapi.json": ["get": ["operationId": "openapi", "summary": "This document",
                                       "responses": ["200": ["description": "OpenAPI 3.1 document"]]]],
             "/v1/ledger/accounts": ["get": operation("listAccounts", "Accounts with balances, in id order", "AccountList", parameters: [
@@ -118,6 +119,7 @@ public enum OpenAPIDocument {
         return [
             "Money": money,
             "Health": ["type": "object", "properties": ["status": string, "mode": string]],
+            "Readiness": ["type": "object", "required": ["status", "database", "writer"], "properties": ["status": ["type": "string", "enum": ["ready", "unavailable", "shutting_down"]], "database": ["type": "boolean"], "writer": ["type": "boolean"]]],
             "Balance": ["type": "object", "properties": Dictionary(uniqueKeysWithValues: [
                 "posted", "available", "pending_outflows", "debits_posted", "credits_posted", "debits_pending", "credits_pending",
             ].map { ($0, moneyRef) })],
