@@ -12,6 +12,9 @@ public struct MarketTask: Sendable, Hashable, Codable {
     public var updatedAt: Int64
     /// Hidden by its owner: out of the published listing, still read and managed by id.
     public var hidden = false
+    /// The milestones of `spec.milestones` with where each one's money stands; empty when the
+    /// task is paid whole.
+    public var milestones: [Milestone] = []
 }
 
 /// A page of tasks, newest first.
