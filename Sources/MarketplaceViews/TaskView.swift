@@ -42,6 +42,8 @@ public struct TaskView: Encodable, Sendable {
     public let updatedAt: String
     /// Hidden by its owner from listings.
     public let hidden: Bool
+    /// The milestones the budget is paid in, with their statuses; empty when it is paid whole.
+    public let milestones: [MilestoneView]
 
     public init(_ task: MarketTask) {
         let spec = task.spec
@@ -75,6 +77,7 @@ public struct TaskView: Encodable, Sendable {
         createdAt = Timestamps.format(task.createdAt)
         updatedAt = Timestamps.format(task.updatedAt)
         hidden = task.hidden
+        milestones = task.milestones.map { MilestoneView($0, asset: spec.asset) }
     }
 }
 
