@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LedgerCore
+import LoopbackServer
 import Marketplace
 import Testing
 @testable import MarketplaceHTTP
@@ -207,6 +208,38 @@ struct MilestoneTests {
             #expect(twice == .ok)
             #expect(try await client.wallet(agent).available == 5_000 - 3_667)
             try await client.expectWalletMatchesLedger(agent, test)
+        }
+    }
+
+    /// milestone.funded and milestone.released reach the task's callback with each part's money;
+    /// task.funded follows only once every milestone is funded.
+    @Test func milestoneEventsCarryEachPartsMoney() async throws {
+        let receiver = OutboundWebhookTests.Receiver(failing: 0)
+        let clock = ManualClock()
+        try await LoopbackServer.run(OutboundWebhookTests.Receiver.Middleware(receiver: receiver)) { url in
+            let test = try await TestServices(clock: clock)
+            defer { test.close() }
+            let app = Application(router: buildRouter(services: test.services, mode: "test", rateLimits: .unlimited))
+            try await app.test(.router) { client in
+                let (agent, human) = (try await client.session("agent@example.com"), try await client.session("human@example.com", role: "human"))
+                _ = try await client.send(.post, "/v1/webhooks/callback-secret", token: agent)
+                _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"200.00","currency":"USD"}"#, idempotencyKey: "d1")
+                let task = Self.threeParts.replacingOccurrences(of: #""category":"research","#, with: #""category":"research","callback_url":"\#(url)/cb","#)
+                let taskID = try await client.createTask(agent, task)
+                _ = try await client.send(.post, "/v1/tasks/\(taskID)/milestones/m1/fund", token: agent)
+                _ = try await client.send(.post, "/v1/tasks/\(taskID)/fund", token: agent)
+                try await Self.assign(taskID, to: human, by: agent, client)
+                _ = try await client.send(.post, "/v1/tasks/\(taskID)/milestones/m2/approve", token: agent)
+                try await OutboundWebhookTests.drain(try #require(test.services.webhooks), clock: clock, rounds: 20)
+                let events = receiver.accepted.map(\.event).filter { $0.hasPrefix("milestone.") || $0 == "task.funded" }
+                #expect(events == ["milestone.funded", "milestone.funded", "milestone.funded", "task.funded", "milestone.released"])
+                let released = try #require(receiver.accepted.last { $0.event == "milestone.released" })
+                let body = try #require((try JSONSerialization.jsonObject(with: Data(released.body)) as? [String: Any])?["data"] as? [String: Any])
+                #expect(body["milestone_id"] as? String == "m2")
+                #expect((body["payout"] as? [String: Any])?["amount"] as? String == "33.33")
+                #expect((body["fee"] as? [String: Any])?["amount"] as? String == "3.34")
+                #expect(body["worker_id"] as? String == (try await client.userID(human)))
+            }
         }
     }
 
