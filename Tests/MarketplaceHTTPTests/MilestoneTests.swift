@@ -186,6 +186,19 @@ struct MilestoneTests {
         }
     }
 
+    @Test func postingAndFundingInOneStepFundsEveryMilestone() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"200.00","currency":"USD"}"#, idempotencyKey: "d1")
+            let (created, body) = try await client.send(.post, "/v1/tasks", token: agent,
+                                                        json: Self.threeParts.replacingOccurrences(of: #""category":"research","#, with: #""category":"research","fund":{"source":"wallet"},"#))
+            #expect(created == .created)
+            #expect(Self.statuses(data(body)) == ["funded", "funded", "funded"])
+            #expect(try await client.wallet(agent).available == 20_000 - 11_000)
+            try await client.expectWalletMatchesLedger(agent, test)
+        }
+    }
+
     @Test func aShortWalletFundsNoMilestoneAndCardFundingIsRefused() async throws {
         try await withApp { client, test in
             let agent = try await client.session("agent@example.com")

@@ -35,7 +35,10 @@ public struct FundingPipeline: Sendable {
         let posted = try await settlement.store.transaction { transaction -> FundedTask in
             try TaskService.record(task, transaction.stores)
             switch try settlement.fund(task.id, from: source, by: caller, nowMicros: task.createdAt, in: transaction) {
-            case .funded(let funding, _): return FundedTask(task: task, funding: funding)
+            case .funded(let funding, _):
+                // Milestones were marked funded in this commit: answer them as they now stand.
+                let posted = task.milestones.isEmpty ? task : try transaction.stores.tasks.fetch(task.id) ?? task
+                return FundedTask(task: posted, funding: funding)
             case .awaitingApproval:
                 throw MarketplaceError.conflict(field: "fund", message: "this funding is above the key's spend policy and would wait for the account owner's approval: post the task, then fund it")
             default: throw MarketplaceError.internalError("a funding at posting answered neither funded nor awaiting approval")

@@ -36,7 +36,14 @@ enum MilestoneTools {
         readOnly: true
     ) { call in
         let task = try call.tools.tasks.task(try call.arguments.requiredString("task_id"), for: call.caller)
-        return task.milestones.map { MilestoneView($0, asset: task.spec.asset) }
+        return Milestones(taskId: task.id, taskStatus: task.status.rawValue, milestones: task.milestones.map { MilestoneView($0, asset: task.spec.asset) })
+    }
+
+    /// list_milestones' answer: an object, as every tool's structured content is.
+    struct Milestones: Encodable, Sendable {
+        let taskId: String
+        let taskStatus: String
+        let milestones: [MilestoneView]
     }
 
     static let fundMilestone = ToolDefinition(
