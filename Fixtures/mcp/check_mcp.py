@@ -40,6 +40,7 @@ TOOLS = {
     "list_tasks", "get_task", "create_task", "update_task", "fund_task", "cancel_task", "list_applications",
     "respond_to_application", "list_submissions", "respond_to_submission", "list_messages", "send_message", "get_wallet",
     "list_transactions", "open_dispute", "get_categories", "get_pricing_info", "get_platform_info", "hide_task",
+    "list_milestones", "fund_milestone", "approve_milestone",
 }
 TASK = {
     "title": "Photograph the storefront",

@@ -103,6 +103,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     tasksController.addRoutes(to: router.group("v1/tasks"))
     router.group("v1/payments").get(use: tasksController.allPayments)
     WorkController(work: services.work, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
+    MilestonesController(tasks: services.tasks, settlement: services.settlement, work: services.work).addRoutes(to: router.group("v1/tasks"))
     WalletController(settlement: services.settlement).addRoutes(to: router.group("v1/wallet"))
     router.get("v1/categories") { _, _ in Envelope(Category.all) }
     FundingApprovalsController(settlement: services.settlement, work: services.work).addRoutes(to: router.group("v1/funding-approvals"))

@@ -165,6 +165,7 @@ extension OpenAPIDocument {
     static var taskPaths: [String: Any] {
         let task: [String: Any] = ["name": "task", "in": "path", "required": true, "schema": ["type": "string"]]
         let approval: [String: Any] = ["name": "approval", "in": "path", "required": true, "schema": ["type": "string"]]
+        let milestone: [String: Any] = ["name": "milestone", "in": "path", "required": true, "schema": ["type": "string", "examples": ["m1"]]]
         let webhook: [String: Any] = ["name": "webhook", "in": "path", "required": true, "schema": ["type": "string"]]
         let query = { (name: String, values: [String]) -> [String: Any] in ["name": name, "in": "query", "schema": ["type": "string", "enum": values]] }
         return [
@@ -195,6 +196,12 @@ extension OpenAPIDocument {
                                                         "Funding", parameters: [task], body: "FundRequest", secured: true),
                                       "get": operation("openCheckout", "The browser flow: 303 to the task's card checkout page (opened if none is open)",
                                                        "Checkout", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/milestones": ["get": operation("listMilestones", "The task's milestones in order, each with its status (pending, funded, released, refunded) and, once funded, its part of the fee split (escrow = payout + fee)",
+                                                             "MilestoneList", parameters: [task], secured: true)],
+            "/v1/tasks/{task}/milestones/{milestone}/fund": ["post": operation("fundMilestone", "Fund one milestone from the wallet (or the test connector in test mode): its amount, plus its fee share when the agent pays on top, into the task's escrow (402 INSUFFICIENT_BALANCE when short; funded already: answered as it is). Funding the task whole (POST /v1/tasks/{task}/fund) funds every milestone not yet funded",
+                                                                               "MilestoneAnswer", parameters: [task, milestone], body: "MilestoneFundRequest", secured: true)],
+            "/v1/tasks/{task}/milestones/{milestone}/approve": ["post": operation("approveMilestone", "Approve one funded milestone (owner, worker assigned): its payout to the worker's wallet and its fee share to the platform, posted from escrow; the last one moves the task to paid. An unfunded milestone is 402 PAYMENT_REQUIRED; a released one is answered as it is, nothing moves again",
+                                                                                  "MilestoneAnswer", parameters: [task, milestone], secured: true)],
             "/v1/payments": ["get": operation("listPayments", "The caller's card checkouts, refunds and payouts across their tasks (every one for an admin), newest first, each with its last error and attempts; state=failing keeps the calls being retried",
                                               "TaskPaymentList", parameters: [["name": "state", "in": "query", "schema": ["type": "string", "enum": ["pending", "sent", "settled", "failed", "failing"]]],
                                                            ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 200]]],
@@ -336,6 +343,10 @@ extension OpenAPIDocument {
             "auto_reject": ["type": "boolean", "description": "Reject a submission whose proof score is below 50"],
             "fee_paid_by": ["type": "string", "enum": FeePayer.allCases.map(\.rawValue),
                             "description": "agent (default): the fee is added on top of the budget; worker: it comes out of the payout"],
+            "milestones": ["type": "array", "maxItems": MilestoneDraft.countMax, "items": ["type": "object", "required": ["title", "amount"], "additionalProperties": false,
+                                                                                         "properties": ["title": ["type": "string", "maxLength": TaskDraft.titleLengthMax], "amount": amount,
+                                                                                                        "due_date": ["type": "string", "format": "date-time"]]],
+                           "description": "The budget in parts (not for a bounty): amounts in the budget's currency summing to the budget exactly (422 naming milestones otherwise). Each milestone is funded (whole or alone) and approved on its own; its fee share is round_half_up(fee × running total / budget) minus the same before it, in list order, so the last takes the remainder and the shares sum to the task's fee exactly"],
         ] as [String: Any]) { $1 }
         return [
             "Category": ["type": "object", "properties": ["id": string, "name": string, "description": string]],
@@ -352,11 +363,28 @@ extension OpenAPIDocument {
                 "created_at": string, "updated_at": string, "hidden": ["type": "boolean"],
                 "funding_status": ["type": "string", "enum": FundingStatus.allCases.map(\.rawValue)],
                 "application_count": ["type": "integer", "minimum": 0],
+                "milestones": ["type": "array", "items": ["$ref": "#/components/schemas/Milestone"], "description": "Empty when the task is paid whole"],
                 "budget": ["type": "object", "properties": [
                     "amount": string, "amount_minor": ["type": "integer"], "currency": string, "type": string,
                     "estimated_hours": ["type": ["integer", "null"]], "total": ["$ref": "#/components/schemas/Money"],
                 ]],
             ] as [String: Any]) { $1 }],
+            "Milestone": ["type": "object", "required": ["id", "title", "amount", "status"], "properties": [
+                "id": string, "title": string, "amount": ["$ref": "#/components/schemas/Money"], "due_date": nullableString,
+                "status": ["type": "string", "enum": MilestoneStatus.allCases.map(\.rawValue)],
+                "escrow": ["description": "Null while pending", "oneOf": [["type": "null"], ["$ref": "#/components/schemas/Money"]]],
+                "payout": ["oneOf": [["type": "null"], ["$ref": "#/components/schemas/Money"]]],
+                "fee": ["oneOf": [["type": "null"], ["$ref": "#/components/schemas/Money"]]],
+                "funded_at": nullableString, "released_at": nullableString, "refunded_at": nullableString,
+            ]],
+            "MilestoneList": ["type": "array", "items": ["$ref": "#/components/schemas/Milestone"]],
+            "MilestoneAnswer": ["type": "object", "required": ["task_id", "task_status", "milestone", "milestones"], "properties": [
+                "task_id": string, "task_status": ["type": "string", "enum": TaskStatus.allCases.map(\.rawValue)],
+                "milestone": ["$ref": "#/components/schemas/Milestone"],
+                "milestones": ["type": "array", "items": ["$ref": "#/components/schemas/Milestone"]],
+            ]],
+            "MilestoneFundRequest": ["type": "object", "properties": ["source": ["type": "string", "enum": ["wallet", "connector"],
+                                                                                  "description": "wallet (default), or connector: the test connector, test mode only"]]],
             "CanceledTask": ["allOf": [["$ref": "#/components/schemas/Task"], ["type": "object", "required": ["refunded", "refund"], "properties": [
                 "refunded": ["type": "boolean"],
                 "refund": ["oneOf": [["type": "null"], ["type": "object", "required": ["amount", "to", "transfer_id"], "properties": [

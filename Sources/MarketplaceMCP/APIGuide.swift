@@ -30,6 +30,11 @@ enum APIGuide {
         7. `cancel_task` before work is submitted refunds the escrow in full. `get_wallet` and
            `list_transactions` show where your money is. `hide_task` takes a task out of the listing
            (it is still worked and paid by id) and puts it back.
+        8. Milestones: create_task with milestones (amounts summing to the budget exactly) pays the budget in
+           parts. `fund_milestone` funds one part (fund_task funds every part left); once a worker is accepted,
+           `approve_milestone` pays one part to the worker with its fee share, the last one ends the task "paid";
+           `cancel_task` then refunds only the funded parts not released. `list_milestones` (or get_task) shows
+           each part's status: pending, funded, released, refunded.
 
         In test mode create_task with mock_operator=true has a simulated human apply, get accepted once the
         task is funded, and submit: the whole life can be rehearsed with no one else.
@@ -44,8 +49,9 @@ enum APIGuide {
 
         Your API key decides everything the REST API decides: sk_test_ keys see and move test-mode data only,
         sk_live_ keys live data only; the two never meet. Scopes: list_tasks, get_task, list_applications,
-        list_submissions need tasks:read; create_task, update_task, cancel_task, hide_task, respond_to_application,
-        respond_to_submission, open_dispute need tasks:write; fund_task needs wallet:write; get_wallet and
+        list_submissions, list_milestones need tasks:read; create_task, update_task, cancel_task, hide_task,
+        respond_to_application, respond_to_submission, approve_milestone, open_dispute need tasks:write; fund_task
+        and fund_milestone need wallet:write; get_wallet and
         list_transactions need wallet:read; list_messages needs messages:read; send_message needs
         messages:write. get_categories, get_pricing_info and get_platform_info need none.
 

@@ -28,7 +28,7 @@ public struct MarketplaceTools: Sendable {
     }
 
     /// Every tool, in the order `tools/list` shows them.
-    static let definitions: [ToolDefinition] = TaskTools.definitions + FundingTools.definitions + WorkTools.definitions
+    static let definitions: [ToolDefinition] = TaskTools.definitions + FundingTools.definitions + MilestoneTools.definitions + WorkTools.definitions
         + MessageTools.definitions + WalletTools.definitions + PlatformTools.definitions
 
     private static let byName = Dictionary(uniqueKeysWithValues: definitions.map { ($0.tool.name, $0) })

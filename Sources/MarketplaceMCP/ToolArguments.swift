@@ -45,6 +45,9 @@ struct ToolArguments: Sendable {
 
     func object(_ name: String) -> ToolArguments? { values[name]?.objectValue.map { ToolArguments(checked: $0) } }
 
+    /// An array of objects (each checked against the schema's `items`).
+    func objects(_ name: String) -> [ToolArguments]? { values[name]?.arrayValue?.compactMap { $0.objectValue.map { ToolArguments(checked: $0) } } }
+
     /// Refuses the first of `names` the call carries: it does not go with `context` ("source wallet").
     func refuse(_ names: [String], with context: String) throws(MarketplaceError) {
         for name in names where values[name] != nil {

@@ -46,6 +46,8 @@ public struct TaskView: Encodable, Sendable {
     public let fundingStatus: String
     /// Applications received, whatever their status.
     public let applicationCount: Int
+    /// The milestones the budget is paid in, with their statuses; empty when it is paid whole.
+    public let milestones: [MilestoneView]
 
     /// The task as its owner sees it: every field. Answers to anyone else go through
     /// `init(_:shownTo:)`.
@@ -87,6 +89,7 @@ public struct TaskView: Encodable, Sendable {
         hidden = task.hidden
         fundingStatus = task.fundingStatus.rawValue
         applicationCount = task.facts.applicationCount
+        milestones = task.milestones.map { MilestoneView($0, asset: spec.asset) }
     }
 }
 

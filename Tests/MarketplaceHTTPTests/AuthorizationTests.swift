@@ -44,6 +44,8 @@ struct AuthorizationTests {
         "POST /v1/tasks/{task}/cancel": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/hide": .owned(.tasksWrite, .owner),
         "POST /v1/tasks/{task}/unhide": .owned(.tasksWrite, .owner), "POST /v1/tasks/{task}/fund": .owned(.walletWrite, .owner), "GET /v1/tasks/{task}/fund": .owned(.walletWrite, .owner),
         "GET /v1/tasks/{task}/payments": .owned(.tasksRead, .owner),
+        "GET /v1/tasks/{task}/milestones": .owned(.tasksRead, .owner), "POST /v1/tasks/{task}/milestones/{milestone}/fund": .owned(.walletWrite, .owner),
+        "POST /v1/tasks/{task}/milestones/{milestone}/approve": .owned(.tasksWrite, .owner),
         "GET /v1/payments": .own(.tasksRead, .owner),
         "POST /v1/connectors/{connector}/webhook": .open,
         "GET /v1/payout-account": .own(.walletRead, .worker), "PUT /v1/payout-account": .own(.walletWrite, .worker),
@@ -146,7 +148,7 @@ struct AuthorizationTests {
             let parameters = [
                 "{task}": task, "{application}": application, "{key}": keyID, "{approval}": try #require(data(approval)["id"] as? String),
                 "{dispute}": try #require(data(dispute)["id"] as? String), "{user}": try await client.userID(worker), "{account}": String(walletAccount), "{notification}": notification,
-                "{webhook}": webhook, "{delivery}": String(delivery),
+                "{webhook}": webhook, "{delivery}": String(delivery), "{milestone}": "m1",
             ]
             func uri(_ path: String, task override: String? = nil) -> String {
                 var uri = path

@@ -10,6 +10,7 @@ struct ToolCatalogTests {
         "list_submissions", "respond_to_submission", "list_messages", "send_message", "get_wallet", "list_transactions", "open_dispute",
         "get_categories", "get_pricing_info", "get_platform_info",
         "hide_task",  // seed 004's hidden tasks (issue 19)
+        "list_milestones", "fund_milestone", "approve_milestone",  // seed 000's milestones (issue 19)
     ]
 
     @Test func theCatalogHoldsExactlyTheIssuesTools() {

@@ -13,6 +13,11 @@ extension SettlementService {
                   task.ownerID == caller.userID || task.workerID == caller.userID else {
                 throw MarketplaceError.notFound("no task \(taskID)")
             }
+            // A ruling divides the whole escrow; once milestones were released (or while some
+            // are unfunded) the escrow is only part of the task, so each milestone settles alone.
+            guard task.milestones.allSatisfy({ $0.status == .funded }) else {
+                throw MarketplaceError.conflict(field: "milestones", message: "a dispute divides the whole escrow; this task's milestones are not all funded and unreleased")
+            }
             task.status = try task.status.applying(.dispute)
             task.updatedAt = clock.nowMicros()
             try stores.tasks.save(task, specChanged: false)

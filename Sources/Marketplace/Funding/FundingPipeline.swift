@@ -36,9 +36,10 @@ public struct FundingPipeline: Sendable {
             try TaskService.record(task, transaction.stores)
             switch try settlement.fund(task.id, from: source, by: caller, nowMicros: task.createdAt, in: transaction) {
             case .funded(let funding, _):
-                var funded = task
-                funded.facts.funded = true
-                return FundedTask(task: funded, funding: funding)
+                // Milestones were marked funded in this commit: answer them as they now stand.
+                var posted = task.milestones.isEmpty ? task : try transaction.stores.tasks.fetch(task.id) ?? task
+                posted.facts.funded = true
+                return FundedTask(task: posted, funding: funding)
             case .awaitingApproval:
                 throw MarketplaceError.conflict(field: "fund", message: "this funding is above the key's spend policy and would wait for the account owner's approval: post the task, then fund it")
             default: throw MarketplaceError.internalError("a funding at posting answered neither funded nor awaiting approval")
@@ -49,6 +50,7 @@ public struct FundingPipeline: Sendable {
     }
 
     public func fund(_ taskID: String, with method: FundingMethod, by caller: Principal) async throws(MarketplaceError) -> FundingOutcome {
+        if !method.fundsAtOnce { try settlement.refuseConnectorFunding(of: taskID, by: caller) }
         let outcome: FundingOutcome = switch method {
         case .wallet: try await settlement.fund(taskID, from: .wallet, by: caller)
         case .testConnector: try await settlement.fund(taskID, from: .connector, by: caller)
@@ -57,6 +59,22 @@ public struct FundingPipeline: Sendable {
         }
         if case .funded(let funding, mockOperator: true) = outcome { _ = try await work.runMockOperator(on: funding.taskID) }
         return outcome
+    }
+
+    /// Funds one milestone of a task from the wallet or (test mode) the test connector; card and
+    /// USDC payments, which settle after the request, do not fund tasks with milestones. A mock
+    /// operator starts once its task is funded, as for any funding.
+    public func fundMilestone(_ milestoneID: String, of taskID: String, with method: FundingMethod, by caller: Principal) async throws(MarketplaceError) -> MarketTask {
+        let source: FundingSource
+        switch method {
+        case .wallet: source = .wallet
+        case .testConnector: source = .connector
+        case .card, .usdc:
+            throw .validation(field: "source", message: "a milestone is funded from the wallet (or the test connector in test mode)")
+        }
+        let task = try await settlement.fundMilestone(milestoneID, of: taskID, from: source, by: caller)
+        if task.spec.mockOperator { _ = try await work.runMockOperator(on: taskID) }
+        return task
     }
 
     /// The account owner approves a funding a key's spend policy set aside: the task is funded

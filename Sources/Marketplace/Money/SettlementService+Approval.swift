@@ -36,12 +36,16 @@ extension SettlementService {
             try Notification.add(.paid, for: workerID, mode: task.mode, task: taskID,
                                  "\"\(task.spec.title)\" was approved; \(MinorUnits.format(funding.payoutMinor, scale: funding.asset.scale)) \(funding.asset.code) is in your wallet",
                                  nowMicros: task.updatedAt, stores)
-            let split = try funding.recordedSplit()
-            let worker = try transaction.account(walletAccount(user: workerID, mode: caller.mode, funding.asset))
-            let revenue = try transaction.account(feeRevenue(caller.mode, funding.asset))
-            _ = try Operation.commit(key: "approve:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in
-                try PostingRecipes.approve(firstID: first, escrow: funding.escrowAccountID, worker: worker, feeRevenue: revenue, split: split,
-                                           asset: funding.asset, metadata: #"{"task":"\#(taskID)","fee_rule":"\#(funding.feeRule)"}"#)
+            if task.milestones.isEmpty {
+                let split = try funding.recordedSplit()
+                let worker = try transaction.account(walletAccount(user: workerID, mode: caller.mode, funding.asset))
+                let revenue = try transaction.account(feeRevenue(caller.mode, funding.asset))
+                _ = try Operation.commit(key: "approve:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in
+                    try PostingRecipes.approve(firstID: first, escrow: funding.escrowAccountID, worker: worker, feeRevenue: revenue, split: split,
+                                               asset: funding.asset, metadata: #"{"task":"\#(taskID)","fee_rule":"\#(funding.feeRule)"}"#)
+                }
+            } else {
+                try releaseRemainingMilestones(of: task, funding: funding, workerID: workerID, nowMicros: task.updatedAt, transaction)
             }
             let parties = [task.ownerID, workerID]
             if let entry {
@@ -53,7 +57,9 @@ extension SettlementService {
                                    "fee_rule": funding.feeRule], nowMicros: task.updatedAt, stores)
             try Outbox.emit(.taskPaid, to: parties, mode: task.mode, task: task,
                             data: ["worker_id": workerID, "payout": Outbox.money(funding.payoutMinor, funding.asset)], nowMicros: task.updatedAt, stores)
-            // Card-funded work goes on to the worker's Connect account, when linked.
+            // Card-funded work goes on to the worker's Connect account, when linked. A task with
+            // milestones was paid in parts to the wallet, where the worker withdraws them.
+            guard task.milestones.isEmpty else { return task }
             try schedulePayout(task: task, workerID: workerID, amountMinor: funding.payoutMinor, funding: funding, nowMicros: now, transaction)
             return task
         }

@@ -43,25 +43,29 @@ extension SettlementService {
                                      "\"\(task.spec.title)\" was canceled by its owner", nowMicros: task.updatedAt, stores)
             }
             let recorded = try stores.fundings.recorded(of: taskID)
+            // What is left in escrow: all of it, or for milestones the funded ones not released.
+            let refundMinor = try recorded.map { try Self.refundable(task, funding: $0, nowMicros: task.updatedAt, stores) } ?? 0
+            if !task.milestones.isEmpty { task.milestones = try stores.milestones.milestones(of: taskID, specs: task.spec.milestones) }
             let refund: Any = recorded.map { funding -> Any in
-                return Outbox.money(funding.escrowMinor, funding.asset).merging(["to": funding.source == .card ? "card" : "wallet"]) { $1 }
+                guard refundMinor > 0 else { return NSNull() }
+                return Outbox.money(refundMinor, funding.asset).merging(["to": funding.source == .card ? "card" : "wallet"]) { $1 }
             } ?? NSNull()
             try Outbox.emit(event == .expire ? .taskExpired : .taskCanceled, to: [task.ownerID] + (task.workerID.map { [$0] } ?? []), mode: task.mode,
                             task: task, data: ["reason": reason, "refund": refund], nowMicros: task.updatedAt, stores)
-            guard let funding = recorded else { return ClosedTask(task: task, refund: nil) }
+            guard let funding = recorded, refundMinor > 0 else { return ClosedTask(task: task, refund: nil) }
             // A funding recorded apart from its batch (before a stop, by an older binary) goes
             // first: the refund needs its money in escrow.
             if let fund = try Operation.find(key: "fund:\(taskID)", in: stores) { _ = try fund.committed(in: transaction) }
             if funding.source == .card, let card {
-                let intent = try refundToCard(funding, reason: reason, connector: card.connector.name, nowMicros: task.updatedAt, transaction)
-                return ClosedTask(task: task, refund: TaskRefund(amountMinor: funding.escrowMinor, asset: funding.asset, to: .card, transferID: intent))
+                let intent = try refundToCard(funding, amountMinor: refundMinor, reason: reason, connector: card.connector.name, nowMicros: task.updatedAt, transaction)
+                return ClosedTask(task: task, refund: TaskRefund(amountMinor: refundMinor, asset: funding.asset, to: .card, transferID: intent))
             }
             let wallet = try transaction.account(walletAccount)
             let refunded = try Operation.commit(key: "refund:\(taskID)", in: transaction, nowMicros: task.updatedAt) { first in
-                PostingRecipes.cancelToWallet(id: first, escrow: funding.escrowAccountID, wallet: wallet, amountMinor: funding.escrowMinor,
+                PostingRecipes.cancelToWallet(id: first, escrow: funding.escrowAccountID, wallet: wallet, amountMinor: refundMinor,
                                               asset: funding.asset, metadata: #"{"task":"\#(taskID)","reason":"\#(reason)"}"#)
             }
-            return ClosedTask(task: task, refund: TaskRefund(amountMinor: funding.escrowMinor, asset: funding.asset, to: .wallet, transferID: refunded.firstTransferID))
+            return ClosedTask(task: task, refund: TaskRefund(amountMinor: refundMinor, asset: funding.asset, to: .wallet, transferID: refunded.firstTransferID))
         }
         if closed != nil { await sendPendingCalls(task: taskID) }
         return closed

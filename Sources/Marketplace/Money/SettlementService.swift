@@ -109,6 +109,10 @@ public struct SettlementService: Sendable {
             throw MarketplaceError.validation(field: "source", message: "card and USDC funding go through their connectors")
         }
         let stores = transaction.stores
+        let owned = try TaskService.owned(taskID, by: caller, stores)
+        if !owned.milestones.isEmpty {
+            return try fundMilestones(only: nil, of: owned, from: source, by: caller, nowMicros: now, in: transaction)
+        }
         let preparation: FundingPreparation
         switch try prepareFunding(taskID, by: caller, nowMicros: now, stores) {
         case .funded(let funding, let task): return .funded(funding, mockOperator: task.spec.mockOperator)

@@ -32,7 +32,7 @@ extension TaskService {
         let ownerID = Secrets.id("usr")
         let token = Secrets.make(prefix: AnonymousTask.tokenPrefix)
         let task = MarketTask(id: Secrets.id("tsk"), mode: mode, ownerID: ownerID, status: .published, spec: spec, workerID: nil,
-                              createdAt: now, updatedAt: now)
+                              createdAt: now, updatedAt: now, milestones: spec.milestones.map(Milestone.init(pending:)))
         try await store.write { stores in
             guard try stores.taskTokens.unfundedCount(clientAddress: clientAddress) < AnonymousTask.unfundedPerAddressMax else {
                 throw MarketplaceError.tooMany("at most \(AnonymousTask.unfundedPerAddressMax) unfunded anonymous tasks per address; fund or cancel one, or register")
@@ -40,6 +40,7 @@ extension TaskService {
             // The hidden owner: an agent whose password hash matches nothing, so nobody logs in as it.
             try stores.users.insertAnonymousOwner(id: ownerID, email: "\(ownerID)@anonymous.invalid", nowMicros: now)
             try stores.tasks.insert(task)
+            try stores.milestones.insert(task.spec.milestones, taskID: task.id)
             try stores.taskTokens.insert(tokenHash: Data(Secrets.hash(token)), taskID: task.id, userID: ownerID, clientAddress: clientAddress, nowMicros: now)
         }
         return AnonymousTask(task: task, token: token)

@@ -26,6 +26,10 @@ public struct MarketTask: Sendable, Hashable, Codable {
         default: return .funded
         }
     }
+
+    /// The milestones of `spec.milestones` with where each one's money stands; empty when the
+    /// task is paid whole.
+    public var milestones: [Milestone] = []
 }
 
 /// A page of tasks, newest first.

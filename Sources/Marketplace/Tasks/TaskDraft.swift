@@ -40,6 +40,8 @@ public struct TaskDraft: Sendable, Hashable {
     public var mockOperator: Bool
     public var autoApprove: Bool
     public var autoReject: Bool
+    /// The task's milestones (seed 000), summing to the budget exactly; none for a task paid whole.
+    public var milestones: [MilestoneDraft]
 
     public static let titleLengthMax = 200
     public static let descriptionLengthMax = 5_000
@@ -57,7 +59,7 @@ public struct TaskDraft: Sendable, Hashable {
                 address: String? = nil, latitude: Double? = nil, longitude: Double? = nil, budget: Budget, deadline: String? = nil,
                 deliveryType: String = "freeform", requiredDeliverables: [String] = [], proofRequirements: [String] = [],
                 verifiedOnly: Bool = false, urgency: String = "normal", callbackURL: String? = nil, feePaidBy: String = "agent",
-                mockOperator: Bool = false, autoApprove: Bool = false, autoReject: Bool = false) {
+                mockOperator: Bool = false, autoApprove: Bool = false, autoReject: Bool = false, milestones: [MilestoneDraft] = []) {
         self.title = title
         self.description = description
         self.category = category
@@ -78,5 +80,6 @@ public struct TaskDraft: Sendable, Hashable {
         self.mockOperator = mockOperator
         self.autoApprove = autoApprove
         self.autoReject = autoReject
+        self.milestones = milestones
     }
 }

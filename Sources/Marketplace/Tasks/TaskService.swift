@@ -43,13 +43,14 @@ public struct TaskService: Sendable {
             throw .validation(field: "mock_operator", message: "mock operators work in test mode only")
         }
         return MarketTask(id: Secrets.id("tsk"), mode: caller.mode, ownerID: caller.userID, status: .published,
-                          spec: spec, workerID: nil, createdAt: now, updatedAt: now)
+                          spec: spec, workerID: nil, createdAt: now, updatedAt: now, milestones: spec.milestones.map(Milestone.init(pending:)))
     }
 
     /// Writes a prepared task inside the caller's commit: its row, its `task.created` event, and
     /// a test-mode mock operator's application.
     static func record(_ task: MarketTask, _ stores: Stores) throws {
         try stores.tasks.insert(task)
+        try stores.milestones.insert(task.spec.milestones, taskID: task.id)
         try Outbox.emit(.taskCreated, to: [task.ownerID], mode: task.mode, task: task, data: Outbox.summary(task), nowMicros: task.createdAt, stores)
         if task.spec.mockOperator { try MockOperator.apply(to: task, nowMicros: task.createdAt, stores) }
     }
@@ -147,7 +148,11 @@ public struct TaskService: Sendable {
         if update.deadline == nil, let deadline = spec.deadline, deadline <= nowMicros {
             throw .conflict(field: "deadline", message: "the task's deadline has passed")
         }
-        return try draft.validated(nowMicros: nowMicros)
+        // The budget cannot change, so the milestones stay as they were (a due date that has
+        // since passed does not make the task unchangeable).
+        var validated = try draft.validated(nowMicros: nowMicros)
+        validated.milestonesStored = spec.milestonesStored
+        return validated
     }
 }
 

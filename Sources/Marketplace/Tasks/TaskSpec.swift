@@ -48,6 +48,11 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     var mockOperatorStored: Bool?
     var autoApproveStored: Bool?
     var autoRejectStored: Bool?
+    /// Nil in tasks without milestones (and in those stored before milestones existed).
+    var milestonesStored: [MilestoneSpec]?
+
+    /// The milestones the budget is paid in, in order; empty when it is paid whole.
+    public var milestones: [MilestoneSpec] { milestonesStored ?? [] }
 
     /// Test mode: a mock operator applies, is accepted once the task is funded, and submits.
     public var mockOperator: Bool { mockOperatorStored ?? false }
@@ -64,6 +69,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
         case estimatedHours, budgetMinor, deadline, deliveryType, requiredDeliverables, proofRequirements, verifiedOnly, urgency, callbackURL
         case feePaidByStored = "feePaidBy"
         case mockOperatorStored = "mockOperator", autoApproveStored = "autoApprove", autoRejectStored = "autoReject"
+        case milestonesStored = "milestones"
     }
 }
 
@@ -92,12 +98,14 @@ extension TaskDraft {
         let urgency: Urgency = try Self.choice(urgency, field: "urgency")
         let callback = try callbackURL.map { (url) throws(MarketplaceError) -> String in try Self.httpURL(url, field: "callback_url") }
         let feePayer: FeePayer = try Self.choice(feePaidBy, field: "fee_paid_by")
+        let milestones = try validatedMilestones(asset: asset, budgetMinor: total, delivery: delivery, nowMicros: nowMicros)
         return TaskSpec(title: title, description: description, category: category, taskType: taskType, locationType: location.type,
                         address: location.address, latitude: location.latitude, longitude: location.longitude, asset: asset,
                         budgetType: budgetType, amountMinor: amount, estimatedHours: hours, budgetMinor: total, deadline: deadline,
                         deliveryType: delivery, requiredDeliverables: deliverables.sorted(), proofRequirements: proofs,
                         verifiedOnly: verifiedOnly, urgency: urgency, callbackURL: callback, feePaidByStored: feePayer,
-                        mockOperatorStored: mockOperator, autoApproveStored: autoApprove, autoRejectStored: autoReject)
+                        mockOperatorStored: mockOperator, autoApproveStored: autoApprove, autoRejectStored: autoReject,
+                        milestonesStored: milestones.isEmpty ? nil : milestones)
     }
 
     private func validatedLocation() throws(MarketplaceError) -> (type: LocationType, address: String?, latitude: Double?, longitude: Double?) {

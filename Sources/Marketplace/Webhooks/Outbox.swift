@@ -20,6 +20,10 @@ public enum WebhookEvent: String, Sendable, CaseIterable, Codable {
     case messageReceived = "message.received"
     case payoutFailed = "payout.failed"
     case depositCredited = "deposit.credited"
+    /// A milestone's part is in escrow (seed 000 milestones).
+    case milestoneFunded = "milestone.funded"
+    /// A milestone was approved: its payout is in the worker's wallet, its fee share earned.
+    case milestoneReleased = "milestone.released"
 }
 
 /// The outbox: an event row, and a delivery for each endpoint (and task callback_url) that
@@ -62,6 +66,12 @@ enum Outbox {
     static func funded(_ funding: TaskFunding) -> [String: Any] {
         ["escrow": money(funding.escrowMinor, funding.asset), "payout": money(funding.payoutMinor, funding.asset),
          "fee": money(funding.feeMinor, funding.asset), "fee_rule": funding.feeRule, "source": funding.source.rawValue]
+    }
+
+    /// A milestone as milestone.funded and milestone.released carry it: its part of the task's split.
+    static func milestone(_ spec: MilestoneSpec, part: FeeSplit, asset: Asset, feeRule: String) -> [String: Any] {
+        ["milestone_id": spec.id, "title": spec.title, "amount": money(spec.amountMinor, asset), "escrow": money(part.escrowMinor, asset),
+         "payout": money(part.payoutMinor, asset), "fee": money(part.feeMinor, asset), "fee_rule": feeRule]
     }
 
     /// Money as events carry it: the decimal text, the minor units and the currency.

@@ -54,9 +54,17 @@ struct TasksController: Sendable {
         let autoReject: Bool?
         /// Funding at posting: the task is created and funded in one commit, or not at all.
         let fund: FundAtPosting?
+        /// The budget in parts, summing to it exactly (seed 000 milestones).
+        let milestones: [MilestoneBody]?
 
         struct FundAtPosting: Decodable {
             let source: String
+        }
+
+        struct MilestoneBody: Decodable {
+            let title: String
+            let amount: ExactAmount
+            let dueDate: String?
         }
 
         var draft: TaskDraft {
@@ -67,7 +75,8 @@ struct TasksController: Sendable {
                       deadline: deadline, deliveryType: deliveryType ?? DeliveryType.freeform.rawValue, requiredDeliverables: requiredDeliverables ?? [],
                       proofRequirements: proofRequirements ?? [], verifiedOnly: verifiedOnly ?? false, urgency: urgency ?? "normal",
                       callbackURL: callbackUrl, feePaidBy: feePaidBy ?? "agent", mockOperator: mockOperator ?? false,
-                      autoApprove: autoApprove ?? false, autoReject: autoReject ?? false)
+                      autoApprove: autoApprove ?? false, autoReject: autoReject ?? false,
+                      milestones: (milestones ?? []).map { MilestoneDraft(title: $0.title, amount: $0.amount.text, dueDate: $0.dueDate) })
         }
     }
 

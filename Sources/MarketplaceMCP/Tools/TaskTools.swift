@@ -41,7 +41,8 @@ enum TaskTools {
     static let getTask = ToolDefinition(
         name: "get_task", title: "Get a task",
         description: """
-            Reads one task: its status (published, assigned, submitted, revision_requested, completed, paid, canceled, expired, disputed, resolved), budget, worker, deliverables. \
+            Reads one task: its status (published, assigned, submitted, revision_requested, completed, paid, canceled, expired, disputed, resolved), budget, worker, deliverables, \
+            and its milestones with their statuses (pending, funded, released, refunded) when the budget is paid in parts. \
             Your own tasks, tasks you work on and published ones are visible; anything else is NOT_FOUND. Needs tasks:read; \
             without a key, published tasks only. callback_url is shown to the task's owner only.
             """,
@@ -92,6 +93,7 @@ enum TaskTools {
             "mock_operator": Schema.boolean("Test mode only: a simulated human does the task."),
             "auto_approve": Schema.boolean("Approve (and pay) a submission whose proof score passes."),
             "auto_reject": Schema.boolean("Reject a submission whose proof score fails."),
+            "milestones": MilestoneTools.createInput,
             "fund": Schema.object([
                 "source": Schema.string("wallet: from your wallet; connector: through the test connector (test mode).", oneOf: ["wallet", "connector"]),
             ], required: ["source"], description: "Fund at posting: the task is created and funded in one step, or nothing is written (INSUFFICIENT_BALANCE for a short wallet). Needs wallet:write too."),
@@ -129,7 +131,7 @@ enum TaskTools {
             verifiedOnly: arguments.bool("verified_only") ?? false, urgency: arguments.string("urgency") ?? Urgency.normal.rawValue,
             callbackURL: arguments.string("callback_url"), feePaidBy: arguments.string("fee_paid_by") ?? FeePayer.agent.rawValue,
             mockOperator: arguments.bool("mock_operator") ?? false, autoApprove: arguments.bool("auto_approve") ?? false,
-            autoReject: arguments.bool("auto_reject") ?? false)
+            autoReject: arguments.bool("auto_reject") ?? false, milestones: MilestoneTools.drafts(arguments))
     }
 
     static let updateTask = ToolDefinition(

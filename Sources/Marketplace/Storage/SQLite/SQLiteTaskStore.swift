@@ -7,7 +7,15 @@ struct SQLiteTaskStore: TaskStore {
     let db: Database
 
     func fetch(_ id: String) throws -> MarketTask? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.columns) FROM tasks WHERE id = ?"), arguments: [id]).map { try Self.decode($0) }
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.columns) FROM tasks WHERE id = ?"), arguments: [id]).map { try withMilestones(Self.decode($0)) }
+    }
+
+    /// The task with its milestones' statuses read beside it (no read for a task paid whole).
+    private func withMilestones(_ task: MarketTask) throws -> MarketTask {
+        guard !task.spec.milestones.isEmpty else { return task }
+        var task = task
+        task.milestones = try SQLiteMilestoneStore(db: db).milestones(of: task.id, specs: task.spec.milestones)
+        return task
     }
 
     func insert(_ task: MarketTask) throws {
@@ -45,7 +53,7 @@ struct SQLiteTaskStore: TaskStore {
         values.append(query.limit + 1)
         values.append(query.offset ?? 0)
         let sql = "SELECT \(Self.columns) FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
-        return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(values)).map { try Self.decode($0) }
+        return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(values)).map { try withMilestones(Self.decode($0)) }
     }
 
     func count(_ query: TaskPageQuery) throws -> Int {
