@@ -99,7 +99,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     router.group("v1/payments").get(use: tasksController.allPayments)
     WorkController(work: services.work, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
     WalletController(settlement: services.settlement).addRoutes(to: router.group("v1/wallet"))
-    router.get("v1/categories") { _, _ in Envelope(Category.all) }
+    router.get("v1/categories") { _, _ in Envelope(CategoryGroup.all) }
     FundingApprovalsController(settlement: services.settlement, work: services.work).addRoutes(to: router.group("v1/funding-approvals"))
     PlatformController(settlement: services.settlement, mode: mode, rateLimits: rateLimits).addRoutes(to: router)
     MessagesController(messages: services.messages).addRoutes(to: router)

@@ -165,7 +165,7 @@ extension OpenAPIDocument {
         let webhook: [String: Any] = ["name": "webhook", "in": "path", "required": true, "schema": ["type": "string"]]
         let query = { (name: String, values: [String]) -> [String: Any] in ["name": name, "in": "query", "schema": ["type": "string", "enum": values]] }
         return [
-            "/v1/categories": ["get": operation("listCategories", "The task categories", "CategoryList")],
+            "/v1/categories": ["get": operation("listCategories", "The taxonomy of tasks and services: groups, each with its categories (stable slugs)", "CategoryList")],
             "/v1/tasks": [
                 "post": operation("createTask", "Post a task (scope tasks:write). Without credentials: an anonymous post answered with AnonymousTask (a task token that manages only this task); 429 LIMIT_EXCEEDED past 3 unfunded anonymous tasks per address",
                                   "Task", body: "TaskCreate", created: true, secured: true),
@@ -335,8 +335,13 @@ extension OpenAPIDocument {
                             "description": "agent (default): the fee is added on top of the budget; worker: it comes out of the payout"],
         ] as [String: Any]) { $1 }
         return [
-            "Category": ["type": "object", "properties": ["id": string, "name": string, "description": string]],
-            "CategoryList": ["type": "array", "items": ["$ref": "#/components/schemas/Category"]],
+            "Category": ["type": "object", "required": ["id", "name", "group", "description"],
+                         "properties": ["id": ["type": "string", "description": "A stable slug: never renamed or removed"], "name": string,
+                                        "group": ["type": "string", "description": "The id of its CategoryGroup"], "description": string]],
+            "CategoryGroup": ["type": "object", "required": ["id", "name", "categories"], "properties": [
+                "id": string, "name": string, "categories": ["type": "array", "items": ["$ref": "#/components/schemas/Category"]],
+            ]],
+            "CategoryList": ["type": "array", "items": ["$ref": "#/components/schemas/CategoryGroup"]],
             "TaskCreate": ["type": "object", "required": ["title", "description", "category", "budget"], "properties": create.merging([
                 "fund": ["type": "object", "required": ["source"], "additionalProperties": false,
                          "description": "Fund at posting: the task is created and funded in one commit, or nothing is written (402 INSUFFICIENT_BALANCE for a short wallet); the answer carries the funding under funding",

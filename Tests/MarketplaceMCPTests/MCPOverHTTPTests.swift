@@ -127,7 +127,7 @@ struct MCPOverHTTPTests {
                 ("list_submissions", ["task_id": .string(taskID)], "submissions", "/v1/tasks/\(taskID)/submissions"),
                 ("list_messages", ["task_id": .string(taskID), "with": .string(human.userID)], "messages", "/v1/tasks/\(taskID)/messages?with=\(human.userID)"),
                 ("list_tasks", ["mine": true], nil, "/v1/tasks?mine=true"),
-                ("get_categories", [:], "categories", "/v1/categories"),
+                ("get_categories", [:], "groups", "/v1/categories"),
                 ("get_pricing_info", [:], nil, "/v1/pricing"),
                 ("get_platform_info", [:], nil, "/v1/platform"),
             ]
