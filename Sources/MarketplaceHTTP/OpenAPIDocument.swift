@@ -16,7 +16,7 @@ public enum OpenAPIDocument {
                      "description": "Read-only ledger endpoints. Amounts are exact decimal strings with their minor-unit integers. "
                          + "Request bodies are strict JSON: an unknown field, a repeated key or a control character in text is 400 naming the field."],
             "paths": paths,
-            "components": ["schemas": closingRequestBodies(schemas.merging(authSchemas) { $1 }.merging(taskSchemas) { $1 }, paths: paths),
+            "components": ["schemas": closingRequestBodies(schemas.merging(authSchemas) { $1 }.merging(taskSchemas) { $1 }.merging(serviceSchemas) { $1 }, paths: paths),
                            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer",
                                                           "description": "An access token from /v1/auth/login, or an API key sk_test_… / sk_live_…"],
                                                "apiKey": apiKeyScheme]],
@@ -83,11 +83,11 @@ public enum OpenAPIDocument {
             "/v1/keys/{key}": ["delete": operation("revokeKey", "Revoke a key", "APIKey", parameters: [
                 ["name": "key", "in": "path", "required": true, "schema": ["type": "string"]],
             ], secured: true)],
-        ].merging(taskPaths) { $1 }
+        ].merging(taskPaths) { $1 }.merging(servicePaths) { $1 }
     }
 
     /// `beside`: properties the answer carries next to `data` (all required).
-    private static func operation(_ id: String, _ summary: String, _ schema: String, parameters: [[String: Any]] = [],
+    static func operation(_ id: String, _ summary: String, _ schema: String, parameters: [[String: Any]] = [],
                                   body: String? = nil, created: Bool = false, secured: Bool = false,
                                   beside: [String: [String: Any]] = [:]) -> [String: Any] {
         let error: [String: Any] = ["description": "Error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
