@@ -49,7 +49,7 @@ struct MCPOverHTTPTests {
         try await Self.withClient(harness, as: agent) { client, rest in
             #expect(try await rest.send(.post, "/v1/wallet/deposits", token: agent.key, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1").status == .created)
             let (tools, _) = try await client.listTools()
-            #expect(tools.count == 19)
+            #expect(tools.count == 24)
             let (resources, _) = try await client.listResources()
             #expect(Set(resources.map(\.uri)) == ["marketplace://guide", "marketplace://categories"])
             #expect(try await client.readResource(uri: "marketplace://guide").first?.text?.contains("fund_task") == true)

@@ -10,6 +10,8 @@ struct ToolCatalogTests {
         "list_submissions", "respond_to_submission", "list_messages", "send_message", "get_wallet", "list_transactions", "open_dispute",
         "get_categories", "get_pricing_info", "get_platform_info",
         "hide_task",  // seed 004's hidden tasks (issue 19)
+        // seed 000's services and orders (issue 19)
+        "search_services", "get_service_details", "create_service", "order_service", "prepare_order_payment",
     ]
 
     @Test func theCatalogHoldsExactlyTheIssuesTools() {
