@@ -18,6 +18,7 @@ struct SimulateCommandTests {
             #expect((outcomes[outcome] ?? 0) > 0, "no \(outcome) in \(outcomes)")
         }
         #expect(first.money["mock_operator_tasks"] as? Int ?? 0 > 0)
+        #expect(first.money["service_order_tasks"] as? Int ?? 0 >= 3)  // the orders of services every run covers
         #expect(first.money["tasks_settled"] as? Int == 60)
         let verify = try #require(first.money["verify"] as? [String: Any])
         #expect(verify["consistent"] as? Bool == true)

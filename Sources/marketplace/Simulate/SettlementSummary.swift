@@ -62,6 +62,8 @@ struct SettlementSummary: Encodable, Sendable {
     /// Tasks per outcome, and how many of the approved ones the platform's mock operator did.
     let outcomes: [String: Int]
     let mockOperatorTasks: Int
+    /// Tasks that were orders of a worker's service.
+    let serviceOrderTasks: Int
     let settlement: [Row]
     /// What the hot wallet's transactions cost in gas, in gwei (ETH's minor unit here).
     let gasMinor: Int64
@@ -83,6 +85,7 @@ struct SettlementSummary: Encodable, Sendable {
             (outcome.rawValue, plan.tasks.filter { $0.outcome == outcome }.count)
         })
         mockOperatorTasks = plan.tasks.filter(\.mockOperator).count
+        serviceOrderTasks = plan.tasks.filter(\.serviceOrder).count
         settlement = Self.rows(plan: plan, results: results)
         gasMinor = try ledger.account(code: ChartOfAccounts.standard.gasExpense(mode: .test).code)?.balance.posted(for: .expense) ?? 0
         tasksSettled = results.count
