@@ -41,6 +41,8 @@ public struct Services: Sendable {
     public let messages: MessageService
     /// Outbound webhooks; nil answers their routes 404.
     public var webhooks: WebhookService?
+    /// Services and their orders, over the task, settlement and work services.
+    public var catalog: ServiceCatalog { ServiceCatalog(tasks: tasks, settlement: settlement, work: work) }
 
     public init(ledger: Ledger, auth: AuthService, keys: KeyService, tasks: TaskService, settlement: SettlementService, work: WorkService,
                 profiles: ProfileService, idempotency: IdempotencyStore, messages: MessageService) {
@@ -105,7 +107,9 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     WorkController(work: services.work, settlement: services.settlement).addRoutes(to: router.group("v1/tasks"))
     MilestonesController(tasks: services.tasks, settlement: services.settlement, work: services.work).addRoutes(to: router.group("v1/tasks"))
     WalletController(settlement: services.settlement).addRoutes(to: router.group("v1/wallet"))
-    router.get("v1/categories") { _, _ in Envelope(Category.all) }
+    router.get("v1/categories") { _, _ in Envelope(CategoryGroup.all) }
+    ServicesController(catalog: services.catalog, mode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/services"))
+    OrdersController(catalog: services.catalog).addRoutes(to: router.group("v1/orders"))
     FundingApprovalsController(settlement: services.settlement, work: services.work).addRoutes(to: router.group("v1/funding-approvals"))
     PlatformController(settlement: services.settlement, mode: mode, rateLimits: rateLimits).addRoutes(to: router)
     MessagesController(messages: services.messages).addRoutes(to: router)

@@ -16,7 +16,7 @@ public enum OpenAPIDocument {
                      "description": "Read-only ledger endpoints. Amounts are exact decimal strings with their minor-unit integers. "
                          + "Request bodies are strict JSON: an unknown field, a repeated key or a control character in text is 400 naming the field."],
             "paths": paths,
-            "components": ["schemas": closingRequestBodies(schemas.merging(authSchemas) { $1 }.merging(taskSchemas) { $1 }, paths: paths),
+            "components": ["schemas": closingRequestBodies(schemas.merging(authSchemas) { $1 }.merging(taskSchemas) { $1 }.merging(serviceSchemas) { $1 }, paths: paths),
                            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer",
                                                           "description": "An access token from /v1/auth/login, or an API key sk_test_… / sk_live_…"],
                                                "apiKey": apiKeyScheme]],
@@ -84,12 +84,12 @@ public enum OpenAPIDocument {
             "/v1/keys/{key}": ["delete": operation("revokeKey", "Revoke a key", "APIKey", parameters: [
                 ["name": "key", "in": "path", "required": true, "schema": ["type": "string"]],
             ], secured: true)],
-        ].merging(taskPaths) { $1 }
+        ].merging(taskPaths) { $1 }.merging(servicePaths) { $1 }
     }
 
     /// `beside`: properties the answer carries next to `data` (all required). `anonymous`: a
     /// secured operation that also answers without credentials (OpenAPI's empty requirement).
-    private static func operation(_ id: String, _ summary: String, _ schema: String, parameters: [[String: Any]] = [],
+    static func operation(_ id: String, _ summary: String, _ schema: String, parameters: [[String: Any]] = [],
                                   body: String? = nil, created: Bool = false, secured: Bool = false, anonymous: Bool = false,
                                   beside: [String: [String: Any]] = [:]) -> [String: Any] {
         let error: [String: Any] = ["description": "Error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
@@ -169,7 +169,7 @@ extension OpenAPIDocument {
         let webhook: [String: Any] = ["name": "webhook", "in": "path", "required": true, "schema": ["type": "string"]]
         let query = { (name: String, values: [String]) -> [String: Any] in ["name": name, "in": "query", "schema": ["type": "string", "enum": values]] }
         return [
-            "/v1/categories": ["get": operation("listCategories", "The task categories", "CategoryList")],
+            "/v1/categories": ["get": operation("listCategories", "The taxonomy of tasks and services: groups, each with its categories (stable slugs)", "CategoryList")],
             "/v1/tasks": [
                 "post": operation("createTask", "Post a task (scope tasks:write). Without credentials: an anonymous post answered with AnonymousTask (a task token that manages only this task); 429 LIMIT_EXCEEDED past 3 unfunded anonymous tasks per address",
                                   "Task", body: "TaskCreate", created: true, secured: true, anonymous: true),
@@ -349,8 +349,13 @@ extension OpenAPIDocument {
                            "description": "The budget in parts (not for a bounty): amounts in the budget's currency summing to the budget exactly (422 naming milestones otherwise). Each milestone is funded (whole or alone) and approved on its own; its fee share is round_half_up(fee × running total / budget) minus the same before it, in list order, so the last takes the remainder and the shares sum to the task's fee exactly"],
         ] as [String: Any]) { $1 }
         return [
-            "Category": ["type": "object", "properties": ["id": string, "name": string, "description": string]],
-            "CategoryList": ["type": "array", "items": ["$ref": "#/components/schemas/Category"]],
+            "Category": ["type": "object", "required": ["id", "name", "group", "description"],
+                         "properties": ["id": ["type": "string", "description": "A stable slug: never renamed or removed"], "name": string,
+                                        "group": ["type": "string", "description": "The id of its CategoryGroup"], "description": string]],
+            "CategoryGroup": ["type": "object", "required": ["id", "name", "categories"], "properties": [
+                "id": string, "name": string, "categories": ["type": "array", "items": ["$ref": "#/components/schemas/Category"]],
+            ]],
+            "CategoryList": ["type": "array", "items": ["$ref": "#/components/schemas/CategoryGroup"]],
             "TaskCreate": ["type": "object", "required": ["title", "description", "category", "budget"], "properties": create.merging([
                 "fund": ["type": "object", "required": ["source"], "additionalProperties": false,
                          "description": "Fund at posting: the task is created and funded in one commit, or nothing is written (402 INSUFFICIENT_BALANCE for a short wallet); the answer carries the funding under funding",

@@ -57,8 +57,9 @@ enum MarketplaceResources {
         Resource(name: "guide", uri: APIGuide.uri, title: "API guide for agents",
                  description: "How a task's life goes through the tools, money as decimal strings, scopes per tool, error codes.",
                  mimeType: "text/markdown"),
-        Resource(name: "categories", uri: categoriesURI, title: "Task categories",
-                 description: "The categories create_task accepts, as JSON: id, name, description.", mimeType: "application/json"),
+        Resource(name: "categories", uri: categoriesURI, title: "Categories of tasks and services",
+                 description: "The taxonomy create_task and create_service accept, as JSON: groups (id, name), each with its categories (id, name, group, description).",
+                 mimeType: "application/json"),
     ]
 
     static func read(_ uri: String) throws -> Resource.Content? {
@@ -66,7 +67,7 @@ enum MarketplaceResources {
         case APIGuide.uri:
             return .text(APIGuide.text, uri: uri, mimeType: "text/markdown")
         case categoriesURI:
-            let data = try ToolOutput.encoder.encode(["categories": Category.all])
+            let data = try ToolOutput.encoder.encode(["groups": CategoryGroup.all])
             return .text(String(decoding: data, as: UTF8.self), uri: uri, mimeType: "application/json")
         default:
             return nil

@@ -16,6 +16,8 @@ public struct MarketplaceTools: Sendable {
 
     /// Funding, whatever the source: the same pipeline REST calls.
     var funding: FundingPipeline { FundingPipeline(settlement: settlement, work: work) }
+    /// Services and their orders, over the same services.
+    var catalog: ServiceCatalog { ServiceCatalog(tasks: tasks, settlement: settlement, work: work) }
 
     public init(tasks: TaskService, settlement: SettlementService, work: WorkService, messages: MessageService, platform: PlatformFacts,
                 logger: Logger = Logger(label: "marketplace.mcp")) {
@@ -29,7 +31,7 @@ public struct MarketplaceTools: Sendable {
 
     /// Every tool, in the order `tools/list` shows them.
     static let definitions: [ToolDefinition] = TaskTools.definitions + FundingTools.definitions + MilestoneTools.definitions + WorkTools.definitions
-        + MessageTools.definitions + WalletTools.definitions + PlatformTools.definitions
+        + MessageTools.definitions + WalletTools.definitions + ServiceTools.definitions + PlatformTools.definitions
 
     private static let byName = Dictionary(uniqueKeysWithValues: definitions.map { ($0.tool.name, $0) })
 

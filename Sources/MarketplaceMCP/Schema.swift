@@ -42,6 +42,7 @@ enum Schema {
     }
 
     static let taskID = string("The task's id (tsk_…), as create_task or list_tasks returned it.")
+    static let serviceID = string("The service's id (svc_…), as search_services or create_service returned it.")
 
     /// A tool that takes no arguments.
     static let none = object([:])

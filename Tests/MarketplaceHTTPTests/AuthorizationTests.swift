@@ -78,6 +78,11 @@ struct AuthorizationTests {
         "GET /v1/finance/reports/{report}": .finance, "GET /v1/finance/journal": .finance, "GET /v1/finance/report.html": .finance,
         "POST /v1/finance/reconciliations": .finance, "GET /v1/finance/reconciliations/latest": .finance,
         "GET /v1/finance/periods": .finance, "POST /v1/finance/periods": .finance, "POST /v1/finance/corrections": .finance,
+        "GET /v1/services": .open, "GET /v1/services/{service}": .open, "POST /v1/services": .own(.tasksWrite, .owner),
+        "PATCH /v1/services/{service}": .owned(.tasksWrite, .owner), "POST /v1/services/{service}/publish": .owned(.tasksWrite, .owner),
+        "POST /v1/services/{service}/unpublish": .owned(.tasksWrite, .owner), "POST /v1/services/{service}/orders": .own(.tasksWrite, .owner),
+        "GET /v1/orders": .own(.tasksRead, .owner), "GET /v1/orders/{order}": .owned(.tasksRead, .owner),
+        "POST /v1/orders/{order}/prepare-payment": .owned(.walletWrite, .owner),
         // MCP: without a key only the public tools answer (PublicToolsTests); each tool's scope and ownership
         // are checked by MarketplaceMCPTests.
         "POST /v1/mcp": .anonymous(.own(nil, .owner)), "GET /v1/mcp": .anonymous(.own(nil, .owner)), "DELETE /v1/mcp": .anonymous(.own(nil, .owner)),
@@ -97,6 +102,8 @@ struct AuthorizationTests {
         "PUT /v1/payout-account": #"{"account_id":"acct_1Worker"}"#,
         "POST /v1/deposit-addresses": #"{"address":"0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"}"#,
         "POST /v1/webhooks": #"{"url":"http://127.0.0.1:9/hooks","events":["*"]}"#, "PATCH /v1/webhooks/{webhook}": #"{"description":"x"}"#,
+        "POST /v1/services": #"{"title":"s","description":"d","category":"research","price":{"amount":"5","currency":"USD"},"delivery_days":1}"#,
+        "PATCH /v1/services/{service}": #"{"title":"Taken over"}"#, "POST /v1/orders/{order}/prepare-payment": #"{"amount":"7.00"}"#,
     ]
 
     private func snapshot(_ path: String) throws -> String { try TestDatabase.snapshot(path) }
@@ -140,6 +147,11 @@ struct AuthorizationTests {
             let keyID = try #require((data(keyBody)["key"] as? [String: Any])?["id"] as? String)
             let held = try await client.createTask(cappedKey, #"{"title":"Held","description":"d","category":"research","budget":{"amount":"10","currency":"USD"}}"#)
             let (_, approval) = try await client.send(.post, "/v1/tasks/\(held)/fund", token: cappedKey)
+            // The owner's service, and the owner's order of the worker's service.
+            let serviceJSON = #"{"title":"Desk research","description":"d","category":"research","price":{"amount":"7.00","currency":"USD"},"delivery_days":2}"#
+            let (_, ownService) = try await client.send(.post, "/v1/services", token: owner, json: serviceJSON)
+            let (_, workerService) = try await client.send(.post, "/v1/services", token: worker, json: serviceJSON)
+            let (_, placed) = try await client.send(.post, "/v1/services/\(try #require(data(workerService)["id"] as? String))/orders", token: owner)
             let walletAccount = try await client.wallet(owner).account
             let (_, notifications) = try await client.send(.get, "/v1/notifications", token: owner)
             let notification = try #require((notifications["data"] as? [[String: Any]])?.first?["id"] as? String)
@@ -149,6 +161,7 @@ struct AuthorizationTests {
                 "{task}": task, "{application}": application, "{key}": keyID, "{approval}": try #require(data(approval)["id"] as? String),
                 "{dispute}": try #require(data(dispute)["id"] as? String), "{user}": try await client.userID(worker), "{account}": String(walletAccount), "{notification}": notification,
                 "{webhook}": webhook, "{delivery}": String(delivery), "{milestone}": "m1",
+                "{service}": try #require(data(ownService)["id"] as? String), "{order}": try #require(data(placed)["id"] as? String),
             ]
             func uri(_ path: String, task override: String? = nil) -> String {
                 var uri = path

@@ -36,6 +36,10 @@ struct StrictBodyRoutesTests {
         "POST /v1/webhooks": #"{"url":"http://127.0.0.1:9/hooks","events":["*"]}"#,
         "POST /v1/finance/periods": #"{"period":"2026-11"}"#,
         "POST /v1/finance/corrections": #"{"transfer_id":1,"reason":"r"}"#,
+        "POST /v1/services": #"{"title":"s","description":"d","category":"research","price":{"amount":"5","currency":"USD"},"delivery_days":1}"#,
+        "PATCH /v1/services/{service}": #"{"title":"t"}"#,
+        "POST /v1/services/{service}/orders": #"{"hours":1}"#,
+        "POST /v1/orders/{order}/prepare-payment": #"{"amount":"1.00"}"#,
     ]
 
     /// Routes whose bodies are not API request bodies: Stripe's signed events are Stripe's

@@ -179,7 +179,8 @@ struct TaskRoutesTests {
             let (anonymousMine, _) = try await client.send(.get, "/v1/tasks?mine=true")
             #expect(anonymousMine == .unauthorized)
             let (_, categories) = try await client.send(.get, "/v1/categories")
-            #expect((categories["data"] as? [[String: Any]])?.contains { $0["id"] as? String == "photography" } == true)
+            let groups = categories["data"] as? [[String: Any]]
+            #expect(groups?.flatMap { $0["categories"] as? [[String: Any]] ?? [] }.contains { $0["id"] as? String == "photography" } == true)
         }
     }
 }

@@ -61,7 +61,7 @@ struct MCPHTTPTransportTests {
             let listed = try await Self.post(client, Self.listTools, key: agent.key, session: session)
             #expect(listed.status == .ok)
             #expect(listed.session == session)
-            #expect(((listed.json["result"] as? [String: Any])?["tools"] as? [Any])?.count == 22)
+            #expect(((listed.json["result"] as? [String: Any])?["tools"] as? [Any])?.count == 27)
 
             let missing = try await Self.post(client, Self.listTools, key: agent.key)
             #expect(missing.status == .badRequest)

@@ -49,7 +49,7 @@ struct MCPOverHTTPTests {
         try await Self.withClient(harness, as: agent) { client, rest in
             #expect(try await rest.send(.post, "/v1/wallet/deposits", token: agent.key, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: "d1").status == .created)
             let (tools, _) = try await client.listTools()
-            #expect(tools.count == 22)
+            #expect(tools.count == 27)
             let (resources, _) = try await client.listResources()
             #expect(Set(resources.map(\.uri)) == ["marketplace://guide", "marketplace://categories"])
             #expect(try await client.readResource(uri: "marketplace://guide").first?.text?.contains("fund_task") == true)
@@ -127,7 +127,7 @@ struct MCPOverHTTPTests {
                 ("list_submissions", ["task_id": .string(taskID)], "submissions", "/v1/tasks/\(taskID)/submissions"),
                 ("list_messages", ["task_id": .string(taskID), "with": .string(human.userID)], "messages", "/v1/tasks/\(taskID)/messages?with=\(human.userID)"),
                 ("list_tasks", ["mine": true], nil, "/v1/tasks?mine=true"),
-                ("get_categories", [:], "categories", "/v1/categories"),
+                ("get_categories", [:], "groups", "/v1/categories"),
                 ("get_pricing_info", [:], nil, "/v1/pricing"),
                 ("get_platform_info", [:], nil, "/v1/platform"),
             ]

@@ -37,7 +37,9 @@ struct MarketplaceMCPServerTests {
 
         let categories = try #require(try await client.readResource(uri: "marketplace://categories").first?.text)
         let listed = try #require(try JSONSerialization.jsonObject(with: Data(categories.utf8)) as? [String: Any])
-        #expect((listed["categories"] as? [[String: Any]])?.map { $0["id"] as? String } == Category.all.map(\.id))
+        let groups = listed["groups"] as? [[String: Any]]
+        #expect(groups?.map { $0["id"] as? String } == CategoryGroup.all.map(\.id))
+        #expect(groups?.flatMap { $0["categories"] as? [[String: Any]] ?? [] }.map { $0["id"] as? String } == Category.all.map(\.id))
         let guide = try #require(try await client.readResource(uri: "marketplace://guide").first)
         #expect(guide.mimeType == "text/markdown")
         for tool in MarketplaceTools.definitions.map(\.tool.name) { #expect(guide.text?.contains(tool) == true, "the guide never names \(tool)") }

@@ -40,6 +40,8 @@ struct PublicToolsTests {
         #expect((try await call(harness, "get_categories")["categories"] as? [Any])?.isEmpty == false)
         #expect(try await call(harness, "get_pricing_info").isError == false)
         #expect(try await call(harness, "get_platform_info").string("mode") == "test")
+        #expect((try await call(harness, "search_services")["services"] as? [Any]) != nil)
+        #expect(try await call(harness, "search_services", ["mine": true]).code == "UNAUTHORIZED")
 
         // Someone else's key reads the task but not where its events go.
         let stranger = try await harness.caller("stranger@example.com")
@@ -54,7 +56,8 @@ struct PublicToolsTests {
         let agent = try await harness.caller("agent@example.com")
         let taskID = try #require(try await harness.call("create_task", ToolArgumentsTests.task, as: agent).string("id"))
         let before = try harness.snapshot()
-        let open: Set = ["list_tasks", "get_task", "create_task", "get_categories", "get_pricing_info", "get_platform_info"]
+        let open: Set = ["list_tasks", "get_task", "create_task", "get_categories", "get_pricing_info", "get_platform_info",
+                         "search_services", "get_service_details"]
         for tool in harness.tools.tools where !open.contains(tool.name) {
             let answer = try await call(harness, tool.name, ["task_id": .string(taskID)])
             #expect(answer.code == "UNAUTHORIZED", "\(tool.name) answered \(answer.text)")

@@ -29,28 +29,38 @@ struct ScopeAndModeTests {
         ("get_wallet", "wallet:read", [:]),
         ("list_transactions", "wallet:read", [:]),
         ("open_dispute", "tasks:write", ["task_id": "TASK", "reason": "late"]),
+        ("create_service", "tasks:write", ServiceToolsTests.service),
+        ("order_service", "tasks:write", ["service_id": "SERVICE"]),
+        ("prepare_order_payment", "wallet:write", ["order_id": "TASK", "amount": "5.00"]),
     ]
 
-    static let publicTools = ["get_categories", "get_pricing_info", "get_platform_info"]
+    /// Tools any key may call (reads of public data), with their arguments.
+    static let publicTools: [(tool: String, arguments: [String: Value])] = [
+        ("get_categories", [:]), ("get_pricing_info", [:]), ("get_platform_info", [:]),
+        ("search_services", [:]), ("get_service_details", ["service_id": "SERVICE"]),
+    ]
 
     @Test func aKeyWithoutTheToolsScopeIsForbiddenAndChangesNothing() async throws {
         let harness = try await Harness()
         defer { harness.close() }
         let owner = try await harness.caller("agent@example.com")
         let taskID = try #require(try await harness.call("create_task", ToolArgumentsTests.task, as: owner).string("id"))
-        #expect(Set(Self.scoped.map(\.tool) + Self.publicTools) == Set(MarketplaceTools.definitions.map(\.tool.name)))
+        let provider = try await harness.caller("provider@example.com", role: "human")
+        let serviceID = try #require(try await harness.call("create_service", ServiceToolsTests.service, as: provider).string("id"))
+        let fill = { (value: Value) -> Value in value == "TASK" ? .string(taskID) : value == "SERVICE" ? .string(serviceID) : value }
+        #expect(Set(Self.scoped.map(\.tool) + Self.publicTools.map(\.tool)) == Set(MarketplaceTools.definitions.map(\.tool.name)))
         for (tool, scope, arguments) in Self.scoped {
             let lacking = try await harness.caller("agent@example.com", scopes: Harness.allScopes.filter { $0 != scope })
             let before = try harness.snapshot()
-            let answer = try await harness.call(tool, arguments.mapValues { $0 == "TASK" ? .string(taskID) : $0 }, as: lacking)
+            let answer = try await harness.call(tool, arguments.mapValues(fill), as: lacking)
             #expect(answer.code == "FORBIDDEN", "\(tool) without \(scope): \(answer.text)")
             #expect(answer.message == "this key lacks the \(scope) scope", "\(tool)")
             #expect(try harness.snapshot() == before, "\(tool) without \(scope) wrote something")
             _ = try await harness.services.keys.revoke(lacking.keyID, for: try await harness.services.auth.authenticate(bearer: lacking.session))
         }
         let readOnly = try await harness.caller("agent@example.com", scopes: ["tasks:read"])
-        for tool in Self.publicTools {
-            let answer = try await harness.call(tool, as: readOnly)
+        for (tool, arguments) in Self.publicTools {
+            let answer = try await harness.call(tool, arguments.mapValues(fill), as: readOnly)
             #expect(!answer.isError, "\(tool): \(answer.text)")
         }
     }

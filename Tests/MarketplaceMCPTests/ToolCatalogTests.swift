@@ -11,6 +11,8 @@ struct ToolCatalogTests {
         "get_categories", "get_pricing_info", "get_platform_info",
         "hide_task",  // seed 004's hidden tasks (issue 19)
         "list_milestones", "fund_milestone", "approve_milestone",  // seed 000's milestones (issue 19)
+        // seed 000's services and orders (issue 19)
+        "search_services", "get_service_details", "create_service", "order_service", "prepare_order_payment",
     ]
 
     @Test func theCatalogHoldsExactlyTheIssuesTools() {

@@ -69,7 +69,7 @@ struct MCPCommandTests {
     /// a third funded from that refund.
     static func runStory(_ client: MCP.Client) async throws -> Story {
         let (tools, _) = try await client.listTools()
-        #expect(tools.count == 22)
+        #expect(tools.count == 27)
         #expect(string(try await call(client, "get_platform_info").json, "mode") == "test")
 
         let posted = try await call(client, "create_task", budget25)

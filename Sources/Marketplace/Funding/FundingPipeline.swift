@@ -21,25 +21,38 @@ public struct FundingPipeline: Sendable {
     /// since the task would then exist unfunded.
     public func post(_ draft: TaskDraft, funding method: FundingMethod, by caller: Principal) async throws(MarketplaceError) -> FundedTask {
         guard let tasks else { throw .internalError("the funding pipeline was built without the task service") }
-        let source: FundingSource
+        let source = try Self.postingSource(method)
+        try caller.require(.walletWrite)
+        let task = try tasks.prepare(draft, by: caller)
+        return try await post(task, from: source, by: caller, recording: { _ in }, answer: { $0 })
+    }
+
+    /// Where a funding at posting comes from: only a method that funds at once can.
+    static func postingSource(_ method: FundingMethod) throws(MarketplaceError) -> FundingSource {
         switch method {
-        case .wallet: source = .wallet
-        case .testConnector: source = .connector
+        case .wallet: return .wallet
+        case .testConnector: return .connector
         case .card, .usdc:
             throw .validation(field: "fund.source", message: "card and USDC payments settle after the request: post the task, then fund it (POST /v1/tasks/{id}/fund)")
         }
-        try caller.require(.walletWrite)
-        let task = try tasks.prepare(draft, by: caller)
+    }
+
+    /// A prepared task written and funded in one commit, with `recording`'s rows (an order's)
+    /// beside it; the commit answers `answer(funded)`, so that a keyed request's answer lands
+    /// in it. A funding the key's spend policy would set aside is refused and nothing is written.
+    func post<Posted: Sendable>(_ task: MarketTask, from source: FundingSource, by caller: Principal,
+                                recording: @escaping @Sendable (Stores) throws -> Void,
+                                answer: @escaping @Sendable (FundedTask) -> Posted) async throws(MarketplaceError) -> Posted {
         let settlement = settlement
-        // The commit answers the funded task, so that a keyed request's answer lands in it.
-        let posted = try await settlement.store.transaction { transaction -> FundedTask in
+        let posted = try await settlement.store.transaction { transaction -> Posted in
             try TaskService.record(task, transaction.stores)
+            try recording(transaction.stores)
             switch try settlement.fund(task.id, from: source, by: caller, nowMicros: task.createdAt, in: transaction) {
             case .funded(let funding, _):
                 // Milestones were marked funded in this commit: answer them as they now stand.
                 var posted = task.milestones.isEmpty ? task : try transaction.stores.tasks.fetch(task.id) ?? task
                 posted.facts.funded = true
-                return FundedTask(task: posted, funding: funding)
+                return answer(FundedTask(task: posted, funding: funding))
             case .awaitingApproval:
                 throw MarketplaceError.conflict(field: "fund", message: "this funding is above the key's spend policy and would wait for the account owner's approval: post the task, then fund it")
             default: throw MarketplaceError.internalError("a funding at posting answered neither funded nor awaiting approval")

@@ -23,6 +23,7 @@ public struct Notification: Sendable, Hashable {
         case fundingFailed = "funding_failed"
         case payoutFailed = "payout_failed"
         case depositCredited = "deposit_credited"
+        case orderReceived = "order_received"
     }
 
     public let id: String

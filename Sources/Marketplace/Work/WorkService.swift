@@ -87,11 +87,12 @@ public struct WorkService: Sendable {
         }
     }
 
-    /// The assigned worker hands in deliverables covering every required kind; on a bounty, any
-    /// human (not the owner) enters once while it is published and funded, without applying.
+    /// The assigned worker hands in deliverables covering every required kind, once the task is
+    /// funded; on a bounty, any human (not the owner) enters once while it is published and
+    /// funded, without applying. The assigned worker of an order is the service's provider,
+    /// who may be an agent offering an AI service.
     public func submit(to taskID: String, deliverables: [Submission.Item], note: String?, by caller: Principal) async throws(MarketplaceError) -> Submission {
         try caller.require(.tasksWrite)
-        try caller.requireWorker()
         try Self.check(deliverables)
         let note = try note.map { (text) throws(MarketplaceError) -> String in try TaskDraft.text(text, field: "note", max: Submission.valueLengthMax) }
         let verifier = verifier
@@ -99,6 +100,10 @@ public struct WorkService: Sendable {
             guard var task = try stores.tasks.fetch(taskID), task.mode == caller.mode,
                   task.workerID == caller.userID || (task.spec.deliveryType == .bounty && task.status == .published && task.ownerID != caller.userID) else {
                 throw MarketplaceError.notFound("no task \(taskID) assigned to you")
+            }
+            if task.workerID != caller.userID { try caller.requireWorker() }  // a bounty's entrants are humans
+            if task.spec.deliveryType != .bounty, try SettlementService.committedFunding(of: taskID, stores) == nil {
+                throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
             }
             let missing = Set(task.spec.requiredDeliverables).subtracting(deliverables.map(\.kind))
             guard missing.isEmpty else {

@@ -10,15 +10,18 @@ enum PlatformTools {
     static let definitions = [getCategories, getPricingInfo, getPlatformInfo]
 
     static let getCategories = ToolDefinition(
-        name: "get_categories", title: "List task categories",
-        description: "The categories a task can be posted in: id (what create_task's category takes), name and what belongs there.",
+        name: "get_categories", title: "List categories",
+        description: """
+            The taxonomy of tasks and services, group by group: each group's id and name, and its categories: id (a stable \
+            slug, what create_task's and create_service's category takes), name and what belongs there.
+            """,
         input: Schema.none,
         readOnly: true, anonymous: true
     ) { _ in
-        Categories(categories: Category.all)
+        Categories(groups: CategoryGroup.all)
     }
 
-    struct Categories: Encodable, Sendable { let categories: [Category] }
+    struct Categories: Encodable, Sendable { let groups: [CategoryGroup] }
 
     static let getPricingInfo = ToolDefinition(
         name: "get_pricing_info", title: "Get the fee rule",

@@ -7,7 +7,7 @@ extension SettlementSummary {
         var lines = [
             "simulate: seed \(seed), \(agents) agents, \(workers) workers, \(tasks) tasks",
             "outcomes: " + TaskOutcome.allCases.map { "\($0.rawValue) \(outcomes[$0.rawValue] ?? 0)" }.joined(separator: ", ")
-                + " (mock operator did \(mockOperatorTasks))",
+                + " (mock operator did \(mockOperatorTasks); \(serviceOrderTasks) were orders of a service)",
             "paths: " + paths.sorted { $0.key < $1.key }.map { "\($0.key.split(separator: "_").joined(separator: " ")) \($0.value)" }.joined(separator: ", "),
             "",
         ]

@@ -64,6 +64,8 @@ struct SettlementSummary: Encodable, Sendable {
     let mockOperatorTasks: Int
     /// Tasks that took each of the seed documents' paths beside the plain post-then-fund one.
     let paths: [String: Int]
+    /// Tasks that were orders of a worker's service.
+    let serviceOrderTasks: Int
     let settlement: [Row]
     /// What the hot wallet's transactions cost in gas, in gwei (ETH's minor unit here).
     let gasMinor: Int64
@@ -85,6 +87,7 @@ struct SettlementSummary: Encodable, Sendable {
             (outcome.rawValue, plan.tasks.filter { $0.outcome == outcome }.count)
         })
         mockOperatorTasks = plan.tasks.filter(\.mockOperator).count
+        serviceOrderTasks = plan.tasks.filter(\.serviceOrder).count
         paths = ["funded_at_posting": plan.tasks.filter(\.fundedAtPosting).count,
                  "completed_without_submission": plan.tasks.filter(\.completedWithoutSubmission).count]
         settlement = Self.rows(plan: plan, results: results)

@@ -18,18 +18,22 @@ extension Simulation {
     func live(_ task: TaskPlan, _ people: Participants) async throws -> TaskRecord {
         let agent = people.agents[task.agent]
         let worker = task.worker.map { people.workers[$0] }
-        let (id, escrowAtPosting) = try await post(task, by: agent)
+        let id: String
+        var escrowAtPosting: Int64? = nil
+        if task.serviceOrder, let worker { id = try await order(task, from: worker, by: agent) } else { (id, escrowAtPosting) = try await post(task, by: agent) }
+        // An order is assigned to its provider from the start: nobody applies.
+        let hiring = task.serviceOrder ? nil : worker
         let escrowMinor = if let escrowAtPosting { escrowAtPosting } else { try await fund(task, id: id, by: agent) }
         var record = TaskRecord(plan: task, id: id, escrowMinor: escrowMinor)
         switch task.outcome {
         case .expire:
             return record  // it ends when the clock moves; `expireOverdue` counts it then
         case .cancel, .refundFails:
-            if task.cancelAfterHiring, let worker { try await hire(worker, for: id, by: agent) }
+            if task.cancelAfterHiring, let worker = hiring { try await hire(worker, for: id, by: agent) }
             try await send("cancel \(id)", .POST, "/v1/tasks/\(id)/cancel", token: agent.key)
         case .approve, .revision, .payoutFails:
             if let worker {
-                try await hire(worker, for: id, by: agent)
+                if let hiring { try await hire(hiring, for: id, by: agent) }
                 if !task.completedWithoutSubmission { try await submit(id, by: worker) }
             }  // else the mock operator was accepted and submitted when the funding committed
             if task.outcome == .revision {
@@ -41,7 +45,7 @@ extension Simulation {
             try await send("approve \(id)", .POST, "/v1/tasks/\(id)/approve", token: agent.key)
         case .dispute:
             if let worker {
-                try await hire(worker, for: id, by: agent)
+                if let hiring { try await hire(hiring, for: id, by: agent) }
                 try await submit(id, by: worker)
             }
             record.dispute = try await dispute(record, by: agent, admin: people.admin)

@@ -157,6 +157,8 @@ struct TaskShape: Sendable {
     let funding: FundingKind
     let outcome: TaskOutcome
     let mockOperator: Bool
+    /// The task is an order of its worker's service (drawn later for shapes that leave it false).
+    var serviceOrder = false
 
     /// The shapes every run starts with, so that even a small run takes each funding path and
     /// each outcome (with every connector's failure) at least once; later tasks draw theirs.
@@ -175,6 +177,9 @@ struct TaskShape: Sendable {
         TaskShape(asset: .usdc, funding: .wallet, outcome: .cancel, mockOperator: false),
         TaskShape(asset: .usdc, funding: .chainDeposit, outcome: .expire, mockOperator: false),
         TaskShape(asset: .usdc, funding: .wallet, outcome: .payoutFails, mockOperator: false),
+        TaskShape(asset: .usd, funding: .wallet, outcome: .approve, mockOperator: false, serviceOrder: true),
+        TaskShape(asset: .usd, funding: .card, outcome: .cancel, mockOperator: false, serviceOrder: true),
+        TaskShape(asset: .usdc, funding: .authorization, outcome: .revision, mockOperator: false, serviceOrder: true),
     ]
 
     static func draw(_ generator: inout SeededGenerator) -> TaskShape {
@@ -216,14 +221,19 @@ struct TaskPlan: Sendable {
     /// Freeform (the default delivery type, seed 002): the worker is hired and the agent
     /// approves without anything submitted.
     let completedWithoutSubmission: Bool
+    /// The task is an order of its worker's service: the worker publishes one at the budget,
+    /// the agent orders it (assigned at once, the fee on top) and funds it as planned.
+    let serviceOrder: Bool
 
     var title: String { "Simulated task \(index)" }
+
+    /// How often a drawn task with a worker is an order of that worker's service.
+    static let serviceOrderPercent = 20
 
     static func draw(index: Int, agents: Int, workers: Int, pricing: Pricing, _ generator: inout SeededGenerator) throws -> TaskPlan {
         let shape = index < TaskShape.coverage.count ? TaskShape.coverage[index] : TaskShape.draw(&generator)
         let budgetMinor = shape.asset == .usd ? generator.int64(in: 100...50_000) : generator.int64(in: 1_000_000...500_000_000)
-        let feePaidBy: FeePayer = generator.chance(20) ? .worker : .agent
-        let split = try pricing.split(budgetMinor: budgetMinor, paidBy: feePaidBy)
+        let drawnFeePayer: FeePayer = generator.chance(20) ? .worker : .agent
         // Every draw is made for every task, in this order, whether or not its outcome uses it.
         let agent = generator.index(below: agents)
         let hired = WorkerPlan.refusedIndex + 1 + generator.index(below: workers - 1)
@@ -237,15 +247,21 @@ struct TaskPlan: Sendable {
         case .payoutFails: WorkerPlan.refusedIndex
         default: shape.mockOperator ? nil : hired
         }
+        // An order needs a provider and is assigned at once, so it never expires.
+        let ordered = generator.chance(Self.serviceOrderPercent)
+        let serviceOrder = worker != nil && (index < TaskShape.coverage.count ? shape.serviceOrder : ordered)
+        let feePaidBy: FeePayer = serviceOrder ? .agent : drawnFeePayer  // an order's fee is on top of its price
+        let split = try pricing.split(budgetMinor: budgetMinor, paidBy: feePaidBy)
         // The coverage shapes take each new path at least once: the test-connector one is
-        // funded at posting, the first card approval completes without a submission.
-        let fundable = [.wallet, .testConnector].contains(shape.funding)
+        // funded at posting, the first card approval completes without a submission. Orders
+        // have their own path (ordered, then funded; submitted by their provider).
+        let fundable = [.wallet, .testConnector].contains(shape.funding) && !serviceOrder
         let fundedAtPosting = fundable && (index == 1 || (index >= TaskShape.coverage.count && atPosting))
-        let completedWithoutSubmission = shape.outcome == .approve && worker != nil
+        let completedWithoutSubmission = shape.outcome == .approve && worker != nil && !serviceOrder
             && (index == 2 || (index >= TaskShape.coverage.count && withoutSubmission))
         return TaskPlan(index: index, agent: agent, worker: worker, asset: shape.asset, budgetMinor: budgetMinor, feePaidBy: feePaidBy, split: split,
                         funding: shape.funding, outcome: shape.outcome, mockOperator: shape.mockOperator, cancelAfterHiring: cancelAfterHiring,
-                        disputeToWorkerMinor: split.payoutMinor * disputeQuarters / 4, authorizationNonce: nonce,
+                        disputeToWorkerMinor: split.payoutMinor * disputeQuarters / 4, authorizationNonce: nonce, serviceOrder: serviceOrder,
                         fundedAtPosting: fundedAtPosting, completedWithoutSubmission: completedWithoutSubmission)
     }
 }

@@ -20,9 +20,9 @@ struct SQLiteTaskStore: TaskStore {
 
     func insert(_ task: MarketTask) throws {
         try db.run(sql: """
-            INSERT INTO tasks (id, mode, owner_id, status, category, location_type, urgency, spec, deadline, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [task.id, task.mode.rawValue, task.ownerID, task.status.rawValue, task.spec.category,
+            INSERT INTO tasks (id, mode, owner_id, status, worker_id, category, location_type, urgency, spec, deadline, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [task.id, task.mode.rawValue, task.ownerID, task.status.rawValue, task.workerID, task.spec.category,
                              task.spec.locationType.rawValue, task.spec.urgency.rawValue, try StoredJSON.string(task.spec), task.spec.deadline,
                              task.createdAt, task.updatedAt])
     }
