@@ -93,6 +93,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     FinanceController(finance: FinanceService(settlement: services.settlement))
         .addRoutes(to: router.group("v1/finance").add(middleware: ScopeMiddleware(scope: .financeRead)))
     AuthController(auth: services.auth, defaultMode: Mode(rawValue: mode) ?? .test).addRoutes(to: router.group("v1/auth"))
+    AgentsController(auth: services.auth).addRoutes(to: router.group("v1/agents"))
     KeysController(keys: services.keys).addRoutes(to: router.group("v1/keys"))
     let tasksController = TasksController(tasks: services.tasks, settlement: services.settlement, work: services.work, mode: Mode(rawValue: mode) ?? .test)
     tasksController.addRoutes(to: router.group("v1/tasks"))

@@ -70,6 +70,8 @@ public enum OpenAPIDocument {
             ],
             "/v1/finance/corrections": ["post": operation("correctTransfer", "Reverse all or part of a posted transfer in the open period (Idempotency-Key required)", "FinanceReport", body: "CorrectionRequest", secured: true)],
             "/v1/auth/register": ["post": operation("register", "Create a user", "User", body: "RegisterRequest", created: true)],
+            "/v1/agents/register": ["post": operation("registerAgent", "Register an AI agent and get a test-mode API key in one call; api_key.secret is shown in this answer only. Limited like the other sign-ups (429 RATE_LIMITED); 409 CONFLICT naming email when taken",
+                                                      "RegisteredAgent", body: "AgentRegisterRequest", created: true)],
             "/v1/auth/login": ["post": operation("login", "Open a session: access token (15 min) and refresh token", "Session", body: "LoginRequest")],
             "/v1/auth/refresh": ["post": operation("refresh", "Trade a refresh token (single use) for a new session", "Session", body: "RefreshRequest")],
             "/v1/auth/me": ["get": operation("me", "The caller: user, mode, scopes, credential", "Me", secured: true)],
@@ -554,6 +556,13 @@ extension OpenAPIDocument {
             "RegisterRequest": ["type": "object", "required": ["email", "password", "full_name", "role"], "properties": [
                 "email": ["type": "string", "format": "email"], "password": ["type": "string", "minLength": 8, "maxLength": 72],
                 "full_name": ["type": "string", "maxLength": 200], "role": ["type": "string", "enum": ["agent", "client", "human"]],
+            ]],
+            "AgentRegisterRequest": ["type": "object", "required": ["name", "email"], "properties": [
+                "name": ["type": "string", "maxLength": 200, "description": "The agent's name"], "email": ["type": "string", "format": "email"],
+                "password": ["type": "string", "minLength": 8, "maxLength": 72, "description": "Optional: lets the agent log in too; without it the key is its only credential"],
+            ]],
+            "RegisteredAgent": ["type": "object", "required": ["user", "api_key"], "properties": [
+                "user": user, "api_key": ["$ref": "#/components/schemas/CreatedKey"],
             ]],
             "LoginRequest": ["type": "object", "required": ["email", "password"], "properties": ["email": string, "password": string, "mode": mode]],
             "RefreshRequest": ["type": "object", "required": ["refresh_token"], "properties": ["refresh_token": string]],

@@ -37,6 +37,26 @@ public struct AuthService: Sendable {
         return user
     }
 
+    /// Registers an agent and makes its test-mode API key in one commit: both exist or neither
+    /// does. The email must be free; without a password the account cannot log in.
+    public func registerAgent(_ registration: AgentRegistration) async throws(MarketplaceError) -> RegisteredAgent {
+        let (email, name) = try registration.validated()
+        let user = User(id: Secrets.id("usr"), email: email, fullName: name, role: .agent, createdAt: Self.nowMicros())
+        let hash = if let password = registration.password { await passwords.hash(password) } else { Self.passwordHashNone }
+        let key = KeyService.make(name: AgentRegistration.keyName, mode: .test, scopes: AgentRegistration.keyScopes, policy: nil)
+        try await store.write { stores in
+            guard try !stores.users.isEmailTaken(email) else {
+                throw MarketplaceError.conflict(field: "email", message: "an account with this email exists")
+            }
+            try stores.users.insert(user, passwordHash: hash)
+            try KeyService.insert(key, userID: user.id, policy: nil, stores)
+        }
+        return RegisteredAgent(user: user, key: key)
+    }
+
+    /// The stored hash of an account without a password: not a bcrypt hash, so no password matches it.
+    static let passwordHashNone = "!"
+
     /// Checks the password and opens a session in `mode`.
     public func login(email: String, password: String, mode: Mode) async throws(MarketplaceError) -> Session {
         let normalized = (try? Registration.normalizedEmail(email)) ?? email
