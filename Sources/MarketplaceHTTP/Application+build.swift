@@ -105,6 +105,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     PlatformController(settlement: services.settlement, mode: mode, rateLimits: rateLimits).addRoutes(to: router)
     MessagesController(messages: services.messages).addRoutes(to: router)
     PeopleController(profiles: services.profiles, work: services.work).addRoutes(to: router)
+    ReferralsController(auth: services.auth).addRoutes(to: router)
     AdminController(settlement: services.settlement, profiles: services.profiles).addRoutes(to: router.group("v1/admin"))
     ConnectorWebhookController(settlement: services.settlement).addRoutes(to: router.group("v1/connectors"))
     PayoutAccountController(settlement: services.settlement).addRoutes(to: router)

@@ -36,6 +36,7 @@ struct AuthorizationTests {
         "POST /v1/auth/register": .open, "POST /v1/auth/login": .open, "POST /v1/auth/refresh": .open, "GET /v1/auth/check-email": .open,
         "POST /v1/agents/register": .open,
         "GET /v1/auth/me": .own(nil, .owner),
+        "GET /v1/referrals": .own(nil, .owner),
         "POST /v1/keys": .session, "GET /v1/keys": .session, "DELETE /v1/keys/{key}": .ownedSession,
         "POST /v1/tasks": .own(.tasksWrite, .owner), "GET /v1/tasks": .own(.tasksRead, .owner),
         "GET /v1/tasks/{task}": .owned(.tasksRead, .owner), "PATCH /v1/tasks/{task}": .owned(.tasksWrite, .owner),

@@ -6,17 +6,20 @@ public struct Registration: Sendable, Hashable, Codable {
     public var password: String
     public var fullName: String
     public var role: String
+    /// Another user's referral code: the new user is recorded as their referral.
+    public var referralCode: String?
 
     public static let emailLengthMax = 254
     public static let passwordLengthMin = 8
     public static let passwordLengthMax = 72  // bcrypt reads no further
     public static let fullNameLengthMax = 200
 
-    public init(email: String, password: String, fullName: String, role: String) {
+    public init(email: String, password: String, fullName: String, role: String, referralCode: String? = nil) {
         self.email = email
         self.password = password
         self.fullName = fullName
         self.role = role
+        self.referralCode = referralCode
     }
 
     /// The normalized email and role, or the first field at fault.

@@ -33,6 +33,7 @@ public final class MarketplaceStore: Sendable {
         ("m0016_finance", String(decoding: PackageResources.m0016_finance_sql, as: UTF8.self)),
         ("m0017_call_failures", String(decoding: PackageResources.m0017_call_failures_sql, as: UTF8.self)),
         ("m0018_hidden_tasks", String(decoding: PackageResources.m0018_hidden_tasks_sql, as: UTF8.self)),
+        ("m0019_referrals", String(decoding: PackageResources.m0019_referrals_sql, as: UTF8.self)),
     ]
 
     /// Opens the ledger's file and migrates the marketplace's tables forward; refuses a newer schema.

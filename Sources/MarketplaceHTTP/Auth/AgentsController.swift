@@ -15,6 +15,7 @@ struct AgentsController: Sendable {
         let name: String
         let email: String
         let password: String?
+        let referralCode: String?
     }
 
     /// The account and its key; `api_key.secret` is shown here only.
@@ -25,7 +26,8 @@ struct AgentsController: Sendable {
 
     @Sendable func register(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<RegisteredAgentView>> {
         let body = try await RequestBody.decode(RegisterRequest.self, from: request, context: context)
-        let registered = try await auth.registerAgent(AgentRegistration(name: body.name, email: body.email, password: body.password))
+        let registered = try await auth.registerAgent(AgentRegistration(name: body.name, email: body.email, password: body.password,
+                                                                                    referralCode: body.referralCode))
         return EditedResponse(status: .created, response: Envelope(RegisteredAgentView(user: UserView(registered.user), apiKey: registered.key)))
     }
 }
