@@ -56,6 +56,7 @@ extension Serve {
         _ = try Self.webhookPolicy()
         _ = try Self.secretsKeySetting()
         _ = try Self.trustedProxies()
+        _ = try verifierConfiguration()
         _ = try Self.crashPoint()
         if let url = environment["BASE_RPC_URL"], !url.isEmpty {
             try Self.checkURL(url, "BASE_RPC_URL")
