@@ -160,6 +160,7 @@ let package = Package(
                 .embedInCode("Schema/m0016_finance.sql"),
                 .embedInCode("Schema/m0017_call_failures.sql"),
                 .embedInCode("Schema/m0018_hidden_tasks.sql"),
+                .embedInCode("Schema/m0019_referrals.sql"),
                 .embedInCode("Schema/m0020_services.sql"),
                 .embedInCode("Schema/m0021_milestones.sql"),
             ],

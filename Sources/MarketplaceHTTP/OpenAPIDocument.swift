@@ -71,9 +71,13 @@ public enum OpenAPIDocument {
             ],
             "/v1/finance/corrections": ["post": operation("correctTransfer", "Reverse all or part of a posted transfer in the open period (Idempotency-Key required)", "FinanceReport", body: "CorrectionRequest", secured: true)],
             "/v1/auth/register": ["post": operation("register", "Create a user", "User", body: "RegisterRequest", created: true)],
+            "/v1/agents/register": ["post": operation("registerAgent", "Register an AI agent and get a test-mode API key in one call; api_key.secret is shown in this answer only. Limited like the other sign-ups (429 RATE_LIMITED); 409 CONFLICT naming email when taken",
+                                                      "RegisteredAgent", body: "AgentRegisterRequest", created: true)],
             "/v1/auth/login": ["post": operation("login", "Open a session: access token (15 min) and refresh token", "Session", body: "LoginRequest")],
             "/v1/auth/refresh": ["post": operation("refresh", "Trade a refresh token (single use) for a new session", "Session", body: "RefreshRequest")],
-            "/v1/auth/me": ["get": operation("me", "The caller: user, mode, scopes, credential", "Me", secured: true)],
+            "/v1/auth/me": ["get": operation("me", "The caller: user (with its referral_code), mode, scopes, credential", "Me", secured: true)],
+            "/v1/referrals": ["get": operation("listReferrals", "The caller's referral code, the users who registered with it (newest first, at most \(ReferralSummary.listedMax)) and the stats: count, and rewards earned (rewards are not paid: rewards_enabled false, 0 in each wallet asset)",
+                                               "Referrals", secured: true)],
             "/v1/auth/check-email": ["get": operation("checkEmail", "Is this email free?", "EmailAvailability", parameters: [
                 ["name": "email", "in": "query", "required": true, "schema": ["type": "string", "format": "email"]],
             ])],
@@ -584,14 +588,37 @@ extension OpenAPIDocument {
         let mode: [String: Any] = ["type": "string", "enum": ["test", "live"]]
         let scopes: [String: Any] = ["type": "array", "items": ["type": "string", "enum": Scope.allCases.map(\.rawValue)]]
         let user: [String: Any] = ["$ref": "#/components/schemas/User"]
+        let referralCode: [String: Any] = ["type": "string", "minLength": 12, "maxLength": 12,
+                                           "description": "Another user's referral code: the new account is recorded as their referral (400 naming referral_code when no user has it)"]
         return [
             "User": ["type": "object", "properties": [
                 "id": string, "email": string, "full_name": string, "role": ["type": "string", "enum": ["agent", "client", "human"]],
                 "created_at": ["type": "string", "format": "date-time"],
+                "referral_code": ["type": "string", "description": "The code others register with to be counted as this user's referrals"],
             ]],
             "RegisterRequest": ["type": "object", "required": ["email", "password", "full_name", "role"], "properties": [
                 "email": ["type": "string", "format": "email"], "password": ["type": "string", "minLength": 8, "maxLength": 72],
                 "full_name": ["type": "string", "maxLength": 200], "role": ["type": "string", "enum": ["agent", "client", "human"]],
+                "referral_code": referralCode,
+            ]],
+            "Referrals": ["type": "object", "required": ["referral_code", "referrals", "stats"], "properties": [
+                "referral_code": string,
+                "referrals": ["type": "array", "items": ["type": "object", "properties": [
+                    "user_id": string, "full_name": string, "role": ["type": "string", "enum": ["agent", "client", "human"]],
+                    "created_at": ["type": "string", "format": "date-time"],
+                ]]],
+                "stats": ["type": "object", "required": ["count", "rewards_enabled", "rewards_earned"], "properties": [
+                    "count": integer, "rewards_enabled": ["type": "boolean"],
+                    "rewards_earned": ["type": "array", "items": ["$ref": "#/components/schemas/Money"]],
+                ]],
+            ]],
+            "AgentRegisterRequest": ["type": "object", "required": ["name", "email"], "properties": [
+                "name": ["type": "string", "maxLength": 200, "description": "The agent's name"], "email": ["type": "string", "format": "email"],
+                "password": ["type": "string", "minLength": 8, "maxLength": 72, "description": "Optional: lets the agent log in too; without it the key is its only credential"],
+                "referral_code": referralCode,
+            ]],
+            "RegisteredAgent": ["type": "object", "required": ["user", "api_key"], "properties": [
+                "user": user, "api_key": ["$ref": "#/components/schemas/CreatedKey"],
             ]],
             "LoginRequest": ["type": "object", "required": ["email", "password"], "properties": ["email": string, "password": string, "mode": mode]],
             "RefreshRequest": ["type": "object", "required": ["refresh_token"], "properties": ["refresh_token": string]],

@@ -16,6 +16,8 @@ public struct ServiceSettings: Sendable {
     public var riskGate: RiskGate
     /// Outbound webhooks: the key that seals their secrets and their policy; nil answers their routes 404.
     public var webhooks: (secretsKey: [UInt8], policy: WebhookService.Policy)?
+    /// What scores submissions' proof: the rules (`RuleVerifier`) unless an operator's verifier is configured.
+    public var verifier: any ProofVerifier = RuleVerifier()
 
     public init(clock: LedgerClock = .system, pricing: Pricing = .standard, card: CardPayments? = nil, chain: ChainPayments? = nil,
                 logger: Logger? = nil, bcryptCost: UInt8 = PasswordHasher.costStandard, riskGate: RiskGate = .standard,
@@ -41,7 +43,7 @@ extension Services {
         if let logger = settings.logger { settlement.logger = logger }
         var services = Services(ledger: ledger, auth: AuthService(store: store, tokens: tokens, bcryptCost: settings.bcryptCost), keys: KeyService(store: store),
                                 tasks: TaskService(store: store, clock: clock, riskGate: settings.riskGate), settlement: settlement,
-                                work: WorkService(store: store, settlement: settlement, clock: clock), profiles: ProfileService(store: store, clock: clock),
+                                work: WorkService(store: store, settlement: settlement, clock: clock, verifier: settings.verifier), profiles: ProfileService(store: store, clock: clock),
                                 idempotency: IdempotencyStore(store: store, clock: clock), messages: MessageService(store: store, clock: clock))
         if let webhooks = settings.webhooks {
             services.webhooks = WebhookService(store: store, secretsKey: webhooks.secretsKey, policy: webhooks.policy, clock: clock)

@@ -37,7 +37,9 @@ struct AuthorizationTests {
     static let rules: [String: Rule] = [
         "GET /healthz": .open, "GET /readyz": .open, "GET /openapi.json": .open, "GET /v1/categories": .open, "GET /v1/pricing": .open, "GET /v1/platform": .open,
         "POST /v1/auth/register": .open, "POST /v1/auth/login": .open, "POST /v1/auth/refresh": .open, "GET /v1/auth/check-email": .open,
+        "POST /v1/agents/register": .open,
         "GET /v1/auth/me": .own(nil, .owner),
+        "GET /v1/referrals": .own(nil, .owner),
         "POST /v1/keys": .session, "GET /v1/keys": .session, "DELETE /v1/keys/{key}": .ownedSession,
         "POST /v1/tasks": .anonymous(.own(.tasksWrite, .owner)), "GET /v1/tasks": .anonymous(.own(.tasksRead, .owner)),
         "GET /v1/tasks/{task}": .anonymous(.owned(.tasksRead, .owner)), "PATCH /v1/tasks/{task}": .owned(.tasksWrite, .owner),

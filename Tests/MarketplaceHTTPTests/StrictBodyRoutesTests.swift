@@ -18,6 +18,7 @@ struct StrictBodyRoutesTests {
         "POST /v1/auth/register": #"{"email":"sweep@example.com","password":"long enough","full_name":"S","role":"agent"}"#,
         "POST /v1/auth/login": #"{"email":"agent@example.com","password":"correct horse"}"#,
         "POST /v1/auth/refresh": #"{"refresh_token":"r"}"#,
+        "POST /v1/agents/register": #"{"name":"Sweep","email":"sweep-agent@example.com"}"#,
         "POST /v1/keys": #"{"name":"k","scopes":["tasks:read"],"mode":"test"}"#,
         "POST /v1/tasks": #"{"title":"t","description":"d","category":"research","budget":{"amount":"1","currency":"USD"}}"#,
         "PATCH /v1/tasks/{task}": #"{"title":"t"}"#,

@@ -51,6 +51,11 @@ struct StartupTests {
         ([], ["MARKETPLACE_WEBHOOKS_ALLOW_PRIVATE": "yes"], "MARKETPLACE_WEBHOOKS_ALLOW_PRIVATE"),
         ([], ["MARKETPLACE_SECRETS_KEY": "abc"], "MARKETPLACE_SECRETS_KEY"),
         ([], ["STRIPE_SECRET_KEY": "sk_test_x"], "STRIPE_WEBHOOK_SECRET"),
+        ([], ["MARKETPLACE_VERIFIER_SECRET": "verifier-secret-16+"], "MARKETPLACE_VERIFIER_SECRET"),
+        (["--verifier-url", "verifier.internal/score"], ["MARKETPLACE_VERIFIER_SECRET": "verifier-secret-16+"], "--verifier-url"),
+        (["--verifier-url", "https://verifier.example/score"], [:], "MARKETPLACE_VERIFIER_SECRET"),
+        ([], ["MARKETPLACE_VERIFIER_URL": "https://verifier.example/score", "MARKETPLACE_VERIFIER_SECRET": "verifier-secret-16+",
+              "MARKETPLACE_VERIFIER_TIMEOUT_SECONDS": "0"], "MARKETPLACE_VERIFIER_TIMEOUT_SECONDS"),
         // The connectors' settings fail before the node is asked (port 1 would refuse).
         ([], ["BASE_RPC_URL": "http://127.0.0.1:1"], "BASE_KEY_FILE"),
         ([], ["BASE_RPC_URL": "http://127.0.0.1:1", "BASE_PRIVATE_KEY": String(repeating: "11", count: 32), "BASE_FAST_PATH_MAX": "1.0000001"],

@@ -25,17 +25,52 @@ public struct AuthService: Sendable {
     /// Creates a user; the email must be free.
     public func register(_ registration: Registration) async throws(MarketplaceError) -> User {
         let (email, role) = try registration.validated()
+        let referralCode = try registration.referralCode.map(ReferralCode.normalized)
         let user = User(id: Secrets.id("usr"), email: email, fullName: registration.fullName.trimmingWhitespace, role: role,
-                        createdAt: Self.nowMicros())
+                        createdAt: Self.nowMicros(), referralCode: ReferralCode.make())
         let hash = await passwords.hash(registration.password)
         try await store.write { stores in
-            guard try !stores.users.isEmailTaken(email) else {
-                throw MarketplaceError.conflict(field: "email", message: "an account with this email exists")
-            }
-            try stores.users.insert(user, passwordHash: hash)
+            try Self.insert(user, passwordHash: hash, referredWith: referralCode, stores)
         }
         return user
     }
+
+    /// Adds a new user (the email must be free) and, with another user's code, their referral.
+    /// An unknown code refuses the registration: nothing is written.
+    static func insert(_ user: User, passwordHash: String, referredWith code: String?, _ stores: Stores) throws {
+        guard try !stores.users.isEmailTaken(user.email) else {
+            throw MarketplaceError.conflict(field: "email", message: "an account with this email exists")
+        }
+        let referrerID = try code.map { code in
+            guard let id = try stores.users.userID(forReferralCode: code) else {
+                throw MarketplaceError.validation(field: "referral_code", message: "no user has the referral code \(code)")
+            }
+            return id
+        }
+        try stores.users.insert(user, passwordHash: passwordHash)
+        if let referrerID, let code {
+            // The new user's id is new: nobody can refer themselves (the table checks it too).
+            try stores.referrals.insert(referredID: user.id, referrerID: referrerID, code: code, nowMicros: user.createdAt)
+        }
+    }
+
+    /// Registers an agent and makes its test-mode API key in one commit: both exist or neither
+    /// does. The email must be free; without a password the account cannot log in.
+    public func registerAgent(_ registration: AgentRegistration) async throws(MarketplaceError) -> RegisteredAgent {
+        let (email, name, referralCode) = try registration.validated()
+        let user = User(id: Secrets.id("usr"), email: email, fullName: name, role: .agent, createdAt: Self.nowMicros(),
+                        referralCode: ReferralCode.make())
+        let hash = if let password = registration.password { await passwords.hash(password) } else { Self.passwordHashNone }
+        let key = KeyService.make(name: AgentRegistration.keyName, mode: .test, scopes: AgentRegistration.keyScopes, policy: nil)
+        try await store.write { stores in
+            try Self.insert(user, passwordHash: hash, referredWith: referralCode, stores)
+            try KeyService.insert(key, userID: user.id, policy: nil, stores)
+        }
+        return RegisteredAgent(user: user, key: key)
+    }
+
+    /// The stored hash of an account without a password: not a bcrypt hash, so no password matches it.
+    static let passwordHashNone = "!"
 
     /// Checks the password and opens a session in `mode`.
     public func login(email: String, password: String, mode: Mode) async throws(MarketplaceError) -> Session {

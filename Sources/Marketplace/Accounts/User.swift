@@ -18,6 +18,8 @@ public struct User: Sendable, Hashable, Codable {
     public let role: UserRole
     /// Microseconds since 1970.
     public let createdAt: Int64
+    /// The code others register with to be counted as this user's referrals (`ReferralCode`).
+    public let referralCode: String
 }
 
 /// Test or live: picked by an API key's prefix or at login; the two never see each other's data.

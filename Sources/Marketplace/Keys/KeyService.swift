@@ -21,17 +21,28 @@ public struct KeyService: Sendable {
         }
         guard let mode = Mode(rawValue: mode) else { throw .validation(field: "mode", message: "mode must be test or live") }
         let policy = try spendPolicy.map(Self.validated)
-        let secret = Secrets.make(prefix: APIKey.prefix(for: mode))
-        let key = APIKey(id: Secrets.id("key"), name: name, mode: mode, scopes: scopes, redacted: Self.redact(secret),
-                         createdAt: AuthService.nowMicros(), revokedAt: nil, spendPolicy: policy.map(Self.view))
+        let created = Self.make(name: name, mode: mode, scopes: scopes, policy: policy)
         try await store.write { stores in
             guard try stores.apiKeys.activeCount(userID: caller.userID) < APIKey.activeKeysMax else {
                 throw MarketplaceError.limitExceeded(field: nil, message: "at most \(APIKey.activeKeysMax) active keys; revoke one first")
             }
-            try stores.apiKeys.insert(key, userID: caller.userID, secretHash: Data(Secrets.hash(secret)), lastFour: String(secret.suffix(4)),
-                                      policy: policy)
+            try Self.insert(created, userID: caller.userID, policy: policy, stores)
         }
+        return created
+    }
+
+    /// A new key and its secret, not yet stored.
+    static func make(name: String, mode: Mode, scopes: [Scope], policy: SpendPolicy?) -> CreatedKey {
+        let secret = Secrets.make(prefix: APIKey.prefix(for: mode))
+        let key = APIKey(id: Secrets.id("key"), name: name, mode: mode, scopes: scopes, redacted: Self.redact(secret),
+                         createdAt: AuthService.nowMicros(), revokedAt: nil, spendPolicy: policy.map(Self.view))
         return CreatedKey(key: key, secret: secret)
+    }
+
+    /// Stores a key made by `make`: only its secret's hash and last four characters.
+    static func insert(_ created: CreatedKey, userID: String, policy: SpendPolicy?, _ stores: Stores) throws {
+        try stores.apiKeys.insert(created.key, userID: userID, secretHash: Data(Secrets.hash(created.secret)),
+                                  lastFour: String(created.secret.suffix(4)), policy: policy)
     }
 
     /// The caller's keys, newest first, redacted.

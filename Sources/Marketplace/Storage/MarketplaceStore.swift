@@ -33,6 +33,7 @@ public final class MarketplaceStore: Sendable {
         ("m0016_finance", String(decoding: PackageResources.m0016_finance_sql, as: UTF8.self)),
         ("m0017_call_failures", String(decoding: PackageResources.m0017_call_failures_sql, as: UTF8.self)),
         ("m0018_hidden_tasks", String(decoding: PackageResources.m0018_hidden_tasks_sql, as: UTF8.self)),
+        ("m0019_referrals", String(decoding: PackageResources.m0019_referrals_sql, as: UTF8.self)),
         ("m0020_services", String(decoding: PackageResources.m0020_services_sql, as: UTF8.self)),
         ("m0021_milestones", String(decoding: PackageResources.m0021_milestones_sql, as: UTF8.self)),
     ]

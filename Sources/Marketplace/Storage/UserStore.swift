@@ -6,6 +6,8 @@ protocol UserStore {
     /// True when an account already uses the (normalized) email.
     func isEmailTaken(_ email: String) throws -> Bool
     func insert(_ user: User, passwordHash: String) throws
+    /// The id of the user whose referral code this is (normalized), nil for none.
+    func userID(forReferralCode code: String) throws -> String?
     /// The id and password hash of the account with this email, for a login to check.
     func credentials(email: String) throws -> (userID: String, passwordHash: String)?
     /// The role and admin flag of a user (nil for none, or a role this code does not know).

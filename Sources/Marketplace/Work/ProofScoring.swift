@@ -14,10 +14,53 @@ public struct ProofScore: Sendable, Hashable {
     }
 }
 
-/// Scores a submission against its task. Pluggable: the marketplace takes any verifier (a
-/// model, a human review queue); `RuleVerifier` is the default.
+/// What a verifier scores: a submission about to be recorded, and the task it is for.
+public struct SubmittedProof: Sendable, Hashable {
+    /// The id the submission is recorded under once scored.
+    public let submissionID: String
+    public let taskID: String
+    public let workerID: String
+    public let deliverables: [Submission.Item]
+    public let note: String?
+    public let spec: TaskSpec
+}
+
+/// Why a verifier gave no score. The submission is then left for the owner's review: a
+/// failure never approves and never rejects.
+public enum ProofVerifierFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No connection, or it broke before an answer.
+    case unreachable(String)
+    case timedOut(afterMillis: Int64)
+    /// The verifier answered with a status other than 2xx.
+    case refused(status: Int)
+    /// A 2xx answer that is not `{"score": 0-100, "notes": [...]}`.
+    case malformedAnswer(String)
+
+    /// Worth another attempt: the verifier may answer next time.
+    public var isTransient: Bool {
+        switch self {
+        case .unreachable, .timedOut: true
+        case .refused(let status): status == 429 || status >= 500
+        case .malformedAnswer: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unreachable(let reason): "unreachable (\(reason))"
+        case .timedOut(let millis): "no answer within \(millis) ms"
+        case .refused(let status): "answered HTTP \(status)"
+        case .malformedAnswer(let reason): "answered something that is not a score (\(reason))"
+        }
+    }
+}
+
+/// Scores a submission against its task. Pluggable: the marketplace takes any verifier (an
+/// operator's model behind HTTP, a human review queue); `RuleVerifier` is the default. The
+/// score drives the owner's standing orders exactly as the rules' does (approve at
+/// `ProofScore.autoApproveMin`, reject below `ProofScore.autoRejectBelow`).
 public protocol ProofVerifier: Sendable {
-    func score(_ deliverables: [Submission.Item], note: String?, for spec: TaskSpec) -> ProofScore
+    func verify(_ proof: SubmittedProof) async throws(ProofVerifierFailure) -> ProofScore
 }
 
 /// The default verifier, rules only:
@@ -28,6 +71,10 @@ public protocol ProofVerifier: Sendable {
 /// - 10 points when no text deliverable is shorter than 10 characters.
 public struct RuleVerifier: ProofVerifier {
     public init() {}
+
+    public func verify(_ proof: SubmittedProof) async throws(ProofVerifierFailure) -> ProofScore {
+        score(proof.deliverables, note: proof.note, for: proof.spec)
+    }
 
     public func score(_ deliverables: [Submission.Item], note: String?, for spec: TaskSpec) -> ProofScore {
         var notes: [String] = []

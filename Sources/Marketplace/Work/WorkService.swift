@@ -90,44 +90,74 @@ public struct WorkService: Sendable {
     /// The assigned worker hands in deliverables covering every required kind, once the task is
     /// funded; on a bounty, any human (not the owner) enters once while it is published and
     /// funded, without applying. The assigned worker of an order is the service's provider,
-    /// who may be an agent offering an AI service.
+    /// who may be an agent offering an AI service. The verifier scores it before the commit
+    /// (never inside it); a verifier that gives no score leaves the submission for the owner's review.
     public func submit(to taskID: String, deliverables: [Submission.Item], note: String?, by caller: Principal) async throws(MarketplaceError) -> Submission {
         try caller.require(.tasksWrite)
         try Self.check(deliverables)
         let note = try note.map { (text) throws(MarketplaceError) -> String in try TaskDraft.text(text, field: "note", max: Submission.valueLengthMax) }
-        let verifier = verifier
+        // Checked first, so that the verifier only ever sees submissions that will be recorded.
+        let spec = try store.read { stores in try Self.submissionTarget(taskID, deliverables: deliverables, by: caller, stores).spec }
+        let proof = SubmittedProof(submissionID: Secrets.id("sub"), taskID: taskID, workerID: caller.userID, deliverables: deliverables,
+                                   note: note, spec: spec)
+        let (score, scoreNotes) = await scored(proof)
         let submitted = try await store.write { stores -> Submitted in
-            guard var task = try stores.tasks.fetch(taskID), task.mode == caller.mode,
-                  task.workerID == caller.userID || (task.spec.deliveryType == .bounty && task.status == .published && task.ownerID != caller.userID) else {
-                throw MarketplaceError.notFound("no task \(taskID) assigned to you")
+            var task = try Self.submissionTarget(taskID, deliverables: deliverables, by: caller, stores)
+            guard task.spec == spec else {
+                throw MarketplaceError.conflict(field: nil, message: "the task changed while the proof was scored; submit again")
             }
-            if task.workerID != caller.userID { try caller.requireWorker() }  // a bounty's entrants are humans
-            if task.spec.deliveryType != .bounty, try SettlementService.committedFunding(of: taskID, stores) == nil {
-                throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
-            }
-            let missing = Set(task.spec.requiredDeliverables).subtracting(deliverables.map(\.kind))
-            guard missing.isEmpty else {
-                throw MarketplaceError.validation(field: "deliverables", message: "missing required deliverables: \(missing.map(\.rawValue).sorted().joined(separator: ", "))")
-            }
-            if task.spec.deliveryType == .bounty {
-                try Self.checkBountyEntry(task, by: caller, stores)
-            } else {
+            if task.spec.deliveryType != .bounty {
                 task.status = try task.status.applying(.submit)
                 task.updatedAt = clock.nowMicros()
                 try stores.tasks.save(task, specChanged: false)
             }
-            let score = verifier.score(deliverables, note: note, for: task.spec)
-            let submission = Submission(id: Secrets.id("sub"), taskID: taskID, workerID: caller.userID, deliverables: deliverables,
-                                        note: note, status: .submitted, feedback: nil, createdAt: clock.nowMicros(), score: score.value,
-                                        scoreNotes: score.notes)
+            let submission = Submission(id: proof.submissionID, taskID: taskID, workerID: caller.userID, deliverables: deliverables,
+                                        note: note, status: .submitted, feedback: nil, createdAt: clock.nowMicros(), score: score?.value,
+                                        scoreNotes: scoreNotes)
             try stores.submissions.insert(submission)
+            let scoreText = score.map { "proof score \($0.value)" } ?? "no proof score: for your review"
             try Notification.add(.submissionReceived, for: task.ownerID, mode: task.mode, task: taskID,
-                                 "New submission for \"\(task.spec.title)\" (proof score \(score.value))", nowMicros: submission.createdAt, stores)
+                                 "New submission for \"\(task.spec.title)\" (\(scoreText))", nowMicros: submission.createdAt, stores)
             try Outbox.emit(.taskSubmitted, to: [task.ownerID], mode: task.mode, task: task,
-                            data: ["submission_id": submission.id, "worker_id": caller.userID, "proof_score": score.value], nowMicros: submission.createdAt, stores)
+                            data: ["submission_id": submission.id, "worker_id": caller.userID, "proof_score": score.map { $0.value as Any } ?? NSNull()],
+                            nowMicros: submission.createdAt, stores)
             return Submitted(submission: submission, task: task)
         }
         return try await applyScorePolicy(to: submitted.submission, of: submitted.task)
+    }
+
+    /// The verifier's score and notes, or no score and a note saying why there is none.
+    private func scored(_ proof: SubmittedProof) async -> (score: ProofScore?, notes: [String]) {
+        do throws(ProofVerifierFailure) {
+            let score = try await verifier.verify(proof)
+            return (score, score.notes)
+        } catch {
+            return (nil, ["the proof verifier gave no score: \(error); left for the owner's review"])
+        }
+    }
+
+    /// The task the caller may submit these deliverables to now, or the reason they may not:
+    /// not theirs (404), a required kind missing, a bounty entry refused, or a status that
+    /// takes no submission.
+    static func submissionTarget(_ taskID: String, deliverables: [Submission.Item], by caller: Principal, _ stores: Stores) throws -> MarketTask {
+        guard let task = try stores.tasks.fetch(taskID), task.mode == caller.mode,
+              task.workerID == caller.userID || (task.spec.deliveryType == .bounty && task.status == .published && task.ownerID != caller.userID) else {
+            throw MarketplaceError.notFound("no task \(taskID) assigned to you")
+        }
+        if task.workerID != caller.userID { try caller.requireWorker() }  // a bounty's entrants are humans
+        if task.spec.deliveryType != .bounty, try SettlementService.committedFunding(of: taskID, stores) == nil {
+            throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
+        }
+        let missing = Set(task.spec.requiredDeliverables).subtracting(deliverables.map(\.kind))
+        guard missing.isEmpty else {
+            throw MarketplaceError.validation(field: "deliverables", message: "missing required deliverables: \(missing.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
+        if task.spec.deliveryType == .bounty {
+            try checkBountyEntry(task, by: caller, stores)
+        } else {
+            _ = try task.status.applying(.submit)
+        }
+        return task
     }
 
     /// A submission's commit: the submission the request answers with, and its task for the

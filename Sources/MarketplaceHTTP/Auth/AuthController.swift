@@ -19,11 +19,13 @@ struct AuthController: Sendable {
         let password: String
         let fullName: String
         let role: String
+        let referralCode: String?
     }
 
     @Sendable func register(_ request: Request, context: APIContext) async throws -> EditedResponse<Envelope<UserView>> {
         let body = try await RequestBody.decode(RegisterRequest.self, from: request, context: context)
-        let user = try await auth.register(Registration(email: body.email, password: body.password, fullName: body.fullName, role: body.role))
+        let user = try await auth.register(Registration(email: body.email, password: body.password, fullName: body.fullName, role: body.role,
+                                                                  referralCode: body.referralCode))
         return EditedResponse(status: .created, response: Envelope(UserView(user)))
     }
 

@@ -1,12 +1,14 @@
 import Marketplace
 
-/// A user on the wire: times in ISO 8601 like every other resource.
+/// A user on the wire, to that user only: times in ISO 8601 like every other resource, and
+/// the code others register with to be counted as this user's referrals.
 struct UserView: Encodable, Sendable {
     let id: String
     let email: String
     let fullName: String
     let role: String
     let createdAt: String
+    let referralCode: String
 
     init(_ user: User) {
         id = user.id
@@ -14,6 +16,7 @@ struct UserView: Encodable, Sendable {
         fullName = user.fullName
         role = user.role.rawValue
         createdAt = Timestamps.format(user.createdAt)
+        referralCode = user.referralCode
     }
 }
 

@@ -21,10 +21,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
     static let methods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
 
     /// Routes whose responses hold a secret that must never be stored or shown twice: sessions,
-    /// new API keys, and an anonymous post's task token.
+    /// new API keys (an agent's registration makes one), and an anonymous post's task token.
     static func carriesSecret(_ request: Request, _ context: APIContext) -> Bool {
         let path = request.uri.path
-        return path.hasPrefix("/v1/auth/") || (request.method == .post && path == "/v1/keys")
+        return path.hasPrefix("/v1/auth/") || (request.method == .post && (path == "/v1/keys" || path == "/v1/agents/register"))
             || (request.method == .post && path == "/v1/tasks" && context.principal == nil)
     }
 

@@ -23,8 +23,12 @@ public struct RateLimits: Sendable, Hashable {
     /// Whole seconds since 1970 by the wall clock, which places requests in their windows.
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
+    /// Sign-ups outside /v1/auth/ that share its limit: each one makes an account.
+    static let signUpPaths: Set<String> = ["/v1/agents/register"]
+
     static func endpointClass(of request: Request) -> EndpointClass {
-        if request.uri.path.hasPrefix("/v1/auth/") && request.method == .post { return .auth }
+        let path = request.uri.path
+        if request.method == .post && (path.hasPrefix("/v1/auth/") || signUpPaths.contains(path)) { return .auth }
         return request.method == .get || request.method == .head ? .read : .write
     }
 }

@@ -56,6 +56,7 @@ extension Serve {
         _ = try Self.webhookPolicy()
         _ = try Self.secretsKeySetting()
         _ = try Self.trustedProxies()
+        _ = try verifierConfiguration()
         _ = try Self.crashPoint()
         _ = try Self.logLevel()
         _ = try Self.logFormat()

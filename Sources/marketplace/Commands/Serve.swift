@@ -19,6 +19,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on, 0 for any free one (env PORT; default 8080).") var port: Int?
     @Option(help: "test or live.") var mode: String = "test"
+    @Option(help: "An HTTP endpoint that scores submissions' proof (env MARKETPLACE_VERIFIER_URL); the rules score without one.")
+    var verifierURL: String?
+    @Option(help: "The HMAC-SHA256 key that signs requests to the verifier (env MARKETPLACE_VERIFIER_SECRET, which ps does not show).")
+    var verifierSecret: String?
 
     static func followChain(_ settlement: SettlementService, logger: Logger) async throws {
         // BASE_POLL_SECONDS was checked at start (`validateSettings`).
@@ -97,9 +101,10 @@ struct Serve: AsyncParsableCommand {
     /// operations recorded before a stop are finished first.
     func makeServices(ledger: Ledger, store: MarketplaceStore, port: Int, logger: Logger) async throws -> Services {
         let tokens = try await TokenIssuer(secret: Self.signingSecret(logger: logger))
-        let settings = ServiceSettings(pricing: try Self.pricing(), card: try Self.cardPayments(host: host, port: port, logger: logger),
+        var settings = ServiceSettings(pricing: try Self.pricing(), card: try Self.cardPayments(host: host, port: port, logger: logger),
                                        chain: try Self.chainPayments(logger: logger), riskGate: Self.riskGate(),
                                        webhooks: (try Self.secretsKey(database: database.db), try Self.webhookPolicy()))
+        settings.verifier = try proofVerifier(logger: logger)
         let services = Services.assemble(ledger: ledger, store: store, tokens: tokens, settings)
         let settlement = services.settlement
         // A node on another chain stops the start: nothing is signed for the wrong chain.

@@ -5,10 +5,11 @@ struct SQLiteUserStore: UserStore {
     let db: Database
 
     func fetch(_ id: String) throws -> User? {
-        let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, email, full_name, role, created_at FROM users WHERE id = ?"), arguments: [id])
+        let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, email, full_name, role, created_at, referral_code FROM users WHERE id = ?"),
+                                   arguments: [id])
         guard let row else { return nil }
         return User(id: row["id"], email: row["email"], fullName: row["full_name"], role: UserRole(rawValue: row["role"]) ?? .human,
-                    createdAt: row["created_at"])
+                    createdAt: row["created_at"], referralCode: row["referral_code"])
     }
 
     func isEmailTaken(_ email: String) throws -> Bool {
@@ -16,8 +17,12 @@ struct SQLiteUserStore: UserStore {
     }
 
     func insert(_ user: User, passwordHash: String) throws {
-        try db.run(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                   arguments: [user.id, user.email, passwordHash, user.fullName, user.role.rawValue, user.createdAt])
+        try db.run(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at, referral_code) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   arguments: [user.id, user.email, passwordHash, user.fullName, user.role.rawValue, user.createdAt, user.referralCode])
+    }
+
+    func userID(forReferralCode code: String) throws -> String? {
+        try String.fetchOne(try db.cachedStatement(sql: "SELECT id FROM users WHERE referral_code = ?"), arguments: [code])
     }
 
     func credentials(email: String) throws -> (userID: String, passwordHash: String)? {
@@ -41,15 +46,17 @@ struct SQLiteUserStore: UserStore {
     }
 
     func insertAnonymousOwner(id: String, email: String, nowMicros: Int64) throws {
-        try db.run(sql: "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, '!', 'Anonymous', 'agent', ?)",
-                   arguments: [id, email, nowMicros])
+        try db.run(sql: """
+            INSERT INTO users (id, email, password_hash, full_name, role, created_at, referral_code)
+            VALUES (?, ?, '!', 'Anonymous', 'agent', ?, ?)
+            """, arguments: [id, email, nowMicros, ReferralCode.make()])
     }
 
     func ensureMockOperator(id: String, nowMicros: Int64) throws {
         try db.run(sql: """
-            INSERT OR IGNORE INTO users (id, email, password_hash, full_name, role, created_at)
-            VALUES (?, 'mock-operator@marketplace.invalid', '!', 'Mock operator', 'human', ?)
-            """, arguments: [id, nowMicros])
+            INSERT OR IGNORE INTO users (id, email, password_hash, full_name, role, created_at, referral_code)
+            VALUES (?, 'mock-operator@marketplace.invalid', '!', 'Mock operator', 'human', ?, ?)
+            """, arguments: [id, nowMicros, ReferralCode.make()])
     }
 
     func fullName(ofUser id: String) throws -> String? {
