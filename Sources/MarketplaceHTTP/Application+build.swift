@@ -84,7 +84,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
                         rateLimitClock: @escaping @Sendable () -> Int64 = RateLimits.wallClock, mounts: [any RouteMount] = [],
                         observability: Observability = .standard) -> Router<APIContext> {
     let router = Router(context: APIContext.self)
-    router.add(middleware: RequestLogMiddleware(level: observability.requestLogLevel ?? .trace))
+    if let level = observability.requestLogLevel { router.add(middleware: RequestLogMiddleware(level: level)) }
     // Counts and times every request by route and status into swift-metrics (the registry's backend).
     if observability.registry != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: ErrorMiddleware())

@@ -37,7 +37,7 @@ struct PublicToolsTests {
         #expect(read["callback_url"] == nil)
         #expect(try await call(harness, "get_task", ["task_id": .string(hidden)]).code == "NOT_FOUND")
         #expect(try await call(harness, "list_tasks", ["mine": true]).code == "UNAUTHORIZED")
-        #expect((try await call(harness, "get_categories")["categories"] as? [Any])?.isEmpty == false)
+        #expect((try await call(harness, "get_categories")["groups"] as? [Any])?.isEmpty == false)
         #expect(try await call(harness, "get_pricing_info").isError == false)
         #expect(try await call(harness, "get_platform_info").string("mode") == "test")
         #expect((try await call(harness, "search_services")["services"] as? [Any]) != nil)

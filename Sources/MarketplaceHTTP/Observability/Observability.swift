@@ -16,7 +16,8 @@ public struct Observability: Sendable {
     /// `/metrics` answers without credentials (a scraper on a private network); otherwise only
     /// a caller holding finance:read (an admin) reads it.
     public var metricsPublic: Bool
-    /// The level of the per-request log line; nil: no request lines.
+    /// The level of the per-request log line; nil: no request ids and no request lines (only
+    /// `bench api --observability off`, the baseline).
     public var requestLogLevel: Logger.Level?
     public let readiness: Readiness
 

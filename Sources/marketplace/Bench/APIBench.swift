@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
+import Metrics
+import Prometheus
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -25,8 +28,24 @@ struct APIBench: AsyncParsableCommand {
     var keyed = false
     @Flag(help: "Send GET /healthz six times per lifecycle instead: the floor of HTTP and the load generator.")
     var floor = false
+    @Option(help: "off: no request ids, lines or metrics (the figures before they existed); on: request ids and one info line per request (to standard error), Prometheus metrics recorded, as `serve` runs.")
+    var observability: String = "off"
 
     static let routes = ["create", "fund", "apply", "accept", "submit", "approve"]
+
+    /// `off`, or `on` as `serve` runs by default (swift-log to standard error, swift-metrics into
+    /// a Prometheus registry).
+    static func observability(_ setting: String) throws -> Observability {
+        switch setting {
+        case "off": return Observability(registry: nil, requestLogLevel: nil)
+        case "on":
+            LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            return Observability(registry: registry, requestLogLevel: .info)
+        default: throw ValidationError("--observability must be off or on, not \(setting)")
+        }
+    }
 
     func run() async throws {
         let root = URL(fileURLWithPath: directory).appendingPathComponent("api-bench-\(ProcessInfo.processInfo.processIdentifier)")
@@ -41,7 +60,8 @@ struct APIBench: AsyncParsableCommand {
         // bcrypt at cost 4 only so the users' set-up is quick; the measured requests do not hash passwords.
         let services = Services.assemble(ledger: ledger, store: store, tokens: try await TokenIssuer(secret: TokenIssuer.randomSecret()),
                                          ServiceSettings(bcryptCost: 4))
-        let app = buildApplication(ServerConfiguration(host: "127.0.0.1", port: 0, rateLimits: .unlimited), services: services)
+        let app = buildApplication(ServerConfiguration(host: "127.0.0.1", port: 0, rateLimits: .unlimited), services: services,
+                                   logger: Logger(label: "marketplace"), observability: try Self.observability(observability))
         let concurrency = concurrency
         let lifecycles = lifecycles
         let keyed = keyed

@@ -261,7 +261,7 @@ struct TaskPlan: Sendable {
             && (index == 2 || (index >= TaskShape.coverage.count && withoutSubmission))
         return TaskPlan(index: index, agent: agent, worker: worker, asset: shape.asset, budgetMinor: budgetMinor, feePaidBy: feePaidBy, split: split,
                         funding: shape.funding, outcome: shape.outcome, mockOperator: shape.mockOperator, cancelAfterHiring: cancelAfterHiring,
-                        disputeToWorkerMinor: split.payoutMinor * disputeQuarters / 4, authorizationNonce: nonce, serviceOrder: serviceOrder,
-                        fundedAtPosting: fundedAtPosting, completedWithoutSubmission: completedWithoutSubmission)
+                        disputeToWorkerMinor: split.payoutMinor * disputeQuarters / 4, authorizationNonce: nonce,
+                        fundedAtPosting: fundedAtPosting, completedWithoutSubmission: completedWithoutSubmission, serviceOrder: serviceOrder)
     }
 }
