@@ -41,6 +41,7 @@ TOOLS = {
     "respond_to_application", "list_submissions", "respond_to_submission", "list_messages", "send_message", "get_wallet",
     "list_transactions", "open_dispute", "get_categories", "get_pricing_info", "get_platform_info", "hide_task",
     "list_milestones", "fund_milestone", "approve_milestone",
+    "search_services", "get_service_details", "create_service", "order_service", "prepare_order_payment",
 }
 TASK = {
     "title": "Photograph the storefront",

@@ -19,7 +19,7 @@ struct SimulateCommandTests {
         }
         #expect(first.money["mock_operator_tasks"] as? Int ?? 0 > 0)
         let paths = try #require(first.money["paths"] as? [String: Int])
-        for path in ["funded_at_posting", "completed_without_submission"] { #expect((paths[path] ?? 0) > 0, "no \(path) in \(paths)") }
+        for path in ["funded_at_posting", "completed_without_submission", "paid_by_milestones"] { #expect((paths[path] ?? 0) > 0, "no \(path) in \(paths)") }
         #expect(first.money["service_order_tasks"] as? Int ?? 0 >= 3)  // the orders of services every run covers
         #expect(first.money["tasks_settled"] as? Int == 60)
         let verify = try #require(first.money["verify"] as? [String: Any])

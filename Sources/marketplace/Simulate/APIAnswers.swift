@@ -52,6 +52,32 @@ enum APIAnswers {
         let split: Split?
     }
 
+    /// A milestone's part of the task's money, fixed once it is funded.
+    struct MilestonePart: Sendable {
+        let escrowMinor: Int64
+        let payoutMinor: Int64
+        let feeMinor: Int64
+    }
+
+    struct Milestone: Decodable, Sendable {
+        let id: String
+        let status: String
+        let escrow: Money?
+        let payout: Money?
+        let fee: Money?
+
+        var part: MilestonePart? {
+            guard let escrow, let payout, let fee else { return nil }
+            return MilestonePart(escrowMinor: escrow.amountMinor, payoutMinor: payout.amountMinor, feeMinor: fee.amountMinor)
+        }
+    }
+
+    /// The answer to approving one milestone.
+    struct MilestoneAnswer: Decodable, Sendable {
+        let taskStatus: String
+        let milestone: Milestone
+    }
+
     struct Wallet: Decodable, Sendable {
         let asset: String
         let available: Money

@@ -89,7 +89,8 @@ struct SettlementSummary: Encodable, Sendable {
         mockOperatorTasks = plan.tasks.filter(\.mockOperator).count
         serviceOrderTasks = plan.tasks.filter(\.serviceOrder).count
         paths = ["funded_at_posting": plan.tasks.filter(\.fundedAtPosting).count,
-                 "completed_without_submission": plan.tasks.filter(\.completedWithoutSubmission).count]
+                 "completed_without_submission": plan.tasks.filter(\.completedWithoutSubmission).count,
+                 "paid_by_milestones": plan.tasks.filter { !$0.milestonesMinor.isEmpty }.count]
         settlement = Self.rows(plan: plan, results: results)
         gasMinor = try ledger.account(code: ChartOfAccounts.standard.gasExpense(mode: .test).code)?.balance.posted(for: .expense) ?? 0
         tasksSettled = results.count

@@ -10,6 +10,8 @@ struct TaskRecord: Sendable {
     let id: String
     let escrowMinor: Int64
     var dispute: APIAnswers.Dispute.Split?
+    /// What the milestones approved before a cancel released, as their answers said.
+    var released: APIAnswers.MilestonePart?
 }
 
 /// One task's life through the API, as its plan says. Each step is what the agent, the worker
@@ -30,7 +32,11 @@ extension Simulation {
             return record  // it ends when the clock moves; `expireOverdue` counts it then
         case .cancel, .refundFails:
             if task.cancelAfterHiring, let worker = hiring { try await hire(worker, for: id, by: agent) }
+            if !task.milestonesMinor.isEmpty { record.released = try await approveMilestone("m1", of: id, by: agent) }
             try await send("cancel \(id)", .POST, "/v1/tasks/\(id)/cancel", token: agent.key)
+        case .approve where !task.milestonesMinor.isEmpty:
+            if let hiring { try await hire(hiring, for: id, by: agent) }
+            for index in task.milestonesMinor.indices { _ = try await approveMilestone("m\(index + 1)", of: id, by: agent) }
         case .approve, .revision, .payoutFails:
             if let worker {
                 if let hiring { try await hire(hiring, for: id, by: agent) }
@@ -71,6 +77,11 @@ extension Simulation {
             let deadline: String?
             let mockOperator: Bool
             let fund: Fund?
+            let milestones: [Milestone]?
+        }
+        struct Milestone: Encodable {
+            let title: String
+            let amount: String
         }
         struct Posted: Decodable {
             let id: String
@@ -82,13 +93,26 @@ extension Simulation {
             "post task \(task.index)", .POST, "/v1/tasks", token: agent.key,
             payload: NewTask(title: task.title, description: "Check the address and send one photo of the door.", category: "verification",
                              budget: Budget(amount: MinorUnits.format(task.budgetMinor, scale: task.asset.scale), currency: task.asset.code),
-                             feePaidBy: task.feePaidBy.rawValue, deadline: deadline, mockOperator: task.mockOperator, fund: fund),
+                             feePaidBy: task.feePaidBy.rawValue, deadline: deadline, mockOperator: task.mockOperator, fund: fund,
+                             milestones: task.milestonesMinor.isEmpty ? nil : task.milestonesMinor.enumerated().map { index, amount in
+                                 Milestone(title: "Part \(index + 1)", amount: MinorUnits.format(amount, scale: task.asset.scale))
+                             }),
             expect: [201])
         guard task.fundedAtPosting else { return (posted.id, nil) }
         guard let funding = posted.funding, funding.escrow.amountMinor == task.split.escrowMinor, funding.fee.amountMinor == task.split.feeMinor else {
             throw SimulationError.mismatch("task \(task.index) funded at posting answered \(String(describing: posted.funding)); the pricing says escrow \(task.split.escrowMinor)")
         }
         return (posted.id, funding.escrow.amountMinor)
+    }
+
+    /// Approves one milestone and answers the part it released, checking it was released.
+    func approveMilestone(_ milestone: String, of id: String, by agent: AgentSession) async throws -> APIAnswers.MilestonePart {
+        let answer: APIAnswers.MilestoneAnswer = try await world.api.call("approve milestone \(milestone) of \(id)", .POST,
+                                                                          "/v1/tasks/\(id)/milestones/\(milestone)/approve", token: agent.key)
+        guard answer.milestone.status == "released", let part = answer.milestone.part else {
+            throw SimulationError.mismatch("\(id)'s milestone \(milestone) is \(answer.milestone.status) after its approval")
+        }
+        return part
     }
 
     /// The worker applies and the agent accepts them.

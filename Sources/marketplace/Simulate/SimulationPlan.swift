@@ -221,6 +221,9 @@ struct TaskPlan: Sendable {
     /// Freeform (the default delivery type, seed 002): the worker is hired and the agent
     /// approves without anything submitted.
     let completedWithoutSubmission: Bool
+    /// The budget's parts when it is paid by milestones (seed 000), in order, summing to it;
+    /// empty when it is paid whole. Approved one at a time; a cancel comes after the first.
+    let milestonesMinor: [Int64]
     /// The task is an order of its worker's service: the worker publishes one at the budget,
     /// the agent orders it (assigned at once, the fee on top) and funds it as planned.
     let serviceOrder: Bool
@@ -229,6 +232,12 @@ struct TaskPlan: Sendable {
 
     /// How often a drawn task with a worker is an order of that worker's service.
     static let serviceOrderPercent = 20
+
+    /// `budget` in `count` parts: equal ones, the last taking the remainder.
+    static func parts(of budget: Int64, count: Int) -> [Int64] {
+        let each = budget / Int64(count)
+        return Array(repeating: each, count: count - 1) + [budget - each * Int64(count - 1)]
+    }
 
     static func draw(index: Int, agents: Int, workers: Int, pricing: Pricing, _ generator: inout SeededGenerator) throws -> TaskPlan {
         let shape = index < TaskShape.coverage.count ? TaskShape.coverage[index] : TaskShape.draw(&generator)
@@ -249,6 +258,8 @@ struct TaskPlan: Sendable {
         }
         // An order needs a provider and is assigned at once, so it never expires.
         let ordered = generator.chance(Self.serviceOrderPercent)
+        let inParts = generator.chance(25)
+        let partCount = 2 + Int(generator.below(2))
         let serviceOrder = worker != nil && (index < TaskShape.coverage.count ? shape.serviceOrder : ordered)
         let feePaidBy: FeePayer = serviceOrder ? .agent : drawnFeePayer  // an order's fee is on top of its price
         let split = try pricing.split(budgetMinor: budgetMinor, paidBy: feePaidBy)
@@ -259,9 +270,16 @@ struct TaskPlan: Sendable {
         let fundedAtPosting = fundable && (index == 1 || (index >= TaskShape.coverage.count && atPosting))
         let completedWithoutSubmission = shape.outcome == .approve && worker != nil && !serviceOrder
             && (index == 2 || (index >= TaskShape.coverage.count && withoutSubmission))
+        // Milestones: a task funded from the wallet or the test connector after posting, hired,
+        // and approved part by part or canceled after its first part; the USDC wallet-funded
+        // cancel of the coverage shapes always is.
+        let milestonable = fundable && !fundedAtPosting && worker != nil && [.approve, .cancel].contains(shape.outcome)
+        let milestones = milestonable && (index == 11 || (index >= TaskShape.coverage.count && inParts))
+        let milestonesMinor = milestones ? Self.parts(of: budgetMinor, count: partCount) : []
         return TaskPlan(index: index, agent: agent, worker: worker, asset: shape.asset, budgetMinor: budgetMinor, feePaidBy: feePaidBy, split: split,
-                        funding: shape.funding, outcome: shape.outcome, mockOperator: shape.mockOperator, cancelAfterHiring: cancelAfterHiring,
-                        disputeToWorkerMinor: split.payoutMinor * disputeQuarters / 4, authorizationNonce: nonce,
-                        fundedAtPosting: fundedAtPosting, completedWithoutSubmission: completedWithoutSubmission, serviceOrder: serviceOrder)
+                        funding: shape.funding, outcome: shape.outcome, mockOperator: shape.mockOperator,
+                        cancelAfterHiring: cancelAfterHiring || milestones, disputeToWorkerMinor: split.payoutMinor * disputeQuarters / 4,
+                        authorizationNonce: nonce, fundedAtPosting: fundedAtPosting, completedWithoutSubmission: completedWithoutSubmission,
+                        milestonesMinor: milestonesMinor, serviceOrder: serviceOrder)
     }
 }

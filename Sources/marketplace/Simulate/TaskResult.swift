@@ -62,7 +62,11 @@ struct TaskResult: Sendable {
             toWorkerMinor = split.toWorker.amountMinor
             refundedMinor = card ? cardRefundedMinor : split.toPayer.amountMinor
         case .cancel, .expire, .refundFails:
-            refundedMinor = card ? cardRefundedMinor : fundedMinor
+            // A milestone released before the cancel stays paid; the rest goes back.
+            let released = record.released
+            feeMinor = released?.feeMinor ?? 0
+            toWorkerMinor = released?.payoutMinor ?? 0
+            refundedMinor = card ? cardRefundedMinor : fundedMinor - (released?.escrowMinor ?? 0)
         }
         try check(record.id)
     }
