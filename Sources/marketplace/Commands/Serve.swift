@@ -13,7 +13,41 @@ import Synchronization
 /// `marketplace serve`: the HTTP API on the embedded SQLite ledger. The one place that builds
 /// live services.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the API (test mode by default).")
+    static let configuration = CommandConfiguration(abstract: "Serve the API (test mode by default).", discussion: environmentHelp)
+
+    /// Every environment setting `serve` reads, for `serve --help` (CommandLineTests checks that
+    /// each one the sources read is here).
+    static let environmentSettings: [(name: String, meaning: String)] = [
+        ("MARKETPLACE_DB", "the SQLite file when --db is not given"),
+        ("PORT", "the port when --port is not given (default 8080)"),
+        ("MARKETPLACE_JWT_SECRET", "access-token signing secret, 32+ bytes (unset: random per process)"),
+        ("MARKETPLACE_SECRETS_KEY", "64 hex digits sealing stored secrets (unset: <db>.secrets-key)"),
+        ("MARKETPLACE_TRUSTED_PROXIES", "comma-separated proxy addresses/CIDRs whose X-Forwarded-For names the client"),
+        ("MARKETPLACE_RISK_DENY", "comma-separated terms the risk gate refuses (unset: a standard list)"),
+        ("MARKETPLACE_FEE_BASIS_POINTS", "the platform fee's rate"), ("MARKETPLACE_FEE_FIXED_MINOR", "the fee's fixed part, minor units"),
+        ("MARKETPLACE_PRICING_VERSION", "the fee rule's version name"),
+        ("MARKETPLACE_CHECKOUT_SUCCESS_URL", "where Stripe Checkout returns after paying"),
+        ("MARKETPLACE_CHECKOUT_CANCEL_URL", "where Stripe Checkout returns on cancel"),
+        ("MARKETPLACE_WEBHOOKS_ALLOW_PRIVATE", "1: webhook endpoints on loopback/private networks (rehearsal)"),
+        ("MARKETPLACE_WEBHOOK_ATTEMPTS", "delivery attempts (default 8)"), ("MARKETPLACE_WEBHOOK_RETRY_SECONDS", "first retry wait, doubling (default 5)"),
+        ("MARKETPLACE_VERIFIER_URL", "proof verifier endpoint (unset: the rules score)"), ("MARKETPLACE_VERIFIER_SECRET", "its HMAC-SHA256 key"),
+        ("MARKETPLACE_VERIFIER_TIMEOUT_SECONDS", "per attempt"), ("MARKETPLACE_VERIFIER_ATTEMPTS", "attempts (default 3)"),
+        ("MARKETPLACE_LOG_LEVEL", "trace … critical (default info)"), ("MARKETPLACE_LOG_FORMAT", "text (default) or json lines"),
+        ("MARKETPLACE_METRICS", "admin (default: finance:read), public, or off"),
+        ("MARKETPLACE_CRASH_POINT", "tests only: SIGKILL the process at a named point"),
+        ("STRIPE_SECRET_KEY", "sk_test_/sk_live_ key: card payments on"), ("STRIPE_WEBHOOK_SECRET", "whsec_ secret(s) of the webhook endpoint"),
+        ("STRIPE_API_BASE", "another Stripe API base (a fake or emulator)"),
+        ("BASE_RPC_URL", "a Base node: USDC on"), ("BASE_NETWORK", "base or base-sepolia"),
+        ("BASE_KEY_FILE", "the sealed hot wallet key"), ("BASE_KEY_ENCRYPTION_KEY", "64 hex digits unsealing it"),
+        ("BASE_PRIVATE_KEY", "the hot wallet key in the clear (rehearsal only)"), ("BASE_POLL_SECONDS", "how often the chain is read"),
+        ("BASE_DEPOSITS_FROM_BLOCK", "where deposit scanning starts"), ("BASE_LOGS_BLOCK_RANGE", "blocks per eth_getLogs"),
+        ("BASE_FAST_PATH_MAX", "the largest amount settled before finality"), ("BASE_FAST_PATH_SECONDS", "how long the fast path waits"),
+        ("BASE_REPLACE_AFTER_SECONDS", "when a stuck transaction is replaced"),
+    ]
+
+    static var environmentHelp: String {
+        "Environment settings (README has the details):\n" + environmentSettings.map { "  \($0.name): \($0.meaning)" }.joined(separator: "\n")
+    }
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
