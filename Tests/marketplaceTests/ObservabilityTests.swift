@@ -77,6 +77,11 @@ struct ObservabilityTests {
         #expect(traced.json["request_id"] as? String == "ticket-4711")
         let minted = try await site.send(.GET, "/healthz", route: "/healthz")
         #expect(minted.headers["request-id"]?.hasPrefix("req_") == true)
+        // An id that is not a plain token is not echoed into headers and logs: a new one stands in.
+        for unsafe in ["two words", String(repeating: "a", count: 129), "id;drop"] {
+            let replaced = try await site.send(.GET, "/healthz", route: "/healthz", headers: [("Request-Id", unsafe)])
+            #expect(replaced.headers["request-id"]?.hasPrefix("req_") == true, "\(unsafe)")
+        }
 
         let scrape = try await site.send(.GET, "/metrics", route: "/metrics")
         #expect(scrape.status == 200)

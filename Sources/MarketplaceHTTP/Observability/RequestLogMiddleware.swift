@@ -33,17 +33,18 @@ struct RequestLogMiddleware: RouterMiddleware {
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? request.uri.path),
             "status": .stringConvertible(response.status.code),
-            "duration_ms": .string(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1_000)),
+            "duration_ms": .string(String(format: "%.3f", elapsed / .milliseconds(1))),
         ]
         if let caller = context.principal { metadata["caller"] = .string(caller.userID) }
         context.logger.log(level: level, "request", metadata: metadata)
         return response
     }
 
+    /// ASCII letters, digits and `-_.:`, 1 to 128 of them: safe to echo in a header and a log.
     static func acceptable(_ value: String?) -> String? {
-        guard let value, (1...128).contains(value.utf8.count),
-              value.utf8.allSatisfy({ $0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter || Character(Unicode.Scalar($0)).isNumber || "-_.:".utf8.contains($0)) })
-        else { return nil }
+        guard let value, (1...128).contains(value.utf8.count), value.utf8.allSatisfy({ byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || "-_.:".utf8.contains(byte)
+        }) else { return nil }
         return value
     }
 

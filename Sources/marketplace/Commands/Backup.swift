@@ -111,7 +111,7 @@ struct Restore: AsyncParsableCommand {
         guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
             throw ValidationError("no \(BackupManifest.fileName) in \(from): not a backup directory, or a backup that did not finish")
         }
-        let manifest = try JSONDecoder.snakeCase.decode(BackupManifest.self, from: manifestData)
+        let manifest = try APIClient.decoder.decode(BackupManifest.self, from: manifestData)
         guard manifest.format == BackupManifest.formatVersion else { throw ValidationError("manifest format \(manifest.format) is not one this version reads") }
         let copyPath = directory.appendingPathComponent(BackupManifest.databaseName).path
         try Self.expect(copyPath, matches: manifest, what: "the backup")
@@ -159,14 +159,5 @@ struct Restore: AsyncParsableCommand {
         for companion in ["", "-wal", "-shm", BackupManifest.secretsKeySuffix] where FileManager.default.fileExists(atPath: path + companion) {
             try FileManager.default.moveItem(atPath: path + companion, toPath: path + suffix + companion)
         }
-    }
-}
-
-extension JSONDecoder {
-    /// Reads what `JSONOutput` writes: snake_case keys.
-    static var snakeCase: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
     }
 }
