@@ -65,7 +65,7 @@ public struct WorkService: Sendable {
         try caller.require(.tasksWrite)
         return try await store.write { stores in
             var task = try TaskService.owned(taskID, by: caller, stores)
-            guard try SettlementService.committedFunding(of: taskID, stores) != nil else {
+            guard task.facts.funded else {  // read with the row: the committed `fund:<task>`
                 throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
             }
             guard let application = try stores.applications.fetch(applicationID, taskID: taskID) else {
@@ -145,7 +145,7 @@ public struct WorkService: Sendable {
             throw MarketplaceError.notFound("no task \(taskID) assigned to you")
         }
         if task.workerID != caller.userID { try caller.requireWorker() }  // a bounty's entrants are humans
-        if task.spec.deliveryType != .bounty, try SettlementService.committedFunding(of: taskID, stores) == nil {
+        if task.spec.deliveryType != .bounty, !task.facts.funded {
             throw MarketplaceError.paymentRequired(taskID: taskID, fundURL: "/v1/tasks/\(taskID)/fund")
         }
         let missing = Set(task.spec.requiredDeliverables).subtracting(deliverables.map(\.kind))

@@ -19,6 +19,10 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private var bodyDeadline: NIODeadline?
     private var answeredAny = false
     private var timer: Scheduled<Void>?
+    /// When the timer fires; nil when none is scheduled.
+    private var timerFires: NIODeadline?
+    /// The deadline in force; nil while a request is answered.
+    private var current: NIODeadline?
 
     init(limits: ConnectionLimits) { self.limits = limits }
 
@@ -69,17 +73,38 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
         return .now() + Self.timeAmount(answeredAny ? limits.idleTimeout : limits.headerReadTimeout)
     }
 
+    /// Moves the connection's deadline. One timer runs per connection: it is scheduled anew
+    /// only when the deadline comes earlier than it fires, and when it fires past a deadline
+    /// that has moved later it waits again for that one. A request's parts and its answer
+    /// move the deadline without scheduling (measured: a timer scheduled and cancelled per
+    /// part was ~1% of `bench api`'s CPU).
     private func rearm(_ context: ChannelHandlerContext) {
-        disarm()
-        guard let deadline else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-            context.close(promise: nil)
+        current = deadline
+        guard let current else { return }
+        if let fires = timerFires, fires <= current { return }
+        schedule(at: current, context)
+    }
+
+    private func schedule(at deadline: NIODeadline, _ context: ChannelHandlerContext) {
+        timer?.cancel()
+        timerFires = deadline
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            timerFires = nil
+            guard let current else { return }
+            if current <= .now() {
+                context.close(promise: nil)
+            } else {
+                schedule(at: current, context)
+            }
         }
     }
 
     private func disarm() {
         timer?.cancel()
         timer = nil
+        timerFires = nil
+        current = nil
     }
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {
