@@ -293,7 +293,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.embedInCode("../../Fixtures/x402/payments.json")],
+            resources: [.embedInCode("../../Fixtures/x402/payments.json"), .embedInCode("../../Fixtures/dialects/humanops/requests.json")],
             swiftSettings: strictSettings
         ),
         .testTarget(

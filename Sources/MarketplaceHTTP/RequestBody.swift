@@ -10,7 +10,7 @@ public enum RequestBody {
     /// How many accepted keys an unknown-field message lists before it stops.
     static let allowedKeysListedMax = 25
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         guard let value = try await decodeIfPresent(type, from: request, context: context) else {
             throw APIError.validation("the body is empty; this request takes a JSON object", field: FieldPath.root)
         }
@@ -18,7 +18,7 @@ public enum RequestBody {
     }
 
     /// For routes that take no body: nothing, `{}` or `null` passes; any field is refused by name.
-    static func refuseFields(_ request: Request, context: some RequestContext) async throws {
+    public static func refuseFields(_ request: Request, context: some RequestContext) async throws {
         _ = try await decodeIfPresent(NoFields.self, from: request, context: context)
     }
 
@@ -32,7 +32,7 @@ public enum RequestBody {
     }
 
     /// A whole-number query parameter, or `fallback` when absent; the domain checks its range.
-    static func wholeNumber(_ name: String, in request: Request, default fallback: Int) throws -> Int {
+    public static func wholeNumber(_ name: String, in request: Request, default fallback: Int) throws -> Int {
         guard let text = request.uri.queryParameters[Substring(name)] else { return fallback }
         guard let value = Int(text) else { throw APIError.validation("\(name) must be a whole number", field: name) }
         return value

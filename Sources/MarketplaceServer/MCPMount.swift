@@ -47,7 +47,8 @@ public struct MCPMount: RouteMount {
     }
 }
 
-/// What the shipped server mounts beside the REST API: MCP at /v1/mcp.
+/// What the shipped server mounts beside the REST API: MCP at /v1/mcp, and the dialects of the
+/// seed APIs under /compat/<name>.
 public func serverMounts(services: Services, mode: String, rateLimits: RateLimits) -> [any RouteMount] {
-    [MCPMount(services: services, mode: mode, rateLimits: rateLimits)]
+    [MCPMount(services: services, mode: mode, rateLimits: rateLimits), HumanOpsMount(services: services)]
 }

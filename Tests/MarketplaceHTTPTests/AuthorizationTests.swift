@@ -38,6 +38,9 @@ struct AuthorizationTests {
         "GET /healthz": .open, "GET /readyz": .open, "GET /openapi.json": .open, "GET /v1/categories": .open, "GET /v1/pricing": .open, "GET /v1/platform": .open,
         "POST /v1/auth/register": .open, "POST /v1/auth/login": .open, "POST /v1/auth/refresh": .open, "GET /v1/auth/check-email": .open,
         "POST /v1/agents/register": .open,
+        "GET /compat/humanops/openapi.json": .open, "POST /compat/humanops/api/v1/agents/register": .open,
+        "POST /compat/humanops/api/v1/tasks": .own(.tasksWrite, .owner), "GET /compat/humanops/api/v1/tasks": .own(.tasksRead, .owner),
+        "GET /compat/humanops/api/v1/tasks/{task}": .owned(.tasksRead, .owner), "POST /compat/humanops/api/v1/tasks/{task}/cancel": .owned(.tasksWrite, .owner),
         "GET /v1/auth/me": .own(nil, .owner),
         "GET /v1/referrals": .own(nil, .owner),
         "POST /v1/keys": .session, "GET /v1/keys": .session, "DELETE /v1/keys/{key}": .ownedSession,
@@ -104,6 +107,7 @@ struct AuthorizationTests {
         "PUT /v1/payout-account": #"{"account_id":"acct_1Worker"}"#,
         "POST /v1/deposit-addresses": #"{"address":"0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"}"#,
         "POST /v1/webhooks": #"{"url":"http://127.0.0.1:9/hooks","events":["*"]}"#, "PATCH /v1/webhooks/{webhook}": #"{"description":"x"}"#,
+        "POST /compat/humanops/api/v1/tasks": #"{"title":"t","description":"d","task_type":"PHOTO","reward_usd":5}"#,
         "POST /v1/services": #"{"title":"s","description":"d","category":"research","price":{"amount":"5","currency":"USD"},"delivery_days":1}"#,
         "PATCH /v1/services/{service}": #"{"title":"Taken over"}"#, "POST /v1/orders/{order}/prepare-payment": #"{"amount":"7.00"}"#,
     ]

@@ -41,6 +41,8 @@ struct StrictBodyRoutesTests {
         "PATCH /v1/services/{service}": #"{"title":"t"}"#,
         "POST /v1/services/{service}/orders": #"{"hours":1}"#,
         "POST /v1/orders/{order}/prepare-payment": #"{"amount":"1.00"}"#,
+        "POST /compat/humanops/api/v1/agents/register": #"{"name":"n","email":"n@example.com"}"#,
+        "POST /compat/humanops/api/v1/tasks": #"{"title":"t","description":"d","task_type":"PHOTO","reward_usd":5}"#,
     ]
 
     /// Routes whose bodies are not API request bodies: Stripe's signed events are Stripe's

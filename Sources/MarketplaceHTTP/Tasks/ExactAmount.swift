@@ -3,13 +3,13 @@
 /// through a Double or a Decimal. Only plain decimals pass: an optional minus sign, digits, and
 /// an optional point followed by digits; `+5`, `1e3`, `.5` and spaces are refused here, naming
 /// the field. The domain then parses the text at the asset's scale and checks its range.
-struct ExactAmount: Decodable, Sendable {
+public struct ExactAmount: Decodable, Sendable {
     /// The longest amount text accepted, sign and point included.
     static let textLengthMax = 40
 
-    let text: String
+    public let text: String
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let field = FieldPath.render(decoder.codingPath)
         let container = try decoder.singleValueContainer()
         let written: String
