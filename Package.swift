@@ -196,7 +196,9 @@ let package = Package(
             dependencies: [
                 "MarketplaceHTTP",
                 "MarketplaceMCP",
+                "MarketplaceViews",
                 "Marketplace",
+                "LedgerCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -13,6 +13,8 @@ public struct MarketplaceTools: Sendable {
     let platform: PlatformFacts
     /// Where an internal error's details go; the caller only sees INTERNAL_ERROR.
     let logger: Logger
+    /// Which tools `tools/list` shows and `tools/call` runs.
+    let toolSet: ToolSet
 
     /// Funding, whatever the source: the same pipeline REST calls.
     var funding: FundingPipeline { FundingPipeline(settlement: settlement, work: work) }
@@ -20,26 +22,22 @@ public struct MarketplaceTools: Sendable {
     var catalog: ServiceCatalog { ServiceCatalog(tasks: tasks, settlement: settlement, work: work) }
 
     public init(tasks: TaskService, settlement: SettlementService, work: WorkService, messages: MessageService, platform: PlatformFacts,
-                logger: Logger = Logger(label: "marketplace.mcp")) {
+                logger: Logger = Logger(label: "marketplace.mcp"), toolSet: ToolSet = .marketplace) {
         self.tasks = tasks
         self.settlement = settlement
         self.work = work
         self.messages = messages
         self.platform = platform
         self.logger = logger
+        self.toolSet = toolSet
     }
 
     /// Every tool, in the order `tools/list` shows them.
     static let definitions: [ToolDefinition] = TaskTools.definitions + FundingTools.definitions + MilestoneTools.definitions + WorkTools.definitions
         + MessageTools.definitions + WalletTools.definitions + ServiceTools.definitions + PlatformTools.definitions
 
-    private static let byName = Dictionary(uniqueKeysWithValues: definitions.map { ($0.tool.name, $0) })
-
-    /// The tools that answer without a key, for the refusal's message.
-    private static let anonymousNames = definitions.filter(\.anonymous).map(\.tool.name).joined(separator: ", ")
-
     /// The tools as `tools/list` answers: name, description, input schema, hints.
-    public var tools: [Tool] { Self.definitions.map(\.tool) }
+    public var tools: [Tool] { toolSet.definitions.map(\.tool) }
 
     /// Runs one tool for a key's principal.
     public func call(_ name: String, arguments: [String: Value]?, by caller: Principal) async throws -> CallTool.Result {
@@ -50,11 +48,13 @@ public struct MarketplaceTools: Sendable {
     /// and field; an unknown tool name is a protocol error (invalid params); a tool that needs
     /// a key, called without one, is UNAUTHORIZED.
     public func call(_ name: String, arguments: [String: Value]?, by caller: ToolCaller) async throws -> CallTool.Result {
-        guard let definition = Self.byName[name] else {
-            throw MCPError.invalidParams("unknown tool '\(name)'; tools/list names the \(Self.definitions.count) tools")
+        guard let definition = toolSet.byName[name] else {
+            throw MCPError.invalidParams("unknown tool '\(name)'; tools/list names the \(toolSet.definitions.count) tools")
         }
         guard caller.principal != nil || definition.anonymous else {
-            return ToolOutput.failure(MarketplaceError.unauthorized("\(name) needs an API key (Authorization: Bearer sk_test_…); without one only \(Self.anonymousNames) answer"))
+            let open = toolSet.anonymousNames
+            return ToolOutput.failure(MarketplaceError.unauthorized("\(name) needs an API key (Authorization: Bearer sk_test_…); "
+                + (open.isEmpty ? "every tool here does" : "without one only \(open) answer")))
         }
         do {
             let checked = try ToolArguments(arguments, schema: definition.tool.inputSchema)
@@ -69,6 +69,30 @@ public struct MarketplaceTools: Sendable {
             return ToolOutput.failure(ToolOutput.internalError)
         }
     }
+}
+
+/// The tool sets a server offers: the marketplace's own, or a seed API's (a dialect).
+public enum ToolSet: String, Sendable, CaseIterable {
+    /// create_task, fund_task, approve_submission, … (the /v1 API as tools).
+    case marketplace
+    /// Seed 003's post_task, check_status, … (HumanOps).
+    case humanops
+
+    var definitions: [ToolDefinition] {
+        switch self {
+        case .marketplace: MarketplaceTools.definitions
+        case .humanops: HumanOpsTools.definitions
+        }
+    }
+
+    private static let lookup = Dictionary(uniqueKeysWithValues: allCases.map { set in
+        (set, Dictionary(uniqueKeysWithValues: set.definitions.map { ($0.tool.name, $0) }))
+    })
+
+    var byName: [String: ToolDefinition] { Self.lookup[self] ?? [:] }
+
+    /// The tools that answer without a key, for the refusal's message.
+    var anonymousNames: String { definitions.filter(\.anonymous).map(\.tool.name).joined(separator: ", ") }
 }
 
 /// One tool: what `tools/list` shows, and what a call runs.

@@ -3,7 +3,7 @@ import HTTPTypes
 public import Hummingbird
 public import Marketplace
 public import MarketplaceHTTP
-import MarketplaceMCP
+public import MarketplaceMCP
 
 /// MCP over streamable HTTP at /v1/mcp: the same tools as `marketplace mcp`, for the caller the
 /// auth middleware resolved from `Authorization: Bearer <API key>` on every request, so scopes,
@@ -13,19 +13,23 @@ public struct MCPMount: RouteMount {
     let sessions: MCPHTTPSessions
     /// The server's mode: what a caller without a key reads and posts in.
     let mode: Mode
+    /// Where it is mounted: v1/mcp, or a dialect's (compat/humanops/mcp).
+    let path: String
 
-    public init(services: Services, mode: String, rateLimits: RateLimits) {
+    /// `toolSet` picks the tools: the marketplace's own at v1/mcp, a dialect's at its path.
+    public init(services: Services, mode: String, rateLimits: RateLimits, path: String = "v1/mcp", toolSet: ToolSet = .marketplace) {
         self.mode = Mode(rawValue: mode) ?? .test
+        self.path = path
         let limits = Dictionary(uniqueKeysWithValues: rateLimits.perMinute.map { ($0.key.rawValue, $0.value) })
         let tools = MarketplaceTools(tasks: services.tasks, settlement: services.settlement, work: services.work, messages: services.messages,
-                                     platform: PlatformFacts(mode: mode, rateLimitsPerMinute: limits))
+                                     platform: PlatformFacts(mode: mode, rateLimitsPerMinute: limits), toolSet: toolSet)
         sessions = MCPHTTPSessions(tools: tools)
     }
 
     public func addRoutes(to router: Router<APIContext>) {
-        router.post("v1/mcp", use: exchange)
-        router.get("v1/mcp", use: exchange)
-        router.delete("v1/mcp", use: exchange)
+        router.post(RouterPath(path), use: exchange)
+        router.get(RouterPath(path), use: exchange)
+        router.delete(RouterPath(path), use: exchange)
     }
 
     @Sendable func exchange(_ request: Request, context: APIContext) async throws -> Response {
@@ -50,5 +54,6 @@ public struct MCPMount: RouteMount {
 /// What the shipped server mounts beside the REST API: MCP at /v1/mcp, and the dialects of the
 /// seed APIs under /compat/<name>.
 public func serverMounts(services: Services, mode: String, rateLimits: RateLimits) -> [any RouteMount] {
-    [MCPMount(services: services, mode: mode, rateLimits: rateLimits), HumanOpsMount(services: services)]
+    [MCPMount(services: services, mode: mode, rateLimits: rateLimits), HumanOpsMount(services: services),
+     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: HumanOpsMount.mcpPath, toolSet: .humanops)]
 }

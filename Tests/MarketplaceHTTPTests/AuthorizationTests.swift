@@ -38,6 +38,8 @@ struct AuthorizationTests {
         "GET /healthz": .open, "GET /readyz": .open, "GET /openapi.json": .open, "GET /v1/categories": .open, "GET /v1/pricing": .open, "GET /v1/platform": .open,
         "POST /v1/auth/register": .open, "POST /v1/auth/login": .open, "POST /v1/auth/refresh": .open, "GET /v1/auth/check-email": .open,
         "POST /v1/agents/register": .open,
+        "POST /compat/humanops/mcp": .anonymous(.own(nil, .owner)), "GET /compat/humanops/mcp": .anonymous(.own(nil, .owner)),
+        "DELETE /compat/humanops/mcp": .anonymous(.own(nil, .owner)),
         "GET /compat/humanops/openapi.json": .open, "POST /compat/humanops/api/v1/agents/register": .open,
         "POST /compat/humanops/api/v1/tasks": .own(.tasksWrite, .owner), "GET /compat/humanops/api/v1/tasks": .own(.tasksRead, .owner),
         "GET /compat/humanops/api/v1/tasks/{task}": .owned(.tasksRead, .owner), "POST /compat/humanops/api/v1/tasks/{task}/cancel": .owned(.tasksWrite, .owner),

@@ -48,7 +48,8 @@ struct StrictBodyRoutesTests {
     /// Routes whose bodies are not API request bodies: Stripe's signed events are Stripe's
     /// shape, and MCP is JSON-RPC whose tool arguments MarketplaceMCP checks against each
     /// tool's schema (unknown arguments refused there, see ToolArgumentsTests).
-    static let exempt: Set<String> = ["POST /v1/connectors/{connector}/webhook", "POST /v1/mcp", "DELETE /v1/mcp"]
+    static let exempt: Set<String> = ["POST /v1/connectors/{connector}/webhook", "POST /v1/mcp", "DELETE /v1/mcp",
+                                      "POST /compat/humanops/mcp", "DELETE /compat/humanops/mcp"]
     /// Routes that require an Idempotency-Key (others that answer with a secret refuse one).
     static let keyed: Set<String> = ["POST /v1/wallet/deposits", "POST /v1/wallet/withdrawals", "POST /v1/finance/corrections"]
 

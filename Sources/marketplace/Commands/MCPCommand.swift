@@ -26,6 +26,9 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: "Without MARKETPLACE_API_KEY: the mode (test or live) whose published tasks the public tools read and where an anonymous create_task posts.")
     var mode: String = "test"
 
+    @Option(help: "The tools to serve: marketplace (this API's own) or humanops (seed 003's post_task, check_status, list_tasks, cancel_task).")
+    var tools: String = ToolSet.marketplace.rawValue
+
     static let keyVariable = "MARKETPLACE_API_KEY"
 
     /// The API key from the environment, refused unless it is one (an sk_test_ or sk_live_ key);
@@ -41,6 +44,9 @@ struct MCPCommand: AsyncParsableCommand {
     func run() async throws {
         let key = try Self.apiKey()
         guard let anonymousMode = Mode(rawValue: mode) else { throw ValidationError("--mode must be test or live") }
+        guard let toolSet = ToolSet(rawValue: tools) else {
+            throw ValidationError("--tools must be one of \(ToolSet.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         var logger = Logger(label: "marketplace.mcp")
         logger.logLevel = .notice
         try database.prepareDirectory()
@@ -65,7 +71,8 @@ struct MCPCommand: AsyncParsableCommand {
         await settlement.sendPendingCalls()
         let tools = MarketplaceTools(tasks: TaskService(store: store, riskGate: Serve.riskGate()), settlement: settlement,
                                      work: WorkService(store: store, settlement: settlement), messages: MessageService(store: store),
-                                     platform: PlatformFacts(mode: caller.mode.rawValue, rateLimitsPerMinute: [:]), logger: logger)
+                                     platform: PlatformFacts(mode: caller.mode.rawValue, rateLimitsPerMinute: [:]), logger: logger,
+                                     toolSet: toolSet)
         let idempotency = IdempotencyStore(store: store)
         // Every call authenticates the key again, as every REST request does: revoking it stops the tools.
         let anonymous = caller

@@ -4,6 +4,8 @@ import HTTPTypes
 import LedgerCore
 public import Marketplace
 public import MarketplaceHTTP
+import MarketplaceViews
+import MarketplaceViews
 
 /// Seed 003's REST API (HumanOps) under /compat/humanops, so a client whose `HUMANOPS_API_URL`
 /// points here works unchanged: `X-API-Key`, `POST /api/v1/agents/register`, tasks with
@@ -18,6 +20,8 @@ public import MarketplaceHTTP
 /// alone; a cancel refunds the escrow in full.
 public struct HumanOpsMount: RouteMount {
     static let base = "compat/humanops/api/v1"
+    /// Its MCP tools (post_task, check_status, …), mounted by `serverMounts`.
+    static let mcpPath = "compat/humanops/mcp"
     let services: Services
 
     public init(services: Services) { self.services = services }
@@ -70,26 +74,20 @@ public struct HumanOpsMount: RouteMount {
         let deadline: String?
         let proofRequirements: [String]?
 
-        /// The /v1 draft: a submission task whose proof is scored, paid on top of the reward
-        /// in USDC (the document settles in USDC on Base); in test mode, done by a mock operator.
-        func draft(mode: Mode) -> TaskDraft {
-            let (category, photo) = HumanOpsTaskType.category(of: taskType)
-            return TaskDraft(title: title, description: description, category: category, taskType: taskType,
-                             locationType: location == nil ? "remote" : "local", address: location?.address,
-                             latitude: location?.lat, longitude: location?.lng,
-                             budget: .init(amount: rewardUsd.text, currency: "USDC"), deadline: deadline, deliveryType: "submission",
-                             requiredDeliverables: photo ? ["photo"] : [], proofRequirements: proofRequirements ?? [],
-                             mockOperator: mode == .test, autoApprove: true, autoReject: true)
+        var request: HumanOpsTaskRequest {
+            HumanOpsTaskRequest(title: title, description: description, taskType: taskType,
+                                location: location.map { .init(lat: $0.lat, lng: $0.lng, address: $0.address) }, reward: rewardUsd.text,
+                                deadline: deadline, proofRequirements: proofRequirements ?? [])
         }
     }
 
     /// Posts a task with its escrow in the same commit.
-    @Sendable func create(_ request: Request, context: APIContext) async throws -> EditedResponse<HumanOpsTaskView> {
+    @Sendable func create(_ request: Request, context: APIContext) async throws -> EditedResponse<Answer<HumanOpsTaskView>> {
         let caller = try context.requirePrincipal()
         let body = try await MarketplaceHTTP.RequestBody.decode(CreateBody.self, from: request, context: context)
         let pipeline = FundingPipeline(settlement: services.settlement, work: services.work, tasks: services.tasks)
-        let funded = try await pipeline.post(body.draft(mode: caller.mode), funding: caller.mode == .test ? .testConnector : .wallet, by: caller)
-        return EditedResponse(status: .created, response: HumanOpsTaskView(funded.task))
+        let funded = try await pipeline.post(body.request.draft(mode: caller.mode), funding: HumanOpsTaskRequest.funding(mode: caller.mode), by: caller)
+        return EditedResponse(status: .created, response: Answer(HumanOpsTaskView(funded.task)))
     }
 
     struct TaskList: ResponseEncodable, Sendable {
@@ -107,17 +105,17 @@ public struct HumanOpsMount: RouteMount {
         return TaskList(tasks: page.tasks.map { HumanOpsTaskView($0) }, hasMore: page.hasMore, nextCursor: page.nextCursor)
     }
 
-    @Sendable func get(_ request: Request, context: APIContext) async throws -> HumanOpsTaskView {
+    @Sendable func get(_ request: Request, context: APIContext) async throws -> Answer<HumanOpsTaskView> {
         let caller = try context.requirePrincipal()
-        return HumanOpsTaskView(try services.tasks.task(try context.parameters.require("task"), for: caller))
+        return Answer(HumanOpsTaskView(try services.tasks.task(try context.parameters.require("task"), for: caller)))
     }
 
     /// Cancels a task; its escrow goes back in full.
-    @Sendable func cancel(_ request: Request, context: APIContext) async throws -> HumanOpsTaskView {
+    @Sendable func cancel(_ request: Request, context: APIContext) async throws -> Answer<HumanOpsTaskView> {
         let caller = try context.requirePrincipal()
         try await MarketplaceHTTP.RequestBody.refuseFields(request, context: context)
         let closed = try await services.settlement.cancel(try context.parameters.require("task"), by: caller)
-        return HumanOpsTaskView(closed.task, refunded: closed.refund != nil)
+        return Answer(HumanOpsTaskView(closed.task, refunded: closed.refund != nil))
     }
 }
 
@@ -129,4 +127,13 @@ extension HumanOpsMount {
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+/// A dialect's answer as it is, without /v1's envelope: the view's own JSON at the top level.
+struct Answer<View: Encodable & Sendable>: ResponseEncodable, Sendable {
+    let view: View
+
+    init(_ view: View) { self.view = view }
+
+    func encode(to encoder: any Encoder) throws { try view.encode(to: encoder) }
 }

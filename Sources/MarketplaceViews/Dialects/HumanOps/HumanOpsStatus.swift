@@ -1,10 +1,10 @@
-import Marketplace
+public import Marketplace
 
 /// Seed 003's status names (POSTED through VERIFIED and PAID) for the task statuses they stand
 /// for. The document names the lifecycle's steps (post, accept, proof, verify, settle) and the
 /// statuses POSTED, VERIFIED and PAID; the names of the other statuses follow those steps.
-enum HumanOpsStatus {
-    static func name(_ status: TaskStatus) -> String {
+public enum HumanOpsStatus {
+    public static func name(_ status: TaskStatus) -> String {
         switch status {
         case .published: "POSTED"
         case .assigned: "ACCEPTED"

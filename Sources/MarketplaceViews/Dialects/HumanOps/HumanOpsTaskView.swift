@@ -1,13 +1,12 @@
-import Foundation
-import Hummingbird
+public import Foundation
 import LedgerCore
-import Marketplace
+public import Marketplace
 
 /// A task as seed 003 answers it: `task_id`, its status name, the reward as the number the
 /// client sent (exact: a Decimal made from the minor units, never a Double), the location as
 /// an object, and where the escrow stands.
-struct HumanOpsTaskView: ResponseEncodable, Sendable {
-    struct Location: Encodable, Sendable {
+public struct HumanOpsTaskView: Encodable, Sendable {
+    public struct Location: Encodable, Sendable {
         let lat: Double
         let lng: Double
         let address: String?
@@ -31,7 +30,7 @@ struct HumanOpsTaskView: ResponseEncodable, Sendable {
     /// On a cancel's answer: whether the escrow went back to the agent.
     let refunded: Bool?
 
-    init(_ task: MarketTask, refunded: Bool? = nil) {
+    public init(_ task: MarketTask, refunded: Bool? = nil) {
         let spec = task.spec
         taskId = task.id
         title = spec.title
