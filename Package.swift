@@ -295,7 +295,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.embedInCode("../../Fixtures/x402/payments.json"), .embedInCode("../../Fixtures/dialects/humanops/requests.json")],
+            resources: [.embedInCode("../../Fixtures/x402/payments.json"), .embedInCode("../../Fixtures/dialects/humanops/humanops-requests.json"),
+                        .embedInCode("../../Fixtures/dialects/gohirehumans/gohirehumans-requests.json")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -54,6 +54,6 @@ public struct MCPMount: RouteMount {
 /// What the shipped server mounts beside the REST API: MCP at /v1/mcp, and the dialects of the
 /// seed APIs under /compat/<name>.
 public func serverMounts(services: Services, mode: String, rateLimits: RateLimits) -> [any RouteMount] {
-    [MCPMount(services: services, mode: mode, rateLimits: rateLimits), HumanOpsMount(services: services),
+    [MCPMount(services: services, mode: mode, rateLimits: rateLimits), HumanOpsMount(services: services), GoHireHumansMount(services: services, mode: mode),
      MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: HumanOpsMount.mcpPath, toolSet: .humanops)]
 }

@@ -34,7 +34,7 @@ struct HumanOpsDialectTests {
         get throws {
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
-            return try decoder.decode([DocumentRequest].self, from: Data(PackageResources.requests_json))
+            return try decoder.decode([DocumentRequest].self, from: Data(PackageResources.humanops_requests_json))
         }
     }
 

@@ -41,6 +41,11 @@ struct StrictBodyRoutesTests {
         "PATCH /v1/services/{service}": #"{"title":"t"}"#,
         "POST /v1/services/{service}/orders": #"{"hours":1}"#,
         "POST /v1/orders/{order}/prepare-payment": #"{"amount":"1.00"}"#,
+        "POST /compat/gohirehumans/auth/register": #"{"email":"g@example.com","password":"long enough","full_name":"G","role":"ai_client"}"#,
+        "POST /compat/gohirehumans/auth/login": #"{"email":"g@example.com","password":"long enough"}"#,
+        "POST /compat/gohirehumans/api/v1/tasks": #"{"title":"t","description":"d","category":"research","location_type":"remote","budget_amount":5,"budget_type":"fixed"}"#,
+        "POST /compat/gohirehumans/api/v1/jobs": #"{"title":"t","description":"d","category":"research","location_type":"remote","budget_amount":5,"budget_type":"fixed"}"#,
+        "POST /compat/gohirehumans/api/v1/payments/checkout": #"{"task_id":"t","amount":1,"success_url":"https://a.example/ok","cancel_url":"https://a.example/no"}"#,
         "POST /compat/humanops/api/v1/agents/register": #"{"name":"n","email":"n@example.com"}"#,
         "POST /compat/humanops/api/v1/tasks": #"{"title":"t","description":"d","task_type":"PHOTO","reward_usd":5}"#,
     ]

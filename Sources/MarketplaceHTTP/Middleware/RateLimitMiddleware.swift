@@ -24,7 +24,8 @@ public struct RateLimits: Sendable, Hashable {
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     /// Sign-ups outside /v1/auth/ that share its limit: each one makes an account.
-    static let signUpPaths: Set<String> = ["/v1/agents/register", "/compat/humanops/api/v1/agents/register"]
+    static let signUpPaths: Set<String> = ["/v1/agents/register", "/compat/humanops/api/v1/agents/register",
+                                                "/compat/gohirehumans/auth/register", "/compat/gohirehumans/auth/login"]
 
     static func endpointClass(of request: Request) -> EndpointClass {
         let path = request.uri.path

@@ -1,0 +1,221 @@
+import Foundation
+public import Hummingbird
+import HTTPTypes
+import LedgerCore
+public import Marketplace
+public import MarketplaceHTTP
+import MarketplaceViews
+
+/// Seeds 000 and 001's REST API (GoHireHumans) under /compat/gohirehumans, so a client whose
+/// `GOHIREHUMANS_API_URL` points here works unchanged: JWT auth at /auth/register|login|me
+/// with roles `ai_client` and `client`, tasks at /api/v1/tasks and (seed 000's name) /api/v1/jobs
+/// with `budget_amount` and `budget_type`, the five statuses, `limit`/`offset`, Stripe
+/// checkout to fund a task and the balance with its escrow. A translator only: every request
+/// goes to the same services, funding pipeline and ledger recipes as /v1.
+public struct GoHireHumansMount: RouteMount {
+    static let prefix = "compat/gohirehumans"
+    let services: Services
+    let mode: Mode
+
+    public init(services: Services, mode: String) {
+        self.services = services
+        self.mode = Mode(rawValue: mode) ?? .test
+    }
+
+    public func addRoutes(to router: Router<APIContext>) {
+        router.post("\(Self.prefix)/auth/register", use: register)
+        router.post("\(Self.prefix)/auth/login", use: login)
+        router.get("\(Self.prefix)/auth/me", use: me)
+        for noun in ["tasks", "jobs"] {
+            router.post("\(Self.prefix)/api/v1/\(noun)", use: create)
+            router.get("\(Self.prefix)/api/v1/\(noun)", use: list)
+            router.get("\(Self.prefix)/api/v1/\(noun)/{task}", use: get)
+        }
+        router.post("\(Self.prefix)/api/v1/payments/checkout", use: checkout)
+        router.get("\(Self.prefix)/api/v1/payments/balance", use: balance)
+    }
+
+    // MARK: - Accounts
+
+    struct RegisterBody: Decodable {
+        let email: String
+        let password: String
+        let fullName: String
+        let role: String
+    }
+
+    struct UserView: ResponseEncodable, Sendable {
+        let id: String
+        let email: String
+        let fullName: String
+        let role: String
+        let createdAt: String
+
+        init(_ user: User) {
+            id = user.id
+            email = user.email
+            fullName = user.fullName
+            role = user.role == .agent ? "ai_client" : user.role.rawValue
+            createdAt = Timestamps.format(user.createdAt)
+        }
+    }
+
+    /// `role` is the document's: ai_client (an AI agent) or client (a person who hires).
+    @Sendable func register(_ request: Request, context: APIContext) async throws -> EditedResponse<UserView> {
+        let body = try await MarketplaceHTTP.RequestBody.decode(RegisterBody.self, from: request, context: context)
+        let role: String = switch body.role {
+        case "ai_client": UserRole.agent.rawValue
+        case "client": UserRole.client.rawValue
+        default: throw MarketplaceError.validation(field: "role", message: "role must be ai_client (an AI agent) or client (a person who hires)")
+        }
+        let user = try await services.auth.register(Registration(email: body.email, password: body.password, fullName: body.fullName, role: role))
+        return EditedResponse(status: .created, response: UserView(user))
+    }
+
+    struct LoginBody: Decodable {
+        let email: String
+        let password: String
+    }
+
+    struct TokenView: ResponseEncodable, Sendable {
+        let accessToken: String
+        let tokenType: String
+        let expiresIn: Int64
+        let user: UserView
+    }
+
+    /// A JWT for the server's mode (the document has no test and live modes).
+    @Sendable func login(_ request: Request, context: APIContext) async throws -> TokenView {
+        let body = try await MarketplaceHTTP.RequestBody.decode(LoginBody.self, from: request, context: context)
+        let session = try await services.auth.login(email: body.email, password: body.password, mode: mode)
+        return TokenView(accessToken: session.accessToken, tokenType: "bearer", expiresIn: session.expiresIn, user: UserView(session.user))
+    }
+
+    @Sendable func me(_ request: Request, context: APIContext) async throws -> UserView {
+        UserView(try services.auth.user(try context.requirePrincipal().userID))
+    }
+
+    // MARK: - Tasks
+
+    struct CreateBody: Decodable {
+        let title: String
+        let description: String
+        let category: String
+        let locationType: String
+        let budgetAmount: ExactAmount
+        let budgetType: String
+        let location: String?
+        let deadline: String?
+
+        /// The /v1 draft, in USD; the document's "location" (city, state or address) is the
+        /// address, required for a local task as the document says.
+        func draft() throws(MarketplaceError) -> TaskDraft {
+            if locationType == LocationType.local.rawValue, (location ?? "").isEmpty {
+                throw .validation(field: "location", message: "location is required when location_type is local")
+            }
+            return TaskDraft(title: title, description: description, category: category, locationType: locationType, address: location,
+                             budget: .init(amount: budgetAmount.text, currency: "USD", type: budgetType), deadline: deadline)
+        }
+    }
+
+    @Sendable func create(_ request: Request, context: APIContext) async throws -> EditedResponse<Answer<GoHireHumansTaskView>> {
+        let caller = try context.requirePrincipal()
+        let body = try await MarketplaceHTTP.RequestBody.decode(CreateBody.self, from: request, context: context)
+        let task = try await services.tasks.create(try body.draft(), by: caller)
+        return EditedResponse(status: .created, response: Answer(GoHireHumansTaskView(task)))
+    }
+
+    struct TaskList: ResponseEncodable, Sendable {
+        let tasks: [GoHireHumansTaskView]
+        let total: Int
+        let limit: Int
+        let offset: Int
+    }
+
+    /// The caller's tasks (any status, or one of the five), newest first, by limit and offset.
+    @Sendable func list(_ request: Request, context: APIContext) async throws -> TaskList {
+        let caller = try context.requirePrincipal()
+        let query = request.uri.queryParameters
+        let status = try query["status"].map { name throws(MarketplaceError) -> String in
+            guard let ours = GoHireHumansStatus.filter(String(name)) else {
+                throw .validation(field: "status", message: "status must be one of \(GoHireHumansStatus.names.joined(separator: ", "))")
+            }
+            return ours
+        }
+        let limit = try MarketplaceHTTP.RequestBody.wholeNumber("limit", in: request, default: 20)
+        let offset = try MarketplaceHTTP.RequestBody.wholeNumber("offset", in: request, default: 0)
+        let page = try services.tasks.list(TaskFilter(status: status, category: query["category"].map(String.init), mine: true, limit: limit,
+                                                      offset: offset), for: caller)
+        return TaskList(tasks: page.tasks.map(GoHireHumansTaskView.init), total: page.count ?? page.tasks.count, limit: limit, offset: offset)
+    }
+
+    @Sendable func get(_ request: Request, context: APIContext) async throws -> Answer<GoHireHumansTaskView> {
+        let caller = try context.requirePrincipal()
+        return Answer(GoHireHumansTaskView(try services.tasks.task(try context.parameters.require("task"), for: caller)))
+    }
+
+    // MARK: - Payments
+
+    struct CheckoutBody: Decodable {
+        let taskId: String
+        let amount: ExactAmount
+        let successUrl: String
+        let cancelUrl: String
+    }
+
+    struct CheckoutView: ResponseEncodable, Sendable {
+        let taskId: String
+        let sessionId: String?
+        let checkoutUrl: String?
+        let status: String
+        /// What the card is charged: the budget and the platform's fee on top.
+        let amount: Decimal
+        let currency: String
+    }
+
+    /// A Stripe Checkout Session for the task's escrow. `amount` must be the task's budget (the
+    /// fee is added on top, as on /v1): an amount that differs is refused naming it, nothing opened.
+    @Sendable func checkout(_ request: Request, context: APIContext) async throws -> EditedResponse<CheckoutView> {
+        let caller = try context.requirePrincipal()
+        try caller.require(.walletWrite)  // before the task is read: a key without the scope learns nothing
+        let body = try await MarketplaceHTTP.RequestBody.decode(CheckoutBody.self, from: request, context: context)
+        let task = try services.tasks.task(body.taskId, for: caller)
+        let amount: Int64
+        do { amount = try MinorUnits.parse(body.amount.text, scale: task.spec.asset.scale) } catch {
+            throw MarketplaceError.validation(field: "amount", message: "amount: \(error)")
+        }
+        guard amount == task.spec.budgetMinor else {
+            throw MarketplaceError.validation(field: "amount", message: "amount must be the task's budget, \(MinorUnits.format(task.spec.budgetMinor, scale: task.spec.asset.scale)) \(task.spec.asset.code); the platform's fee is charged on top")
+        }
+        let pipeline = FundingPipeline(settlement: services.settlement, work: services.work)
+        let outcome = try await pipeline.fund(task.id, with: .card(successURL: body.successUrl, cancelURL: body.cancelUrl), by: caller)
+        guard case .checkout(let session) = outcome else {
+            throw MarketplaceError.conflict(field: "task_id", message: "the task was funded without a checkout")
+        }
+        let asset = Asset.named(session.asset.uppercased()) ?? task.spec.asset
+        return EditedResponse(status: .created, response: CheckoutView(taskId: task.id, sessionId: session.sessionID, checkoutUrl: session.checkoutURL,
+                                                                       status: session.status.rawValue,
+                                                                       amount: GoHireHumansTaskView.decimal(session.amountMinor, asset),
+                                                                       currency: asset.code))
+    }
+
+    struct BalanceView: ResponseEncodable, Sendable {
+        struct Line: Encodable, Sendable {
+            let currency: String
+            let available: Decimal
+            /// In the escrow of funded tasks not yet released, and outflows not yet settled.
+            let escrow: Decimal
+        }
+
+        let balances: [Line]
+    }
+
+    /// The caller's balances with what is in escrow, per currency.
+    @Sendable func balance(_ request: Request, context: APIContext) async throws -> BalanceView {
+        let wallets = try await services.settlement.wallets(for: try context.requirePrincipal())
+        return BalanceView(balances: wallets.map { wallet in
+            .init(currency: wallet.asset.code, available: GoHireHumansTaskView.decimal(wallet.availableMinor, wallet.asset),
+                  escrow: GoHireHumansTaskView.decimal(wallet.frozenMinor, wallet.asset))
+        })
+    }
+}

@@ -1,0 +1,50 @@
+public import Foundation
+public import LedgerCore
+public import Marketplace
+
+/// A task (a "job" in seed 000) as GoHireHumans answers it: the request's own field names,
+/// `budget_amount` a JSON number made exactly from the minor units (a Decimal parsed from the
+/// decimal text, never a Double), its status among the document's five, the assigned
+/// professional.
+public struct GoHireHumansTaskView: Encodable, Sendable {
+    let id: String
+    let title: String
+    let description: String
+    let category: String
+    let locationType: String
+    let location: String?
+    let budgetAmount: Decimal
+    let budgetType: String
+    let currency: String
+    let deadline: String?
+    let status: String
+    /// unfunded, pending, funded, refunded or released (the /v1 `funding_status`).
+    let fundingStatus: String
+    let professionalId: String?
+    let createdAt: String
+    let updatedAt: String
+
+    public init(_ task: MarketTask) {
+        let spec = task.spec
+        id = task.id
+        title = spec.title
+        description = spec.description
+        category = spec.category
+        locationType = spec.locationType.rawValue
+        location = spec.address
+        budgetAmount = Self.decimal(spec.amountMinor, spec.asset)
+        budgetType = spec.budgetType.rawValue
+        currency = spec.asset.code
+        deadline = spec.deadline.map(Timestamps.format)
+        status = GoHireHumansStatus.name(task.status)
+        fundingStatus = task.fundingStatus.rawValue
+        professionalId = task.workerID
+        createdAt = Timestamps.format(task.createdAt)
+        updatedAt = Timestamps.format(task.updatedAt)
+    }
+
+    /// The exact decimal of `minor` units of `asset`.
+    public static func decimal(_ minor: Int64, _ asset: Asset) -> Decimal {
+        Decimal(string: MinorUnits.format(minor, scale: asset.scale), locale: Locale(identifier: "en_US_POSIX")) ?? 0
+    }
+}
