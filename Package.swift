@@ -34,6 +34,11 @@ let package = Package(
         // /metrics: swift-metrics' API (Hummingbird's MetricsMiddleware records through it) in Prometheus' text format.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        // Tracing (on when OTEL_EXPORTER_OTLP_ENDPOINT is set): swift-distributed-tracing's API, which
+        // Hummingbird's TracingMiddleware records through, and swift-otel's OTLP/HTTP exporter
+        // only: its gRPC trait stays off, so grpc-swift is resolved but never built.
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel.git", exact: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .systemLibrary(
@@ -252,6 +257,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
             ],
             swiftSettings: strictSettings
         ),
@@ -336,6 +343,8 @@ let package = Package(
             name: "marketplaceTests",
             dependencies: [
                 "marketplace", "LedgerCore", "StripeFake", "BaseFake", "BaseConnector", "Marketplace", .product(name: "GRDB", package: "GRDB.swift"),
+                // TracingTests' fake OTLP collector.
+                "LoopbackServer", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -8,7 +8,7 @@ import Synchronization
 
 /// What the server tells an operator, and the switches for it: Prometheus metrics (a
 /// registry that swift-metrics reports into, `/metrics`), the per-request log line's level,
-/// and readiness (`/readyz` is 503 once a shutdown began).
+/// tracing, and readiness (`/readyz` is 503 once a shutdown began).
 public struct Observability: Sendable {
     /// Where swift-metrics' counters and timers (Hummingbird's MetricsMiddleware) and the
     /// scrape-time gauges land; nil: no metrics, `/metrics` is 404.
@@ -19,13 +19,17 @@ public struct Observability: Sendable {
     /// The level of the per-request log line; nil: no request ids and no request lines (only
     /// `bench api --observability off`, the baseline).
     public var requestLogLevel: Logger.Level?
+    /// A span per request (Hummingbird's TracingMiddleware) into the tracer bootstrapped for the
+    /// process (swift-otel's, when `serve` has OTEL_EXPORTER_OTLP_ENDPOINT); false: no middleware.
+    public var tracing: Bool
     public let readiness: Readiness
 
     public init(registry: PrometheusCollectorRegistry? = nil, metricsPublic: Bool = false, requestLogLevel: Logger.Level? = .info,
-                readiness: Readiness = Readiness()) {
+                tracing: Bool = false, readiness: Readiness = Readiness()) {
         self.registry = registry
         self.metricsPublic = metricsPublic
         self.requestLogLevel = requestLogLevel
+        self.tracing = tracing
         self.readiness = readiness
     }
 
