@@ -299,6 +299,8 @@ let package = Package(
                 // refuses, the connection timeout and cap tests.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // OpenHoldsGaugeTests' /metrics registry.
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.embedInCode("../../Fixtures/x402/payments.json")],
             swiftSettings: strictSettings
