@@ -58,6 +58,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // A span around each durable commit, in the caller's trace (a no-op without a tracer).
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             resources: [
                 // One entry per migration, in order; the `v` prefix keeps the generated names valid.

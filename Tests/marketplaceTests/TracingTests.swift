@@ -32,6 +32,8 @@ struct TracingTests {
     /// as strings there, as protobuf's JSON mapping says).
     struct Span {
         let name: String
+        let spanID: String
+        let parentSpanID: String
         let attributes: [String: String]
     }
 
@@ -63,6 +65,21 @@ struct TracingTests {
             let other = try await Self.span(in: collector) { $0.attributes["http.response.header.request_id"] == mintedID }
             #expect(other.attributes["http.route"] == "/openapi.json")
             #expect(other.attributes["http.response.status_code"] == "200")
+
+            // A write's durable commit is a child span of its request's.
+            let token = try await Self.agentToken(server.base)
+            var deposit = HTTPClientRequest(url: server.base + "/v1/wallet/deposits")
+            deposit.method = .POST
+            deposit.headers.add(name: "Authorization", value: "Bearer \(token)")
+            deposit.headers.add(name: "Content-Type", value: "application/json")
+            deposit.headers.add(name: "Idempotency-Key", value: "trace-deposit")
+            deposit.headers.add(name: "Request-Id", value: "trace-deposit")
+            deposit.body = .bytes(ByteBuffer(string: #"{"amount":"50.00","currency":"USD"}"#))
+            #expect(try await HTTPClient.shared.execute(deposit, timeout: .seconds(10)).status == .created)
+            let depositSpan = try await Self.span(in: collector) { $0.attributes["http.response.header.request_id"] == "trace-deposit" }
+            #expect(depositSpan.attributes["http.response.status_code"] == "201")
+            let commit = try await Self.span(in: collector) { $0.name.hasPrefix("ledger.") && $0.parentSpanID == depositSpan.spanID }
+            #expect(!commit.spanID.isEmpty && commit.spanID != depositSpan.spanID)
         }
     }
 
@@ -72,6 +89,21 @@ struct TracingTests {
                                         environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"])
         #expect(run.status != 0)
         #expect(run.output.contains("OTEL_EXPORTER_OTLP_PROTOCOL"), "\(run.output)")
+    }
+
+    /// Registers an agent and logs in; returns the access token.
+    static func agentToken(_ base: String) async throws -> String {
+        for (path, body) in [("/v1/auth/register", #"{"email":"agent@example.com","password":"correct horse","full_name":"A","role":"agent"}"#),
+                             ("/v1/auth/login", #"{"email":"agent@example.com","password":"correct horse"}"#)] {
+            var request = HTTPClientRequest(url: base + path)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+            let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let json = try JSONSerialization.jsonObject(with: Data(try await answer.body.collect(upTo: 1 << 20).readableBytesView)) as? [String: Any]
+            if let token = (json?["data"] as? [String: Any])?["access_token"] as? String { return token }
+        }
+        throw CancellationError()
     }
 
     /// Polls the collector's bodies (the exporter sends a batch every 100 ms) for a span that
@@ -99,7 +131,8 @@ struct TracingTests {
                               let scalar = value["stringValue"] ?? value["intValue"] ?? value["boolValue"] ?? value["doubleValue"] else { continue }
                         attributes[key] = "\(scalar)"
                     }
-                    spans.append(Span(name: span["name"] as? String ?? "", attributes: attributes))
+                    spans.append(Span(name: span["name"] as? String ?? "", spanID: span["spanId"] as? String ?? "",
+                                      parentSpanID: span["parentSpanId"] as? String ?? "", attributes: attributes))
                 }
             }
         }
