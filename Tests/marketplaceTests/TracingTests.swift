@@ -66,6 +66,13 @@ struct TracingTests {
             #expect(other.attributes["http.route"] == "/openapi.json")
             #expect(other.attributes["http.response.status_code"] == "200")
 
+            // An email in a query string does not reach the collector.
+            var check = HTTPClientRequest(url: server.base + "/v1/auth/check-email?email=someone%40example.com")
+            check.headers.add(name: "Request-Id", value: "trace-email")
+            #expect(try await HTTPClient.shared.execute(check, timeout: .seconds(10)).status == .ok)
+            let checked = try await Self.span(in: collector) { $0.attributes["http.response.header.request_id"] == "trace-email" }
+            #expect(checked.attributes["url.query"] == "email=REDACTED")
+
             // A write's durable commit is a child span of its request's.
             let token = try await Self.agentToken(server.base)
             var deposit = HTTPClientRequest(url: server.base + "/v1/wallet/deposits")
