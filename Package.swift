@@ -34,6 +34,11 @@ let package = Package(
         // /metrics: swift-metrics' API (Hummingbird's MetricsMiddleware records through it) in Prometheus' text format.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        // Tracing (on when OTEL_EXPORTER_OTLP_ENDPOINT is set): swift-distributed-tracing's API, which
+        // Hummingbird's TracingMiddleware records through, and swift-otel's OTLP/HTTP exporter
+        // only: its gRPC trait stays off, so grpc-swift is resolved but never built.
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel.git", exact: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .systemLibrary(
@@ -53,6 +58,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // A span around each durable commit, in the caller's trace (a no-op without a tracer).
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             resources: [
                 // One entry per migration, in order; the `v` prefix keeps the generated names valid.
@@ -254,6 +261,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
             ],
             swiftSettings: strictSettings
         ),
@@ -294,6 +303,8 @@ let package = Package(
                 // refuses, the connection timeout and cap tests.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // OpenHoldsGaugeTests' /metrics registry.
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.embedInCode("../../Fixtures/x402/payments.json"), .embedInCode("../../Fixtures/dialects/humanops/humanops-requests.json"),
                         .embedInCode("../../Fixtures/dialects/gohirehumans/gohirehumans-requests.json")],
@@ -339,6 +350,8 @@ let package = Package(
             name: "marketplaceTests",
             dependencies: [
                 "marketplace", "LedgerCore", "StripeFake", "BaseFake", "BaseConnector", "Marketplace", .product(name: "GRDB", package: "GRDB.swift"),
+                // TracingTests' fake OTLP collector.
+                "LoopbackServer", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Synchronization
 public import Logging
+import Tracing
 
 /// The double-entry ledger on one SQLite file: accounts, transfers committed atomically in
 /// batches through one group-committing writer, holds, idempotency, a hash-chained journal,
@@ -125,11 +126,17 @@ public final class Ledger: Sendable {
 
     /// Commits a batch of transfers, all or none, durably; returns the rows written, or the
     /// first result for a repeated idempotency key.
+    /// A `ledger.commit` span (in the caller's trace, e.g. its request's) covers the wait for the
+    /// durable commit; without a tracer bootstrapped it is a no-op.
     public func commit(_ batch: TransferBatch) async throws(LedgerError) -> CommitReceipt {
         let writer = try requireWriter()
+        let span = startSpan("ledger.commit")
+        defer { span.end() }
+        span.attributes["ledger.transfers"] = batch.transfers.count
         let result = await withCheckedContinuation { continuation in
             writer.submit(.commit(batch, continuation))
         }
+        if case .failure(let error) = result { span.recordError(error) }
         return try result.get()
     }
 
@@ -143,9 +150,19 @@ public final class Ledger: Sendable {
     /// `transaction.db` and moves money through `transaction.commit`, all landing together;
     /// when it throws, nothing it did lands (rows, batches, accounts) and its error is rethrown.
     /// The caller suspends meanwhile; no thread of the cooperative pool waits on an fsync.
+    /// A `ledger.transaction` span covers it, as `commit`'s does.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) async throws -> T {
         let writer = try requireWriter()
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let span = startSpan("ledger.transaction")
+        defer { span.end() }
+        do { return try await run(body, on: writer) } catch {
+            span.recordError(error)
+            throw error
+        }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T, on writer: JournalWriter) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let outcome = JobOutcome<T>()
             writer.submit(.transaction(TransactionJob(
                 run: { transaction in

@@ -84,6 +84,12 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
                         rateLimitClock: @escaping @Sendable () -> Int64 = RateLimits.wallClock, mounts: [any RouteMount] = [],
                         observability: Observability = .standard) -> Router<APIContext> {
     let router = Router(context: APIContext.self)
+    // Outermost, so that its span ends with the answer as sent: the status the request log gave
+    // an error, and the `Request-Id` (recorded from the request, when given, and the answer).
+    // No other header is recorded; a query's email (the login-name check) is redacted.
+    if observability.tracing {
+        router.add(middleware: TracingMiddleware(recordingHeaders: [RequestLogMiddleware.header], redactingQueryParameters: ["email"]))
+    }
     if let level = observability.requestLogLevel { router.add(middleware: RequestLogMiddleware(level: level)) }
     // Counts and times every request by route and status into swift-metrics (the registry's backend).
     if observability.registry != nil { router.add(middleware: MetricsMiddleware()) }

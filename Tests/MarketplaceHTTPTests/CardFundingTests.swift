@@ -47,8 +47,10 @@ struct CardFundingTests {
         }
     }
 
-    /// `logs`, when given, receives what the Stripe connector and the settlement service log.
-    static func withStripe(logs: CapturedLogs? = nil, _ body: @escaping @Sendable (Stripe) async throws -> Void) async throws {
+    /// `logs`, when given, receives what the Stripe connector and the settlement service log;
+    /// `observability`: the router's (`/metrics` when it has a registry).
+    static func withStripe(logs: CapturedLogs? = nil, observability: Observability = .standard,
+                           _ body: @escaping @Sendable (Stripe) async throws -> Void) async throws {
         let clock = ManualClock()
         let fake = FakeStripe(nowSeconds: clock.now / 1_000_000)
         let logger = logs.map { logs in Logger(label: "test") { _ in CapturingLogHandler(logs: logs) } }
@@ -59,7 +61,7 @@ struct CardFundingTests {
             let test = try await TestServices(clock: clock, card: CardPayments(connector: connector, successURL: "https://agents.example/ok",
                                                                                cancelURL: "https://agents.example/cancel"), logger: logger)
             defer { test.close() }
-            let app = Application(router: buildRouter(services: test.services, mode: "test", rateLimits: .unlimited))
+            let app = Application(router: buildRouter(services: test.services, mode: "test", rateLimits: .unlimited, observability: observability))
             try await app.test(.router) { client in try await body(Stripe(client: client, test: test, fake: fake)) }
         }
     }

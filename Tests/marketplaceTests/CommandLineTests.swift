@@ -16,7 +16,7 @@ struct CommandLineTests {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources")
         var names: Set<String> = []
-        let pattern = try Regex(#""((?:MARKETPLACE|STRIPE|BASE)_[A-Z0-9_]+)""#)
+        let pattern = try Regex(#""((?:MARKETPLACE|STRIPE|BASE|OTEL)_[A-Z0-9_]+)""#)
         for case let file as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where file.pathExtension == "swift" {
             let text = try String(contentsOf: file, encoding: .utf8)
             for match in text.matches(of: pattern) { if let name = match.output[1].substring { names.insert(String(name)) } }

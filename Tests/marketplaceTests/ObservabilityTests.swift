@@ -95,6 +95,9 @@ struct ObservabilityTests {
         }
         #expect(scrape.body.contains("marketplace_ledger_commits "))
         #expect(scrape.body.contains(#"marketplace_webhook_deliveries{state="pending"}"#))
+        // The lifecycle funded from the wallet and released on approval: no hold is left open.
+        let holds = scrape.body.split(separator: "\n").first { $0.hasPrefix(#"marketplace_open_holds{asset="USD"} "#) }
+        #expect(holds.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } == 0)
 
         let logged = try String(contentsOfFile: log, encoding: .utf8)
         let line = try #require(logged.split(separator: "\n").first { $0.contains("request_id=ticket-4711") })

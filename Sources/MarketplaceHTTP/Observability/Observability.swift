@@ -8,7 +8,7 @@ import Synchronization
 
 /// What the server tells an operator, and the switches for it: Prometheus metrics (a
 /// registry that swift-metrics reports into, `/metrics`), the per-request log line's level,
-/// and readiness (`/readyz` is 503 once a shutdown began).
+/// tracing, and readiness (`/readyz` is 503 once a shutdown began).
 public struct Observability: Sendable {
     /// Where swift-metrics' counters and timers (Hummingbird's MetricsMiddleware) and the
     /// scrape-time gauges land; nil: no metrics, `/metrics` is 404.
@@ -19,13 +19,17 @@ public struct Observability: Sendable {
     /// The level of the per-request log line; nil: no request ids and no request lines (only
     /// `bench api --observability off`, the baseline).
     public var requestLogLevel: Logger.Level?
+    /// A span per request (Hummingbird's TracingMiddleware) into the tracer bootstrapped for the
+    /// process (swift-otel's, when `serve` has OTEL_EXPORTER_OTLP_ENDPOINT); false: no middleware.
+    public var tracing: Bool
     public let readiness: Readiness
 
     public init(registry: PrometheusCollectorRegistry? = nil, metricsPublic: Bool = false, requestLogLevel: Logger.Level? = .info,
-                readiness: Readiness = Readiness()) {
+                tracing: Bool = false, readiness: Readiness = Readiness()) {
         self.registry = registry
         self.metricsPublic = metricsPublic
         self.requestLogLevel = requestLogLevel
+        self.tracing = tracing
         self.readiness = readiness
     }
 
@@ -86,7 +90,8 @@ struct ObservabilityController: Sendable {
 }
 
 /// Gauges read at each scrape: the ledger writer's work and queue, webhook deliveries waiting
-/// and given up, connector calls by connector, kind and state, the latest reconciliation's breaks.
+/// and given up, connector calls by connector, kind and state, open holds by asset, the latest
+/// reconciliation's breaks.
 enum ScrapeGauges {
     static func update(_ registry: PrometheusCollectorRegistry, services: Services) throws {
         let ledger = services.ledger
@@ -102,6 +107,15 @@ enum ScrapeGauges {
         for calls in facts.connectorCalls {
             registry.makeGauge(name: "marketplace_connector_calls", labels: [("connector", calls.connector), ("kind", calls.kind), ("state", calls.state)],
                                help: "Connector calls by connector, kind and state.").set(Double(calls.count))
+        }
+        // Every asset, none open included: a gauge keeps its last value until set again.
+        for asset in Asset.all.map(\.code) + facts.openHolds.map(\.asset).filter({ code in !Asset.all.contains { $0.code == code } }) {
+            let holds = facts.openHolds.first { $0.asset == asset }
+            registry.makeGauge(name: "marketplace_open_holds", labels: [("asset", asset)], help: "Open (pending) holds in the ledger, by asset.")
+                .set(Double(holds?.count ?? 0))
+            // Exact as a Double below 2^53 minor units; a reading, never summed back into money.
+            registry.makeGauge(name: "marketplace_open_holds_amount_minor", labels: [("asset", asset)],
+                               help: "Minor units the open holds hold, by asset.").set(Double(holds?.amountMinor ?? 0))
         }
         registry.makeGauge(name: "marketplace_reconciliation_breaks", help: "Breaks the latest reconciliation found (-1 before the first).")
             .set(Double(facts.reconciliationBreaks ?? -1))

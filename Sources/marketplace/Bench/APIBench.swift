@@ -31,7 +31,20 @@ struct APIBench: AsyncParsableCommand {
     @Option(help: "off: no request ids, lines or metrics (the figures before they existed); on: request ids and one info line per request (to standard error), Prometheus metrics recorded, as `serve` runs.")
     var observability: String = "off"
 
+    @Option(help: "Take an online backup (as `marketplace backup`) once this many lifecycles are done, while the load goes on; then restore and verify it (needs --backup-to).")
+    var backupAt: Int?
+    @Option(help: "A new or empty directory for --backup-at's backup (kept; the restored copy lands beside it as restored.sqlite).")
+    var backupTo: String?
+
     static let routes = ["create", "fund", "apply", "accept", "submit", "approve"]
+
+    func validate() throws {
+        guard (backupAt == nil) == (backupTo == nil) else { throw ValidationError("--backup-at and --backup-to go together") }
+        if let backupAt, !(1...(concurrency * lifecycles)).contains(backupAt) {
+            throw ValidationError("--backup-at must be from 1 to the run's \(concurrency * lifecycles) lifecycles, not \(backupAt)")
+        }
+        if backupAt != nil, floor { throw ValidationError("--backup-at needs lifecycles, not --floor") }
+    }
 
     /// `off`, or `on` as `serve` runs by default (swift-log to standard error, swift-metrics into
     /// a Prometheus registry).
@@ -66,6 +79,7 @@ struct APIBench: AsyncParsableCommand {
         let lifecycles = lifecycles
         let keyed = keyed
         let floor = floor
+        let backup: BenchBackup? = if let backupAt, let backupTo { BenchBackup(after: backupAt, directory: backupTo) } else { nil }
         let measured = try await app.test(.live) { client in
             guard let port = client.port else { throw ValidationError("the server has no port") }
             var users: [VirtualUser] = []
@@ -73,17 +87,23 @@ struct APIBench: AsyncParsableCommand {
             let cpuBefore = Self.processCPUSeconds()
             let commitsBefore = ledger.writerCommits
             let start = ContinuousClock.now
+            let taking = backup.map { backup in Task { try await backup.take(from: ledger, path: path) } }
+            defer { taking?.cancel() }  // a load that failed leaves it waiting
             let samples = try await withThrowingTaskGroup(of: [String: [Duration]].self) { group in
-                for user in users { group.addTask { floor ? try await user.runFloor(lifecycles) : try await user.run(lifecycles, keyed: keyed) } }
+                for user in users {
+                    group.addTask { floor ? try await user.runFloor(lifecycles) : try await user.run(lifecycles, keyed: keyed, progress: backup?.progress) }
+                }
                 return try await group.reduce(into: [String: [Duration]]()) { all, one in all.merge(one) { $0 + $1 } }
             }
             let elapsed = ContinuousClock.now - start
+            let taken = try await taking?.value
             let cpu = Self.processCPUSeconds() - cpuBefore
             let commitsAfter = ledger.writerCommits
             for user in users { try await user.shutdown() }
-            return (samples, elapsed, cpu, (commitsAfter.commits - commitsBefore.commits, commitsAfter.jobs - commitsBefore.jobs))
+            return (samples, elapsed, cpu, (commitsAfter.commits - commitsBefore.commits, commitsAfter.jobs - commitsBefore.jobs), taken)
         }
         let verify = try ledger.verify()
+        let backedUp: BenchBackup.Outcome? = if let backup, let taken = measured.4 { try backup.check(taken, live: ledger) } else { nil }
         let seconds = Double(measured.1.components.seconds) + Double(measured.1.components.attoseconds) / 1e18
         let total = concurrency * lifecycles
         var perRoute: [String: Any] = [:]
@@ -91,7 +111,7 @@ struct APIBench: AsyncParsableCommand {
             let sorted = (measured.0[route] ?? []).sorted()
             perRoute[route] = ["requests": sorted.count, "p50_ms": Self.milliseconds(sorted, 0.50), "p99_ms": Self.milliseconds(sorted, 0.99)]
         }
-        let report: [String: Any] = [
+        var report: [String: Any] = [
             "machine": ["cores": ProcessInfo.processInfo.activeProcessorCount, "durability": "WAL, synchronous=FULL"],
             "concurrency": concurrency, "lifecycles": total, "keyed": keyed, "floor": floor, "seconds": (seconds * 1_000).rounded() / 1_000,
             "lifecycles_per_second": Int((Double(total) / seconds).rounded()), "requests_per_lifecycle": Self.routes.count,
@@ -103,6 +123,7 @@ struct APIBench: AsyncParsableCommand {
             "routes": perRoute, "ledger_consistent": verify.isClean, "transfers": verify.transfersChecked,
             "targets": ["lifecycles_per_second_min": 500, "p99_ms_max": 50],
         ]
+        if let backedUp { report["backup"] = backedUp.report }
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
         print(String(decoding: data, as: UTF8.self))
         guard verify.isClean else { throw ValidationError("the ledger is not consistent after the run") }
@@ -165,8 +186,9 @@ struct VirtualUser: Sendable {
     }
 
     /// Runs `count` lifecycles; returns each route's latencies. `keyed`: every write carries an
-    /// Idempotency-Key (its answer is stored in the commit of its effect).
-    func run(_ count: Int, keyed: Bool) async throws -> [String: [Duration]] {
+    /// Idempotency-Key (its answer is stored in the commit of its effect); `progress` counts
+    /// each finished lifecycle (for `--backup-at`).
+    func run(_ count: Int, keyed: Bool, progress: BenchBackup.Progress? = nil) async throws -> [String: [Duration]] {
         var samples: [String: [Duration]] = [:]
         let clock = ContinuousClock()
         func timed(_ route: String, _ body: () async throws -> [String: Any]) async throws -> [String: Any] {
@@ -190,6 +212,7 @@ struct VirtualUser: Sendable {
                 try await human.send(.post, "/v1/tasks/\(id)/submissions", json: #"{"deliverables":[{"kind":"text","value":"done"}]}"#, key: key("submit"))
             }
             _ = try await timed("approve") { try await agent.send(.post, "/v1/tasks/\(id)/approve", key: key("approve")) }
+            progress?.finishedOne()
         }
         return samples
     }

@@ -61,6 +61,7 @@ extension Serve {
         _ = try Self.logLevel()
         _ = try Self.logFormat()
         _ = try Self.metricsSetting()
+        _ = try Self.tracingEndpoint()
         if let url = environment["BASE_RPC_URL"], !url.isEmpty {
             try Self.checkURL(url, "BASE_RPC_URL")
             _ = try Self.chainPollSeconds()

@@ -34,6 +34,8 @@ struct Serve: AsyncParsableCommand {
         ("MARKETPLACE_VERIFIER_TIMEOUT_SECONDS", "per attempt"), ("MARKETPLACE_VERIFIER_ATTEMPTS", "attempts (default 3)"),
         ("MARKETPLACE_LOG_LEVEL", "trace … critical (default info)"), ("MARKETPLACE_LOG_FORMAT", "text (default) or json lines"),
         ("MARKETPLACE_METRICS", "admin (default: finance:read), public, or off"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "an OTLP/HTTP collector (http://host:4318): a span per request (unset: no tracing)"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf (default) or http/json; swift-otel reads the other OTEL_* settings"),
         ("MARKETPLACE_CRASH_POINT", "tests only: SIGKILL the process at a named point"),
         ("STRIPE_SECRET_KEY", "sk_test_/sk_live_ key: card payments on"), ("STRIPE_WEBHOOK_SECRET", "whsec_ secret(s) of the webhook endpoint"),
         ("STRIPE_API_BASE", "another Stripe API base (a fake or emulator)"),
@@ -103,7 +105,9 @@ struct Serve: AsyncParsableCommand {
         try validateSettings()
         try await Self.checkChainNode()
         let (port, portSetting) = try listenPort()
-        let observability = try Self.bootstrapObservability()
+        var observability = try Self.bootstrapObservability()
+        let tracer = try Self.bootstrapTracing()
+        observability.tracing = tracer != nil
         let logger = Logger(label: "marketplace")
         try database.prepareDirectory()
         let ledger = try Ledger(path: database.db, logger: logger)
@@ -126,7 +130,7 @@ struct Serve: AsyncParsableCommand {
             print("try: curl http://\(host):\(bound)/healthz")
             fflush(nil)  // all streams: stdout is not concurrency-safe to name
         }
-        do { try await serve(app, services: services, readiness: observability.readiness, logger: logger) } catch where !listening.withLock({ $0 }) {
+        do { try await serve(app, tracer: tracer, services: services, readiness: observability.readiness, logger: logger) } catch where !listening.withLock({ $0 }) {
             throw SettingError(portSetting, "cannot listen on \(host):\(port): \(error)")
         }
     }
@@ -151,8 +155,10 @@ struct Serve: AsyncParsableCommand {
 
     /// The server and the background loops as one ServiceLifecycle group: SIGTERM or SIGINT
     /// shuts it down gracefully (the server drains its connections, each loop ends after its
-    /// round), and when the server stops, so does the group.
-    func serve(_ app: some ApplicationProtocol & Service, services: Services, readiness: Readiness, logger: Logger) async throws {
+    /// round), and when the server stops, so does the group. The span exporter (`tracer`) comes
+    /// first, so it is shut down last and sends the spans of the drained requests.
+    func serve(_ app: some ApplicationProtocol & Service, tracer: (any Service)?, services: Services, readiness: Readiness,
+               logger: Logger) async throws {
         let settlement = services.settlement
         let idempotency = services.idempotency
         var loops: [BackgroundLoop] = [BackgroundLoop(name: "sweeper") { try await Self.sweepExpiredTasks(settlement, idempotency: idempotency, logger: logger) }]
@@ -160,8 +166,9 @@ struct Serve: AsyncParsableCommand {
         if let webhooks = services.webhooks {
             loops.append(BackgroundLoop(name: "webhook dispatcher") { try await Self.deliverWebhooks(webhooks, logger: logger) })
         }
+        let exporter: [ServiceGroupConfiguration.ServiceConfiguration] = tracer.map { [.init(service: $0)] } ?? []
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: ShutdownNotice(readiness: readiness), successTerminationBehavior: .ignore), .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup)]
+            services: exporter + [.init(service: ShutdownNotice(readiness: readiness), successTerminationBehavior: .ignore), .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup)]
                 + loops.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
