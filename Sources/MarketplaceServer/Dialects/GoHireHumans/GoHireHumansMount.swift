@@ -195,7 +195,7 @@ public struct GoHireHumansMount: RouteMount {
         let asset = Asset.named(session.asset.uppercased()) ?? task.spec.asset
         return EditedResponse(status: .created, response: CheckoutView(taskId: task.id, sessionId: session.sessionID, checkoutUrl: session.checkoutURL,
                                                                        status: session.status.rawValue,
-                                                                       amount: GoHireHumansTaskView.decimal(session.amountMinor, asset),
+                                                                       amount: ExactDecimal.of(session.amountMinor, asset),
                                                                        currency: asset.code))
     }
 
@@ -214,8 +214,8 @@ public struct GoHireHumansMount: RouteMount {
     @Sendable func balance(_ request: Request, context: APIContext) async throws -> BalanceView {
         let wallets = try await services.settlement.wallets(for: try context.requirePrincipal())
         return BalanceView(balances: wallets.map { wallet in
-            .init(currency: wallet.asset.code, available: GoHireHumansTaskView.decimal(wallet.availableMinor, wallet.asset),
-                  escrow: GoHireHumansTaskView.decimal(wallet.frozenMinor, wallet.asset))
+            .init(currency: wallet.asset.code, available: ExactDecimal.of(wallet.availableMinor, wallet.asset),
+                  escrow: ExactDecimal.of(wallet.frozenMinor, wallet.asset))
         })
     }
 }

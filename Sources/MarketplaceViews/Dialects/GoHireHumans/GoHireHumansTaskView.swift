@@ -32,7 +32,7 @@ public struct GoHireHumansTaskView: Encodable, Sendable {
         category = spec.category
         locationType = spec.locationType.rawValue
         location = spec.address
-        budgetAmount = Self.decimal(spec.amountMinor, spec.asset)
+        budgetAmount = ExactDecimal.of(spec.amountMinor, spec.asset)
         budgetType = spec.budgetType.rawValue
         currency = spec.asset.code
         deadline = spec.deadline.map(Timestamps.format)
@@ -41,10 +41,5 @@ public struct GoHireHumansTaskView: Encodable, Sendable {
         professionalId = task.workerID
         createdAt = Timestamps.format(task.createdAt)
         updatedAt = Timestamps.format(task.updatedAt)
-    }
-
-    /// The exact decimal of `minor` units of `asset`.
-    public static func decimal(_ minor: Int64, _ asset: Asset) -> Decimal {
-        Decimal(string: MinorUnits.format(minor, scale: asset.scale), locale: Locale(identifier: "en_US_POSIX")) ?? 0
     }
 }

@@ -37,7 +37,7 @@ public struct HumanOpsTaskView: Encodable, Sendable {
         description = spec.description
         taskType = spec.taskType
         location = spec.latitude.flatMap { lat in spec.longitude.map { Location(lat: lat, lng: $0, address: spec.address) } }
-        rewardUsd = Self.decimal(spec.budgetMinor, spec.asset)
+        rewardUsd = ExactDecimal.of(spec.budgetMinor, spec.asset)
         currency = spec.asset.code
         deadline = spec.deadline.map(Timestamps.format)
         proofRequirements = spec.proofRequirements
@@ -47,10 +47,5 @@ public struct HumanOpsTaskView: Encodable, Sendable {
         createdAt = Timestamps.format(task.createdAt)
         updatedAt = Timestamps.format(task.updatedAt)
         self.refunded = refunded
-    }
-
-    /// The exact decimal of `minor` units: parsed from its decimal text, so no binary rounding.
-    static func decimal(_ minor: Int64, _ asset: Asset) -> Decimal {
-        Decimal(string: MinorUnits.format(minor, scale: asset.scale), locale: Locale(identifier: "en_US_POSIX")) ?? 0
     }
 }
