@@ -34,6 +34,7 @@ struct Serve: AsyncParsableCommand {
         ("MARKETPLACE_VERIFIER_TIMEOUT_SECONDS", "per attempt"), ("MARKETPLACE_VERIFIER_ATTEMPTS", "attempts (default 3)"),
         ("MARKETPLACE_LOG_LEVEL", "trace … critical (default info)"), ("MARKETPLACE_LOG_FORMAT", "text (default) or json lines"),
         ("MARKETPLACE_METRICS", "admin (default: finance:read), public, or off"),
+        ("MARKETPLACE_RATE_LIMITS", "standard (default) or off: no per-minute limits (test mode only, for contract runs)"),
         ("MARKETPLACE_CRASH_POINT", "tests only: SIGKILL the process at a named point"),
         ("STRIPE_SECRET_KEY", "sk_test_/sk_live_ key: card payments on"), ("STRIPE_WEBHOOK_SECRET", "whsec_ secret(s) of the webhook endpoint"),
         ("STRIPE_API_BASE", "another Stripe API base (a fake or emulator)"),
@@ -114,7 +115,8 @@ struct Serve: AsyncParsableCommand {
         let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
         let services = try await makeServices(ledger: ledger, store: store, port: port, logger: logger)
-        let configuration = ServerConfiguration(host: host, port: port, mode: mode, trustedProxies: try Self.trustedProxies())
+        let configuration = ServerConfiguration(host: host, port: port, mode: mode, rateLimits: try Self.rateLimits(mode: mode),
+                                                trustedProxies: try Self.trustedProxies())
         let listening = Mutex(false)
         let mounts = serverMounts(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits)
         let app = buildApplication(configuration, services: services, logger: logger, mounts: mounts,
