@@ -49,6 +49,7 @@ extension OpenAPIDocument {
             if connectorOperations.contains(id) { responses["502"] = responses["502"] ?? errorResponse }
             if limitedOperations.contains(id) { responses["422"] = responses["422"] ?? errorResponse }
         }
+        if keyed && !json { responses["409"] = responses["409"] ?? ["description": "CONFLICT: the Idempotency-Key was used with another request, or is in flight"] }
         if isSecured(operation) {
             for status in ["401", "403"] where responses[status] == nil { responses[status] = json ? errorResponse : ["description": "No or bad credentials"] }
         }
@@ -71,6 +72,8 @@ extension OpenAPIDocument {
             ["description": description, "content": [type: ["schema": ["type": "string"]]]]
         }
         switch id {
+        case "register", "registerAgent": return ["409": errorResponse]
+        case "login", "refresh": return ["401": errorResponse]
         case "financeJournal": return ["200": text("text/plain", "The journal, hledger / ledger-cli syntax")]
         case "financeHTML": return ["200": text("text/html", "The finance report, one HTML page")]
         case "financeReport":

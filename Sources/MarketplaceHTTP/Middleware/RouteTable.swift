@@ -6,7 +6,7 @@ import Synchronization
 /// with `Allow` (RFC 9110 §15.5.6). It is filled once every route is added (`buildRouter`).
 final class RouteTable: Sendable {
     private struct Pattern: Sendable {
-        /// Path segments; nil stands for a parameter (`:task`), which matches any one segment.
+        /// Path segments; nil stands for a parameter (`{task}`, or `:task`), which matches any one segment.
         let segments: [String?]
         var methods: Set<String>
     }
@@ -17,7 +17,7 @@ final class RouteTable: Sendable {
     func record(_ routes: [Router<APIContext>.RouteDescription]) {
         var byPath: [[String?]: Set<String>] = [:]
         for route in routes {
-            let segments = Self.segments(route.path.description).map { $0.hasPrefix(":") ? nil : $0 }
+            let segments = Self.segments(route.path.description).map { Self.isParameter($0) ? nil : $0 }
             byPath[segments, default: []].insert(route.method.rawValue)
         }
         patterns.withLock { $0 = byPath.map { Pattern(segments: $0.key, methods: $0.value) } }
@@ -32,6 +32,10 @@ final class RouteTable: Sendable {
         }
         if methods.contains("GET") { methods.insert("HEAD") }
         return methods.sorted()
+    }
+
+    private static func isParameter(_ segment: String) -> Bool {
+        segment.hasPrefix(":") || (segment.hasPrefix("{") && segment.hasSuffix("}"))
     }
 
     private static func matches(_ pattern: [String?], _ asked: [String]) -> Bool {
