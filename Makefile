@@ -126,7 +126,7 @@ contract-schemathesis:
 	  $(SCHEMATHESIS_VENV)/bin/st run '{base_url}/openapi.json' --url '{base_url}' -H 'Authorization: Bearer {api_key}' \
 	  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,unsupported_method,allow_header_conformance \
 	  --phases examples,coverage,fuzzing --max-examples 4 --seed 1 --workers 2 --generation-with-security-parameters false \
-	  --request-timeout 20 --max-time 300 --no-color --report junit --report-dir $(CONTRACT_OUT)
+	  --request-timeout 20 --no-color --report junit --report-dir $(CONTRACT_OUT)
 
 ## A Python client generated from the server's /openapi.json by openapi-python-client (PyPI, pinned
 ## in Fixtures/openapi) runs a lifecycle, a 402 and 409s against a fresh test-mode server.

@@ -93,7 +93,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     router.add(middleware: AuthMiddleware(auth: services.auth))
     router.add(middleware: RateLimitMiddleware(limits: rateLimits, now: rateLimitClock))
     router.add(middleware: LocationMiddleware())
-    router.add(middleware: IdempotencyMiddleware(store: services.idempotency))
+    router.add(middleware: IdempotencyMiddleware(store: services.idempotency, routes: routes))
     router.add(middleware: DomainErrorMiddleware())
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response(mounts: mounts) }

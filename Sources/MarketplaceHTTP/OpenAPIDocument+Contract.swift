@@ -49,7 +49,10 @@ extension OpenAPIDocument {
             if connectorOperations.contains(id) { responses["502"] = responses["502"] ?? errorResponse }
             if limitedOperations.contains(id) { responses["422"] = responses["422"] ?? errorResponse }
         }
-        if keyed && !json { responses["409"] = responses["409"] ?? ["description": "CONFLICT: the Idempotency-Key was used with another request, or is in flight"] }
+        if keyed && !json {
+            responses["409"] = responses["409"] ?? ["description": "CONFLICT: the Idempotency-Key was used with another request, or is in flight"]
+            responses["400"] = responses["400"] ?? ["description": "An Idempotency-Key outside 1 to 255 characters, or a bad request"]
+        }
         if isSecured(operation) {
             for status in ["401", "403"] where responses[status] == nil { responses[status] = json ? errorResponse : ["description": "No or bad credentials"] }
         }

@@ -31,7 +31,8 @@ import MarketplaceServer
     @Test func aWrongMethodOnAKnownPathIs405WithAllow() async throws {
         try await withApp { client, _ in
             for (method, path, allow) in [(HTTPRequest.Method.delete, "/v1/tasks", "GET, HEAD, POST"), (.put, "/v1/tasks/tsk_unknown", "GET, HEAD, PATCH"),
-                                          (.get, "/v1/wallet/deposits", "POST"), (.post, "/healthz", "GET, HEAD")] {
+                                          (.get, "/v1/wallet/deposits", "POST"), (.post, "/healthz", "GET, HEAD"),
+                                          (.get, "/v1/webhooks/callback-secret", "POST"), (.options, "/v1/webhooks/wh_1", "DELETE, PATCH")] {
                 try await client.execute(uri: path, method: method) { response in
                     #expect(response.status == .methodNotAllowed, "\(method) \(path)")
                     #expect(response.headers[HTTPField.Name("Allow")!] == allow, "\(method) \(path)")
@@ -40,6 +41,12 @@ import MarketplaceServer
                     #expect(errorCode(body) == "METHOD_NOT_ALLOWED")
                     #expect(errorField(body) == "method")
                 }
+            }
+            // A key on a method the path does not serve is not claimed: 405, not the key's 400 or 409.
+            let owner = try await client.session("keyed@example.com")
+            for key in ["same", "same", String(repeating: "k", count: 300)] {
+                let (status, body) = try await client.send(.put, "/v1/wallet/deposits", token: owner, json: #"{"amount":"1.00","currency":"USD"}"#, idempotencyKey: key)
+                #expect(status == .methodNotAllowed && errorCode(body) == "METHOD_NOT_ALLOWED", "key \(key.prefix(8))")
             }
             try await client.execute(uri: "/v1/not-a-route", method: .delete) { response in
                 #expect(response.status == .notFound)

@@ -23,15 +23,22 @@ final class RouteTable: Sendable {
         patterns.withLock { $0 = byPath.map { Pattern(segments: $0.key, methods: $0.value) } }
     }
 
-    /// The methods served at `path`, sorted (HEAD beside GET, as Hummingbird answers it); empty for an unknown path.
+    /// The methods served at `path`, sorted (HEAD beside GET, as Hummingbird answers it); empty
+    /// for an unknown path. Where patterns overlap, the router takes a literal segment over a
+    /// parameter, segment by segment (`/v1/webhooks/callback-secret` over `/v1/webhooks/{webhook}`).
     func methods(at path: String) -> [String] {
         let asked = Self.segments(path)
+        let matching = patterns.withLock { patterns in patterns.filter { Self.matches($0.segments, asked) } }
+        guard let best = matching.map({ $0.segments.map { $0 == nil ? 0 : 1 } }).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [] }
         var methods = Set<String>()
-        patterns.withLock { patterns in
-            for pattern in patterns where Self.matches(pattern.segments, asked) { methods.formUnion(pattern.methods) }
-        }
+        for pattern in matching where pattern.segments.map({ $0 == nil ? 0 : 1 }) == best { methods.formUnion(pattern.methods) }
         if methods.contains("GET") { methods.insert("HEAD") }
         return methods.sorted()
+    }
+
+    /// True when `method` is served at `path`.
+    func serves(_ method: String, at path: String) -> Bool {
+        methods(at: path).contains(method)
     }
 
     private static func isParameter(_ segment: String) -> Bool {
