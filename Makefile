@@ -6,7 +6,7 @@ DB ?= data/marketplace-test.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test interop simulate finance-check finance-screenshot deps test-deps packages build bench bench-api bench-sign
+.PHONY: run test interop contract contract-schemathesis contract-client simulate finance-check finance-screenshot deps test-deps packages build bench bench-api bench-sign
 
 ## Install the system libraries the package links (as root), or name them and stop.
 deps:
@@ -48,6 +48,9 @@ ETH_INTEROP := .build/interop/base-cli-signatures.json
 VENV := .build/venv-stripe
 ETH_VENV := .build/venv-eth
 MCP_VENV := .build/venv-mcp
+SCHEMATHESIS_VENV := .build/venv-schemathesis
+CLIENT_VENV := .build/venv-openapi-client
+CONTRACT_OUT := .build/contract
 
 FINANCE_OUT := .build/finance-check
 
@@ -57,7 +60,7 @@ test: test-deps
 	swift build --build-tests
 	@rm -rf $(INTEROP) $(ETH_INTEROP) $(FINANCE_OUT)
 	STRIPE_INTEROP_OUT=$(CURDIR)/$(INTEROP) ETH_INTEROP_OUT=$(CURDIR)/$(ETH_INTEROP) $(TEST_MALLOC) swift test --skip-build
-	@$(MAKE) --no-print-directory interop simulate finance-check
+	@$(MAKE) --no-print-directory interop contract simulate finance-check
 
 SIMULATION_DB := $(FINANCE_OUT)/simulate.sqlite
 # The simulation's clock starts on 2026-01-01 (UTC); its books are read as of that month's end.
@@ -107,6 +110,36 @@ interop:
 	  $(MCP_VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/mcp/requirements.txt; \
 	  $(MCP_VENV)/bin/python Fixtures/mcp/check_mcp.py --binary .build/debug/marketplace; \
 	else echo "python3 is older than 3.10 (the mcp package needs 3.10): skipping the MCP interop check"; fi
+
+## The contract: schemathesis and a generated client against the debug server (see README, API contract).
+contract: contract-schemathesis contract-client
+
+## schemathesis (PyPI, pinned in Fixtures/openapi) over /openapi.json of a test-mode server on a
+## temporary SQLite file with rate limits off, authenticated with an agent's key: bounded (a
+## fixed seed, 4 examples an operation), and any server error or conformance failure fails it.
+contract-schemathesis:
+	@command -v python3 >/dev/null || { echo "python3 not found: skipping the schemathesis contract check"; exit 0; }; \
+	set -e; mkdir -p $(CONTRACT_OUT); \
+	[ -x $(SCHEMATHESIS_VENV)/bin/st ] || python3 -m venv $(SCHEMATHESIS_VENV); \
+	$(SCHEMATHESIS_VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/openapi/requirements-schemathesis.txt; \
+	python3 Fixtures/openapi/serve_and_run.py --binary .build/debug/marketplace -- \
+	  $(SCHEMATHESIS_VENV)/bin/st run '{base_url}/openapi.json' --url '{base_url}' -H 'Authorization: Bearer {api_key}' \
+	  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,unsupported_method,allow_header_conformance \
+	  --phases examples,coverage,fuzzing --max-examples 4 --seed 1 --workers 2 --generation-with-security-parameters false \
+	  --request-timeout 20 --no-color --report junit --report-dir $(CONTRACT_OUT)
+
+## A Python client generated from the server's /openapi.json by openapi-python-client (PyPI, pinned
+## in Fixtures/openapi) runs a lifecycle, a 402 and 409s against a fresh test-mode server.
+contract-client:
+	@command -v python3 >/dev/null || { echo "python3 not found: skipping the generated client check"; exit 0; }; \
+	set -e; mkdir -p $(CONTRACT_OUT); \
+	[ -x $(CLIENT_VENV)/bin/openapi-python-client ] || python3 -m venv $(CLIENT_VENV); \
+	$(CLIENT_VENV)/bin/pip install -q --disable-pip-version-check -r Fixtures/openapi/requirements-client.txt; \
+	python3 Fixtures/openapi/serve_and_run.py --binary .build/debug/marketplace -- \
+	  sh -c 'curl -sf "$$CONTRACT_BASE_URL/openapi.json" -o $(CONTRACT_OUT)/openapi.json && \
+	    PATH="$(CURDIR)/$(CLIENT_VENV)/bin:$$PATH" $(CLIENT_VENV)/bin/openapi-python-client generate --path $(CONTRACT_OUT)/openapi.json \
+	      --meta none --output-path $(CONTRACT_OUT)/client --overwrite >$(CONTRACT_OUT)/generate.log && \
+	    $(CLIENT_VENV)/bin/python Fixtures/openapi/check_client.py --client-dir $(CONTRACT_OUT) --package client'
 
 ## The ledger benchmark, release build (see README, Performance).
 bench: deps

@@ -93,11 +93,13 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     if let level = observability.requestLogLevel { router.add(middleware: RequestLogMiddleware(level: level)) }
     // Counts and times every request by route and status into swift-metrics (the registry's backend).
     if observability.registry != nil { router.add(middleware: MetricsMiddleware()) }
-    router.add(middleware: ErrorMiddleware())
+    let routes = RouteTable()
+    router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
     router.add(middleware: AuthMiddleware(auth: services.auth))
     router.add(middleware: RateLimitMiddleware(limits: rateLimits, now: rateLimitClock))
-    router.add(middleware: IdempotencyMiddleware(store: services.idempotency))
+    router.add(middleware: LocationMiddleware())
+    router.add(middleware: IdempotencyMiddleware(store: services.idempotency, routes: routes))
     router.add(middleware: DomainErrorMiddleware())
     router.get("healthz") { _, _ in Envelope(Health(status: "ok", mode: mode)) }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response(mounts: mounts) }
@@ -128,6 +130,7 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     ChainFundingController(settlement: services.settlement).addRoutes(to: router)
     for mount in mounts { mount.addRoutes(to: router) }
     WebhooksController(webhooks: services.webhooks).addRoutes(to: router.group("v1/webhooks"))
+    routes.record(router.routes)
     return router
 }
 

@@ -18,7 +18,7 @@ extension OpenAPIDocument {
     }
 
     /// The component names that operations take as request bodies.
-    private static func requestBodyNames(_ paths: [String: Any]) -> Set<String> {
+    static func requestBodyNames(_ paths: [String: Any]) -> Set<String> {
         let prefix = "#/components/schemas/"
         return Set(paths.values.compactMap { $0 as? [String: Any] }.flatMap(\.values).compactMap { operation -> String? in
             let body = (operation as? [String: Any])?["requestBody"] as? [String: Any]

@@ -10,13 +10,15 @@ public enum OpenAPIDocument {
     public static func json(mounts: [any RouteMount] = []) -> [String: Any] {
         var paths = Self.paths
         for mount in mounts { paths.merge(mount.openAPIPaths) { $1 } }
+        paths = completed(paths)
         return [
             "openapi": "3.1.0",
             "info": ["title": "Task marketplace API", "version": ReleaseVersion.current,
                      "description": "Read-only ledger endpoints. Amounts are exact decimal strings with their minor-unit integers. "
                          + "Request bodies are strict JSON: an unknown field, a repeated key or a control character in text is 400 naming the field."],
             "paths": paths,
-            "components": ["schemas": closingRequestBodies(schemas.merging(authSchemas) { $1 }.merging(taskSchemas) { $1 }.merging(serviceSchemas) { $1 }, paths: paths),
+            "components": ["schemas": requiringProperties(closingRequestBodies(schemas.merging(authSchemas) { $1 }.merging(taskSchemas) { $1 }
+                .merging(serviceSchemas) { $1 }.merging(contractSchemas) { $1 }, paths: paths), paths: paths),
                            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer",
                                                           "description": "An access token from /v1/auth/login, or an API key sk_test_… / sk_live_…"],
                                                "apiKey": apiKeyScheme]],
@@ -42,14 +44,14 @@ public enum OpenAPIDocument {
             "/v1/ledger/accounts": ["get": operation("listAccounts", "Accounts with balances, in id order", "AccountList", parameters: [
                 ["name": "asset", "in": "query", "schema": ["type": "string", "enum": Asset.allCodes]],
                 ["name": "after", "in": "query", "schema": ["type": "integer"]], limit,
-            ])],
+            ], secured: true)],
             "/v1/ledger/accounts/{account}": ["get": operation("getAccount", "One account, now or as of a time", "Account", parameters: [
                 account, ["name": "as_of", "in": "query", "schema": ["type": "string", "format": "date-time"]],
-            ])],
+            ], secured: true)],
             "/v1/ledger/accounts/{account}/statement": ["get": operation("getStatement", "An account's journal rows, oldest first", "Statement", parameters: [
                 account, ["name": "cursor", "in": "query", "schema": ["type": "string"]], limit,
-            ])],
-            "/v1/ledger/verify": ["get": operation("verifyLedger", "Recompute balances and check the hash chain", "Verify")],
+            ], secured: true)],
+            "/v1/ledger/verify": ["get": operation("verifyLedger", "Recompute balances and check the hash chain", "Verify", secured: true)],
             "/v1/finance/reports/{report}": ["get": operation("financeReport", "A finance report from the ledger (\(ReportName.list)); ?format=csv for CSV", "FinanceReport", parameters: [
                 ["name": "report", "in": "path", "required": true, "schema": ["type": "string", "enum": ReportName.allCases.map(\.rawValue)]],
                 ["name": "as_of", "in": "query", "schema": ["type": "string", "format": "date-time"]],
@@ -197,7 +199,7 @@ extension OpenAPIDocument {
                                                         "Task", parameters: [task], secured: true)],
             "/v1/tasks/{task}/unhide": ["post": operation("unhideTask", "Show a hidden task in listings again", "Task", parameters: [task], secured: true)],
             "/v1/tasks/{task}/fund": ["post": operation("fundTask", "Fund: budget + fee into escrow, from the wallet (402 INSUFFICIENT_BALANCE when short), through the test connector, by card, or (source usdc) by a USDC authorization: 402 with x402 payment requirements, then 202 settling with X-PAYMENT-RESPONSE / PAYMENT-RESPONSE. Above an API key's spend policy: 202 with a FundingApproval for the account owner",
-                                                        "Funding", parameters: [task], body: "FundRequest", secured: true),
+                                                        "Funding", parameters: [task] + x402PaymentHeaders, body: "FundRequest", secured: true),
                                       "get": operation("openCheckout", "The browser flow: 303 to the task's card checkout page (opened if none is open)",
                                                        "Checkout", parameters: [task], secured: true)],
             "/v1/tasks/{task}/milestones": ["get": operation("listMilestones", "The task's milestones in order, each with its status (pending, funded, released, refunded) and, once funded, its part of the fee split (escrow = payout + fee)",
@@ -514,17 +516,17 @@ extension OpenAPIDocument {
                 "failures": ["type": "integer"], "disabled_reason": nullableString, "created_at": string,
                 "secret": ["type": "string", "description": "in the answer to create only"],
             ]],
-            "WebhookEndpointList": ["type": "object", "properties": ["data": ["type": "array", "items": ["$ref": "#/components/schemas/WebhookEndpoint"]]]],
+            "WebhookEndpointList": ["type": "array", "items": ["$ref": "#/components/schemas/WebhookEndpoint"]],
             "WebhookSecret": ["type": "object", "properties": ["secret": string]],
             "WebhookDelivery": ["type": "object", "properties": [
                 "id": ["type": "integer"], "event_id": string, "event": string, "task_id": nullableString,
                 "state": ["type": "string", "enum": ["pending", "delivered", "failed"]], "attempts": ["type": "integer"],
                 "last_status": ["type": ["integer", "null"]], "last_error": nullableString, "next_attempt_at": nullableString, "delivered_at": nullableString,
             ]],
-            "WebhookDeliveryList": ["type": "object", "properties": ["data": ["type": "array", "items": ["$ref": "#/components/schemas/WebhookDelivery"]]]],
+            "WebhookDeliveryList": ["type": "array", "items": ["$ref": "#/components/schemas/WebhookDelivery"]],
             "DepositAddressRequest": ["type": "object", "required": ["address"], "properties": ["address": string]],
             "DepositAddress": ["type": "object", "properties": ["address": string, "pay_to": string, "network": string, "asset": string]],
-            "DepositAddressList": ["type": "object", "properties": ["data": ["type": "array", "items": ["$ref": "#/components/schemas/DepositAddress"]]]],
+            "DepositAddressList": ["type": "array", "items": ["$ref": "#/components/schemas/DepositAddress"]],
             "PayoutReversal": ["type": "object", "properties": ["task_id": string, "reversed": ["$ref": "#/components/schemas/Money"]]],
             "PayoutReversalRequest": ["type": "object", "properties": ["amount": ["type": "string", "description": "decimal; all that is left when absent"]]],
             "StatementRequest": ["type": "object", "properties": ["from": ["type": "integer"], "to": ["type": "integer"]]],

@@ -15,6 +15,8 @@ import Marketplace
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = APIContext
     let store: IdempotencyStore
+    /// The routes: a method a path does not serve is left to the router's 405, key or not.
+    let routes: RouteTable
 
     static let header = HTTPField.Name("Idempotency-Key")!
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
@@ -29,7 +31,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
-        guard Self.methods.contains(request.method), let key = request.headers[Self.header] else { return try await next(request, context) }
+        guard Self.methods.contains(request.method), let key = request.headers[Self.header],
+              routes.serves(request.method.rawValue, at: request.uri.path) else { return try await next(request, context) }
         guard !Self.carriesSecret(request, context) else {
             throw APIError.validation("this route answers with a secret, which is never stored; send it without Idempotency-Key", field: "idempotency_key")
         }

@@ -3,6 +3,7 @@ import BaseConnector
 import Connectors
 import Foundation
 import LedgerCore
+import MarketplaceHTTP
 import Logging
 import Marketplace
 import StripeConnector
@@ -137,6 +138,18 @@ extension Serve {
 
     /// The widest log page a setting may ask for.
     static let logsBlockRangeMax: UInt64 = 100_000
+
+    /// The per-minute request limits: MARKETPLACE_RATE_LIMITS=standard (the default) or off, which
+    /// lifts them for a contract or load run; off is refused in live mode.
+    static func rateLimits(mode: String) throws(SettingError) -> RateLimits {
+        switch ProcessInfo.processInfo.environment["MARKETPLACE_RATE_LIMITS"] ?? "standard" {
+        case "standard": return .standard
+        case "off":
+            guard mode == "test" else { throw SettingError("MARKETPLACE_RATE_LIMITS", "off is for test mode only") }
+            return .unlimited
+        case let other: throw SettingError("MARKETPLACE_RATE_LIMITS", "must be standard or off, not \(other)")
+        }
+    }
 
     /// The crash hook of the crash tests (MARKETPLACE_CRASH_POINT).
     static func crashPoint() throws(SettingError) -> CardPayments.CrashPoint? {

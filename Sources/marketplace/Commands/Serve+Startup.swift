@@ -58,6 +58,7 @@ extension Serve {
         _ = try Self.trustedProxies()
         _ = try verifierConfiguration()
         _ = try Self.crashPoint()
+        _ = try Self.rateLimits(mode: mode)
         _ = try Self.logLevel()
         _ = try Self.logFormat()
         _ = try Self.metricsSetting()

@@ -36,6 +36,7 @@ struct Serve: AsyncParsableCommand {
         ("MARKETPLACE_METRICS", "admin (default: finance:read), public, or off"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "an OTLP/HTTP collector (http://host:4318): a span per request (unset: no tracing)"),
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf (default) or http/json; swift-otel reads the other OTEL_* settings"),
+        ("MARKETPLACE_RATE_LIMITS", "standard (default) or off: no per-minute limits (test mode only, for contract runs)"),
         ("MARKETPLACE_CRASH_POINT", "tests only: SIGKILL the process at a named point"),
         ("STRIPE_SECRET_KEY", "sk_test_/sk_live_ key: card payments on"), ("STRIPE_WEBHOOK_SECRET", "whsec_ secret(s) of the webhook endpoint"),
         ("STRIPE_API_BASE", "another Stripe API base (a fake or emulator)"),
@@ -118,7 +119,8 @@ struct Serve: AsyncParsableCommand {
         let store = try MarketplaceStore(ledger: ledger)
         defer { store.close() }
         let services = try await makeServices(ledger: ledger, store: store, port: port, logger: logger)
-        let configuration = ServerConfiguration(host: host, port: port, mode: mode, trustedProxies: try Self.trustedProxies())
+        let configuration = ServerConfiguration(host: host, port: port, mode: mode, rateLimits: try Self.rateLimits(mode: mode),
+                                                trustedProxies: try Self.trustedProxies())
         let listening = Mutex(false)
         let mounts = serverMounts(services: services, mode: configuration.mode, rateLimits: configuration.rateLimits)
         let app = buildApplication(configuration, services: services, logger: logger, mounts: mounts,
