@@ -204,7 +204,7 @@ import MarketplaceServer
                 let headers = response["headers"] as? [String: Any] ?? [:]
                 #expect(headers["Request-Id"] != nil && headers["X-RateLimit-Limit"] != nil, "\(name) \(status) lacks Request-Id or X-RateLimit-*")
                 if status == "201" { #expect(headers["Location"] != nil, "\(name): 201 without Location") }
-                if !path.hasPrefix("/v1/mcp"), Int(status).map({ $0 >= 400 }) == true {
+                if !path.hasSuffix("/mcp"), Int(status).map({ $0 >= 400 }) == true {
                     #expect(response["content"] != nil, "\(name) \(status) has no schema")
                 }
             }
