@@ -41,7 +41,7 @@ extension OpenAPIDocument {
         let id = operation["operationId"] as? String ?? ""
         let keyed = writeMethods.contains(method) && !unkeyedWrites.contains("\(method.uppercased()) \(path)")
         var responses = (operation["responses"] as? [String: Any] ?? [:]).merging(ownAnswers(id)) { $1 }
-        let json = !path.hasPrefix("/v1/mcp")
+        let json = !path.hasSuffix("/mcp")  // MCP transports answer JSON-RPC or nothing
         if json {
             for status in ["400", "404", "503"] where responses[status] == nil { responses[status] = errorResponse }
             if keyed { responses["409"] = responses["409"] ?? errorResponse }
