@@ -77,11 +77,14 @@ public enum ToolSet: String, Sendable, CaseIterable {
     case marketplace
     /// Seed 003's post_task, check_status, … (HumanOps).
     case humanops
+    /// Seed 000's search_services, browse_jobs, create_job, … (GoHireHumans).
+    case gohirehumans
 
     var definitions: [ToolDefinition] {
         switch self {
         case .marketplace: MarketplaceTools.definitions
         case .humanops: HumanOpsTools.definitions
+        case .gohirehumans: GoHireHumansTools.definitions
         }
     }
 

@@ -41,6 +41,17 @@ struct ToolArguments: Sendable {
         }
     }
 
+    /// Money as exact text: a JSON integer's digits, or a decimal string (`"15.50"`). A
+    /// fractional JSON number is refused naming the field: it has been through a Double by the
+    /// time a tool sees it (the dialects' money fields, which their documents print as numbers).
+    func wholeOrDecimal(_ name: String) throws(MarketplaceError) -> String {
+        if let whole = int(name) { return String(whole) }
+        guard let text = string(name) else {
+            throw .validation(field: name, message: "\(name) must be a whole number or a decimal string such as \"15.50\"")
+        }
+        return text
+    }
+
     func strings(_ name: String) -> [String]? { values[name]?.arrayValue?.compactMap(Self.text) }
 
     func object(_ name: String) -> ToolArguments? { values[name]?.objectValue.map { ToolArguments(checked: $0) } }

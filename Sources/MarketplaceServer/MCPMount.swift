@@ -15,11 +15,14 @@ public struct MCPMount: RouteMount {
     let mode: Mode
     /// Where it is mounted: v1/mcp, or a dialect's (compat/humanops/mcp).
     let path: String
+    /// The tools it serves.
+    let toolSet: ToolSet
 
     /// `toolSet` picks the tools: the marketplace's own at v1/mcp, a dialect's at its path.
     public init(services: Services, mode: String, rateLimits: RateLimits, path: String = "v1/mcp", toolSet: ToolSet = .marketplace) {
         self.mode = Mode(rawValue: mode) ?? .test
         self.path = path
+        self.toolSet = toolSet
         let limits = Dictionary(uniqueKeysWithValues: rateLimits.perMinute.map { ($0.key.rawValue, $0.value) })
         let tools = MarketplaceTools(tasks: services.tasks, settlement: services.settlement, work: services.work, messages: services.messages,
                                      platform: PlatformFacts(mode: mode, rateLimitsPerMinute: limits), toolSet: toolSet)
@@ -55,5 +58,6 @@ public struct MCPMount: RouteMount {
 /// seed APIs under /compat/<name>.
 public func serverMounts(services: Services, mode: String, rateLimits: RateLimits) -> [any RouteMount] {
     [MCPMount(services: services, mode: mode, rateLimits: rateLimits), HumanOpsMount(services: services), GoHireHumansMount(services: services, mode: mode),
-     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: HumanOpsMount.mcpPath, toolSet: .humanops)]
+     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: HumanOpsMount.mcpPath, toolSet: .humanops),
+     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: GoHireHumansMount.mcpPath, toolSet: .gohirehumans)]
 }

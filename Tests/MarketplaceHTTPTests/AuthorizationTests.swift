@@ -40,6 +40,8 @@ struct AuthorizationTests {
         "POST /v1/agents/register": .open,
         "POST /compat/humanops/mcp": .anonymous(.own(nil, .owner)), "GET /compat/humanops/mcp": .anonymous(.own(nil, .owner)),
         "DELETE /compat/humanops/mcp": .anonymous(.own(nil, .owner)),
+        "POST /compat/gohirehumans/mcp": .anonymous(.own(nil, .owner)), "GET /compat/gohirehumans/mcp": .anonymous(.own(nil, .owner)),
+        "DELETE /compat/gohirehumans/mcp": .anonymous(.own(nil, .owner)),
         "POST /compat/gohirehumans/auth/register": .open, "POST /compat/gohirehumans/auth/login": .open,
         "GET /compat/gohirehumans/auth/me": .own(nil, .owner),
         "POST /compat/gohirehumans/api/v1/tasks": .own(.tasksWrite, .owner), "GET /compat/gohirehumans/api/v1/tasks": .own(.tasksRead, .owner),

@@ -54,7 +54,8 @@ struct StrictBodyRoutesTests {
     /// shape, and MCP is JSON-RPC whose tool arguments MarketplaceMCP checks against each
     /// tool's schema (unknown arguments refused there, see ToolArgumentsTests).
     static let exempt: Set<String> = ["POST /v1/connectors/{connector}/webhook", "POST /v1/mcp", "DELETE /v1/mcp",
-                                      "POST /compat/humanops/mcp", "DELETE /compat/humanops/mcp"]
+                                      "POST /compat/humanops/mcp", "DELETE /compat/humanops/mcp",
+                                      "POST /compat/gohirehumans/mcp", "DELETE /compat/gohirehumans/mcp"]
     /// Routes that require an Idempotency-Key (others that answer with a secret refuse one).
     static let keyed: Set<String> = ["POST /v1/wallet/deposits", "POST /v1/wallet/withdrawals", "POST /v1/finance/corrections"]
 

@@ -124,10 +124,10 @@ struct MCPCommandTests {
 
     /// Runs `marketplace mcp` on `db` with `key` (none: the public tools), drives it with the
     /// SDK's client over stdio, then closes its input and expects it to exit cleanly.
-    static func withStdioServer(_ db: String, key: String?, _ body: (MCP.Client) async throws -> Void) async throws {
+    static func withStdioServer(_ db: String, key: String?, arguments: [String] = [], _ body: (MCP.Client) async throws -> Void) async throws {
         let process = Process()
         process.executableURL = CommandRunner.binary
-        process.arguments = ["mcp", "--db", db]
+        process.arguments = ["mcp", "--db", db] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["MARKETPLACE_API_KEY": key ?? ""]) { $1 }
         let toServer = Pipe()
         let fromServer = Pipe()
@@ -176,6 +176,26 @@ struct MCPCommandTests {
             #expect(wallet.isError)
             #expect(Self.string(wallet.json, "error.code") == "UNAUTHORIZED")
         }
+    }
+
+    /// `--dialect gohirehumans` serves seed 000's seven tools over stdio, and its create_job posts.
+    @Test func aDialectsToolsOverStdio() async throws {
+        let db = CommandRunner.temporaryPath("mcp-dialect") + ".sqlite"
+        let agent = try await Self.prepare(db)
+        try await Self.withStdioServer(db, key: agent.key, arguments: ["--dialect", "gohirehumans"]) { client in
+            let (tools, _) = try await client.listTools()
+            #expect(tools.map(\.name) == ["search_services", "get_service_details", "get_categories", "browse_jobs", "create_job",
+                                          "get_pricing_info", "get_platform_info"])
+            let job: [String: Value] = ["title": "Summarize ten reviews", "description": "Read ten reviews and write a paragraph.",
+                                        "category": "research", "location_type": "remote", "budget_amount": "12.34", "budget_type": "fixed"]
+            let posted = try await Self.call(client, "create_job", job)
+            #expect(!posted.isError, "\(posted.json)")
+            #expect(Self.string(posted.json, "status") == "open")
+            #expect("\(posted.json["budget_amount"] ?? "")" == "12.34")
+        }
+        let refused = try CommandRunner.run(["mcp", "--db", db, "--dialect", "requestcat"], environment: ["MARKETPLACE_API_KEY": ""])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("--dialect"), "\(refused.output)")
     }
 
     @Test func theWholeStoryOverHTTPOnServeThenTheLedger() async throws {

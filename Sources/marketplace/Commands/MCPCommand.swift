@@ -26,7 +26,8 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: "Without MARKETPLACE_API_KEY: the mode (test or live) whose published tasks the public tools read and where an anonymous create_task posts.")
     var mode: String = "test"
 
-    @Option(help: "The tools to serve: marketplace (this API's own) or humanops (seed 003's post_task, check_status, list_tasks, cancel_task).")
+    @Option(name: [.customLong("dialect"), .customLong("tools")],
+            help: "The tools to serve: marketplace (this API's own), humanops (seed 003's post_task, check_status, list_tasks, cancel_task) or gohirehumans (seed 000's search_services, browse_jobs, create_job, …).")
     var tools: String = ToolSet.marketplace.rawValue
 
     static let keyVariable = "MARKETPLACE_API_KEY"
@@ -45,7 +46,7 @@ struct MCPCommand: AsyncParsableCommand {
         let key = try Self.apiKey()
         guard let anonymousMode = Mode(rawValue: mode) else { throw ValidationError("--mode must be test or live") }
         guard let toolSet = ToolSet(rawValue: tools) else {
-            throw ValidationError("--tools must be one of \(ToolSet.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError("--dialect must be one of \(ToolSet.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var logger = Logger(label: "marketplace.mcp")
         logger.logLevel = .notice

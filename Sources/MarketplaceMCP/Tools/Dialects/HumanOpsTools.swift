@@ -39,22 +39,12 @@ enum HumanOpsTools {
         }
         let request = HumanOpsTaskRequest(title: try arguments.requiredString("title"), description: try arguments.requiredString("description"),
                                           taskType: try arguments.requiredString("task_type"), location: location,
-                                          reward: try reward(arguments), deadline: arguments.string("deadline"),
+                                          reward: try arguments.wholeOrDecimal("reward_usd"), deadline: arguments.string("deadline"),
                                           proofRequirements: arguments.strings("proof_requirements") ?? [])
         let pipeline = FundingPipeline(settlement: call.tools.settlement, work: call.tools.work, tasks: call.tools.tasks)
         let funded = try await pipeline.post(request.draft(mode: call.caller.mode), funding: HumanOpsTaskRequest.funding(mode: call.caller.mode),
                                              by: call.caller)
         return HumanOpsTaskView(funded.task)
-    }
-
-    /// The reward as exact text: a JSON integer's digits, or a decimal string. A fractional
-    /// JSON number is refused: it has been through a Double by the time a tool sees it.
-    static func reward(_ arguments: ToolArguments) throws(MarketplaceError) -> String {
-        if let whole = arguments.int("reward_usd") { return String(whole) }
-        guard let text = arguments.string("reward_usd") else {
-            throw .validation(field: "reward_usd", message: "reward_usd must be a whole number or a decimal string such as \"15.50\"")
-        }
-        return text
     }
 
     static let checkStatus = ToolDefinition(

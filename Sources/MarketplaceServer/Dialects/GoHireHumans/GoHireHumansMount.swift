@@ -14,6 +14,8 @@ import MarketplaceViews
 /// goes to the same services, funding pipeline and ledger recipes as /v1.
 public struct GoHireHumansMount: RouteMount {
     static let prefix = "compat/gohirehumans"
+    /// Its MCP tools (search_services, browse_jobs, create_job, …), mounted by `serverMounts`.
+    static let mcpPath = "compat/gohirehumans/mcp"
     let services: Services
     let mode: Mode
 
@@ -107,21 +109,17 @@ public struct GoHireHumansMount: RouteMount {
         let location: String?
         let deadline: String?
 
-        /// The /v1 draft, in USD; the document's "location" (city, state or address) is the
-        /// address, required for a local task as the document says.
-        func draft() throws(MarketplaceError) -> TaskDraft {
-            if locationType == LocationType.local.rawValue, (location ?? "").isEmpty {
-                throw .validation(field: "location", message: "location is required when location_type is local")
-            }
-            return TaskDraft(title: title, description: description, category: category, locationType: locationType, address: location,
-                             budget: .init(amount: budgetAmount.text, currency: "USD", type: budgetType), deadline: deadline)
+        /// The job as the dialect's request, the budget as its exact text.
+        var job: GoHireHumansJobRequest {
+            GoHireHumansJobRequest(title: title, description: description, category: category, locationType: locationType,
+                                   budgetAmount: budgetAmount.text, budgetType: budgetType, location: location, deadline: deadline)
         }
     }
 
     @Sendable func create(_ request: Request, context: APIContext) async throws -> EditedResponse<Answer<GoHireHumansTaskView>> {
         let caller = try context.requirePrincipal()
         let body = try await MarketplaceHTTP.RequestBody.decode(CreateBody.self, from: request, context: context)
-        let task = try await services.tasks.create(try body.draft(), by: caller)
+        let task = try await services.tasks.create(try body.job.draft(), by: caller)
         return EditedResponse(status: .created, response: Answer(GoHireHumansTaskView(task)))
     }
 
