@@ -307,7 +307,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.embedInCode("../../Fixtures/x402/payments.json"), .embedInCode("../../Fixtures/dialects/humanops/humanops-requests.json"),
-                        .embedInCode("../../Fixtures/dialects/gohirehumans/gohirehumans-requests.json")],
+                        .embedInCode("../../Fixtures/dialects/gohirehumans/gohirehumans-requests.json"),
+                        .embedInCode("../../Fixtures/dialects/humans2ai/humans2ai-requests.json")],
             swiftSettings: strictSettings
         ),
         .testTarget(

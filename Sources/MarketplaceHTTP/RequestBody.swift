@@ -17,6 +17,23 @@ public enum RequestBody {
         return value
     }
 
+    /// `decode` for a dialect whose JSON names are camelCase (`applicationId`): the same strict
+    /// reading, with the body's names and the refusals' fields spelled as the client sent them.
+    public static func decodeCamelCase<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        guard let value = try await decodeCamelCaseIfPresent(type, from: request, context: context) else {
+            throw APIError.validation("the body is empty; this request takes a JSON object", field: FieldPath.root)
+        }
+        return value
+    }
+
+    /// `decodeCamelCase` for a body that may be left out: an empty body is nil.
+    public static func decodeCamelCaseIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T? {
+        var request = request
+        let bytes = Array(try await collect(&request).readableBytesView)
+        guard bytes.contains(where: { !" \t\r\n".utf8.contains($0) }) else { return nil }
+        return try FieldPath.$camelCaseKeys.withValue(true) { try decode(type, from: bytes) }
+    }
+
     /// For routes that take no body: nothing, `{}` or `null` passes; any field is refused by name.
     public static func refuseFields(_ request: Request, context: some RequestContext) async throws {
         _ = try await decodeIfPresent(NoFields.self, from: request, context: context)

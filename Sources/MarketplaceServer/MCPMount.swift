@@ -59,5 +59,6 @@ public struct MCPMount: RouteMount {
 public func serverMounts(services: Services, mode: String, rateLimits: RateLimits) -> [any RouteMount] {
     [MCPMount(services: services, mode: mode, rateLimits: rateLimits), HumanOpsMount(services: services), GoHireHumansMount(services: services, mode: mode),
      MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: HumanOpsMount.mcpPath, toolSet: .humanops),
-     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: GoHireHumansMount.mcpPath, toolSet: .gohirehumans)]
+     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: GoHireHumansMount.mcpPath, toolSet: .gohirehumans),
+     Humans2AIMount(services: services, mode: mode)]
 }

@@ -18,14 +18,15 @@ struct TestServices {
     static let secretsKey = [UInt8](repeating: 0x5e, count: 32)
 
     init(clock: ManualClock = ManualClock(), card: CardPayments? = nil, chain: ChainPayments? = nil,
-         webhookPolicy: WebhookService.Policy = .init(attemptsMax: 6, allowPrivateTargets: true), logger: Logger? = nil) async throws {
+         webhookPolicy: WebhookService.Policy = .init(attemptsMax: 6, allowPrivateTargets: true), logger: Logger? = nil,
+         pricing: Pricing = .standard) async throws {
         self.clock = clock
         path = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString).sqlite").path
         ledger = try Ledger(path: path, clock: clock.ledgerClock)
         store = try MarketplaceStore(ledger: ledger)
         let tokens = try await TokenIssuer(secret: Array(repeating: 7, count: 32))
         services = Services.assemble(ledger: ledger, store: store, tokens: tokens,
-                                     ServiceSettings(clock: clock.ledgerClock, card: card, chain: chain, logger: logger, bcryptCost: 4,
+                                     ServiceSettings(clock: clock.ledgerClock, pricing: pricing, card: card, chain: chain, logger: logger, bcryptCost: 4,
                                                      webhooks: (Self.secretsKey, webhookPolicy)))
     }
 

@@ -18,9 +18,15 @@ enum FieldPath {
     /// The path of an element of the array at `path`.
     static func index(_ path: String, _ index: Int) -> String { "\(path)[\(index)]" }
 
-    /// A Swift property name as the JSON spells it: `callbackUrl` is `callback_url`.
+    /// Set while a dialect that spells its JSON in camelCase (seed 004) reads a body: names
+    /// are then the Swift property names as they are.
+    @TaskLocal static var camelCaseKeys = false
+
+    /// A Swift property name as the JSON spells it: `callbackUrl` is `callback_url` (as it is
+    /// while `camelCaseKeys` is set).
     static func snakeCase(_ name: String) -> String {
-        name.reduce(into: "") { result, character in
+        if camelCaseKeys { return name }
+        return name.reduce(into: "") { result, character in
             if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
         }
     }

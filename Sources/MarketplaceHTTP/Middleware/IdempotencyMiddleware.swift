@@ -26,7 +26,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
     /// new API keys (an agent's registration makes one), and an anonymous post's task token.
     static func carriesSecret(_ request: Request, _ context: APIContext) -> Bool {
         let path = request.uri.path
-        return path.hasPrefix("/v1/auth/") || (request.method == .post && (path == "/v1/keys" || path == "/v1/agents/register"))
+        return path.hasPrefix("/v1/auth/") || path.hasPrefix("/compat/humans2ai/api/v1/public/auth/")
+            || (request.method == .post && (path == "/v1/keys" || path == "/v1/agents/register" || path == "/compat/humans2ai/api/v1/api-keys"))
             || (request.method == .post && path == "/v1/tasks" && context.principal == nil)
     }
 

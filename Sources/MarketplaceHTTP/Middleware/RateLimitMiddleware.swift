@@ -25,7 +25,10 @@ public struct RateLimits: Sendable, Hashable {
 
     /// Sign-ups outside /v1/auth/ that share its limit: each one makes an account.
     static let signUpPaths: Set<String> = ["/v1/agents/register", "/compat/humanops/api/v1/agents/register",
-                                                "/compat/gohirehumans/auth/register", "/compat/gohirehumans/auth/login"]
+                                                "/compat/gohirehumans/auth/register", "/compat/gohirehumans/auth/login",
+                                                "/compat/humans2ai/api/v1/public/auth/register", "/compat/humans2ai/api/v1/public/auth/login"]
+    /// Dialects whose documents print X-RateLimit-Reset as an ISO 8601 instant (seed 004).
+    static let isoResetPrefixes = ["/compat/humans2ai/"]
 
     static func endpointClass(of request: Request) -> EndpointClass {
         let path = request.uri.path
@@ -77,8 +80,18 @@ struct RateLimitMiddleware: RouterMiddleware {
         }
         response.headers[Self.limitHeader] = String(limit)
         response.headers[Self.remainingHeader] = String(decision.remaining)
-        response.headers[Self.resetHeader] = String(decision.resetAt)
+        let iso = RateLimits.isoResetPrefixes.contains { request.uri.path.hasPrefix($0) }
+        response.headers[Self.resetHeader] = iso ? Self.instant(decision.resetAt) : String(decision.resetAt)
         return response
+    }
+}
+
+extension RateLimitMiddleware {
+    /// `seconds` since 1970 as `2026-03-02T11:00:00.000Z`.
+    static func instant(_ seconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }
 

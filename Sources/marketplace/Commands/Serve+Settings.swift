@@ -29,6 +29,16 @@ extension Serve {
     /// to tasks funded after it; each funding records the version it was made under.
     static func pricing() throws(SettingError) -> Pricing {
         let environment = ProcessInfo.processInfo.environment
+        if let name = environment["MARKETPLACE_PRICING"] {
+            // A named rule is the whole rule: a fee set beside it would be silently ignored.
+            for other in ["MARKETPLACE_PRICING_VERSION", "MARKETPLACE_FEE_BASIS_POINTS", "MARKETPLACE_FEE_FIXED_MINOR"] where environment[other] != nil {
+                throw SettingError(other, "is set with MARKETPLACE_PRICING (choose a named rule or a fee of your own, not both)")
+            }
+            guard let rule = Pricing.named[name] else {
+                throw SettingError("MARKETPLACE_PRICING", "must be one of \(Pricing.named.keys.sorted().joined(separator: ", ")), not \(name)")
+            }
+            return rule
+        }
         guard let version = environment["MARKETPLACE_PRICING_VERSION"] else {
             // A fee without a version would be silently ignored: refuse it instead.
             for name in ["MARKETPLACE_FEE_BASIS_POINTS", "MARKETPLACE_FEE_FIXED_MINOR"] where environment[name] != nil {

@@ -26,6 +26,7 @@ struct Serve: AsyncParsableCommand {
         ("MARKETPLACE_RISK_DENY", "comma-separated terms the risk gate refuses (unset: a standard list)"),
         ("MARKETPLACE_FEE_BASIS_POINTS", "the platform fee's rate"), ("MARKETPLACE_FEE_FIXED_MINOR", "the fee's fixed part, minor units"),
         ("MARKETPLACE_PRICING_VERSION", "the fee rule's version name"),
+        ("MARKETPLACE_PRICING", "a named fee rule: standard (10% on top), humans2ai (0.01% of the payout), humans2ai-example (5%)"),
         ("MARKETPLACE_CHECKOUT_SUCCESS_URL", "where Stripe Checkout returns after paying"),
         ("MARKETPLACE_CHECKOUT_CANCEL_URL", "where Stripe Checkout returns on cancel"),
         ("MARKETPLACE_WEBHOOKS_ALLOW_PRIVATE", "1: webhook endpoints on loopback/private networks (rehearsal)"),
