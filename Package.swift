@@ -308,7 +308,8 @@ let package = Package(
             ],
             resources: [.embedInCode("../../Fixtures/x402/payments.json"), .embedInCode("../../Fixtures/dialects/humanops/humanops-requests.json"),
                         .embedInCode("../../Fixtures/dialects/gohirehumans/gohirehumans-requests.json"),
-                        .embedInCode("../../Fixtures/dialects/humans2ai/humans2ai-requests.json")],
+                        .embedInCode("../../Fixtures/dialects/humans2ai/humans2ai-requests.json"),
+                        .embedInCode("../../Fixtures/dialects/requesthuman/requesthuman-requests.json")],
             swiftSettings: strictSettings
         ),
         .testTarget(

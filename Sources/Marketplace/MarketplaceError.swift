@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why the marketplace refused a request. Each case maps to one API code and status at the edge;
 /// nothing is written when one is thrown.
 public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -62,5 +64,16 @@ public enum MarketplaceError: Error, Sendable, Hashable, CustomStringConvertible
         case .insufficientBalance(let available, let required, let asset):
             "the wallet has \(available) \(asset) minor units available; \(required) are needed"
         }
+    }
+}
+
+extension MarketplaceError {
+    /// A refusal in a dialect's spelling: a field it names otherwise (`budget.amount` is seed
+    /// 002's `price`), renamed in the field and in the message, so that its client reads the
+    /// name it sent. Other errors are unchanged.
+    public func spelled(_ names: [String: String]) -> MarketplaceError {
+        guard case .validation(let field, var message) = self, let name = names[field] else { return self }
+        for (ours, theirs) in names.sorted(by: { $0.key.count > $1.key.count }) { message = message.replacingOccurrences(of: ours, with: theirs) }
+        return .validation(field: name, message: message)
     }
 }

@@ -94,6 +94,8 @@ public func buildRouter(services: Services, mode: String, rateLimits: RateLimits
     // Counts and times every request by route and status into swift-metrics (the registry's backend).
     if observability.registry != nil { router.add(middleware: MetricsMiddleware()) }
     let routes = RouteTable()
+    let shapes = mounts.compactMap(\.refusalShape)
+    if !shapes.isEmpty { router.add(middleware: RefusalShapeMiddleware(shapes: shapes)) }
     router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
     router.add(middleware: AuthMiddleware(auth: services.auth))

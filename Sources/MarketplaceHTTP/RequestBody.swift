@@ -56,7 +56,7 @@ public enum RequestBody {
     }
 
     /// Like `decode`, but an empty body is nil (for routes whose body is optional).
-    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T? {
+    public static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T? {
         var request = request
         let buffer = try await collect(&request)
         let bytes = Array(buffer.readableBytesView)

@@ -1,7 +1,5 @@
-import MarketplaceMCP
-
 extension MCPMount {
-    public var openAPIPaths: [String: Any] { ["/" + path: Self.mcpPath(operationPrefix: toolSet == .marketplace ? "mcp" : toolSet.rawValue + "Mcp")] }
+    public var openAPIPaths: [String: Any] { ["/" + path: Self.mcpPath(operationPrefix: path == "v1/mcp" ? "mcp" : path.split(separator: "/")[1] + "Mcp")] }
 
     /// /v1/mcp in the document: MCP's streamable HTTP transport speaks JSON-RPC 2.0, not the REST
     /// envelope; the tools and their input schemas are what `tools/list` answers.

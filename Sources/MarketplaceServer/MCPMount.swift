@@ -60,5 +60,6 @@ public func serverMounts(services: Services, mode: String, rateLimits: RateLimit
     [MCPMount(services: services, mode: mode, rateLimits: rateLimits), HumanOpsMount(services: services), GoHireHumansMount(services: services, mode: mode),
      MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: HumanOpsMount.mcpPath, toolSet: .humanops),
      MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: GoHireHumansMount.mcpPath, toolSet: .gohirehumans),
-     Humans2AIMount(services: services, mode: mode)]
+     Humans2AIMount(services: services, mode: mode), RequestHumanMount(services: services, mode: mode),
+     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: RequestHumanMount.mcpPath)]
 }

@@ -32,6 +32,10 @@ struct AuthorizationTests {
         case session
         case admin
         case finance
+        /// Managed by the task's token (seed 002) or its owner's credentials: without either
+        /// 403 (the document's code for a missing task_token); a stranger gets 404 or 403 and
+        /// changes nothing.
+        case taskToken
     }
 
     static let rules: [String: Rule] = [
@@ -61,6 +65,17 @@ struct AuthorizationTests {
         "GET /compat/humans2ai/api/v1/wallet": .own(.walletRead, .owner), "GET /compat/humans2ai/api/v1/wallet/transactions": .own(.walletRead, .owner),
         "GET /compat/humans2ai/api/v1/my/applications": .own(.tasksRead, .worker), "GET /compat/humans2ai/api/v1/my/referrals": .own(nil, .owner),
         "GET /compat/humans2ai/api/v1/notifications": .own(.tasksRead, .owner), "PATCH /compat/humans2ai/api/v1/notifications": .own(.tasksWrite, .owner),
+        "GET /compat/requesthuman/openapi.json": .open, "POST /compat/requesthuman/api/tasks": .open, "GET /compat/requesthuman/api/tasks": .open,
+        "GET /compat/requesthuman/api/tasks/{task}": .anonymous(.owned(.tasksRead, .owner)),
+        "PATCH /compat/requesthuman/api/tasks/{task}": .taskToken, "POST /compat/requesthuman/api/tasks/{task}/fund": .taskToken,
+        "GET /compat/requesthuman/api/tasks/{task}/fund": .taskToken, "POST /compat/requesthuman/api/tasks/{task}/cancel": .taskToken,
+        "GET /compat/requesthuman/api/tasks/{task}/applications": .taskToken,
+        "PATCH /compat/requesthuman/api/tasks/{task}/applications/{application}": .taskToken,
+        "GET /compat/requesthuman/api/tasks/{task}/applications/{application}/messages": .taskToken,
+        "POST /compat/requesthuman/api/tasks/{task}/applications/{application}/messages": .taskToken,
+        "GET /compat/requesthuman/api/tasks/{task}/submissions": .taskToken, "PATCH /compat/requesthuman/api/tasks/{task}/submissions": .taskToken,
+        "POST /compat/requesthuman/mcp": .anonymous(.own(nil, .owner)), "GET /compat/requesthuman/mcp": .anonymous(.own(nil, .owner)),
+        "DELETE /compat/requesthuman/mcp": .anonymous(.own(nil, .owner)),
         "GET /compat/humans2ai/api/v1/api-keys": .session, "POST /compat/humans2ai/api/v1/api-keys": .session, "DELETE /compat/humans2ai/api/v1/api-keys/{key}": .ownedSession,
         "GET /compat/humanops/openapi.json": .open, "POST /compat/humanops/api/v1/agents/register": .open,
         "POST /compat/humanops/api/v1/tasks": .own(.tasksWrite, .owner), "GET /compat/humanops/api/v1/tasks": .own(.tasksRead, .owner),
@@ -139,6 +154,11 @@ struct AuthorizationTests {
         "POST /compat/humans2ai/api/v1/tasks/{task}/reject": #"{"reason":"This is not what the task asked for at all, and the text is copied from elsewhere."}"#,
         "POST /compat/humans2ai/api/v1/tasks/{task}/dispute": #"{"reason":"unfair"}"#, "POST /compat/humans2ai/api/v1/tasks/{task}/messages": #"{"content":"hello"}"#,
         "PATCH /compat/humans2ai/api/v1/notifications": #"{"all":true}"#, "POST /compat/humans2ai/api/v1/api-keys": #"{"name":"k"}"#,
+        "POST /compat/requesthuman/api/tasks": #"{"title":"t","description":"d","price":5}"#,
+        "PATCH /compat/requesthuman/api/tasks/{task}": #"{"status":"hidden"}"#,
+        "PATCH /compat/requesthuman/api/tasks/{task}/applications/{application}": #"{"status":"rejected"}"#,
+        "POST /compat/requesthuman/api/tasks/{task}/applications/{application}/messages": #"{"body":"hello"}"#,
+        "PATCH /compat/requesthuman/api/tasks/{task}/submissions": #"{"submission_id":"sub_x","status":"approved"}"#,
         "POST /compat/humanops/api/v1/tasks": #"{"title":"t","description":"d","task_type":"PHOTO","reward_usd":5}"#,
         "POST /v1/services": #"{"title":"s","description":"d","category":"research","price":{"amount":"5","currency":"USD"},"delivery_days":1}"#,
         "PATCH /v1/services/{service}": #"{"title":"Taken over"}"#, "POST /v1/orders/{order}/prepare-payment": #"{"amount":"7.00"}"#,
@@ -239,11 +259,20 @@ struct AuthorizationTests {
                     try await client.send(method, uri(path, task: task), token: token, json: body).0
                 }
                 if case .open = rule { continue }
+                if case .taskToken = rule {
+                    let before = try snapshot(test.path)
+                    #expect(try await call(nil) == .forbidden, "\(name) without a task token")
+                    let stranger = try await call(strangerAgent)
+                    #expect(stranger == .notFound || stranger == .forbidden, "\(name) by a stranger: \(stranger)")
+                    #expect(try snapshot(test.path) == before, "\(name) without the token changed something")
+                    checked += 1
+                    continue
+                }
                 if !anonymous {
                     #expect(try await call(nil) == .unauthorized, "\(name) without credentials")
                 }
                 switch rule {
-                case .open, .anonymous:
+                case .open, .anonymous, .taskToken:
                     break
                 case .own(let scope, let actor):
                     if let scope { #expect(try await call(keys["\(actor == .owner ? "owner" : "worker")-\(scope.rawValue)"]) == .forbidden, "\(name) without \(scope.rawValue)") }

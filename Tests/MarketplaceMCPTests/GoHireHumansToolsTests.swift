@@ -67,6 +67,10 @@ struct GoHireHumansToolsTests {
             let fractional = try await call("create_job", Self.reviews.merging(["budget_amount": 12.5]) { $1 })
             #expect(fractional.isError)
             #expect(fractional.field == "budget_amount")
+            // Three decimals: refused by the domain, in the job's own name for the field.
+            let cents = try await call("create_job", Self.reviews.merging(["budget_amount": "12.345"]) { $1 })
+            #expect(cents.field == "budget_amount", "\(cents.text)")
+            #expect(cents.message?.hasPrefix("budget_amount") == true, "\(cents.text)")
             // A local job without a location: refused, naming location, nothing posted.
             var nowhere = Self.storefront
             nowhere["location"] = nil

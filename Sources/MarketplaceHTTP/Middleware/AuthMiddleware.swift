@@ -7,7 +7,7 @@ import Marketplace
 /// or, for API keys, `X-API-Key: sk_…`. A request without either goes on anonymous; a bad
 /// credential stops here with 401. A credential the server would not read is refused by name
 /// rather than ignored: two differing credentials, repeated headers, or a header from
-/// `unreadCredentialHeaders`.
+/// `unreadCredentialHeaders`. Under RequestHuman's paths, `X-Task-Token` is read as a credential.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = APIContext
     let auth: AuthService
@@ -19,16 +19,23 @@ struct AuthMiddleware: RouterMiddleware {
     /// (Proxy-Authorization is not here: it is for a proxy on the way, not for this server.)
     static let unreadCredentialHeaders = ["Api-Key", "X-Auth-Token", "X-Access-Token", "X-Api-Token", "X-Task-Token"].map { HTTPField.Name($0)! }
 
+    /// The task token's header (seed 002: `X-Task-Token: <the create answer's task_token>`).
+    static let taskTokenHeader = HTTPField.Name("X-Task-Token")!
+    /// Where X-Task-Token is a credential, read like X-API-Key: RequestHuman's paths.
+    static let taskTokenPrefixes = ["/compat/requesthuman/"]
+
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
-        guard let credential = try Self.credential(in: request.headers) else { return try await next(request, context) }
+        let path = request.uri.path
+        let readsTaskToken = Self.taskTokenPrefixes.contains { path.hasPrefix($0) }
+        guard let credential = try Self.credential(in: request.headers, readingTaskToken: readsTaskToken) else { return try await next(request, context) }
         var context = context
         context.principal = try await apiAsync { try await auth.authenticate(bearer: credential) }
         return try await next(request, context)
     }
 
     /// The one credential the headers carry, or nil when they carry none.
-    static func credential(in headers: HTTPFields) throws(APIError) -> String? {
-        for name in unreadCredentialHeaders where headers[name] != nil {
+    static func credential(in headers: HTTPFields, readingTaskToken: Bool = false) throws(APIError) -> String? {
+        for name in unreadCredentialHeaders where headers[name] != nil && !(readingTaskToken && name == taskTokenHeader) {
             throw .validation("\(name.rawName) is not read by this server; send Authorization: Bearer <token>, or X-API-Key: <API key>", field: name.rawName)
         }
         let authorizations = headers[values: .authorization]
@@ -40,7 +47,15 @@ struct AuthMiddleware: RouterMiddleware {
         if let bearer, let key, bearer != key {
             throw .validation("X-API-Key and Authorization carry different credentials; send one of them", field: "X-API-Key")
         }
-        return bearer ?? key
+        guard readingTaskToken, headers[taskTokenHeader] != nil else { return bearer ?? key }
+        let tokens = headers[values: taskTokenHeader]
+        guard tokens.count == 1, let token = tokens.first.map({ $0.trimmingCharacters(in: .whitespaces) }), !token.isEmpty else {
+            throw .validation("send one X-Task-Token header with the task's token", field: "X-Task-Token")
+        }
+        if let other = bearer ?? key, other != token {
+            throw .validation("X-Task-Token and Authorization carry different credentials; send one of them", field: "X-Task-Token")
+        }
+        return token
     }
 
     /// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 9110, 11.1). Read as

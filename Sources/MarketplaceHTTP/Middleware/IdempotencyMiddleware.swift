@@ -23,12 +23,13 @@ struct IdempotencyMiddleware: RouterMiddleware {
     static let methods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
 
     /// Routes whose responses hold a secret that must never be stored or shown twice: sessions,
-    /// new API keys (an agent's registration makes one), and an anonymous post's task token.
+    /// new API keys (an agent's registration makes one), and an anonymous post's task token (/v1's and RequestHuman's).
     static func carriesSecret(_ request: Request, _ context: APIContext) -> Bool {
         let path = request.uri.path
         return path.hasPrefix("/v1/auth/") || path.hasPrefix("/compat/humans2ai/api/v1/public/auth/")
             || (request.method == .post && (path == "/v1/keys" || path == "/v1/agents/register" || path == "/compat/humans2ai/api/v1/api-keys"))
             || (request.method == .post && path == "/v1/tasks" && context.principal == nil)
+            || (request.method == .post && path == "/compat/requesthuman/api/tasks")  // always an anonymous post, answered with its token
     }
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {

@@ -71,6 +71,9 @@ enum GoHireHumansTools {
                                          budgetAmount: try arguments.wholeOrDecimal("budget_amount"),
                                          budgetType: try arguments.requiredString("budget_type"),
                                          location: arguments.string("location"), deadline: arguments.string("deadline"))
-        return GoHireHumansTaskView(try await call.tools.tasks.create(try job.draft(), by: try call.caller))
+        let caller = try call.caller
+        do { return GoHireHumansTaskView(try await call.tools.tasks.create(try job.draft(), by: caller)) } catch let error as MarketplaceError {
+            throw error.spelled(GoHireHumansJobRequest.fieldNames)
+        }
     }
 }

@@ -119,7 +119,8 @@ public struct GoHireHumansMount: RouteMount {
     @Sendable func create(_ request: Request, context: APIContext) async throws -> EditedResponse<Answer<GoHireHumansTaskView>> {
         let caller = try context.requirePrincipal()
         let body = try await MarketplaceHTTP.RequestBody.decode(CreateBody.self, from: request, context: context)
-        let task = try await services.tasks.create(try body.job.draft(), by: caller)
+        let task: MarketTask
+        do { task = try await services.tasks.create(try body.job.draft(), by: caller) } catch { throw error.spelled(GoHireHumansJobRequest.fieldNames) }
         return EditedResponse(status: .created, response: Answer(GoHireHumansTaskView(task)))
     }
 

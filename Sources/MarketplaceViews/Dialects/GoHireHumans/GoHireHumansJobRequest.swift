@@ -26,6 +26,9 @@ public struct GoHireHumansJobRequest: Sendable {
         self.deadline = deadline
     }
 
+    /// The draft's fields as the job spells them, for `MarketplaceError.spelled`.
+    public static let fieldNames = ["budget.amount": "budget_amount", "budget.type": "budget_type", "address": "location"]
+
     public func draft() throws(MarketplaceError) -> TaskDraft {
         if locationType == LocationType.local.rawValue, (location ?? "").isEmpty {
             throw .validation(field: "location", message: "location is required when location_type is local")
