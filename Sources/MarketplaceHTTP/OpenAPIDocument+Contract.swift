@@ -42,6 +42,10 @@ extension OpenAPIDocument {
         let keyed = writeMethods.contains(method) && !unkeyedWrites.contains("\(method.uppercased()) \(path)")
         var responses = (operation["responses"] as? [String: Any] ?? [:]).merging(ownAnswers(id)) { $1 }
         let json = !path.hasSuffix("/mcp")  // MCP transports answer JSON-RPC or nothing
+        // A dialect with a refusal shape of its own (seed 002) names its schema in `x-refusal-schema`.
+        let errorResponse: [String: Any] = (operation["x-refusal-schema"] as? [String: Any]).map {
+            ["description": "Error", "content": ["application/json": ["schema": $0]]]
+        } ?? Self.errorResponse
         if json {
             for status in ["400", "404", "503"] where responses[status] == nil { responses[status] = errorResponse }
             if keyed { responses["409"] = responses["409"] ?? errorResponse }
@@ -56,7 +60,7 @@ extension OpenAPIDocument {
         if isSecured(operation) {
             for status in ["401", "403"] where responses[status] == nil { responses[status] = json ? errorResponse : ["description": "No or bad credentials"] }
         }
-        responses["429"] = rateLimited(json: json)
+        responses["429"] = rateLimited(json: json, error: errorResponse)
         operation["responses"] = Dictionary(uniqueKeysWithValues: responses.map { status, response in
             (status, withHeaders(response, status: status, keyed: keyed))
         })
@@ -117,7 +121,7 @@ extension OpenAPIDocument {
                 "headers": ["PAYMENT-REQUIRED": header("x402 v2: the payment requirements, base64 JSON (source usdc)")]]
     }
 
-    private static func rateLimited(json: Bool) -> [String: Any] {
+    private static func rateLimited(json: Bool, error errorResponse: [String: Any]) -> [String: Any] {
         var response: [String: Any] = ["description": "RATE_LIMITED: over the caller's per-minute limit for this class of endpoint",
                                        "headers": ["Retry-After": header("Seconds until the window resets", type: "integer", required: true)]]
         if json { response["content"] = errorResponse["content"] }

@@ -18,6 +18,7 @@ extension RequestHumanMount {
         func operation(_ id: String, _ summary: String, secured: Bool = true, parameters: [String] = ["task"], body requestBody: [String: Any]? = nil,
                        _ responses: [String: Any]) -> [String: Any] {
             var operation: [String: Any] = ["operationId": "requesthuman" + id, "tags": ["RequestHuman"], "summary": summary, "responses": responses,
+                                            "x-refusal-schema": Self.errorSchema,
                                             "parameters": parameters.map { ["name": $0, "in": "path", "required": true, "schema": ["type": "string"]] }]
             if secured { operation["security"] = token }
             if let requestBody { operation["requestBody"] = requestBody }
