@@ -170,6 +170,7 @@ let package = Package(
                 .embedInCode("Schema/m0019_referrals.sql"),
                 .embedInCode("Schema/m0020_services.sql"),
                 .embedInCode("Schema/m0021_milestones.sql"),
+                .embedInCode("Schema/m0022_webhook_formats.sql"),
             ],
             swiftSettings: strictSettings
         ),
@@ -189,7 +190,8 @@ let package = Package(
         // What the API answers (tasks, work, money, wallets), shared by REST and MCP.
         .target(
             name: "MarketplaceViews",
-            dependencies: ["Marketplace", "LedgerCore", "Connectors", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["Marketplace", "LedgerCore", "Connectors", .product(name: "Mustache", package: "swift-mustache"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             resources: [
                 .embedInCode("Templates/finance-report.mustache"),
                 .embedInCode("Templates/finance-table.mustache"),

@@ -8,8 +8,7 @@ import Foundation
 extension OpenAPIDocument {
     /// Writes that refuse an `Idempotency-Key`: their answers carry a secret, which is never
     /// stored (IdempotencyMiddleware.carriesSecret).
-    static let unkeyedWrites: Set<String> = ["POST /v1/keys", "POST /v1/agents/register", "POST /v1/auth/register", "POST /v1/auth/login",
-                                             "POST /v1/auth/refresh"]
+    static var unkeyedWrites: Set<String> { IdempotencyMiddleware.secretWrites }
     /// Operations that can answer 402: the wallet is short (INSUFFICIENT_BALANCE), or the task
     /// must be funded first (PAYMENT_REQUIRED, with the fund URL).
     static let paymentOperations: Set<String> = ["fundTask", "fundMilestone", "acceptApplication", "createTask", "withdraw", "approveFunding",
@@ -39,7 +38,8 @@ extension OpenAPIDocument {
     private static func completed(_ operation: [String: Any], method: String, path: String) -> [String: Any] {
         var operation = operation
         let id = operation["operationId"] as? String ?? ""
-        let keyed = writeMethods.contains(method) && !unkeyedWrites.contains("\(method.uppercased()) \(path)")
+        // A write whose answer may hold a secret refuses the key (IdempotencyMiddleware.carriesSecret).
+        let keyed = writeMethods.contains(method) && !unkeyedWrites.contains("\(method.uppercased()) \(path)") && !path.hasSuffix("/mcp")
         var responses = (operation["responses"] as? [String: Any] ?? [:]).merging(ownAnswers(id)) { $1 }
         let json = !path.hasSuffix("/mcp")  // MCP transports answer JSON-RPC or nothing
         // A dialect with a refusal shape of its own (seed 002) names its schema in `x-refusal-schema`.
@@ -52,10 +52,6 @@ extension OpenAPIDocument {
             if paymentOperations.contains(id) { responses["402"] = responses["402"] ?? paymentRequired(x402: id == "fundTask") }
             if connectorOperations.contains(id) { responses["502"] = responses["502"] ?? errorResponse }
             if limitedOperations.contains(id) { responses["422"] = responses["422"] ?? errorResponse }
-        }
-        if keyed && !json {
-            responses["409"] = responses["409"] ?? ["description": "CONFLICT: the Idempotency-Key was used with another request, or is in flight"]
-            responses["400"] = responses["400"] ?? ["description": "An Idempotency-Key outside 1 to 255 characters, or a bad request"]
         }
         if isSecured(operation) {
             for status in ["401", "403"] where responses[status] == nil { responses[status] = json ? errorResponse : ["description": "No or bad credentials"] }

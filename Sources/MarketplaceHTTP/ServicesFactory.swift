@@ -1,6 +1,7 @@
 public import LedgerCore
 public import Logging
 public import Marketplace
+import MarketplaceViews
 
 /// What varies between the places that assemble the services (serve, bench, simulate, the
 /// tests); everything else is the same for all of them.
@@ -46,7 +47,8 @@ extension Services {
                                 work: WorkService(store: store, settlement: settlement, clock: clock, verifier: settings.verifier), profiles: ProfileService(store: store, clock: clock),
                                 idempotency: IdempotencyStore(store: store, clock: clock), messages: MessageService(store: store, clock: clock))
         if let webhooks = settings.webhooks {
-            services.webhooks = WebhookService(store: store, secretsKey: webhooks.secretsKey, policy: webhooks.policy, clock: clock)
+            services.webhooks = WebhookService(store: store, secretsKey: webhooks.secretsKey, policy: webhooks.policy, clock: clock,
+                                               formats: DialectWebhookFormats.all)
         }
         return services
     }

@@ -55,7 +55,7 @@ struct StrictBodyRoutesTests {
         "POST /compat/humans2ai/api/v1/tasks/{task}/select": #"{"applicationId":"a"}"#, "POST /compat/humans2ai/api/v1/tasks/{task}/submit": #"{"proof":"p"}"#,
         "POST /compat/humans2ai/api/v1/tasks/{task}/reject": #"{"reason":"r"}"#, "POST /compat/humans2ai/api/v1/tasks/{task}/dispute": #"{"reason":"r"}"#,
         "POST /compat/humans2ai/api/v1/tasks/{task}/messages": #"{"content":"c"}"#, "PATCH /compat/humans2ai/api/v1/notifications": #"{"all":true}"#,
-        "POST /compat/humans2ai/api/v1/api-keys": #"{"name":"k"}"#,
+        "POST /compat/humans2ai/api/v1/api-keys": #"{"name":"k"}"#, "POST /compat/humans2ai/api/v1/webhooks": #"{"url":"http://127.0.0.1:9/hooks"}"#,
         "POST /compat/requesthuman/api/tasks": #"{"title":"t","description":"d","price":5}"#,
         "PATCH /compat/requesthuman/api/tasks/{task}": #"{"status":"completed"}"#,
         "PATCH /compat/requesthuman/api/tasks/{task}/applications/{application}": #"{"status":"accepted"}"#,

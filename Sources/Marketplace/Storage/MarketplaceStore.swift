@@ -36,6 +36,7 @@ public final class MarketplaceStore: Sendable {
         ("m0019_referrals", String(decoding: PackageResources.m0019_referrals_sql, as: UTF8.self)),
         ("m0020_services", String(decoding: PackageResources.m0020_services_sql, as: UTF8.self)),
         ("m0021_milestones", String(decoding: PackageResources.m0021_milestones_sql, as: UTF8.self)),
+        ("m0022_webhook_formats", String(decoding: PackageResources.m0022_webhook_formats_sql, as: UTF8.self)),
     ]
 
     /// Opens the ledger's file and migrates the marketplace's tables forward; refuses a newer schema.

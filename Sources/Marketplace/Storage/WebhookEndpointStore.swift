@@ -4,9 +4,9 @@ protocol WebhookEndpointStore {
     /// How many endpoints `userID` has in `mode`, enabled or not.
     func count(ofUser userID: String, mode: Mode) throws -> Int
     /// Adds an enabled endpoint; `events` are the validated event types, `secretSealed` the
-    /// signing secret as `WebhookService.seal` made it.
+    /// signing secret as `WebhookService.seal` made it, `format` the deliveries' format name.
     func insert(id: String, userID: String, mode: Mode, url: String, events: [String], description: String?, secretSealed: String,
-                nowMicros: Int64) throws
+                format: String, nowMicros: Int64) throws
     /// The endpoint `id` when it belongs to `userID` in `mode`.
     func fetch(_ id: String, userID: String, mode: Mode) throws -> WebhookEndpoint?
     /// The endpoints of `userID` in `mode`, oldest first.

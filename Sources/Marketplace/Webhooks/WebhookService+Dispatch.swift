@@ -37,6 +37,10 @@ extension WebhookService {
         let createdMicros: Int64
         let userID: String
         let mode: String
+        let taskID: String?
+        /// The endpoint's format; nil for a task's callback URL (the marketplace's own).
+        let format: String?
+        let taskTitle: String?
 
         /// The envelope, its bytes fixed once: `{"id","event","created","data"}`.
         var body: [UInt8] {
@@ -44,13 +48,23 @@ extension WebhookService {
         }
     }
 
+    /// The dialect format `delivery` is written in; nil for the marketplace's own.
+    private func format(of delivery: DueDelivery) -> (any WebhookFormat)? {
+        delivery.format.flatMap { $0 == Self.marketplaceFormat ? nil : formats[$0] }
+    }
+
     private func attempt(_ delivery: DueDelivery, _ sender: any WebhookSender) async throws(MarketplaceError) {
         let secret = try signingSecret(for: delivery)
-        let body = delivery.body
         let timestamp = clock.nowMicros() / 1_000_000
-        let signature = Self.signature(secret: secret, timestamp: timestamp, body: body)
-        let headers = [("Content-Type", "application/json"), (Self.eventIDHeader, delivery.eventID), (Self.eventTypeHeader, delivery.type),
-                       (Self.signatureHeader, signature), ("User-Agent", "marketplace-webhooks/1")]
+        var body = delivery.body
+        var headers = [("Content-Type", "application/json"), (Self.eventIDHeader, delivery.eventID), (Self.eventTypeHeader, delivery.type),
+                       (Self.signatureHeader, Self.signature(secret: secret, timestamp: timestamp, body: body)), ("User-Agent", "marketplace-webhooks/1")]
+        if let format = format(of: delivery), let type = WebhookEvent(rawValue: delivery.type) {
+            let record = WebhookEventRecord(id: delivery.eventID, type: type, taskID: delivery.taskID, taskTitle: delivery.taskTitle, data: delivery.data,
+                                            createdMicros: delivery.createdMicros)
+            let written = format.delivery(of: record, secret: secret, nowSeconds: timestamp)
+            (headers, body) = (written.headers + [(Self.eventIDHeader, delivery.eventID), ("User-Agent", "marketplace-webhooks/1")], written.body)
+        }
         let started = ContinuousClock.now
         var result: WebhookAttemptResult
         do {
@@ -67,6 +81,7 @@ extension WebhookService {
         let now = clock.nowMicros()
         let attempt = delivery.attempts + 1
         let policy = self.policy
+        let attemptsMax = format(of: delivery)?.attemptsMax ?? policy.attemptsMax
         try await store.write { stores in
             try stores.outbox.recordAttempt(deliveryID: delivery.id, attempt: attempt, status: result.status, error: result.error.map { String($0.prefix(500)) },
                                             durationMillis: durationMillis, nowMicros: now)
@@ -77,7 +92,7 @@ extension WebhookService {
                 }
                 return
             }
-            let exhausted = attempt >= policy.attemptsMax
+            let exhausted = attempt >= attemptsMax
             // 5 s, 10 s, 20 s, … after the first, second, third failure.
             let waitSeconds = policy.firstRetrySeconds << Int64(min(attempt - 1, 20))
             try stores.outbox.markFailed(delivery.id, exhausted: exhausted, attempts: attempt, status: result.status,

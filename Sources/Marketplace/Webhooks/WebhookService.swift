@@ -13,6 +13,8 @@ public struct WebhookEndpoint: Sendable, Hashable {
     public let failures: Int
     public let disabledReason: String?
     public let createdAt: Int64
+    /// The format its deliveries are written in: "marketplace", or a dialect's.
+    public let format: String
 }
 
 /// One delivery of one event to one target, and where it stands.
@@ -74,27 +76,43 @@ public struct WebhookService: Sendable {
     static let descriptionLengthMax = 500
     static let endpointsPerUserMax = 20
 
+    static let marketplaceFormat = "marketplace"
+
     let store: MarketplaceStore
     let clock: LedgerClock
     let sealingKey: SymmetricKey
     public let policy: Policy
+    /// The dialects' formats by name (the marketplace's own is built in).
+    let formats: [String: any WebhookFormat]
 
-    /// `secretsKey`: 32 bytes that seal signing secrets at rest (AES-256-GCM).
-    public init(store: MarketplaceStore, secretsKey: [UInt8], policy: Policy = .init(), clock: LedgerClock = .system) {
+    /// `secretsKey`: 32 bytes that seal signing secrets at rest (AES-256-GCM). `formats`: the
+    /// dialects' delivery formats endpoints may be made in.
+    public init(store: MarketplaceStore, secretsKey: [UInt8], policy: Policy = .init(), clock: LedgerClock = .system, formats: [any WebhookFormat] = []) {
         precondition(secretsKey.count == 32, "the secrets key is 32 bytes")
         self.store = store
         sealingKey = SymmetricKey(data: secretsKey)
         self.policy = policy
         self.clock = clock
+        self.formats = Dictionary(formats.map { ($0.name, $0) }) { first, _ in first }
     }
 
     // MARK: Endpoints
 
     /// Creates an endpoint; answers it with its signing secret, which is never shown again.
-    public func create(url: String, events: [String], description: String?, by caller: Principal) async throws(MarketplaceError) -> (WebhookEndpoint, secret: String) {
+    /// With `format` (a dialect's), `events` are that format's names and its deliveries are
+    /// written as the format says.
+    public func create(url: String, events: [String], description: String?, format: String? = nil,
+                       by caller: Principal) async throws(MarketplaceError) -> (WebhookEndpoint, secret: String) {
         try caller.require(.webhooks)
         let url = try WebhookURLPolicy.check(url, field: "url", allowPrivate: policy.allowPrivateTargets)
-        let events = try Self.validated(events)
+        let formatName = format ?? Self.marketplaceFormat
+        let subscribed: [String]
+        if let format {
+            guard let known = formats[format] else { throw .internalError("no webhook format \(format) is installed") }
+            subscribed = try Self.validated(try known.ourEvents(events.contains("*") ? Array(known.events.values) : events))
+        } else {
+            subscribed = try Self.validated(events)
+        }
         let description = try Self.validated(description: description)
         let secret = Secrets.make(prefix: "whsec_")
         let sealed = try seal(secret)
@@ -105,8 +123,8 @@ public struct WebhookService: Sendable {
             guard count < Self.endpointsPerUserMax else {
                 throw MarketplaceError.limitExceeded(field: "url", message: "at most \(Self.endpointsPerUserMax) webhook endpoints per account and mode")
             }
-            try stores.webhookEndpoints.insert(id: id, userID: caller.userID, mode: caller.mode, url: url, events: events, description: description,
-                                               secretSealed: sealed, nowMicros: now)
+            try stores.webhookEndpoints.insert(id: id, userID: caller.userID, mode: caller.mode, url: url, events: subscribed, description: description,
+                                               secretSealed: sealed, format: formatName, nowMicros: now)
             return try Self.fetch(id, user: caller.userID, mode: caller.mode, stores)
         }
         return (endpoint, secret)

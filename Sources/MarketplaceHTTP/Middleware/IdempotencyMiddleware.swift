@@ -22,14 +22,25 @@ struct IdempotencyMiddleware: RouterMiddleware {
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
     static let methods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
 
-    /// Routes whose responses hold a secret that must never be stored or shown twice: sessions,
-    /// new API keys (an agent's registration makes one), and an anonymous post's task token (/v1's and RequestHuman's).
+    /// Writes whose answer holds a secret that must never be stored or shown twice: sessions,
+    /// new API keys (an agent's registration makes one), webhook signing secrets, and the task
+    /// token of RequestHuman's anonymous post, in /v1 and in the dialects.
+    static let secretWrites: Set<String> = [
+        "POST /v1/keys", "POST /v1/agents/register", "POST /v1/auth/register", "POST /v1/auth/login", "POST /v1/auth/refresh",
+        "POST /v1/webhooks", "POST /v1/webhooks/callback-secret",
+        "POST /compat/humanops/api/v1/agents/register", "POST /compat/gohirehumans/auth/login",
+        "POST /compat/humans2ai/api/v1/public/auth/register", "POST /compat/humans2ai/api/v1/public/auth/login",
+        "POST /compat/humans2ai/api/v1/public/auth/refresh", "POST /compat/humans2ai/api/v1/api-keys", "POST /compat/humans2ai/api/v1/webhooks",
+        "POST /compat/requesthuman/api/tasks",
+    ]
+
+    /// Whether the request's answer may hold a secret: a route of `secretWrites`, anything under
+    /// /v1/auth/, an MCP transport (a tool may answer a task token or a key), and an anonymous
+    /// post's task token.
     static func carriesSecret(_ request: Request, _ context: APIContext) -> Bool {
         let path = request.uri.path
-        return path.hasPrefix("/v1/auth/") || path.hasPrefix("/compat/humans2ai/api/v1/public/auth/")
-            || (request.method == .post && (path == "/v1/keys" || path == "/v1/agents/register" || path == "/compat/humans2ai/api/v1/api-keys"))
+        return secretWrites.contains("\(request.method.rawValue) \(path)") || path.hasPrefix("/v1/auth/") || path.hasSuffix("/mcp")
             || (request.method == .post && path == "/v1/tasks" && context.principal == nil)
-            || (request.method == .post && path == "/compat/requesthuman/api/tasks")  // always an anonymous post, answered with its token
     }
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {

@@ -44,7 +44,9 @@ struct SQLiteOutboxStore: OutboxStore {
 
     func due(nowMicros: Int64, limit: Int) throws -> [WebhookService.DueDelivery] {
         try Row.fetchAll(db, sql: """
-            SELECT d.id, d.target, d.endpoint_id, d.url, d.attempts, e.id AS event_id, e.type, e.data, e.created_at, e.user_id, e.mode
+            SELECT d.id, d.target, d.endpoint_id, d.url, d.attempts, e.id AS event_id, e.type, e.data, e.created_at, e.user_id, e.mode, e.task_id,
+                   (SELECT w.format FROM webhook_endpoints w WHERE w.id = d.endpoint_id) AS format,
+                   (SELECT json_extract(t.spec, '$.title') FROM tasks t WHERE t.id = e.task_id) AS task_title
             FROM webhook_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
             WHERE d.state = 'pending' AND d.next_attempt_at <= ?
               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.target = d.target AND p.task_id IS d.task_id
@@ -80,7 +82,7 @@ struct SQLiteOutboxStore: OutboxStore {
     static func due(_ row: Row) -> WebhookService.DueDelivery {
         WebhookService.DueDelivery(id: row["id"], target: row["target"], endpointID: row["endpoint_id"], url: row["url"], attempts: row["attempts"],
                                    eventID: row["event_id"], type: row["type"], data: row["data"], createdMicros: row["created_at"],
-                                   userID: row["user_id"], mode: row["mode"])
+                                   userID: row["user_id"], mode: row["mode"], taskID: row["task_id"], format: row["format"], taskTitle: row["task_title"])
     }
 }
 

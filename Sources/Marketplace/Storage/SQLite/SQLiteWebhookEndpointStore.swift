@@ -10,11 +10,11 @@ struct SQLiteWebhookEndpointStore: WebhookEndpointStore {
     }
 
     func insert(id: String, userID: String, mode: Mode, url: String, events: [String], description: String?, secretSealed: String,
-                nowMicros: Int64) throws {
+                format: String, nowMicros: Int64) throws {
         try db.run(sql: """
-            INSERT INTO webhook_endpoints (id, user_id, mode, url, events, description, secret_sealed, status, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'enabled', ?, ?)
-            """, arguments: [id, userID, mode.rawValue, url, try Self.json(events), description, secretSealed, nowMicros, nowMicros])
+            INSERT INTO webhook_endpoints (id, user_id, mode, url, events, description, secret_sealed, status, format, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'enabled', ?, ?, ?)
+            """, arguments: [id, userID, mode.rawValue, url, try Self.json(events), description, secretSealed, format, nowMicros, nowMicros])
     }
 
     func fetch(_ id: String, userID: String, mode: Mode) throws -> WebhookEndpoint? {
@@ -69,7 +69,7 @@ struct SQLiteWebhookEndpointStore: WebhookEndpointStore {
     static func decode(_ row: Row) -> WebhookEndpoint {
         WebhookEndpoint(id: row["id"], url: row["url"], events: events(row["events"]), description: row["description"],
                         enabled: (row["status"] as String) == "enabled", failures: row["failures"], disabledReason: row["disabled_reason"],
-                        createdAt: row["created_at"])
+                        createdAt: row["created_at"], format: row["format"])
     }
 
     private static func events(_ json: String) -> [String] {

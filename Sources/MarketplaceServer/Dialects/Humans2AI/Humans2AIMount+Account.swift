@@ -18,6 +18,7 @@ extension Humans2AIMount {
         group.get("api-keys", use: keys)
         group.post("api-keys", use: createKey)
         group.delete("api-keys/{key}", use: revokeKey)
+        addWebhookRoutes(to: group)
     }
 
     /// The USD wallet (the document's one currency), every figure from the ledger.

@@ -56,6 +56,11 @@ extension Humans2AIMount {
                 "revokedAt": string], required: ["id", "name", "mode", "scopes", "key", "createdAt"])
     }
 
+    private static var webhookSchema: [String: Any] {
+        object(["id": string, "url": string, "events": list(string), "description": string, "active": boolean, "createdAt": string, "secret": string],
+               required: ["id", "url", "events", "active", "createdAt"])
+    }
+
     private static var tokensSchema: [String: Any] {
         object(["idToken": string, "refreshToken": string, "expiresIn": integer, "userId": string, "email": string, "role": string],
                required: ["idToken", "refreshToken", "expiresIn", "userId"])
@@ -142,6 +147,15 @@ extension Humans2AIMount {
                       refusals: ["400", "401", "403", "429"], open: false),
             Operation(method: "delete", path: "/api-keys/{key}", id: "RevokeKey", summary: "Revokes a key", body: nil, answer: keySchema, success: "200",
                       refusals: ["401", "403", "404", "429"], open: false),
+            Operation(method: "get", path: "/webhooks", id: "ListWebhooks", summary: "The caller's endpoints in this dialect's format", body: nil,
+                      answer: list(webhookSchema), success: "200", refusals: ["401", "403", "404", "429"], open: false),
+            Operation(method: "post", path: "/webhooks", id: "CreateWebhook",
+                      summary: "An endpoint for the document's events (all six when events is left out), signed X-Humans2AI-Signature; its secret shown once",
+                      body: object(["url": string, "events": list(["type": "string", "enum": Humans2AIMount.format.events.values.sorted()]), "description": string],
+                                   required: ["url"], closed: true),
+                      answer: webhookSchema, success: "201", refusals: ["400", "401", "403", "404", "429"], open: false),
+            Operation(method: "delete", path: "/webhooks/{webhook}", id: "DeleteWebhook", summary: "Deletes an endpoint; its pending deliveries are not sent",
+                      body: nil, answer: webhookSchema, success: "200", refusals: ["401", "403", "404", "429"], open: false),
         ]
     }
 
