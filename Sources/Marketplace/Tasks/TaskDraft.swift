@@ -34,6 +34,9 @@ public struct TaskDraft: Sendable, Hashable {
     public var verifiedOnly: Bool
     public var urgency: String
     public var callbackURL: String?
+    /// The webhook format of the callback URL's deliveries: a dialect sets its own (seed 002's
+    /// callbacks); nil is the marketplace's signed envelope.
+    public var callbackFormat: String?
     /// Who bears the platform's fee: "agent" (on top of the budget) or "worker" (out of the payout).
     public var feePaidBy: String
     /// Test mode only: ask for a mock operator to do the task.

@@ -43,6 +43,9 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var verifiedOnly: Bool
     public var urgency: Urgency
     public var callbackURL: String?
+    /// The webhook format the callback URL's deliveries are written in (a dialect's, such as
+    /// seed 002's); nil for the marketplace's own signed envelope.
+    public var callbackFormat: String?
     /// Nil in tasks stored before the choice existed, which all had the agent pay.
     var feePaidByStored: FeePayer?
     var mockOperatorStored: Bool?
@@ -66,7 +69,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case title, description, category, taskType, locationType, address, latitude, longitude, asset, budgetType, amountMinor
-        case estimatedHours, budgetMinor, deadline, deliveryType, requiredDeliverables, proofRequirements, verifiedOnly, urgency, callbackURL
+        case estimatedHours, budgetMinor, deadline, deliveryType, requiredDeliverables, proofRequirements, verifiedOnly, urgency, callbackURL, callbackFormat
         case feePaidByStored = "feePaidBy"
         case mockOperatorStored = "mockOperator", autoApproveStored = "autoApprove", autoRejectStored = "autoReject"
         case milestonesStored = "milestones"
@@ -103,7 +106,8 @@ extension TaskDraft {
                         address: location.address, latitude: location.latitude, longitude: location.longitude, asset: asset,
                         budgetType: budgetType, amountMinor: amount, estimatedHours: hours, budgetMinor: total, deadline: deadline,
                         deliveryType: delivery, requiredDeliverables: deliverables.sorted(), proofRequirements: proofs,
-                        verifiedOnly: verifiedOnly, urgency: urgency, callbackURL: callback, feePaidByStored: feePayer,
+                        verifiedOnly: verifiedOnly, urgency: urgency, callbackURL: callback, callbackFormat: callback == nil ? nil : callbackFormat,
+                        feePaidByStored: feePayer,
                         mockOperatorStored: mockOperator, autoApproveStored: autoApprove, autoRejectStored: autoReject,
                         milestonesStored: milestones.isEmpty ? nil : milestones)
     }

@@ -33,8 +33,8 @@ enum Outbox {
     /// Records `event` for each of `users` (once each) who has a subscribed endpoint or, as the
     /// task's owner, a callback_url, in the caller's commit. `data` holds
     /// strings, whole numbers, booleans and objects of them; the task id is added.
-    static func emit(_ event: WebhookEvent, to users: [String], mode: Mode, task: MarketTask?, data: [String: Any], nowMicros: Int64,
-                     _ stores: Stores) throws {
+    static func emit(_ event: WebhookEvent, to users: [String], mode: Mode, task: MarketTask?, data: @autoclosure () throws -> [String: Any],
+                     nowMicros: Int64, _ stores: Stores) throws {
         var json: String?
         var seen = Set<String>()
         for user in users where seen.insert(user).inserted {
@@ -44,7 +44,7 @@ enum Outbox {
             // Nobody listens: no row to write on the hot path (an endpoint made later starts with later events).
             guard !targets.isEmpty else { continue }
             if json == nil {
-                var body = data
+                var body = try data()  // made only when someone listens
                 if let task { body["task_id"] = task.id }
                 json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
             }
@@ -54,6 +54,18 @@ enum Outbox {
                 try stores.outbox.addDelivery(seq: seq, target: target.target, endpointID: target.endpoint, url: target.url, taskID: task?.id, nowMicros: nowMicros)
             }
         }
+    }
+
+    /// An application as application.created carries it: its message, and the applicant's
+    /// profile when they have one (the owner's list shows the same).
+    static func application(_ application: TaskApplication, _ stores: Stores) throws -> [String: Any] {
+        var data: [String: Any] = ["application_id": application.id, "applicant_id": application.applicantID, "message": application.message,
+                                   "created_at": Timestamps.format(application.createdAt)]
+        if let profile = try stores.workerProfiles.fetch(application.applicantID) {
+            data["applicant"] = ["display_name": profile.displayName, "headline": profile.headline ?? NSNull(), "city": profile.city ?? NSNull(),
+                                 "country": profile.country ?? NSNull(), "skills": profile.skills] as [String: Any]
+        }
+        return data
     }
 
     /// A task as its events describe it.

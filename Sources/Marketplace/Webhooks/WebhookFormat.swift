@@ -19,11 +19,13 @@ public protocol WebhookFormat: Sendable {
     var name: String { get }
     /// The event types an endpoint in this format may receive: the format's name for each of ours.
     var events: [WebhookEvent: String] { get }
-    /// Attempts in all before a delivery is failed (the document's retry policy).
-    var attemptsMax: Int { get }
+    /// Attempts in all before a delivery is failed (the document's retry policy); nil for the
+    /// server's policy.
+    var attemptsMax: Int? { get }
     /// The bytes to POST and the headers beside them (Content-Type included), signed with
-    /// `secret`, for an attempt at `nowSeconds`.
-    func delivery(of event: WebhookEventRecord, secret: String, nowSeconds: Int64) -> (headers: [(String, String)], body: [UInt8])
+    /// `secret` when the format signs, for an attempt at `nowSeconds`; nil when the format has no
+    /// such event (a task's callback hears every event of its owner's), which is then not sent.
+    func delivery(of event: WebhookEventRecord, secret: String, nowSeconds: Int64) -> (headers: [(String, String)], body: [UInt8])?
 }
 
 extension WebhookFormat {

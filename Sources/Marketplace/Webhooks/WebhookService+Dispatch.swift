@@ -60,9 +60,13 @@ extension WebhookService {
         var headers = [("Content-Type", "application/json"), (Self.eventIDHeader, delivery.eventID), (Self.eventTypeHeader, delivery.type),
                        (Self.signatureHeader, Self.signature(secret: secret, timestamp: timestamp, body: body)), ("User-Agent", "marketplace-webhooks/1")]
         if let format = format(of: delivery), let type = WebhookEvent(rawValue: delivery.type) {
-            let record = WebhookEventRecord(id: delivery.eventID, type: type, taskID: delivery.taskID, taskTitle: delivery.taskTitle, data: delivery.data,
+            let event = WebhookEventRecord(id: delivery.eventID, type: type, taskID: delivery.taskID, taskTitle: delivery.taskTitle, data: delivery.data,
                                             createdMicros: delivery.createdMicros)
-            let written = format.delivery(of: record, secret: secret, nowSeconds: timestamp)
+            guard let written = format.delivery(of: event, secret: secret, nowSeconds: timestamp) else {
+                // Not an event of the format (a callback hears all of its owner's): nothing to send.
+                return try await record(delivery, WebhookAttemptResult(status: nil, error: "not an event of the \(format.name) format; not sent"),
+                                        durationMillis: 0, skipped: true)
+            }
             (headers, body) = (written.headers + [(Self.eventIDHeader, delivery.eventID), ("User-Agent", "marketplace-webhooks/1")], written.body)
         }
         let started = ContinuousClock.now
@@ -77,12 +81,18 @@ extension WebhookService {
         try await record(delivery, result, durationMillis: elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
     }
 
-    private func record(_ delivery: DueDelivery, _ result: WebhookAttemptResult, durationMillis: Int64) async throws(MarketplaceError) {
+    /// `skipped`: the delivery's format has no such event; it is closed as delivered, unsent.
+    private func record(_ delivery: DueDelivery, _ result: WebhookAttemptResult, durationMillis: Int64,
+                        skipped: Bool = false) async throws(MarketplaceError) {
         let now = clock.nowMicros()
         let attempt = delivery.attempts + 1
         let policy = self.policy
         let attemptsMax = format(of: delivery)?.attemptsMax ?? policy.attemptsMax
         try await store.write { stores in
+            if skipped {
+                try stores.outbox.markDelivered(delivery.id, attempts: delivery.attempts, status: nil, nowMicros: now)
+                return
+            }
             try stores.outbox.recordAttempt(deliveryID: delivery.id, attempt: attempt, status: result.status, error: result.error.map { String($0.prefix(500)) },
                                             durationMillis: durationMillis, nowMicros: now)
             if result.succeeded {

@@ -43,7 +43,7 @@ public struct WorkService: Sendable {
             try Notification.add(.applicationReceived, for: task.ownerID, mode: task.mode, task: taskID,
                                  "New application to \"\(task.spec.title)\"", nowMicros: application.createdAt, stores)
             try Outbox.emit(.applicationCreated, to: [task.ownerID], mode: task.mode, task: task,
-                            data: ["application_id": application.id, "applicant_id": caller.userID], nowMicros: application.createdAt, stores)
+                            data: try Outbox.application(application, stores), nowMicros: application.createdAt, stores)
             return application
         }
     }

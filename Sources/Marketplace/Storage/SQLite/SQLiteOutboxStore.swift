@@ -45,7 +45,8 @@ struct SQLiteOutboxStore: OutboxStore {
     func due(nowMicros: Int64, limit: Int) throws -> [WebhookService.DueDelivery] {
         try Row.fetchAll(db, sql: """
             SELECT d.id, d.target, d.endpoint_id, d.url, d.attempts, e.id AS event_id, e.type, e.data, e.created_at, e.user_id, e.mode, e.task_id,
-                   (SELECT w.format FROM webhook_endpoints w WHERE w.id = d.endpoint_id) AS format,
+                   CASE WHEN d.endpoint_id IS NULL THEN (SELECT json_extract(t.spec, '$.callbackFormat') FROM tasks t WHERE t.id = e.task_id)
+                        ELSE (SELECT w.format FROM webhook_endpoints w WHERE w.id = d.endpoint_id) END AS format,
                    (SELECT json_extract(t.spec, '$.title') FROM tasks t WHERE t.id = e.task_id) AS task_title
             FROM webhook_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
             WHERE d.state = 'pending' AND d.next_attempt_at <= ?

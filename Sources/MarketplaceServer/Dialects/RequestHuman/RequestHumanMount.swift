@@ -89,13 +89,16 @@ public struct RequestHumanMount: RouteMount {
         static let fieldNames = ["budget.amount": "price", "budget.type": "price_type", "budget.estimated_hours": "estimated_hours",
                                  "address": "location_text"]
 
-        /// The /v1 draft, in USD, category `other` (the document has no categories).
+        /// The /v1 draft, in USD, category `other` (the document has no categories); its
+        /// callbacks in the document's payloads.
         func draft() throws(MarketplaceError) -> TaskDraft {
             guard let price else { throw .validation(field: "price", message: "price is required: the task's budget in USD") }
-            return TaskDraft(title: title, description: description, category: "other", locationType: locationType ?? "remote", address: locationText,
+            var draft = TaskDraft(title: title, description: description, category: "other", locationType: locationType ?? "remote", address: locationText,
                              budget: .init(amount: price.text, currency: "USD", type: priceType ?? "fixed", estimatedHours: estimatedHours),
                              deliveryType: deliveryType ?? "freeform", requiredDeliverables: requiredDeliverables ?? [],
                              verifiedOnly: verifiedOnly ?? false, callbackURL: callbackUrl)
+            draft.callbackFormat = RequestHumanWebhookFormat().name
+            return draft
         }
     }
 

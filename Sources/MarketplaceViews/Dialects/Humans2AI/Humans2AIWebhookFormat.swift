@@ -15,7 +15,7 @@ public struct Humans2AIWebhookFormat: WebhookFormat {
     public init() {}
 
     public var name: String { "humans2ai" }
-    public var attemptsMax: Int { 4 }
+    public var attemptsMax: Int? { 4 }
 
     /// The document's events: a human accepted (our accepted application: the task is theirs),
     /// proof submitted, completed and paid (our task.completed: approval pays in the same commit),
@@ -58,8 +58,9 @@ public struct Humans2AIWebhookFormat: WebhookFormat {
         }
     }
 
-    public func delivery(of event: WebhookEventRecord, secret: String, nowSeconds: Int64) -> (headers: [(String, String)], body: [UInt8]) {
-        let envelope = Envelope(event: events[event.type] ?? event.type.rawValue, timestamp: Self.instant(nowSeconds * 1_000_000),
+    public func delivery(of event: WebhookEventRecord, secret: String, nowSeconds: Int64) -> (headers: [(String, String)], body: [UInt8])? {
+        guard events[event.type] != nil else { return nil }
+        let envelope = Envelope(event: events[event.type] ?? "", timestamp: Self.instant(nowSeconds * 1_000_000),
                                 taskId: event.taskID, data: Self.data(of: event))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -118,5 +119,5 @@ public struct Humans2AIWebhookFormat: WebhookFormat {
 
 /// The dialects' webhook formats, installed in the webhook service where services are assembled.
 public enum DialectWebhookFormats {
-    public static let all: [any WebhookFormat] = [Humans2AIWebhookFormat()]
+    public static let all: [any WebhookFormat] = [Humans2AIWebhookFormat(), RequestHumanWebhookFormat()]
 }
