@@ -53,6 +53,10 @@ extension OpenAPIDocument {
             if connectorOperations.contains(id) { responses["502"] = responses["502"] ?? errorResponse }
             if limitedOperations.contains(id) { responses["422"] = responses["422"] ?? errorResponse }
         }
+        if !json && writeMethods.contains(method) {
+            // An MCP transport refuses an Idempotency-Key (its tools may answer a secret), with 400.
+            responses["400"] = responses["400"] ?? ["description": "An Idempotency-Key (refused: a tool's answer may hold a secret), or a bad request"]
+        }
         if isSecured(operation) {
             for status in ["401", "403"] where responses[status] == nil { responses[status] = json ? errorResponse : ["description": "No or bad credentials"] }
         }
