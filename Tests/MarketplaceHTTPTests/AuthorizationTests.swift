@@ -54,6 +54,7 @@ struct AuthorizationTests {
         "GET /compat/gohirehumans/api/v1/jobs/{task}": .owned(.tasksRead, .owner),
         "POST /compat/gohirehumans/api/v1/payments/checkout": .own(.walletWrite, .owner),
         "GET /compat/gohirehumans/api/v1/payments/balance": .own(.walletRead, .owner),
+        "GET /compat/gohirehumans/api/v1/payments/history": .own(.tasksRead, .owner),
         "GET /compat/humans2ai/openapi.json": .open, "POST /compat/humans2ai/api/v1/public/auth/register": .open, "POST /compat/humans2ai/api/v1/public/auth/login": .open,
         "POST /compat/humans2ai/api/v1/public/auth/refresh": .open, "POST /compat/humans2ai/api/v1/public/check-email": .open,
         "POST /compat/humans2ai/api/v1/tasks": .own(.tasksWrite, .owner), "GET /compat/humans2ai/api/v1/tasks": .own(.tasksRead, .owner),

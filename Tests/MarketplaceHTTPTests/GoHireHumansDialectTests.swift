@@ -87,6 +87,16 @@ struct GoHireHumansDialectTests {
                 let usd = try #require((balance["balances"] as? [[String: Any]])?.first { $0["currency"] as? String == "USD" })
                 #expect("\(usd["escrow"] ?? "")" == "28.05")
                 #expect("\(usd["available"] ?? "")" == "0")
+                // The history shows the checkout settled, for what the card paid.
+                let (_, history) = try await client.send(.get, "\(Self.base)/api/v1/payments/history", token: token)
+                let events = try #require(history["payments"] as? [[String: Any]])
+                #expect(events.map { $0["kind"] as? String } == ["checkout"])
+                #expect(events.first?["status"] as? String == "settled")
+                #expect("\(events.first?["amount"] ?? "")" == "28.05")
+                #expect(events.first?["task_id"] as? String == task)
+                #expect((answers["payment history (000)"]?["payments"] as? [[String: Any]])?.first?["status"] as? String == "sent")
+                let (refused, refusal) = try await client.send(.get, "\(Self.base)/api/v1/payments/history?status=lost", token: token)
+                #expect(refused == .badRequest && errorField(refusal) == "status")
                 #expect(try test.ledger.verify().fault == nil)
             }
         }

@@ -34,6 +34,12 @@ extension GoHireHumansMount {
                                                           "responses": answers("201", Self.checkoutAnswer, refusals: ["400", "401", "403", "404", "409", "429", "503"])]],
             base + "/api/v1/payments/balance": ["get": ["operationId": "gohirehumansBalance", "tags": ["GoHireHumans"], "security": secured,
                                                         "summary": "Balances with what is in escrow", "responses": answers("200", Self.balanceSchema, refusals: ["401", "429"])]],
+            base + "/api/v1/payments/history": ["get": ["operationId": "gohirehumansPaymentHistory", "tags": ["GoHireHumans"], "security": secured,
+                                                        "summary": "The caller's payment events (Stripe checkouts, refunds, payouts), newest first",
+                                                        "parameters": [["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 200]],
+                                                                       ["name": "status", "in": "query",
+                                                                        "schema": ["type": "string", "enum": ["pending", "sent", "settled", "failed"]]]],
+                                                        "responses": answers("200", Self.historySchema, refusals: ["400", "401", "403", "429"])]],
         ]
         for noun in ["tasks", "jobs"] {
             let name = noun == "tasks" ? "Task" : "Job"
@@ -103,6 +109,13 @@ extension GoHireHumansMount {
         ["type": "object", "required": ["task_id", "status", "amount", "currency"],
          "properties": ["task_id": ["type": "string"], "session_id": ["type": "string"], "checkout_url": ["type": "string"],
                         "status": ["type": "string", "enum": ["open", "paid", "failed"]], "amount": ["type": "number"], "currency": ["type": "string"]]]
+    }
+    static var historySchema: [String: Any] {
+        let event: [String: Any] = ["type": "object", "required": ["task_id", "kind", "status", "currency", "created_at", "updated_at"],
+                                    "properties": ["task_id": ["type": "string"], "kind": ["type": "string"], "status": ["type": "string"],
+                                                   "amount": ["type": "number"], "currency": ["type": "string"], "reference": ["type": "string"],
+                                                   "created_at": ["type": "string"], "updated_at": ["type": "string"]]]
+        return ["type": "object", "required": ["payments", "limit"], "properties": ["payments": ["type": "array", "items": event], "limit": ["type": "integer"]]]
     }
     static var balanceSchema: [String: Any] {
         ["type": "object", "required": ["balances"],

@@ -35,6 +35,7 @@ public struct GoHireHumansMount: RouteMount {
         }
         router.post("\(Self.prefix)/api/v1/payments/checkout", use: checkout)
         router.get("\(Self.prefix)/api/v1/payments/balance", use: balance)
+        router.get("\(Self.prefix)/api/v1/payments/history", use: history)
     }
 
     // MARK: - Accounts
@@ -216,5 +217,42 @@ public struct GoHireHumansMount: RouteMount {
             .init(currency: wallet.asset.code, available: ExactDecimal.of(wallet.availableMinor, wallet.asset),
                   escrow: ExactDecimal.of(wallet.frozenMinor, wallet.asset))
         })
+    }
+
+    struct HistoryView: ResponseEncodable, Sendable {
+        struct Event: Encodable, Sendable {
+            let taskId: String
+            /// checkout (a card funding), refund, payout or reversal.
+            let kind: String
+            /// pending, sent, settled or failed.
+            let status: String
+            let amount: Decimal?
+            let currency: String
+            /// Stripe's id (cs_…, re_…, tr_…) once it answered.
+            let reference: String?
+            let createdAt: String
+            let updatedAt: String
+        }
+
+        let payments: [Event]
+        let limit: Int
+    }
+
+    /// Seed 000's "payment events for the authenticated account": the caller's Stripe calls
+    /// (checkouts, refunds, payouts), newest first, where each stands; `limit` 1 to 200
+    /// (default 20), `status` one of pending, sent, settled, failed.
+    @Sendable func history(_ request: Request, context: APIContext) async throws -> HistoryView {
+        let caller = try context.requirePrincipal()
+        let limit = try MarketplaceHTTP.RequestBody.wholeNumber("limit", in: request, default: 20)
+        let state = request.uri.queryParameters["status"].map(String.init)
+        if let state, state == "failing" { throw MarketplaceError.validation(field: "status", message: "status must be pending, sent, settled or failed") }
+        let payments: [TaskPayment]
+        do { payments = try services.settlement.payments(for: caller, state: state, limit: limit) } catch { throw error.spelled(["state": "status"]) }
+        return HistoryView(payments: payments.map { payment in
+            let asset = Asset.named(payment.asset)
+            return .init(taskId: payment.taskID, kind: payment.kind, status: payment.state, amount: asset.map { ExactDecimal.of(payment.amountMinor, $0) },
+                         currency: payment.asset, reference: payment.reference, createdAt: Timestamps.format(payment.createdAt),
+                         updatedAt: Timestamps.format(payment.updatedAt))
+        }, limit: limit)
     }
 }
