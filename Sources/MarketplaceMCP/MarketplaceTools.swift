@@ -79,10 +79,16 @@ public enum ToolSet: String, Sendable, CaseIterable {
     case humanops
     /// Seed 000's search_services, browse_jobs, create_job, … (GoHireHumans).
     case gohirehumans
+    /// Seed 002's twelve tools (create_task, fund_task, respond_to_submission, …): the
+    /// marketplace's own, which carry the same names and arguments.
+    case requesthuman
+    /// Seed 004's MCP endpoint: its document counts 15 tools but names none, so the
+    /// marketplace's own are served there.
+    case humans2ai
 
     var definitions: [ToolDefinition] {
         switch self {
-        case .marketplace: MarketplaceTools.definitions
+        case .marketplace, .requesthuman, .humans2ai: MarketplaceTools.definitions
         case .humanops: HumanOpsTools.definitions
         case .gohirehumans: GoHireHumansTools.definitions
         }

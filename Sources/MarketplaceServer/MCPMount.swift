@@ -61,5 +61,6 @@ public func serverMounts(services: Services, mode: String, rateLimits: RateLimit
      MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: HumanOpsMount.mcpPath, toolSet: .humanops),
      MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: GoHireHumansMount.mcpPath, toolSet: .gohirehumans),
      Humans2AIMount(services: services, mode: mode), RequestHumanMount(services: services, mode: mode),
-     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: RequestHumanMount.mcpPath)]
+     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: RequestHumanMount.mcpPath, toolSet: .requesthuman),
+     MCPMount(services: services, mode: mode, rateLimits: rateLimits, path: Humans2AIMount.mcpPath, toolSet: .humans2ai)]
 }

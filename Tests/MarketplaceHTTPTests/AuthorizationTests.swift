@@ -77,6 +77,8 @@ struct AuthorizationTests {
         "GET /compat/requesthuman/api/tasks/{task}/submissions": .taskToken, "PATCH /compat/requesthuman/api/tasks/{task}/submissions": .taskToken,
         "POST /compat/requesthuman/mcp": .anonymous(.own(nil, .owner)), "GET /compat/requesthuman/mcp": .anonymous(.own(nil, .owner)),
         "DELETE /compat/requesthuman/mcp": .anonymous(.own(nil, .owner)),
+        "POST /compat/humans2ai/api/v1/mcp": .anonymous(.own(nil, .owner)), "GET /compat/humans2ai/api/v1/mcp": .anonymous(.own(nil, .owner)),
+        "DELETE /compat/humans2ai/api/v1/mcp": .anonymous(.own(nil, .owner)), "GET /compat/gohirehumans/openapi.json": .open,
         "GET /compat/humans2ai/api/v1/webhooks": .own(.webhooks, .owner), "POST /compat/humans2ai/api/v1/webhooks": .own(.webhooks, .owner),
         "DELETE /compat/humans2ai/api/v1/webhooks/{webhook}": .own(.webhooks, .owner),
         "GET /compat/humans2ai/api/v1/api-keys": .session, "POST /compat/humans2ai/api/v1/api-keys": .session, "DELETE /compat/humans2ai/api/v1/api-keys/{key}": .ownedSession,

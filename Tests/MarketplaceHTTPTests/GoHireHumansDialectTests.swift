@@ -135,4 +135,21 @@ struct GoHireHumansDialectTests {
             #expect(try TestDatabase.snapshot(test.path) == before)
         }
     }
+
+    /// /compat/gohirehumans/openapi.json lists exactly the dialect's routes below its base URL.
+    @Test func itsOpenAPIDocumentDescribesEveryRoute() async throws {
+        let test = try await TestServices()
+        defer { test.close() }
+        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
+                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let served = Set(router.routes.map(\.openAPIName).filter { $0.contains("/compat/gohirehumans/") && !$0.hasSuffix("/mcp") })
+        try await Application(router: router).test(.router) { client in
+            let (status, document) = try await client.send(.get, "\(Self.base)/openapi.json")
+            #expect(status == .ok)
+            #expect((document["servers"] as? [[String: Any]])?.first?["url"] as? String == Self.base)
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let described = Set(paths.flatMap { path, item in item.keys.map { "\($0.uppercased()) \(Self.base)\(path)" } })
+            #expect(described == served, "not described: \(served.subtracting(described).sorted()); not served: \(described.subtracting(served).sorted())")
+        }
+    }
 }

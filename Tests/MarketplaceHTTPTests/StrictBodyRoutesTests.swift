@@ -69,7 +69,8 @@ struct StrictBodyRoutesTests {
     static let exempt: Set<String> = ["POST /v1/connectors/{connector}/webhook", "POST /v1/mcp", "DELETE /v1/mcp",
                                       "POST /compat/humanops/mcp", "DELETE /compat/humanops/mcp",
                                       "POST /compat/gohirehumans/mcp", "DELETE /compat/gohirehumans/mcp",
-                                      "POST /compat/requesthuman/mcp", "DELETE /compat/requesthuman/mcp"]
+                                      "POST /compat/requesthuman/mcp", "DELETE /compat/requesthuman/mcp",
+                                      "POST /compat/humans2ai/api/v1/mcp", "DELETE /compat/humans2ai/api/v1/mcp"]
     /// Routes that require an Idempotency-Key (others that answer with a secret refuse one).
     static let keyed: Set<String> = ["POST /v1/wallet/deposits", "POST /v1/wallet/withdrawals", "POST /v1/finance/corrections"]
 

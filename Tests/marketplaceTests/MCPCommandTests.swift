@@ -193,6 +193,12 @@ struct MCPCommandTests {
             #expect(Self.string(posted.json, "status") == "open")
             #expect("\(posted.json["budget_amount"] ?? "")" == "12.34")
         }
+        // Seed 002's twelve tool names are the marketplace's own, over stdio too.
+        try await Self.withStdioServer(db, key: agent.key, arguments: ["--dialect", "requesthuman"]) { client in
+            let names = Set(try await client.listTools().tools.map(\.name))
+            #expect(names.isSuperset(of: ["create_task", "list_tasks", "get_task", "update_task", "fund_task", "cancel_task", "list_applications",
+                                          "respond_to_application", "list_submissions", "respond_to_submission", "list_messages", "send_message"]))
+        }
         let refused = try CommandRunner.run(["mcp", "--db", db, "--dialect", "requestcat"], environment: ["MARKETPLACE_API_KEY": ""])
         #expect(refused.status != 0)
         #expect(refused.output.contains("--dialect"), "\(refused.output)")

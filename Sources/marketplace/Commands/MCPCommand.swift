@@ -27,7 +27,7 @@ struct MCPCommand: AsyncParsableCommand {
     var mode: String = "test"
 
     @Option(name: [.customLong("dialect"), .customLong("tools")],
-            help: "The tools to serve: marketplace (this API's own), humanops (seed 003's post_task, check_status, list_tasks, cancel_task) or gohirehumans (seed 000's search_services, browse_jobs, create_job, …).")
+            help: "The tools to serve: marketplace (this API's own), humanops (seed 003's post_task, check_status, list_tasks, cancel_task) gohirehumans (seed 000's search_services, browse_jobs, create_job, …), requesthuman (seed 002's twelve: the marketplace's own names) or humans2ai (seed 004's endpoint: the marketplace's tools).")
     var tools: String = ToolSet.marketplace.rawValue
 
     static let keyVariable = "MARKETPLACE_API_KEY"

@@ -1,4 +1,5 @@
 import Foundation
+import MarketplaceHTTP
 import MarketplaceViews
 
 extension GoHireHumansMount {
@@ -22,6 +23,8 @@ extension GoHireHumansMount {
         ]
         let base = "/" + Self.prefix
         var paths: [String: Any] = [
+            base + "/openapi.json": ["get": ["operationId": "gohirehumansOpenAPI", "tags": ["GoHireHumans"], "summary": "This dialect's own OpenAPI document",
+                                             "responses": ["200": ["description": "The document", "content": ["application/json": ["schema": ["type": "object"]]]]]]],
             base + "/auth/register": ["post": ["operationId": "gohirehumansRegister", "tags": ["GoHireHumans"], "summary": "An account (role ai_client or client)",
                                                "requestBody": body(Self.registerSchema), "responses": answers("201", Self.userSchema, refusals: ["400", "409", "429"])]],
             base + "/auth/login": ["post": ["operationId": "gohirehumansLogin", "tags": ["GoHireHumans"], "summary": "A JWT for the Authorization header",
@@ -122,5 +125,20 @@ extension GoHireHumansMount {
          "properties": ["balances": ["type": "array", "items": ["type": "object", "required": ["currency", "available", "escrow"],
                                                                  "properties": ["currency": ["type": "string"], "available": ["type": "number"],
                                                                                 "escrow": ["type": "number"]]]]]]
+    }
+
+    /// The dialect's own document at /compat/gohirehumans/openapi.json: its paths below its
+    /// base URL, the error envelope, the bearer scheme.
+    var document: [String: Any] {
+        let main = OpenAPIDocument.json()
+        let components = main["components"] as? [String: Any] ?? [:]
+        let schemas = components["schemas"] as? [String: Any] ?? [:]
+        let base = "/" + Self.prefix
+        return ["openapi": "3.1.0",
+                "info": ["title": "GoHireHumans-compatible API (seeds 000 and 001)", "version": (main["info"] as? [String: Any])?["version"] ?? ""],
+                "servers": [["url": base]],
+                "paths": Dictionary(uniqueKeysWithValues: openAPIPaths.map { (String($0.key.dropFirst(base.count)), $0.value) }),
+                "components": ["schemas": ["Error": schemas["Error"] ?? [:]],
+                               "securitySchemes": components["securitySchemes"] ?? [:]]]
     }
 }

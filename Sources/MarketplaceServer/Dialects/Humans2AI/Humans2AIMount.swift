@@ -16,6 +16,8 @@ import MarketplaceViews
 public struct Humans2AIMount: RouteMount {
     static let prefix = "compat/humans2ai"
     static let base = "compat/humans2ai/api/v1"
+    /// The document's `POST /api/v1/mcp`, served by the MCP mount with the marketplace's tools.
+    static let mcpPath = "compat/humans2ai/api/v1/mcp"
     let services: Services
     let mode: Mode
 
