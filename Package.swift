@@ -171,6 +171,7 @@ let package = Package(
                 .embedInCode("Schema/m0020_services.sql"),
                 .embedInCode("Schema/m0021_milestones.sql"),
                 .embedInCode("Schema/m0022_webhook_formats.sql"),
+                .embedInCode("Schema/m0023_order_numbers.sql"),
             ],
             swiftSettings: strictSettings
         ),

@@ -89,8 +89,9 @@ extension OpenAPIDocument {
                 "fund": ["type": "object", "required": ["source"], "description": "Fund at ordering: created and funded in one commit, or nothing is written",
                          "properties": ["source": ["type": "string", "enum": ["wallet", "connector"]]]],
             ]],
-            "Order": ["type": "object", "required": ["id", "service_id", "buyer_id", "provider_id", "price", "task", "funding"], "properties": [
-                "id": ["type": "string", "description": "The order's task's id"], "service_id": string, "buyer_id": string, "provider_id": string,
+            "Order": ["type": "object", "required": ["id", "number", "service_id", "buyer_id", "provider_id", "price", "task", "funding"], "properties": [
+                "id": ["type": "string", "description": "The order's task's id"],
+                "number": ["type": "integer", "description": "1, 2, 3, … in the order orders were placed (seed 000's integer order_id)"], "service_id": string, "buyer_id": string, "provider_id": string,
                 "hours": ["type": ["integer", "null"]], "price": ref("Money"), "task": ref("Task"),
                 "funding": ["oneOf": [["type": "null"], ref("Funding")]], "fund_url": string, "created_at": string,
             ]],

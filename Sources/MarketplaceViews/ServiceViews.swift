@@ -76,6 +76,8 @@ public struct ServicePageView: Encodable, Sendable {
 /// task it is, and the task's funding once funded (null before).
 public struct OrderView: Encodable, Sendable {
     public let id: String
+    /// 1, 2, 3, … in the order orders were placed: seed 000's integer `order_id`.
+    public let number: Int64
     public let serviceId: String
     public let buyerId: String
     public let providerId: String
@@ -90,6 +92,7 @@ public struct OrderView: Encodable, Sendable {
     public init(_ placed: PlacedOrder) {
         let order = placed.order
         id = order.taskID
+        number = order.number
         serviceId = order.serviceID
         buyerId = order.buyerID
         providerId = order.providerID
@@ -101,12 +104,13 @@ public struct OrderView: Encodable, Sendable {
         createdAt = Timestamps.format(order.createdAt)
     }
 
-    private enum Key: String, CodingKey { case id, serviceId, buyerId, providerId, hours, price, task, funding, fundUrl, createdAt }
+    private enum Key: String, CodingKey { case id, number, serviceId, buyerId, providerId, hours, price, task, funding, fundUrl, createdAt }
 
     /// `funding` and `hours` are written as null when absent, so that readers see the fields.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(id, forKey: .id)
+        try container.encode(number, forKey: .number)
         try container.encode(serviceId, forKey: .serviceId)
         try container.encode(buyerId, forKey: .buyerId)
         try container.encode(providerId, forKey: .providerId)

@@ -152,4 +152,56 @@ struct GoHireHumansDialectTests {
             #expect(described == served, "not described: \(served.subtracting(described).sorted()); not served: \(described.subtracting(served).sorted())")
         }
     }
+
+    /// Seed 000's prepare-order-payment names an order by its number: through an API key it
+    /// waits for the owner's approval (202), from the owner's session it funds the order (200);
+    /// a wrong amount or an unknown number is refused naming the field, and nothing is written.
+    @Test func prepareOrderPaymentPaysTheNumberedOrder() async throws {
+        let test = try await TestServices()
+        defer { test.close() }
+        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
+                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        try await Application(router: router).test(.router) { client in
+            let provider = try await client.session("provider@example.com", role: "human")
+            let (_, service) = try await client.send(.post, "/v1/services", token: provider, json: #"""
+                {"title":"Desk research","description":"Two hours of sourced research.","category":"research","price":{"amount":"7.00","currency":"USD"},"delivery_days":2}
+                """#)
+            let serviceID = try #require(data(service)["id"] as? String)
+            _ = try await client.send(.post, "/v1/services/\(serviceID)/publish", token: provider)
+            _ = try await client.send(.post, "\(Self.base)/auth/register", json: #"{"email":"a@example.com","password":"long enough","full_name":"A","role":"ai_client"}"#)
+            let (_, login) = try await client.send(.post, "\(Self.base)/auth/login", json: #"{"email":"a@example.com","password":"long enough"}"#)
+            let session = try #require(login["access_token"] as? String)
+            _ = try await client.send(.post, "/v1/wallet/deposits", token: session, json: #"{"amount":"20.00","currency":"USD"}"#, idempotencyKey: "d")
+            func order() async throws -> Int {
+                let (placed, body) = try await client.send(.post, "/v1/services/\(serviceID)/orders", token: session)
+                #expect(placed == .created, "\(body)")
+                return try #require(data(body)["number"] as? Int)
+            }
+            let first = try await order()
+            let second = try await order()
+            #expect(second == first + 1)
+            let before = try TestDatabase.snapshot(test.path)
+            for (json, field) in [(#"{"order_id":\#(first),"amount":8}"#, "amount"), (#"{"order_id":999,"amount":7}"#, "order_id"),
+                                  (#"{"order_id":\#(first),"amount":7,"milestone_id":"m1"}"#, "milestone_id"), (#"{"order_id":"\#(first)","amount":7}"#, "order_id")] {
+                let (status, body) = try await client.send(.post, "\(Self.base)/api/v1/payments/prepare-order-payment", token: session, json: json)
+                #expect(status == .badRequest, "\(json): \(body)")
+                #expect(errorField(body) == field, "\(json): \(body)")
+            }
+            #expect(try TestDatabase.snapshot(test.path) == before)
+            let (funded, fundedBody) = try await client.send(.post, "\(Self.base)/api/v1/payments/prepare-order-payment", token: session,
+                                                             json: #"{"order_id":\#(first),"amount":7}"#)
+            #expect(funded == .ok, "\(fundedBody)")
+            #expect(fundedBody["status"] as? String == "funded")
+            #expect("\(fundedBody["amount"] ?? "")" == "7.7")  // the price with the 10% fee on top
+            let (_, keyBody) = try await client.send(.post, "/v1/keys", token: session,
+                                                     json: #"{"name":"bot","scopes":["tasks:read","tasks:write","wallet:read","wallet:write"],"mode":"test"}"#)
+            let key = try #require(data(keyBody)["secret"] as? String)
+            let (held, heldBody) = try await client.send(.post, "\(Self.base)/api/v1/payments/prepare-order-payment", token: key,
+                                                         json: #"{"order_id":\#(second),"amount":7.00}"#)
+            #expect(held == .accepted, "\(heldBody)")
+            #expect(heldBody["status"] as? String == "awaiting_approval")
+            #expect((heldBody["approval_id"] as? String)?.isEmpty == false)
+            #expect(try test.ledger.verify().fault == nil)
+        }
+    }
 }

@@ -57,6 +57,7 @@ struct StrictBodyRoutesTests {
         "POST /compat/humans2ai/api/v1/tasks/{task}/messages": #"{"content":"c"}"#, "PATCH /compat/humans2ai/api/v1/notifications": #"{"all":true}"#,
         "POST /compat/humans2ai/api/v1/api-keys": #"{"name":"k"}"#, "POST /compat/humans2ai/api/v1/webhooks": #"{"url":"http://127.0.0.1:9/hooks"}"#,
         "POST /compat/requesthuman/api/tasks": #"{"title":"t","description":"d","price":5}"#,
+        "POST /compat/gohirehumans/api/v1/payments/prepare-order-payment": #"{"order_id":1,"amount":7}"#,
         "PATCH /compat/requesthuman/api/tasks/{task}": #"{"status":"completed"}"#,
         "PATCH /compat/requesthuman/api/tasks/{task}/applications/{application}": #"{"status":"accepted"}"#,
         "POST /compat/requesthuman/api/tasks/{task}/applications/{application}/messages": #"{"body":"b"}"#,

@@ -1,4 +1,5 @@
 import LedgerCore
+import Synchronization
 
 extension ServiceCatalog {
     /// Orders a published service (seed 000): the order is a task of the caller's, assigned to
@@ -21,8 +22,10 @@ extension ServiceCatalog {
         task.workerID = service.providerID
         let order = ServiceOrder(taskID: task.id, serviceID: service.id, buyerID: caller.userID, providerID: service.providerID,
                                  hours: request.hours, createdAt: task.createdAt)
+        let number = Mutex<Int64>(0)  // taken in the commit, read once it is done
         let recording: @Sendable (Stores) throws -> Void = { [task] stores in
-            try stores.serviceOrders.insert(order)
+            let taken = try stores.serviceOrders.insert(order)
+            number.withLock { $0 = taken }
             try Notification.add(.orderReceived, for: order.providerID, mode: task.mode, task: task.id,
                                  "New order of \"\(service.spec.title)\"; you can start once it is funded", nowMicros: order.createdAt, stores)
         }
@@ -30,12 +33,12 @@ extension ServiceCatalog {
             return try await store.write { [task] stores in
                 try TaskService.record(task, stores)
                 try recording(stores)
-                return PlacedOrder(order: order, task: task, funding: nil)
+                return PlacedOrder(order: order.numbered(number.withLock { $0 }), task: task, funding: nil)
             }
         }
         let pipeline = FundingPipeline(settlement: settlement, work: work, tasks: tasks)
         return try await pipeline.post(task, from: source, by: caller, recording: recording) { funded in
-            PlacedOrder(order: order, task: funded.task, funding: funded.funding)
+            PlacedOrder(order: order.numbered(number.withLock { $0 }), task: funded.task, funding: funded.funding)
         }
     }
 

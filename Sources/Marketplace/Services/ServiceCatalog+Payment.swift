@@ -51,6 +51,19 @@ extension ServiceCatalog {
     }
 
     /// The caller's order, as its buyer; anyone else's (or a task that is no order) is "not found".
+    /// The id of the caller's order numbered `number` (seed 000's integer `order_id`);
+    /// another buyer's, or none, is "not found" naming `order_id`.
+    public func orderID(number: Int64, for caller: Principal) throws(MarketplaceError) -> String {
+        try caller.require(.tasksRead)
+        return try store.read { stores in
+            guard let order = try stores.serviceOrders.fetch(number: number), order.buyerID == caller.userID,
+                  let task = try stores.tasks.fetch(order.taskID), task.mode == caller.mode else {
+                throw MarketplaceError.notFound("no order \(number) of yours")
+            }
+            return order.taskID
+        }
+    }
+
     static func bought(_ orderID: String, by caller: Principal, _ stores: Stores) throws -> MarketTask {
         guard let order = try stores.serviceOrders.fetch(taskID: orderID), order.buyerID == caller.userID else {
             throw MarketplaceError.notFound("no order \(orderID)")

@@ -11,6 +11,16 @@ public struct ServiceOrder: Sendable, Hashable {
     /// Hours ordered of an hourly service; nil for a fixed price.
     public let hours: Int?
     public let createdAt: Int64
+    /// 1, 2, 3, … in the order orders were placed (seed 000's integer `order_id`); 0 until stored.
+    public var number: Int64 = 0
+}
+
+extension ServiceOrder {
+    func numbered(_ number: Int64) -> ServiceOrder {
+        var order = self
+        order.number = number
+        return order
+    }
 }
 
 /// What an order asks for beyond the service itself.

@@ -37,6 +37,7 @@ public final class MarketplaceStore: Sendable {
         ("m0020_services", String(decoding: PackageResources.m0020_services_sql, as: UTF8.self)),
         ("m0021_milestones", String(decoding: PackageResources.m0021_milestones_sql, as: UTF8.self)),
         ("m0022_webhook_formats", String(decoding: PackageResources.m0022_webhook_formats_sql, as: UTF8.self)),
+        ("m0023_order_numbers", String(decoding: PackageResources.m0023_order_numbers_sql, as: UTF8.self)),
     ]
 
     /// Opens the ledger's file and migrates the marketplace's tables forward; refuses a newer schema.

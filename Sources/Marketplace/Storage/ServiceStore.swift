@@ -15,7 +15,10 @@ protocol ServiceStore {
 /// The orders of services: which service each order's task was placed for.
 protocol ServiceOrderStore {
     func fetch(taskID: String) throws -> ServiceOrder?
-    func insert(_ order: ServiceOrder) throws
+    /// The order numbered `number`.
+    func fetch(number: Int64) throws -> ServiceOrder?
+    /// Stores the order with the next number, and answers that number.
+    func insert(_ order: ServiceOrder) throws -> Int64
     /// The user's orders, as buyer or as provider, on tasks of `mode`, newest first, at most `limit`.
     func list(user userID: String, mode: Mode, limit: Int) throws -> [ServiceOrder]
 }

@@ -113,10 +113,16 @@ struct SQLiteServiceOrderStore: ServiceOrderStore {
         try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM service_orders WHERE task_id = ?"), arguments: [taskID]).map(Self.decode)
     }
 
-    func insert(_ order: ServiceOrder) throws {
-        try db.run(sql: """
-            INSERT INTO service_orders (task_id, service_id, buyer_id, provider_id, hours, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [order.taskID, order.serviceID, order.buyerID, order.providerID, order.hours, order.createdAt])
+    func fetch(number: Int64) throws -> ServiceOrder? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM service_orders WHERE number = ?"), arguments: [number]).map(Self.decode)
+    }
+
+    /// The next number is taken inside the writer's commit, which is the only one at a time.
+    func insert(_ order: ServiceOrder) throws -> Int64 {
+        try Int64.fetchOne(db, sql: """
+            INSERT INTO service_orders (task_id, service_id, buyer_id, provider_id, hours, created_at, number)
+            VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(number), 0) + 1 FROM service_orders)) RETURNING number
+            """, arguments: [order.taskID, order.serviceID, order.buyerID, order.providerID, order.hours, order.createdAt]) ?? 0
     }
 
     func list(user userID: String, mode: Mode, limit: Int) throws -> [ServiceOrder] {
@@ -129,7 +135,7 @@ struct SQLiteServiceOrderStore: ServiceOrderStore {
 
     static func decode(_ row: Row) -> ServiceOrder {
         ServiceOrder(taskID: row["task_id"], serviceID: row["service_id"], buyerID: row["buyer_id"], providerID: row["provider_id"],
-                     hours: row["hours"], createdAt: row["created_at"])
+                     hours: row["hours"], createdAt: row["created_at"], number: row["number"] ?? 0)
     }
 }
 

@@ -37,6 +37,15 @@ extension GoHireHumansMount {
                                                           "responses": answers("201", Self.checkoutAnswer, refusals: ["400", "401", "403", "404", "409", "429", "503"])]],
             base + "/api/v1/payments/balance": ["get": ["operationId": "gohirehumansBalance", "tags": ["GoHireHumans"], "security": secured,
                                                         "summary": "Balances with what is in escrow", "responses": answers("200", Self.balanceSchema, refusals: ["401", "429"])]],
+            base + "/api/v1/payments/prepare-order-payment": ["post": [
+                "operationId": "gohirehumansPrepareOrderPayment", "tags": ["GoHireHumans"], "security": secured,
+                "summary": "The owner-approved payment of an order (order_id: the order's number in /v1/orders): 202 awaiting the owner's approval (an API key), 200 funded (the owner's session)",
+                "requestBody": body(["type": "object", "additionalProperties": false, "required": ["order_id", "amount"],
+                                     "properties": ["order_id": ["type": "integer", "minimum": 1], "amount": ["oneOf": [["type": "number"], ["type": "string"]]],
+                                                    "milestone_id": ["type": "string", "description": "Refused: orders are paid whole"]]]),
+                "responses": answers("200", Self.preparedSchema, refusals: ["400", "401", "402", "403", "404", "409", "429"])
+                    .merging(["202": ["description": "Awaiting the account owner's approval", "content": ["application/json": ["schema": Self.preparedSchema]]]]) { $1 },
+            ]],
             base + "/api/v1/payments/history": ["get": ["operationId": "gohirehumansPaymentHistory", "tags": ["GoHireHumans"], "security": secured,
                                                         "summary": "The caller's payment events (Stripe checkouts, refunds, payouts), newest first",
                                                         "parameters": [["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 200]],
@@ -112,6 +121,11 @@ extension GoHireHumansMount {
         ["type": "object", "required": ["task_id", "status", "amount", "currency"],
          "properties": ["task_id": ["type": "string"], "session_id": ["type": "string"], "checkout_url": ["type": "string"],
                         "status": ["type": "string", "enum": ["open", "paid", "failed"]], "amount": ["type": "number"], "currency": ["type": "string"]]]
+    }
+    static var preparedSchema: [String: Any] {
+        ["type": "object", "required": ["order_id", "task_id", "status", "amount", "currency"],
+         "properties": ["order_id": ["type": "integer"], "task_id": ["type": "string"], "status": ["type": "string", "enum": ["awaiting_approval", "funded"]],
+                        "approval_id": ["type": "string"], "amount": ["type": "number"], "currency": ["type": "string"]]]
     }
     static var historySchema: [String: Any] {
         let event: [String: Any] = ["type": "object", "required": ["task_id", "kind", "status", "currency", "created_at", "updated_at"],

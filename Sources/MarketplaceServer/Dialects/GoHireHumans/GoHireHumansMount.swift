@@ -40,6 +40,7 @@ public struct GoHireHumansMount: RouteMount {
         router.post("\(Self.prefix)/api/v1/payments/checkout", use: checkout)
         router.get("\(Self.prefix)/api/v1/payments/balance", use: balance)
         router.get("\(Self.prefix)/api/v1/payments/history", use: history)
+        router.post("\(Self.prefix)/api/v1/payments/prepare-order-payment", use: prepareOrderPayment)
     }
 
     // MARK: - Accounts
@@ -258,5 +259,49 @@ public struct GoHireHumansMount: RouteMount {
                          currency: payment.asset, reference: payment.reference, createdAt: Timestamps.format(payment.createdAt),
                          updatedAt: Timestamps.format(payment.updatedAt))
         }, limit: limit)
+    }
+
+    struct PrepareBody: Decodable {
+        /// The order's number (`number` in /v1/orders), as the document's integer order id.
+        let orderId: Int64
+        let amount: ExactAmount
+        let milestoneId: String?
+    }
+
+    struct PreparedView: ResponseEncodable, Sendable {
+        let orderId: Int64
+        /// The order's task, where its status and funding are read.
+        let taskId: String
+        /// awaiting_approval (through an API key: the account owner approves it, logged in, at
+        /// /v1/funding-approvals) or funded (the owner's own session, or funded already).
+        let status: String
+        let approvalId: String?
+        let amount: Decimal
+        let currency: String
+    }
+
+    /// Seed 000's owner-approved payment of an order: /v1's prepare-payment for the order the
+    /// integer `order_id` numbers; 202 while it awaits the owner's approval, 200 once funded.
+    @Sendable func prepareOrderPayment(_ request: Request, context: APIContext) async throws -> EditedResponse<PreparedView> {
+        let caller = try context.requirePrincipal()
+        let body = try await MarketplaceHTTP.RequestBody.decode(PrepareBody.self, from: request, context: context)
+        guard body.orderId > 0 else { throw MarketplaceError.validation(field: "order_id", message: "order_id is a positive order number") }
+        let catalog = services.catalog
+        let taskID: String
+        do { taskID = try catalog.orderID(number: body.orderId, for: caller) } catch .notFound(let message) {
+            throw MarketplaceError.validation(field: "order_id", message: message)
+        }
+        let payment = try await catalog.preparePayment(order: taskID, amount: body.amount.text, milestoneID: body.milestoneId, by: caller)
+        let placed = try catalog.order(taskID, for: caller)
+        let asset = placed.task.spec.asset
+        switch payment {
+        case .awaitingApproval(let approval):
+            return EditedResponse(status: .accepted, response: PreparedView(orderId: body.orderId, taskId: taskID, status: "awaiting_approval",
+                                                                            approvalId: approval.id, amount: ExactDecimal.of(approval.amountMinor, asset),
+                                                                            currency: asset.code))
+        case .funded(let funding):
+            return EditedResponse(status: .ok, response: PreparedView(orderId: body.orderId, taskId: taskID, status: "funded", approvalId: nil,
+                                                                      amount: ExactDecimal.of(funding.escrowMinor, asset), currency: asset.code))
+        }
     }
 }
