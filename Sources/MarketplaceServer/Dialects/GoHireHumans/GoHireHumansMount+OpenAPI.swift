@@ -144,15 +144,6 @@ extension GoHireHumansMount {
     /// The dialect's own document at /compat/gohirehumans/openapi.json: its paths below its
     /// base URL, the error envelope, the bearer scheme.
     var document: [String: Any] {
-        let main = OpenAPIDocument.json()
-        let components = main["components"] as? [String: Any] ?? [:]
-        let schemas = components["schemas"] as? [String: Any] ?? [:]
-        let base = "/" + Self.prefix
-        return ["openapi": "3.1.0",
-                "info": ["title": "GoHireHumans-compatible API (seeds 000 and 001)", "version": (main["info"] as? [String: Any])?["version"] ?? ""],
-                "servers": [["url": base]],
-                "paths": Dictionary(uniqueKeysWithValues: openAPIPaths.map { (String($0.key.dropFirst(base.count)), $0.value) }),
-                "components": ["schemas": ["Error": schemas["Error"] ?? [:]],
-                               "securitySchemes": components["securitySchemes"] ?? [:]]]
+        DialectDocument.document(title: "GoHireHumans-compatible API (seeds 000 and 001)", base: "/" + Self.prefix, paths: openAPIPaths)
     }
 }

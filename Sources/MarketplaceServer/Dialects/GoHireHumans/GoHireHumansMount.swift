@@ -25,10 +25,7 @@ public struct GoHireHumansMount: RouteMount {
     }
 
     public func addRoutes(to router: Router<APIContext>) {
-        router.get("\(Self.prefix)/openapi.json") { _, _ in
-            let data = try JSONSerialization.data(withJSONObject: self.document, options: [.sortedKeys, .withoutEscapingSlashes])
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-        }
+        router.get("\(Self.prefix)/openapi.json") { _, _ in try DialectDocument.response(self.document) }
         router.post("\(Self.prefix)/auth/register", use: register)
         router.post("\(Self.prefix)/auth/login", use: login)
         router.get("\(Self.prefix)/auth/me", use: me)

@@ -91,15 +91,5 @@ extension HumanOpsMount {
     }
 
     /// The dialect's own document: its paths, its task schema, the error envelope.
-    var document: [String: Any] {
-        let main = OpenAPIDocument.json()
-        let components = main["components"] as? [String: Any] ?? [:]
-        let schemas = components["schemas"] as? [String: Any] ?? [:]
-        return ["openapi": "3.1.0",
-                "info": ["title": "HumanOps-compatible API (seed 003)", "version": (main["info"] as? [String: Any])?["version"] ?? ""],
-                "servers": [["url": "/compat/humanops"]],
-                "paths": Dictionary(uniqueKeysWithValues: openAPIPaths.map { (String($0.key.dropFirst("/compat/humanops".count)), $0.value) }),
-                "components": ["schemas": ["Error": schemas["Error"] ?? [:]],
-                               "securitySchemes": components["securitySchemes"] ?? [:]]]
-    }
+    var document: [String: Any] { DialectDocument.document(title: "HumanOps-compatible API (seed 003)", base: "/compat/humanops", paths: openAPIPaths) }
 }

@@ -122,9 +122,6 @@ public struct HumanOpsMount: RouteMount {
 extension HumanOpsMount {
     /// The dialect's document as JSON, sorted as /openapi.json is.
     func documentResponse() throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        try DialectDocument.response(document)
     }
 }

@@ -159,9 +159,6 @@ extension RequestHumanMount {
     }
 
     func documentResponse() throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        try DialectDocument.response(document)
     }
 }
