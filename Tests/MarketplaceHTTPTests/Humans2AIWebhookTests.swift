@@ -203,4 +203,35 @@ struct Humans2AIWebhookTests {
             }
         }
     }
+
+    /// A server without the format never sends the marketplace's envelope in its place: the
+    /// attempt fails (and is retried); a server with the format then delivers it.
+    @Test func aServerWithoutTheFormatSendsNothingInItsPlace() async throws {
+        let clock = ManualClock()
+        let receiver = Receiver(failing: 0, clock: clock)
+        try await LoopbackServer.run(Receiver.Middleware(receiver: receiver)) { url in
+            let test = try await TestServices(clock: clock)
+            defer { test.close() }
+            try await Application(router: Self.router(test)).test(.router) { client in
+                let (_, agent) = try await client.send(.post, "\(Self.base)/public/auth/register",
+                                                       json: #"{"email":"bot@example.com","password":"long enough","displayName":"Bot"}"#)
+                let key = try #require(data(agent)["apiKey"] as? String)
+                let (_, hook) = try await client.send(.post, "\(Self.base)/webhooks", token: key, json: #"{"url":"\#(url)/hooks"}"#)
+                receiver.secret.withLock { $0 = (data(hook)["secret"] as? String) ?? "" }
+                _ = try await client.send(.post, "/v1/wallet/deposits", token: key, json: #"{"amount":"20.00","currency":"USD"}"#, idempotencyKey: "d")
+                let (_, task) = try await client.send(.post, "\(Self.base)/tasks", token: key, json: #"{"title":"t","description":"d","category":"research","budget":10}"#)
+                let id = try #require(data(task)["id"] as? String)
+                let human = try await client.session("h@example.com", role: "human")
+                let (_, application) = try await client.send(.post, "\(Self.base)/tasks/\(id)/apply", token: human, json: #"{"message":"me"}"#)
+                _ = try await client.send(.post, "\(Self.base)/tasks/\(id)/select", token: key,
+                                          json: #"{"applicationId":"\#(try #require(data(application)["id"] as? String))"}"#)
+                let bare = WebhookService(store: test.store, secretsKey: TestServices.secretsKey, policy: .init(attemptsMax: 6, allowPrivateTargets: true),
+                                          clock: clock.ledgerClock)
+                #expect(try await bare.dispatchDue(using: HTTPWebhookSender()) == 1)
+                #expect(receiver.received.withLock { $0.isEmpty })
+                try await Self.drain(try #require(test.services.webhooks), clock: clock)
+                #expect(receiver.accepted.map { $0["event"] as? String } == ["task.human_accepted"])
+            }
+        }
+    }
 }

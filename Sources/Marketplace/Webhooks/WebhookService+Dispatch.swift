@@ -48,7 +48,8 @@ extension WebhookService {
         }
     }
 
-    /// The dialect format `delivery` is written in; nil for the marketplace's own.
+    /// The dialect format `delivery` is written in; nil for the marketplace's own (and for a
+    /// format this server does not have).
     private func format(of delivery: DueDelivery) -> (any WebhookFormat)? {
         delivery.format.flatMap { $0 == Self.marketplaceFormat ? nil : formats[$0] }
     }
@@ -56,18 +57,26 @@ extension WebhookService {
     private func attempt(_ delivery: DueDelivery, _ sender: any WebhookSender) async throws(MarketplaceError) {
         let secret = try signingSecret(for: delivery)
         let timestamp = clock.nowMicros() / 1_000_000
-        var body = delivery.body
-        var headers = [("Content-Type", "application/json"), (Self.eventIDHeader, delivery.eventID), (Self.eventTypeHeader, delivery.type),
+        let headers: [(String, String)]
+        let body: [UInt8]
+        let formatName = delivery.format ?? Self.marketplaceFormat
+        if formatName == Self.marketplaceFormat {
+            body = delivery.body
+            headers = [("Content-Type", "application/json"), (Self.eventIDHeader, delivery.eventID), (Self.eventTypeHeader, delivery.type),
                        (Self.signatureHeader, Self.signature(secret: secret, timestamp: timestamp, body: body)), ("User-Agent", "marketplace-webhooks/1")]
-        if let format = format(of: delivery), let type = WebhookEvent(rawValue: delivery.type) {
-            let event = WebhookEventRecord(id: delivery.eventID, type: type, taskID: delivery.taskID, taskTitle: delivery.taskTitle, data: delivery.data,
-                                            createdMicros: delivery.createdMicros)
-            guard let written = format.delivery(of: event, secret: secret, nowSeconds: timestamp) else {
-                // Not an event of the format (a callback hears all of its owner's): nothing to send.
-                return try await record(delivery, WebhookAttemptResult(status: nil, error: "not an event of the \(format.name) format; not sent"),
-                                        durationMillis: 0, skipped: true)
+        } else {
+            guard let format = formats[formatName] else {
+                // Never the marketplace's envelope in its place: a failed attempt, retried by a server that has the format.
+                return try await record(delivery, WebhookAttemptResult(status: nil, error: "this server has no \(formatName) webhook format"), durationMillis: 0)
             }
-            (headers, body) = (written.headers + [(Self.eventIDHeader, delivery.eventID), ("User-Agent", "marketplace-webhooks/1")], written.body)
+            let event = WebhookEvent(rawValue: delivery.type).map {
+                WebhookEventRecord(id: delivery.eventID, type: $0, taskID: delivery.taskID, taskTitle: delivery.taskTitle, data: delivery.data,
+                                   createdMicros: delivery.createdMicros)
+            }
+            // Not an event of the format (a callback hears all of its owner's): closed unsent.
+            guard let event, let written = format.delivery(of: event, secret: secret, nowSeconds: timestamp) else { return try await skip(delivery) }
+            headers = written.headers + [(Self.eventIDHeader, delivery.eventID), ("User-Agent", "marketplace-webhooks/1")]
+            body = written.body
         }
         let started = ContinuousClock.now
         var result: WebhookAttemptResult
@@ -81,18 +90,18 @@ extension WebhookService {
         try await record(delivery, result, durationMillis: elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
     }
 
-    /// `skipped`: the delivery's format has no such event; it is closed as delivered, unsent.
-    private func record(_ delivery: DueDelivery, _ result: WebhookAttemptResult, durationMillis: Int64,
-                        skipped: Bool = false) async throws(MarketplaceError) {
+    /// Closes a delivery its format has no event for, as delivered, unsent and without an attempt.
+    private func skip(_ delivery: DueDelivery) async throws(MarketplaceError) {
+        let now = clock.nowMicros()
+        try await store.write { stores in try stores.outbox.markDelivered(delivery.id, attempts: delivery.attempts, status: nil, nowMicros: now) }
+    }
+
+    private func record(_ delivery: DueDelivery, _ result: WebhookAttemptResult, durationMillis: Int64) async throws(MarketplaceError) {
         let now = clock.nowMicros()
         let attempt = delivery.attempts + 1
         let policy = self.policy
         let attemptsMax = format(of: delivery)?.attemptsMax ?? policy.attemptsMax
         try await store.write { stores in
-            if skipped {
-                try stores.outbox.markDelivered(delivery.id, attempts: delivery.attempts, status: nil, nowMicros: now)
-                return
-            }
             try stores.outbox.recordAttempt(deliveryID: delivery.id, attempt: attempt, status: result.status, error: result.error.map { String($0.prefix(500)) },
                                             durationMillis: durationMillis, nowMicros: now)
             if result.succeeded {
