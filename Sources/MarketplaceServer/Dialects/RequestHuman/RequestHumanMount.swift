@@ -52,7 +52,14 @@ public struct RequestHumanMount: RouteMount {
     /// The caller: the task token of `X-Task-Token` or the body's `task_token`, else the
     /// `Authorization` caller (a human's session, for messages). Neither is 403.
     func caller(_ request: Request, _ context: APIContext, bodyToken: String? = nil) async throws -> Principal {
-        if let token = request.headers[Self.tokenHeader] ?? bodyToken ?? request.uri.queryParameters["token"].map(String.init) {
+        if let header = request.headers[Self.tokenHeader] {
+            // AuthMiddleware read this header as the request's credential already: not twice.
+            guard header.hasPrefix(AnonymousTask.tokenPrefix), let principal = context.principal else {
+                throw MarketplaceError.forbidden("the task token is invalid")
+            }
+            return principal
+        }
+        if let token = bodyToken ?? request.uri.queryParameters["token"].map(String.init) {
             guard token.hasPrefix(AnonymousTask.tokenPrefix) else { throw MarketplaceError.forbidden("the task token is invalid") }
             return try await services.auth.authenticate(bearer: token)
         }
