@@ -98,6 +98,26 @@ struct Humans2AIWebhookTests {
         }
     }
 
+    /// A dialect agent; answers its API key.
+    static func registerAgent(_ client: some TestClientProtocol) async throws -> String {
+        let (_, agent) = try await client.send(.post, "\(base)/public/auth/register",
+                                               json: #"{"email":"bot@example.com","password":"long enough","displayName":"Bot"}"#)
+        return try #require(data(agent)["apiKey"] as? String)
+    }
+
+    /// The agent of `key` funds and posts a task, and selects a human's application: one
+    /// task.human_accepted event.
+    static func acceptAnApplicant(_ key: String, _ client: some TestClientProtocol) async throws {
+        _ = try await client.send(.post, "/v1/wallet/deposits", token: key, json: #"{"amount":"20.00","currency":"USD"}"#, idempotencyKey: "d")
+        let (_, task) = try await client.send(.post, "\(base)/tasks", token: key, json: #"{"title":"t","description":"d","category":"research","budget":10}"#)
+        let id = try #require(data(task)["id"] as? String)
+        let human = try await client.session("h@example.com", role: "human")
+        let (_, application) = try await client.send(.post, "\(base)/tasks/\(id)/apply", token: human, json: #"{"message":"me"}"#)
+        let (selected, _) = try await client.send(.post, "\(base)/tasks/\(id)/select", token: key,
+                                                  json: #"{"applicationId":"\#(try #require(data(application)["id"] as? String))"}"#)
+        #expect(selected == .ok)
+    }
+
     static func router(_ test: TestServices) -> Router<APIContext> {
         buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
                     mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
@@ -184,18 +204,10 @@ struct Humans2AIWebhookTests {
             let test = try await TestServices(clock: clock)
             defer { test.close() }
             try await Application(router: Self.router(test)).test(.router) { client in
-                let (_, agent) = try await client.send(.post, "\(Self.base)/public/auth/register",
-                                                       json: #"{"email":"bot@example.com","password":"long enough","displayName":"Bot"}"#)
-                let key = try #require(data(agent)["apiKey"] as? String)
+                let key = try await Self.registerAgent(client)
                 let (created, _) = try await client.send(.post, "\(Self.base)/webhooks", token: key, json: #"{"url":"\#(url)/hooks","events":["task.human_accepted"]}"#)
                 #expect(created == .created)
-                _ = try await client.send(.post, "/v1/wallet/deposits", token: key, json: #"{"amount":"20.00","currency":"USD"}"#, idempotencyKey: "d")
-                let (_, task) = try await client.send(.post, "\(Self.base)/tasks", token: key, json: #"{"title":"t","description":"d","category":"research","budget":10}"#)
-                let id = try #require(data(task)["id"] as? String)
-                let human = try await client.session("h@example.com", role: "human")
-                let (_, application) = try await client.send(.post, "\(Self.base)/tasks/\(id)/apply", token: human, json: #"{"message":"me"}"#)
-                _ = try await client.send(.post, "\(Self.base)/tasks/\(id)/select", token: key,
-                                          json: #"{"applicationId":"\#(try #require(data(application)["id"] as? String))"}"#)
+                try await Self.acceptAnApplicant(key, client)
                 try await Self.drain(try #require(test.services.webhooks), clock: clock)
                 let times = receiver.received.withLock { $0.map(\.atMicros) }
                 #expect(times.count == 4, "the first try and three retries")
@@ -213,18 +225,10 @@ struct Humans2AIWebhookTests {
             let test = try await TestServices(clock: clock)
             defer { test.close() }
             try await Application(router: Self.router(test)).test(.router) { client in
-                let (_, agent) = try await client.send(.post, "\(Self.base)/public/auth/register",
-                                                       json: #"{"email":"bot@example.com","password":"long enough","displayName":"Bot"}"#)
-                let key = try #require(data(agent)["apiKey"] as? String)
+                let key = try await Self.registerAgent(client)
                 let (_, hook) = try await client.send(.post, "\(Self.base)/webhooks", token: key, json: #"{"url":"\#(url)/hooks"}"#)
                 receiver.secret.withLock { $0 = (data(hook)["secret"] as? String) ?? "" }
-                _ = try await client.send(.post, "/v1/wallet/deposits", token: key, json: #"{"amount":"20.00","currency":"USD"}"#, idempotencyKey: "d")
-                let (_, task) = try await client.send(.post, "\(Self.base)/tasks", token: key, json: #"{"title":"t","description":"d","category":"research","budget":10}"#)
-                let id = try #require(data(task)["id"] as? String)
-                let human = try await client.session("h@example.com", role: "human")
-                let (_, application) = try await client.send(.post, "\(Self.base)/tasks/\(id)/apply", token: human, json: #"{"message":"me"}"#)
-                _ = try await client.send(.post, "\(Self.base)/tasks/\(id)/select", token: key,
-                                          json: #"{"applicationId":"\#(try #require(data(application)["id"] as? String))"}"#)
+                try await Self.acceptAnApplicant(key, client)
                 let bare = WebhookService(store: test.store, secretsKey: TestServices.secretsKey, policy: .init(attemptsMax: 6, allowPrivateTargets: true),
                                           clock: clock.ledgerClock)
                 #expect(try await bare.dispatchDue(using: HTTPWebhookSender()) == 1)
