@@ -33,7 +33,7 @@ enum GoHireHumansTools {
         let caller = call.visitor.principal
         let page = try caller.map { caller throws(MarketplaceError) in try call.tools.tasks.list(filter, for: caller) }
             ?? call.tools.tasks.publishedList(filter, mode: call.visitor.mode)
-        return JobPage(jobs: page.tasks.map(GoHireHumansTaskView.init), total: page.count ?? page.tasks.count, limit: limit, offset: offset)
+        return JobPage(jobs: page.tasks.map { GoHireHumansTaskView($0) }, total: page.count ?? page.tasks.count, limit: limit, offset: offset)
     }
 
     struct JobPage: Encodable, Sendable {

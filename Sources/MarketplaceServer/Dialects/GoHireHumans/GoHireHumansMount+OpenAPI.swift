@@ -67,7 +67,32 @@ extension GoHireHumansMount {
             paths[base + "/api/v1/\(noun)/{task}"] = ["get": ["operationId": "gohirehumansGet\(name)", "tags": ["GoHireHumans"], "security": secured,
                                                               "parameters": [task], "summary": "One \(noun.dropLast()) and its status",
                                                               "responses": answers("200", Self.taskSchema, refusals: ["401", "404", "429"])]]
+            paths[base + "/api/v1/\(noun)/{task}/approve"] = ["post": [
+                "operationId": "gohirehumansApprove\(name)", "tags": ["GoHireHumans"], "security": secured, "parameters": [task],
+                "summary": "Approves the submitted work: the professional is paid, the platform keeps its fee",
+                "responses": answers("200", Self.taskSchema, refusals: ["401", "403", "404", "409", "429"])]]
+            paths[base + "/api/v1/\(noun)/{task}/cancel"] = ["post": [
+                "operationId": "gohirehumansCancel\(name)", "tags": ["GoHireHumans"], "security": secured, "parameters": [task],
+                "summary": "Cancels an open or in-progress \(noun.dropLast()); its escrow, fee included, is refunded",
+                "responses": answers("200", Self.canceledSchema, refusals: ["401", "403", "404", "409", "429"])]]
         }
+        let serviceParameters: [[String: Any]] = ["query", "category", "min_price", "max_price", "currency", "price_type", "location_type"].map {
+            ["name": $0, "in": "query", "schema": ["type": "string"]]
+        } + [["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 100]],
+             ["name": "offset", "in": "query", "schema": ["type": "integer", "minimum": 0]]]
+        paths[base + "/api/v1/services"] = ["get": [
+            "operationId": "gohirehumansSearchServices", "tags": ["GoHireHumans"], "summary": "Published services, newest first (search_services as REST)",
+            "parameters": serviceParameters,
+            "responses": answers("200", ["type": "object", "required": ["services"], "properties": ["services": ["type": "array", "items": Self.serviceSchema]]],
+                                 refusals: ["400", "401", "429"])]]
+        paths[base + "/api/v1/services/{service}"] = ["get": [
+            "operationId": "gohirehumansGetService", "tags": ["GoHireHumans"], "summary": "One service with its provider (get_service_details as REST)",
+            "parameters": [["name": "service", "in": "path", "required": true, "schema": ["type": "string"]]],
+            "responses": answers("200", Self.serviceSchema, refusals: ["401", "404", "429"])]]
+        paths[base + "/api/v1/categories"] = ["get": [
+            "operationId": "gohirehumansCategories", "tags": ["GoHireHumans"], "summary": "The category values, group by group",
+            "responses": answers("200", ["type": "object", "required": ["groups"], "properties": ["groups": ["type": "array", "items": ["type": "object"]]]],
+                                 refusals: ["429"])]]
         return paths
     }
 
@@ -110,7 +135,19 @@ extension GoHireHumansMount {
                         "budget_type": ["type": "string"], "currency": ["type": "string"], "deadline": ["type": "string"],
                         "status": ["type": "string", "enum": GoHireHumansStatus.names],
                         "funding_status": ["type": "string", "enum": ["unfunded", "pending", "funded", "refunded", "released"]],
-                        "professional_id": ["type": "string"], "created_at": ["type": "string"], "updated_at": ["type": "string"]]]
+                        "professional_id": ["type": "string"], "created_at": ["type": "string"], "updated_at": ["type": "string"],
+                        "deliverables": ["type": "array", "description": "The latest submission's, when one task is read",
+                                         "items": ["type": "object", "required": ["kind", "value"],
+                                                   "properties": ["kind": ["type": "string"], "value": ["type": "string"]]]]]]
+    }
+    static var canceledSchema: [String: Any] {
+        ["type": "object", "required": ["task", "refunded", "currency"],
+         "properties": ["task": taskSchema, "refunded": ["type": "boolean"], "refund_amount": ["type": "number"], "currency": ["type": "string"],
+                        "refund_to": ["type": "string", "enum": ["wallet", "card"]]]]
+    }
+    static var serviceSchema: [String: Any] {
+        ["type": "object", "required": ["id", "title", "category"],
+         "properties": ["id": ["type": "string"], "title": ["type": "string"], "description": ["type": "string"], "category": ["type": "string"]]]
     }
     static var checkoutSchema: [String: Any] {
         ["type": "object", "additionalProperties": false, "required": ["task_id", "amount", "success_url", "cancel_url"],

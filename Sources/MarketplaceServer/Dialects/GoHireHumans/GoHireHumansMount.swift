@@ -33,7 +33,12 @@ public struct GoHireHumansMount: RouteMount {
             router.post("\(Self.prefix)/api/v1/\(noun)", use: create)
             router.get("\(Self.prefix)/api/v1/\(noun)", use: list)
             router.get("\(Self.prefix)/api/v1/\(noun)/{task}", use: get)
+            router.post("\(Self.prefix)/api/v1/\(noun)/{task}/approve", use: approve)
+            router.post("\(Self.prefix)/api/v1/\(noun)/{task}/cancel", use: cancel)
         }
+        router.get("\(Self.prefix)/api/v1/services", use: searchServices)
+        router.get("\(Self.prefix)/api/v1/services/{service}", use: service)
+        router.get("\(Self.prefix)/api/v1/categories", use: categories)
         router.post("\(Self.prefix)/api/v1/payments/checkout", use: checkout)
         router.get("\(Self.prefix)/api/v1/payments/balance", use: balance)
         router.get("\(Self.prefix)/api/v1/payments/history", use: history)
@@ -148,12 +153,79 @@ public struct GoHireHumansMount: RouteMount {
         let offset = try MarketplaceHTTP.RequestBody.wholeNumber("offset", in: request, default: 0)
         let page = try services.tasks.list(TaskFilter(status: status, category: query["category"].map(String.init), mine: true, limit: limit,
                                                       offset: offset), for: caller)
-        return TaskList(tasks: page.tasks.map(GoHireHumansTaskView.init), total: page.count ?? page.tasks.count, limit: limit, offset: offset)
+        return TaskList(tasks: page.tasks.map { GoHireHumansTaskView($0) }, total: page.count ?? page.tasks.count, limit: limit, offset: offset)
     }
 
+    /// One task with its assigned professional and its latest deliverables (seed 001's "current
+    /// status, assigned professional, and deliverables").
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Answer<GoHireHumansTaskView> {
         let caller = try context.requirePrincipal()
-        return Answer(GoHireHumansTaskView(try services.tasks.task(try context.parameters.require("task"), for: caller)))
+        let task = try services.tasks.task(try context.parameters.require("task"), for: caller)
+        return Answer(GoHireHumansTaskView(task, submissions: try services.work.submissions(of: task.id, for: caller)))
+    }
+
+    /// Seed 001's "approve completion": the owner approves the submitted work, the professional
+    /// is paid and the platform keeps its fee, in one commit (/v1's approve).
+    @Sendable func approve(_ request: Request, context: APIContext) async throws -> Answer<GoHireHumansTaskView> {
+        let caller = try context.requirePrincipal()
+        let task = try await services.settlement.approve(try context.parameters.require("task"), by: caller)
+        return Answer(GoHireHumansTaskView(task, submissions: try services.work.submissions(of: task.id, for: caller)))
+    }
+
+    struct CanceledView: ResponseEncodable, Sendable {
+        let task: GoHireHumansTaskView
+        let refunded: Bool
+        /// The whole escrow, the fee included; nil when the task was never funded.
+        let refundAmount: Decimal?
+        let currency: String
+        /// wallet, or card (sent back to the card that paid).
+        let refundTo: String?
+    }
+
+    /// A task canceled while open or in progress; its escrow, fee included, goes back to where
+    /// it came from (/v1's cancel). The documents list `canceled` but print no path: this one
+    /// is /v1's under the dialect's nouns.
+    @Sendable func cancel(_ request: Request, context: APIContext) async throws -> CanceledView {
+        let caller = try context.requirePrincipal()
+        let closed = try await services.settlement.cancel(try context.parameters.require("task"), by: caller)
+        let asset = closed.refund?.asset ?? closed.task.spec.asset
+        return CanceledView(task: GoHireHumansTaskView(closed.task), refunded: closed.refund != nil,
+                            refundAmount: closed.refund.map { ExactDecimal.of($0.amountMinor, $0.asset) }, currency: asset.code,
+                            refundTo: closed.refund?.to.rawValue)
+    }
+
+    // MARK: - Services
+
+    /// Seed 000's "search and browse freelance services" as REST (its MCP tool
+    /// `search_services` under the same names): query, category, min_price, max_price,
+    /// currency, price_type, location_type, limit and offset; anonymous callers see the
+    /// published services of the server's mode.
+    @Sendable func searchServices(_ request: Request, context: APIContext) async throws -> Answer<ServicePageView> {
+        let query = request.uri.queryParameters
+        let known: Set<String> = ["query", "category", "min_price", "max_price", "currency", "price_type", "location_type", "limit", "offset"]
+        if let unknown = query.map({ String($0.key) }).first(where: { !known.contains($0) }) {
+            throw MarketplaceError.validation(field: unknown, message: "unknown query parameter \(unknown); known: \(known.sorted().joined(separator: ", "))")
+        }
+        let text = { (name: String) in query[Substring(name)].map(String.init) }
+        let filter = ServiceFilter(query: text("query"), category: text("category"), minPrice: text("min_price"), maxPrice: text("max_price"),
+                                   currency: text("currency"), priceType: text("price_type"), locationType: text("location_type"),
+                                   mine: false, limit: try MarketplaceHTTP.RequestBody.wholeNumber("limit", in: request, default: 20), cursor: nil,
+                                   offset: try MarketplaceHTTP.RequestBody.wholeNumber("offset", in: request, default: 0))
+        return Answer(ServicePageView(try services.catalog.search(filter, for: context.principal, mode: context.principal?.mode ?? mode)))
+    }
+
+    /// One service with its provider (the MCP tool `get_service_details`).
+    @Sendable func service(_ request: Request, context: APIContext) async throws -> Answer<ServiceView> {
+        Answer(ServiceView(try services.catalog.service(try context.parameters.require("service"), for: context.principal,
+                                                        mode: context.principal?.mode ?? mode)))
+    }
+
+    struct CategoriesView: ResponseEncodable, Sendable { let groups: [CategoryGroup] }
+
+    /// The category values a task's or a service's `category` takes, group by group (the MCP
+    /// tool `get_categories`).
+    @Sendable func categories(_ request: Request, context: APIContext) async throws -> CategoriesView {
+        CategoriesView(groups: CategoryGroup.all)
     }
 
     // MARK: - Payments
