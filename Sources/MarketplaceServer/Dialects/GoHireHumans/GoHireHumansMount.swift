@@ -168,6 +168,7 @@ public struct GoHireHumansMount: RouteMount {
     /// is paid and the platform keeps its fee, in one commit (/v1's approve).
     @Sendable func approve(_ request: Request, context: APIContext) async throws -> Answer<GoHireHumansTaskView> {
         let caller = try context.requirePrincipal()
+        try await MarketplaceHTTP.RequestBody.refuseFields(request, context: context)
         let task = try await services.settlement.approve(try context.parameters.require("task"), by: caller)
         return Answer(GoHireHumansTaskView(task, submissions: try services.work.submissions(of: task.id, for: caller)))
     }
@@ -187,6 +188,7 @@ public struct GoHireHumansMount: RouteMount {
     /// is /v1's under the dialect's nouns.
     @Sendable func cancel(_ request: Request, context: APIContext) async throws -> CanceledView {
         let caller = try context.requirePrincipal()
+        try await MarketplaceHTTP.RequestBody.refuseFields(request, context: context)
         let closed = try await services.settlement.cancel(try context.parameters.require("task"), by: caller)
         let asset = closed.refund?.asset ?? closed.task.spec.asset
         return CanceledView(task: GoHireHumansTaskView(closed.task), refunded: closed.refund != nil,
