@@ -1,10 +1,10 @@
 import Foundation
 
 /// The JSON kept in the database (an operation's batch, a task's spec, a connector call's
-/// request): JSONEncoder's defaults, which JSONDecoder reads back.
+/// request): JSONEncoder's default keys, which JSONDecoder reads back, written by CompactJSON.
 enum StoredJSON {
     static func string(_ value: some Encodable) throws -> String {
-        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        try CompactJSON.storage.string(value)
     }
 }
 

@@ -24,9 +24,7 @@ struct LocationMiddleware: RouterMiddleware {
     /// The created resource's path, from the answer `body` to a POST at `path`.
     static func location(of body: Data, createdAt path: String) -> String {
         if let fixed = elsewhere(path) { return fixed }
-        let data = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["data"] as? [String: Any]
-        let wrapped = ["task", "key", "user"].lazy.compactMap { (data?[$0] as? [String: Any])?["id"] as? String }.first
-        guard let id = data?["id"] as? String ?? (data?["id"] as? Int).map(String.init) ?? wrapped else { return path }
+        guard let id = body.withUnsafeBytes({ CreatedID.read($0.bindMemory(to: UInt8.self)) }) else { return path }
         return "\(path.hasSuffix("/") ? String(path.dropLast()) : path)/\(id)"
     }
 
