@@ -26,6 +26,18 @@ enum FieldPath {
     /// while `camelCaseKeys` is set).
     static func snakeCase(_ name: String) -> String {
         if camelCaseKeys { return name }
+        // Property names are ASCII: their bytes are read directly (Character's case properties
+        // cost 1.2 % of `bench api`'s CPU, read for every member of every body).
+        let utf8 = name.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            guard utf8.contains(where: { (0x41...0x5A).contains($0) }) else { return name }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(utf8.count + 4)
+            for byte in utf8 {
+                if (0x41...0x5A).contains(byte) { bytes.append(UInt8(ascii: "_")); bytes.append(byte + 0x20) } else { bytes.append(byte) }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         return name.reduce(into: "") { result, character in
             if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
         }

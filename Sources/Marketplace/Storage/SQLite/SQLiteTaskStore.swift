@@ -23,7 +23,7 @@ struct SQLiteTaskStore: TaskStore {
             INSERT INTO tasks (id, mode, owner_id, status, worker_id, category, location_type, urgency, spec, deadline, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [task.id, task.mode.rawValue, task.ownerID, task.status.rawValue, task.workerID, task.spec.category,
-                             task.spec.locationType.rawValue, task.spec.urgency.rawValue, try StoredJSON.string(task.spec), task.spec.deadline,
+                             task.spec.locationType.rawValue, task.spec.urgency.rawValue, try SpecCache.shared.text(of: task.spec), task.spec.deadline,
                              task.createdAt, task.updatedAt])
     }
 
@@ -37,7 +37,7 @@ struct SQLiteTaskStore: TaskStore {
             UPDATE tasks SET status = ?, category = ?, location_type = ?, urgency = ?, spec = ?, deadline = ?, worker_id = ?, updated_at = ?
             WHERE id = ?
             """, arguments: [task.status.rawValue, task.spec.category, task.spec.locationType.rawValue, task.spec.urgency.rawValue,
-                             try StoredJSON.string(task.spec), task.spec.deadline, task.workerID, task.updatedAt, task.id])
+                             try SpecCache.shared.text(of: task.spec), task.spec.deadline, task.workerID, task.updatedAt, task.id])
     }
 
     func setHidden(_ hidden: Bool, taskID: String, nowMicros: Int64) throws {
