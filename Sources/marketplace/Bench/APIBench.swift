@@ -157,32 +157,30 @@ struct VirtualUser: Sendable {
     }
 
     struct Connection: Sendable {
-        let client: TestClient
+        let client: BenchConnection
         let token: String
 
         /// Sends one request; a success's body is read only when `parse`, and then only for
         /// `data.id` (the load generator's own work competes with the server for the same two cores).
         @discardableResult
         func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, key: String? = nil, parse: Bool = false) async throws -> [String: Any] {
-            var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
-            if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
-            let response = try await client.execute(.init(uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }))
-            guard response.head.status.code < 300 else {
-                throw ValidationError("\(method) \(uri): \(response.head.status.code) \(VirtualUser.json(response.body))")
+            var headers = [("Authorization", "Bearer \(token)")]
+            if let key { headers.append(("Idempotency-Key", key)) }
+            let response = try await client.send(method.rawValue, uri, headers: headers, body: json)
+            guard response.status < 300 else {
+                throw ValidationError("\(method) \(uri): \(response.status) \(VirtualUser.json(response.body))")
             }
-            guard parse, let body = response.body else { return [:] }
-            return (try? JSONDecoder().decode(Created.self, from: Data(body.readableBytesView))).map { ["id": $0.data.id] } ?? [:]
+            guard parse else { return [:] }
+            return (try? JSONDecoder().decode(Created.self, from: Data(response.body.readableBytesView))).map { ["id": $0.data.id] } ?? [:]
         }
     }
 
     static func signUp(_ index: Int, port: Int) async throws -> VirtualUser {
         func connection(_ email: String, role: String) async throws -> Connection {
-            let client = TestClient(host: "127.0.0.1", port: port)
-            client.connect()
+            let client = try await BenchConnection.connect(host: "127.0.0.1", port: port)
             let body = #"{"email":"\#(email)","password":"bench password","full_name":"Bench","role":"\#(role)"}"#
-            _ = try await client.post("/v1/auth/register", headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
-            let login = try await client.post("/v1/auth/login", headers: [.contentType: "application/json"],
-                                              body: ByteBuffer(string: #"{"email":"\#(email)","password":"bench password"}"#))
+            _ = try await client.send("POST", "/v1/auth/register", headers: [], body: body)
+            let login = try await client.send("POST", "/v1/auth/login", headers: [], body: #"{"email":"\#(email)","password":"bench password"}"#)
             guard let token = (json(login.body)["data"] as? [String: Any])?["access_token"] as? String else { throw ValidationError("cannot log in \(email)") }
             return Connection(client: client, token: token)
         }
@@ -244,7 +242,7 @@ struct VirtualUser: Sendable {
     }
 
     func shutdown() async throws {
-        try await agent.client.shutdown()
-        try await human.client.shutdown()
+        try await agent.client.close()
+        try await human.client.close()
     }
 }
