@@ -98,26 +98,54 @@ final class BenchConnection: Sendable {
             while let promise = waiting.popFirst() { promise.fail(error) }
         }
 
-        /// The first whole answer in `buffer`, consumed; nil while it is incomplete.
+        /// The first whole answer in `buffer`, consumed; nil while it is incomplete. Read from
+        /// the bytes directly: the standard library's generic `firstRange(of:)` and header
+        /// splitting took 3 % of the run's CPU in the load generator.
         static func answer(in buffer: inout ByteBuffer) throws -> Answer? {
-            let view = buffer.readableBytesView
-            guard let end = view.firstRange(of: [13, 10, 13, 10]) else { return nil }
-            let head = String(decoding: view[view.startIndex..<end.lowerBound], as: UTF8.self)
-            let lines = head.split(separator: "\r\n")
-            guard let statusLine = lines.first, statusLine.hasPrefix("HTTP/1.1 "),
-                  let status = Int(statusLine.dropFirst(9).prefix(3)) else { throw Failure.malformed("status line \(lines.first ?? "")") }
-            var length = 0
-            for line in lines.dropFirst() {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                let name = line[..<colon].lowercased()
-                let value = line[line.index(after: colon)...].trimmingPrefix(" ")
-                if name == "content-length" { length = Int(value) ?? 0 }
-                if name == "transfer-encoding" { throw Failure.malformed("a \(value) answer") }
+            let parsed: (status: Int, headLength: Int, length: Int)? = try buffer.withUnsafeReadableBytes { bytes in
+                var end = -1
+                var index = 3
+                while index < bytes.count {
+                    if bytes[index] == 10, bytes[index - 1] == 13, bytes[index - 2] == 10, bytes[index - 3] == 13 { end = index + 1; break }
+                    index += 1
+                }
+                guard end > 0 else { return nil }
+                // "HTTP/1.1 200 …"
+                guard end > 12, bytes[0] == UInt8(ascii: "H"), bytes[8] == UInt8(ascii: " ") else { throw Failure.malformed("status line") }
+                var status = 0
+                for offset in 9..<12 {
+                    guard (48...57).contains(bytes[offset]) else { throw Failure.malformed("status code") }
+                    status = status * 10 + Int(bytes[offset] - 48)
+                }
+                var length = 0
+                var line = 0
+                while line < end - 4 {  // each header line: find its end, then read it if it names the length or an encoding
+                    var next = line
+                    while next < end, bytes[next] != 13 { next += 1 }
+                    if Self.names(bytes, line, "content-length:") {
+                        var digit = line + 15
+                        while digit < next, bytes[digit] == UInt8(ascii: " ") { digit += 1 }
+                        while digit < next, (48...57).contains(bytes[digit]) {
+                            length = length * 10 + Int(bytes[digit] - 48)
+                            digit += 1
+                        }
+                    } else if Self.names(bytes, line, "transfer-encoding:") {
+                        throw Failure.malformed("a transfer-encoded answer")
+                    }
+                    line = next + 2
+                }
+                return (status, end, length)
             }
-            let headLength = end.upperBound - view.startIndex
-            guard buffer.readableBytes >= headLength + length else { return nil }
-            buffer.moveReaderIndex(forwardBy: headLength)
-            return Answer(status: status, body: buffer.readSlice(length: length)!)
+            guard let parsed, buffer.readableBytes >= parsed.headLength + parsed.length else { return nil }
+            buffer.moveReaderIndex(forwardBy: parsed.headLength)
+            return Answer(status: parsed.status, body: buffer.readSlice(length: parsed.length)!)
+        }
+
+        /// Whether the line at `start` begins with `name` (lower case), in any case.
+        private static func names(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ name: StaticString) -> Bool {
+            let count = name.utf8CodeUnitCount
+            guard start + count <= bytes.count else { return false }
+            return name.withUTF8Buffer { name in (0..<count).allSatisfy { bytes[start + $0] | 0x20 == name[$0] | 0x20 } }
         }
     }
 }
