@@ -74,13 +74,7 @@ struct GoHireHumansDialectTests {
                 #expect(fake.requests("POST", "/v1/checkout/sessions").first?.params["success_url"] == "https://agent.example/paid")
 
                 // Stripe's signed event funds it; the balance then shows the escrow.
-                let event = fake.delivery(of: try fake.pay(session), timestamp: clock.now / 1_000_000)
-                var headers = HTTPFields()
-                headers[.contentType] = "application/json; charset=utf-8"
-                headers[HTTPField.Name("Stripe-Signature")!] = event.header
-                let delivered = try await client.execute(uri: "/v1/connectors/stripe/webhook", method: .post, headers: headers,
-                                                         body: ByteBuffer(bytes: event.payload)) { $0.status }
-                #expect(delivered == .ok)
+                try await payCheckout(session, fake, clock, client)
                 let (_, funded) = try await client.send(.get, "\(Self.base)/api/v1/tasks/\(task)", token: token)
                 #expect(funded["funding_status"] as? String == "funded")
                 let (_, balance) = try await client.send(.get, "\(Self.base)/api/v1/payments/balance", token: token)

@@ -50,13 +50,7 @@ struct GoHireHumansStoryTests {
                         """#)
                     #expect(opened == .created, "\(checkout)")
                     #expect("\(checkout["amount"] ?? "")" == "28.05")
-                    let event = fake.delivery(of: try fake.pay(try #require(checkout["session_id"] as? String)), timestamp: clock.now / 1_000_000)
-                    var headers = HTTPFields()
-                    headers[.contentType] = "application/json; charset=utf-8"
-                    headers[HTTPField.Name("Stripe-Signature")!] = event.header
-                    let delivered = try await client.execute(uri: "/v1/connectors/stripe/webhook", method: .post, headers: headers,
-                                                             body: ByteBuffer(bytes: event.payload)) { $0.status }
-                    #expect(delivered == .ok)
+                    try await payCheckout(try #require(checkout["session_id"] as? String), fake, clock, client)
                     return id
                 }
 

@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LedgerCore
+import NIOCore
+import StripeFake
 import Testing
 @testable import MarketplaceHTTP
 
@@ -87,4 +89,17 @@ func errorMessage(_ body: [String: Any]) -> String? { (body["error"] as? [String
 enum TestSupportError: Error {
     case unexpected(String)
     case noToken(String)
+}
+
+/// Pays a Checkout Session at the fake Stripe and delivers Stripe's signed event to the webhook,
+/// as Stripe does once the payer has paid.
+func payCheckout(_ session: String, _ fake: FakeStripe, _ clock: ManualClock, _ client: any TestClientProtocol,
+                 sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let event = fake.delivery(of: try fake.pay(session), timestamp: clock.now / 1_000_000)
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json; charset=utf-8"
+    headers[HTTPField.Name("Stripe-Signature")!] = event.header
+    let delivered = try await client.execute(uri: "/v1/connectors/stripe/webhook", method: .post, headers: headers,
+                                             body: ByteBuffer(bytes: event.payload)) { $0.status }
+    #expect(delivered == .ok, sourceLocation: sourceLocation)
 }

@@ -37,17 +37,6 @@ struct RequestHumanDialectTests {
                     mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
     }
 
-    /// Pays the Checkout Session at Stripe and delivers Stripe's signed event to the webhook.
-    static func pay(_ session: String, _ fake: FakeStripe, _ clock: ManualClock, _ client: any TestClientProtocol) async throws {
-        let event = fake.delivery(of: try fake.pay(session), timestamp: clock.now / 1_000_000)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        headers[HTTPField.Name("Stripe-Signature")!] = event.header
-        let delivered = try await client.execute(uri: "/v1/connectors/stripe/webhook", method: .post, headers: headers,
-                                                 body: ByteBuffer(bytes: event.payload)) { $0.status }
-        #expect(delivered == .ok)
-    }
-
     @Test func theDocumentsRequestsRunAsPrintedAndTheHumanIsPaidToTheCent() async throws {
         let clock = ManualClock()
         let fake = FakeStripe(nowSeconds: clock.now / 1_000_000)
@@ -79,7 +68,7 @@ struct RequestHumanDialectTests {
                         #expect(redirect == .seeOther)
                         let page = try #require(location)
                         #expect(page.hasPrefix("https://checkout.stripe.com/c/pay/cs_"), "\(page)")
-                        try await Self.pay(String(page.split(separator: "/").last ?? ""), fake, clock, client)
+                        try await payCheckout(String(page.split(separator: "/").last ?? ""), fake, clock, client)
                     default: break
                     }
                     var path = request.path, body = request.body
@@ -101,7 +90,7 @@ struct RequestHumanDialectTests {
                     case "create (pick up a package)":
                         ids["task2"] = try #require((answer["task"] as? [String: Any])?["id"] as? String)
                         ids["token2"] = try #require(answer["task_token"] as? String)
-                    case "fund": try await Self.pay(try #require(answer["session_id"] as? String), fake, clock, client)
+                    case "fund": try await payCheckout(try #require(answer["session_id"] as? String), fake, clock, client)
                     case "applications": ids["app"] = try #require((answer["applications"] as? [[String: Any]])?.first?["id"] as? String)
                     case "submissions": ids["sub"] = try #require((answer["submissions"] as? [[String: Any]])?.first?["id"] as? String)
                     default: break
