@@ -22,9 +22,10 @@ struct ConcurrencyTests {
         }
     }
 
-    private func fundedTask(_ client: Client, _ agent: String) async throws -> String {
+    /// A funded task of 20.00 (22.00 in escrow) from a 100.00 deposit; `delivery` is its delivery type.
+    private func fundedTask(_ client: Client, _ agent: String, delivery: String = "freeform") async throws -> String {
         _ = try await client.send(.post, "/v1/wallet/deposits", token: agent, json: #"{"amount":"100.00","currency":"USD"}"#, idempotencyKey: UUID().uuidString)
-        let id = try await client.createTask(agent, #"{"title":"t","description":"d","category":"research","budget":{"amount":"20.00","currency":"USD"}}"#)
+        let id = try await client.createTask(agent, #"{"title":"t","description":"d","category":"research","budget":{"amount":"20.00","currency":"USD"},"delivery_type":"\#(delivery)"}"#)
         _ = try await client.send(.post, "/v1/tasks/\(id)/fund", token: agent)
         return id
     }
@@ -66,22 +67,12 @@ struct ConcurrencyTests {
         }
     }
 
+    /// Cancels, accepts and approvals of one task at once. A submission task cannot be approved
+    /// before its work is submitted, so the cancel always wins: refunded once, in full.
     @Test func fiftyMixedCancelsAcceptsAndApprovalsRefundAtMostOnce() async throws {
         try await withApp { client, test in
             let agent = try await client.session("agent@example.com")
-            let human = try await client.session("human@example.com", role: "human")
-            let id = try await fundedTask(client, agent)
-            let (_, application) = try await client.send(.post, "/v1/tasks/\(id)/applications", token: human, json: #"{"message":"me"}"#)
-            let applicationID = try #require(data(application)["id"] as? String)
-            var calls: [(HTTPRequest.Method, String, String, String?)] = []
-            for index in 0..<50 {
-                switch index % 3 {
-                case 0: calls.append((.post, "/v1/tasks/\(id)/cancel", agent, nil))
-                case 1: calls.append((.post, "/v1/tasks/\(id)/applications/\(applicationID)/accept", agent, nil))
-                default: calls.append((.post, "/v1/tasks/\(id)/approve", agent, nil))
-                }
-            }
-            let statuses = try await race(client, calls)
+            let (id, _, calls, statuses) = try await raceCancelsAcceptsAndApprovals(client, agent, delivery: "submission")
             let succeeded = zip(calls, statuses).filter { $0.1 == .ok }.map { $0.0.1.split(separator: "/").last! }
             #expect(succeeded.filter { $0 == "cancel" }.count == 1, "\(zip(calls.map(\.1), statuses).map { "\($0.split(separator: "/").last!) \($1.code)" })")  // the task ends canceled: from published or from assigned
             #expect(succeeded.filter { $0 == "accept" }.count <= 1)
@@ -93,6 +84,52 @@ struct ConcurrencyTests {
             #expect(try await client.wallet(agent).frozen == 0)
             try await client.expectWalletMatchesLedger(agent, test)
         }
+    }
+
+    /// The same race on a freeform task, which its owner may complete once it is assigned: it
+    /// ends either canceled (refunded in full, nobody paid) or paid (an accept, then an
+    /// approval: the worker paid once, nothing refunded), never both, and the money agrees.
+    @Test func aFreeformTaskRacedEndsCanceledOrPaidNeverBoth() async throws {
+        try await withApp { client, test in
+            let agent = try await client.session("agent@example.com")
+            let (id, human, calls, statuses) = try await raceCancelsAcceptsAndApprovals(client, agent, delivery: "freeform")
+            let succeeded = zip(calls, statuses).filter { $0.1 == .ok }.map { String($0.0.1.split(separator: "/").last!) }
+            #expect(statuses.allSatisfy { $0 == .ok || $0 == .conflict || $0.code == 402 }, "\(statuses)")
+            #expect(succeeded.filter { $0 == "accept" }.count <= 1)
+            let (_, task) = try await client.send(.get, "/v1/tasks/\(id)", token: agent)
+            let worker = try await client.wallet(human)
+            switch data(task)["status"] as? String {
+            case "canceled":
+                #expect(succeeded.filter { $0 == "cancel" }.count == 1 && !succeeded.contains("approve"), "\(succeeded)")
+                #expect(try await client.wallet(agent).available == 10_000)
+                #expect(worker.available == 0)
+            case "paid":
+                #expect(succeeded.filter { $0 == "approve" }.count == 1 && succeeded.contains("accept") && !succeeded.contains("cancel"), "\(succeeded)")
+                #expect(try await client.wallet(agent).available == 7_800)
+                #expect(worker.available == 2_000)
+            default: Issue.record("the task ended \(data(task)["status"] ?? "nil")")
+            }
+            #expect(try await client.wallet(agent).frozen == 0)
+            try await client.expectWalletMatchesLedger(agent, test)
+        }
+    }
+
+    /// A funded task with one application (by the human it answers), then 50 cancels, accepts and approvals sent at once.
+    private func raceCancelsAcceptsAndApprovals(_ client: Client, _ agent: String, delivery: String) async throws
+        -> (task: String, human: String, calls: [(HTTPRequest.Method, String, String, String?)], statuses: [HTTPResponse.Status]) {
+        let human = try await client.session("human@example.com", role: "human")
+        let id = try await fundedTask(client, agent, delivery: delivery)
+        let (_, application) = try await client.send(.post, "/v1/tasks/\(id)/applications", token: human, json: #"{"message":"me"}"#)
+        let applicationID = try #require(data(application)["id"] as? String)
+        var calls: [(HTTPRequest.Method, String, String, String?)] = []
+        for index in 0..<50 {
+            switch index % 3 {
+            case 0: calls.append((.post, "/v1/tasks/\(id)/cancel", agent, nil))
+            case 1: calls.append((.post, "/v1/tasks/\(id)/applications/\(applicationID)/accept", agent, nil))
+            default: calls.append((.post, "/v1/tasks/\(id)/approve", agent, nil))
+            }
+        }
+        return (id, human, calls, try await race(client, calls))
     }
 
     /// Approvals and declines of one held funding, all at once: one decision wins, and the
