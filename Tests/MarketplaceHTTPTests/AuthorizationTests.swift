@@ -183,8 +183,7 @@ struct AuthorizationTests {
     @Test func everyRouteHasARuleAndEveryRuleHolds() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let router = test.serverRouter
         let routes = router.routes.map { (name: $0.openAPIName, method: $0.method) }
         let served = Set(routes.map(\.name))
         #expect(served == Set(Self.rules.keys), "routes without a rule: \(served.subtracting(Self.rules.keys).sorted())")

@@ -97,8 +97,7 @@ import MarketplaceServer
         let test = try await TestServices()
         defer { test.close() }
         let document = document(test)
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let router = test.serverRouter
         let byName = Dictionary(uniqueKeysWithValues: operations(document).map { ("\($0.method.uppercased()) \($0.path)", $0.operation) })
         let routes = router.routes.map { (name: $0.openAPIName, method: $0.method) }
         let protected = try await Application(router: router).test(.router) { client in
@@ -125,8 +124,7 @@ import MarketplaceServer
     @Test func everyWriteThatAnswersASecretRefusesAnIdempotencyKey() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let router = test.serverRouter
         let served = Set(router.routes.map(\.openAPIName))
         #expect(IdempotencyMiddleware.secretWrites.isSubset(of: served), "not served: \(IdempotencyMiddleware.secretWrites.subtracting(served))")
         try await Application(router: router).test(.router) { client in

@@ -39,8 +39,7 @@ struct GoHireHumansDialectTests {
             let test = try await TestServices(clock: clock, card: CardPayments(connector: connector, successURL: "https://agents.example/ok",
                                                                                cancelURL: "https://agents.example/cancel"))
             defer { test.close() }
-            let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                     mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+            let router = test.serverRouter
             try await Application(router: router).test(.router) { client in
                 var token: String?
                 var task = ""
@@ -99,8 +98,7 @@ struct GoHireHumansDialectTests {
     @Test func anAmountThatIsNotTheBudgetOrARoleTheDocumentDoesNotNameIsRefusedAndNothingIsWritten() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let router = test.serverRouter
         try await Application(router: router).test(.router) { client in
             let (refusedRole, roleBody) = try await client.send(.post, "\(Self.base)/auth/register",
                                                                json: #"{"email":"a@example.com","password":"long enough","full_name":"A","role":"admin"}"#)
@@ -134,8 +132,7 @@ struct GoHireHumansDialectTests {
     @Test func itsOpenAPIDocumentDescribesEveryRoute() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let router = test.serverRouter
         let served = Set(router.routes.map(\.openAPIName).filter { $0.contains("/compat/gohirehumans/") && !$0.hasSuffix("/mcp") })
         try await Application(router: router).test(.router) { client in
             let (status, document) = try await client.send(.get, "\(Self.base)/openapi.json")
@@ -153,8 +150,7 @@ struct GoHireHumansDialectTests {
     @Test func prepareOrderPaymentPaysTheNumberedOrder() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let router = test.serverRouter
         try await Application(router: router).test(.router) { client in
             let provider = try await client.session("provider@example.com", role: "human")
             let (_, service) = try await client.send(.post, "/v1/services", token: provider, json: #"""

@@ -29,8 +29,7 @@ struct GoHireHumansStoryTests {
             let test = try await TestServices(clock: clock, card: CardPayments(connector: connector, successURL: "https://agents.example/ok",
                                                                                cancelURL: "https://agents.example/cancel"))
             defer { test.close() }
-            let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                     mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+            let router = test.serverRouter
             try await Application(router: router).test(.router) { client in
                 _ = try await client.send(.post, "\(Self.base)/auth/register",
                                           json: #"{"email": "agent@example.com", "password": "long enough", "full_name": "Research agent", "role": "ai_client"}"#)
@@ -125,8 +124,7 @@ struct GoHireHumansStoryTests {
     @Test func servicesAreSearchedAndReadAsTheMCPToolsDo() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let router = test.serverRouter
         try await Application(router: router).test(.router) { client in
             let provider = try await client.session("provider@example.com", role: "human")
             var ids: [String] = []

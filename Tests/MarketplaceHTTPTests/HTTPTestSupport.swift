@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LedgerCore
+import MarketplaceHTTP
+import MarketplaceServer
 import NIOCore
 import StripeFake
 import Testing
@@ -102,4 +104,11 @@ func payCheckout(_ session: String, _ fake: FakeStripe, _ clock: ManualClock, _ 
     let delivered = try await client.execute(uri: "/v1/connectors/stripe/webhook", method: .post, headers: headers,
                                              body: ByteBuffer(bytes: event.payload)) { $0.status }
     #expect(delivered == .ok, sourceLocation: sourceLocation)
+}
+
+extension TestServices {
+    /// The server's whole router in test mode without rate limits: /v1 and every dialect's mount.
+    var serverRouter: Router<APIContext> {
+        buildRouter(services: services, mode: "test", rateLimits: .unlimited, mounts: serverMounts(services: services, mode: "test", rateLimits: .unlimited))
+    }
 }

@@ -43,8 +43,7 @@ struct HumanOpsDialectTests {
     private func withDialect(_ body: @escaping @Sendable (any TestClientProtocol, TestServices) async throws -> Void) async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let router = test.serverRouter
         try await Application(router: router).test(.router) { client in try await body(client, test) }
     }
 

@@ -36,7 +36,7 @@ struct Humans2AIDialectTests {
     @Test func theDocumentsRequestsRunAsPrintedAndTheMoneyLandsToTheCent() async throws {
         let test = try await TestServices(pricing: .humans2aiExample)  // 2026-01-01: the curl's deadline is ahead
         defer { test.close() }
-        try await Application(router: Self.router(test)).test(.router) { client in
+        try await Application(router: test.serverRouter).test(.router) { client in
             var tokens: [String: String] = [:]
             var ids = ["task": "", "application": "", "human": "", "refresh": "", "key": ""]
             var answers: [String: [String: Any]] = [:]
@@ -124,7 +124,7 @@ struct Humans2AIDialectTests {
     @Test func theWorkflowPaysNinetyNinePointNinetyNinePercentAndACancelRefundsTheEscrow() async throws {
         let test = try await TestServices(pricing: .humans2ai)
         defer { test.close() }
-        try await Application(router: Self.router(test)).test(.router) { client in
+        try await Application(router: test.serverRouter).test(.router) { client in
             let (_, agent) = try await client.send(.post, "\(Self.base)/public/auth/register",
                                                    json: #"{"email":"bot@example.com","password":"long enough","displayName":"Bot"}"#)
             let key = try #require(data(agent)["apiKey"] as? String)
@@ -230,7 +230,7 @@ struct Humans2AIDialectTests {
     @Test func itsOpenAPIDocumentDescribesEveryRoute() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = Self.router(test)
+        let router = test.serverRouter
         let served = Set(router.routes.map(\.openAPIName).filter { $0.contains("/compat/humans2ai/") && !$0.hasSuffix("/mcp") })  // MCP: the MCP mount's
         try await Application(router: router).test(.router) { client in
             let (status, document) = try await client.send(.get, "/compat/humans2ai/openapi.json")

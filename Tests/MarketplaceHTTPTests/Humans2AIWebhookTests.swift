@@ -118,18 +118,13 @@ struct Humans2AIWebhookTests {
         #expect(selected == .ok)
     }
 
-    static func router(_ test: TestServices) -> Router<APIContext> {
-        buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                    mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
-    }
-
     @Test func theWorkflowsEventsArriveInTheDocumentsEnvelopeAndVerifyByItsPseudocode() async throws {
         let clock = ManualClock()
         let receiver = Receiver(failing: 0, clock: clock)
         try await LoopbackServer.run(Receiver.Middleware(receiver: receiver)) { url in
             let test = try await TestServices(clock: clock, pricing: .humans2aiExample)  // the document's example: 142.50 and 7.50 of 150
             defer { test.close() }
-            try await Application(router: Self.router(test)).test(.router) { client in
+            try await Application(router: test.serverRouter).test(.router) { client in
                 let (_, agent) = try await client.send(.post, "\(Self.base)/public/auth/register",
                                                        json: #"{"email":"bot@example.com","password":"long enough","displayName":"PhotoBot"}"#)
                 let key = try #require(data(agent)["apiKey"] as? String)
@@ -203,7 +198,7 @@ struct Humans2AIWebhookTests {
         try await LoopbackServer.run(Receiver.Middleware(receiver: receiver)) { url in
             let test = try await TestServices(clock: clock)
             defer { test.close() }
-            try await Application(router: Self.router(test)).test(.router) { client in
+            try await Application(router: test.serverRouter).test(.router) { client in
                 let key = try await Self.registerAgent(client)
                 let (created, _) = try await client.send(.post, "\(Self.base)/webhooks", token: key, json: #"{"url":"\#(url)/hooks","events":["task.human_accepted"]}"#)
                 #expect(created == .created)
@@ -224,7 +219,7 @@ struct Humans2AIWebhookTests {
         try await LoopbackServer.run(Receiver.Middleware(receiver: receiver)) { url in
             let test = try await TestServices(clock: clock)
             defer { test.close() }
-            try await Application(router: Self.router(test)).test(.router) { client in
+            try await Application(router: test.serverRouter).test(.router) { client in
                 let key = try await Self.registerAgent(client)
                 let (_, hook) = try await client.send(.post, "\(Self.base)/webhooks", token: key, json: #"{"url":"\#(url)/hooks"}"#)
                 receiver.secret.withLock { $0 = (data(hook)["secret"] as? String) ?? "" }

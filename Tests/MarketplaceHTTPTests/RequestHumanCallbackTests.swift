@@ -48,8 +48,7 @@ struct RequestHumanCallbackTests {
         try await LoopbackServer.run(Receiver.Middleware(receiver: receiver)) { url in
             let test = try await TestServices(clock: clock)
             defer { test.close() }
-            let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                     mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+            let router = test.serverRouter
             try await Application(router: router).test(.router) { client in
                 let human = try await client.session("jane@example.com", role: "human")
                 _ = try await client.send(.put, "/v1/profile", token: human, json: #"""

@@ -32,11 +32,6 @@ struct RequestHumanDialectTests {
         get throws { try JSONDecoder().decode([DocumentRequest].self, from: Data(PackageResources.requesthuman_requests_json)) }
     }
 
-    static func router(_ test: TestServices) -> Router<APIContext> {
-        buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                    mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
-    }
-
     @Test func theDocumentsRequestsRunAsPrintedAndTheHumanIsPaidToTheCent() async throws {
         let clock = ManualClock()
         let fake = FakeStripe(nowSeconds: clock.now / 1_000_000)
@@ -45,7 +40,7 @@ struct RequestHumanDialectTests {
             let test = try await TestServices(clock: clock, card: CardPayments(connector: connector, successURL: "https://agents.example/ok",
                                                                                cancelURL: "https://agents.example/cancel"))
             defer { test.close() }
-            try await Application(router: Self.router(test)).test(.router) { client in
+            try await Application(router: test.serverRouter).test(.router) { client in
                 let human = try await client.session("jane@example.com", role: "human")
                 var ids = ["task": "", "token": "", "task2": "", "token2": "", "app": "", "sub": ""]
                 var answers: [String: [String: Any]] = [:]
@@ -152,7 +147,7 @@ struct RequestHumanDialectTests {
     @Test func refusalsAreTheDocumentsShapeAndWriteNothing() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        try await Application(router: Self.router(test)).test(.router) { client in
+        try await Application(router: test.serverRouter).test(.router) { client in
             let (_, created) = try await client.send(.post, "\(Self.base)/api/tasks", json: #"{"title":"t","description":"d","price":10}"#)
             let id = try #require((created["task"] as? [String: Any])?["id"] as? String)
             let token = try #require(created["task_token"] as? String)
@@ -224,7 +219,7 @@ struct RequestHumanDialectTests {
     @Test func itsOpenAPIDocumentDescribesEveryRoute() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = Self.router(test)
+        let router = test.serverRouter
         let served = Set(router.routes.map(\.openAPIName).filter { $0.contains("/compat/requesthuman/") && !$0.hasSuffix("/mcp") })
         try await Application(router: router).test(.router) { client in
             let (status, document) = try await client.send(.get, "\(Self.base)/openapi.json")

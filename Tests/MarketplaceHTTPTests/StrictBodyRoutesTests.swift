@@ -78,8 +78,7 @@ struct StrictBodyRoutesTests {
     @Test func everyRouteRefusesAFieldItDoesNotTakeAndWritesNothing() async throws {
         let test = try await TestServices()
         defer { test.close() }
-        let router = buildRouter(services: test.services, mode: "test", rateLimits: .unlimited,
-                                 mounts: serverMounts(services: test.services, mode: "test", rateLimits: .unlimited))
+        let router = test.serverRouter
         let writes: [HTTPRequest.Method] = [.post, .put, .patch, .delete]
         let routes = router.routes.filter { writes.contains($0.method) }.map(\.openAPIName).filter { !Self.exempt.contains($0) }
         #expect(Set(Self.bodies.keys).isSubset(of: Set(routes)), "bodies for routes not served: \(Set(Self.bodies.keys).subtracting(routes))")
